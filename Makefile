@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The two commands a new user needs on a fresh Debian 12 machine:
+#   make demo   boot Bulkhead in QEMU with two zones
+#   make test   build everything and run the whole suite with CTest
+# Both install missing Debian packages first (apt-get when root, otherwise
+# they print the exact apt-get line and stop).
+
+BUILD ?= build
+JOBS ?= $(shell nproc)
+CTEST_ARGS ?=
+
+DEB_PACKAGES := cmake make g++ gcc g++-aarch64-linux-gnu binutils-aarch64-linux-gnu \
+	qemu-system-arm catch2 libfdt-dev device-tree-compiler linux-source-6.1 \
+	python3 xz-utils ccache
+
+.PHONY: all deps build test demo unit clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh $(DEB_PACKAGES)
+
+$(BUILD)/CMakeCache.txt:
+	cmake --preset default
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure --timeout 600 -j $(JOBS) $(CTEST_ARGS)
+
+unit: build
+	ctest --test-dir $(BUILD) --output-on-failure -L unit
+
+demo: build
+	python3 tests/runner/demo.py --build $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Boot: from the Image entry with a DTB to every CPU running zones.
+#include "asm_defs.h"
+#include "el2_setup.hpp"
+#include "gic.hpp"
+#include "mmu.hpp"
+#include "platform.hpp"
+#include "psci_host.hpp"
+#include "vgic.hpp"
+
+#include <arch/sysreg.hpp>
+#include <bulkhead/arch_interface.hpp>
+#include <bulkhead/boot_zones.hpp>
+#include <bulkhead/frame_allocator.hpp>
+#include <bulkhead/log.hpp>
+#include <bulkhead/manifest.hpp>
+#include <bulkhead/zone_table.hpp>
+
+extern "C" char __image_start[], __image_end[], hyp_stacks[];
+extern "C" void (*__init_array_start[])();
+extern "C" void (*__init_array_end[])();
+extern "C" void secondary_entry();
+
+namespace bh::arch {
+void percpu_init(unsigned index, u64 mpidr, u64 stack_top);
+void percpu_mark_online(unsigned index);
+} // namespace bh::arch
+
+namespace bh::aarch64 {
+
+[[noreturn]] void enter_zones();
+
+namespace {
+
+FrameAllocator frames;
+Manifest manifest;
+
+u64 mpidr_affinity() { return BH_READ_SYSREG(mpidr_el1) & 0xff00ffffffull; }
+u64 stack_top(unsigned index) { return reinterpret_cast<u64>(hyp_stacks) + (u64(index + 1) << BH_STACK_SHIFT); }
+
+void init_cpu_common(unsigned index) {
+    el2_setup_cpu();
+    if (!gic_init_cpu(arch::cpu(index).hw_id)) panic("CPU %u: no GIC redistributor for MPIDR %#llx", index,
+                                                     static_cast<unsigned long long>(arch::cpu(index).hw_id));
+    vgic_init_cpu();
+    arch::percpu_mark_online(index);
+}
+
+void setup_memory() {
+    Platform& p = platform();
+    for (unsigned i = 0; i < p.memory_count; ++i)
+        if (frames.add_region(p.memory[i].base, p.memory[i].size) != Status::ok)
+            panic("memory region %u cannot be managed", i);
+    u64 image = reinterpret_cast<u64>(__image_start);
+    frames.reserve(HostPhys(image), reinterpret_cast<u64>(__image_end) - image);
+    frames.reserve(HostPhys(reinterpret_cast<u64>(p.dtb)), p.dtb_size);
+    if (p.manifest) frames.reserve(HostPhys(reinterpret_cast<u64>(p.manifest)), p.manifest_size);
+    // The first 2 MiB of RAM hold the firmware's boot stub on QEMU and
+    // U-Boot's spin tables elsewhere: never hand them to a zone.
+    frames.reserve(p.memory[0].base, 2u << 20);
+    if (!mmu_build(frames)) panic("cannot build the EL2 page tables");
+    mmu_enable();
+}
+
+void start_secondaries() {
+    Platform& p = platform();
+    u64 self = mpidr_affinity();
+    unsigned next = 1;
+    for (unsigned i = 0; i < p.cpu_count && next < arch::kMaxCpus; ++i) {
+        if (p.cpu_mpidr[i] == self) continue;
+        unsigned index = next++;
+        arch::cpu(index).hw_id = p.cpu_mpidr[i];
+        arch::cpu(index).index = index;
+        i64 rc = smc_call(kPsciCpuOn64, p.cpu_mpidr[i], reinterpret_cast<u64>(&secondary_entry), index);
+        if (rc != kPsciSuccess) {
+            log("CPU %u (MPIDR %#llx): PSCI CPU_ON failed (%lld)", index, static_cast<unsigned long long>(p.cpu_mpidr[i]),
+                static_cast<long long>(rc));
+            continue;
+        }
+        u64 deadline = arch::now() + arch::ticks_per_second();
+        while (!__atomic_load_n(&arch::cpu(index).online, __ATOMIC_ACQUIRE) && arch::now() < deadline) arch::cpu_relax();
+        if (!arch::cpu(index).online) log("CPU %u did not come online", index);
+    }
+}
+
+[[noreturn]] void refuse(const char* why) {
+    log("%s", why);
+    log("refusing to start any zone");
+    arch::power_off();
+}
+
+} // namespace
+
+extern "C" [[noreturn]] void aarch64_boot_primary(const void* dtb) {
+    for (auto* f = __init_array_start; f != __init_array_end; ++f) (*f)();
+    arch::percpu_init(0, mpidr_affinity(), stack_top(0));
+    bool dtb_ok = platform_probe(dtb);
+    log("Bulkhead %u.%u (arm64, EL2) starting", BH_VERSION_MAJOR, BH_VERSION_MINOR);
+    log("hypervisor image at [%#llx, %#llx)", static_cast<unsigned long long>(reinterpret_cast<u64>(__image_start)),
+        static_cast<unsigned long long>(reinterpret_cast<u64>(__image_end)));
+    if (!dtb_ok) refuse("boot: unusable device tree");
+    setup_memory();
+    gic_init_distributor();
+    init_cpu_common(0);
+    start_secondaries();
+    log("%u CPU(s) online, %llu MiB of %llu MiB RAM free, counter at %llu Hz", arch::online_cpus(),
+        static_cast<unsigned long long>(frames.free_pages() >> 8),
+        static_cast<unsigned long long>(frames.total_pages() >> 8),
+        static_cast<unsigned long long>(arch::ticks_per_second()));
+
+    Platform& p = platform();
+    ManifestError err;
+    if (!parse_manifest(p.manifest, p.manifest_size, arch::online_cpus(), manifest, err)) refuse(err.message);
+    zones().init(frames);
+    if (!create_boot_zones(manifest)) refuse("boot: the manifest's zones could not be built");
+    enter_zones();
+}
+
+extern "C" [[noreturn]] void aarch64_boot_secondary(u64 index) {
+    arch::percpu_init(static_cast<unsigned>(index), mpidr_affinity(), stack_top(static_cast<unsigned>(index)));
+    mmu_enable();
+    init_cpu_common(static_cast<unsigned>(index));
+    enter_zones();
+}
+
+} // namespace bh::aarch64

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// EL2 controls that are the same for every zone, set once per CPU.
+#include "el2_setup.hpp"
+
+#include "pauth.hpp"
+
+#include <arch/sysreg.hpp>
+#include <arch/vmsa_format.hpp>
+
+namespace bh::aarch64 {
+namespace {
+
+enum : u64 {
+    kHcrVm = 1ull << 0,   // stage 2 on
+    kHcrSwio = 1ull << 1, // set/way invalidate as clean+invalidate
+    kHcrFmo = 1ull << 3, kHcrImo = 1ull << 4, kHcrAmo = 1ull << 5, // physical FIQ/IRQ/SError to EL2
+    kHcrFb = 1ull << 9,   // broadcast TLB and I-cache maintenance
+    kHcrBsuIs = 1ull << 10,
+    kHcrTwi = 1ull << 13, // WFI traps: an idle vCPU gives up its CPU
+    kHcrTsc = 1ull << 19, // SMC traps: PSCI by SMC goes to the zone's PSCI
+    kHcrTacr = 1ull << 21,
+    kHcrRw = 1ull << 31,  // EL1 is AArch64
+};
+
+// VTCR_EL2: 39-bit IPA, start at level 1, 4 KiB granule, inner-shareable WB walks.
+u64 vtcr_el2() {
+    u64 parange = BH_READ_SYSREG(id_aa64mmfr0_el1) & 0xf;
+    if (parange > 5) parange = 5;
+    constexpr u64 kRes1 = 1ull << 31;
+    return kRes1 | (parange << 16) | (0ull << 14) | (3ull << 12) | (1ull << 10) | (1ull << 8) | (1ull << 6) /* SL0: level 1 */ |
+           (64 - Stage2Format::kInputBits);
+}
+
+} // namespace
+
+void el2_setup_cpu() {
+    pauth_init_cpu();
+    BH_WRITE_SYSREG(hcr_el2, kHcrVm | kHcrSwio | kHcrFmo | kHcrImo | kHcrAmo | kHcrFb | kHcrBsuIs | kHcrTwi | kHcrTsc |
+                                 kHcrTacr | kHcrRw | pauth_hcr_bits());
+    BH_WRITE_SYSREG(vtcr_el2, vtcr_el2());
+    // FP/SIMD for zones without traps (switched with the vCPU); SVE, SME and
+    // trace trap (their state is not switched).
+    constexpr u64 kCptrRes1 = 0xff | (1u << 9) | (1u << 13);
+    BH_WRITE_SYSREG(cptr_el2, kCptrRes1 | (1u << 8) /* TZ */ | (1u << 12) /* TSM */ | (1u << 20) /* TTA */);
+    // EL1 may read the physical counter; the EL1 physical timer traps (it is
+    // not switched per zone).
+    BH_WRITE_SYSREG(cnthctl_el2, 1u << 0);
+    BH_WRITE_SYSREG(cntvoff_el2, 0);
+    BH_WRITE_SYSREG(vttbr_el2, 0);
+    BH_WRITE_SYSREG(vpidr_el2, BH_READ_SYSREG(midr_el1));
+    // The hypervisor's own timer starts off.
+    BH_WRITE_SYSREG(cnthp_ctl_el2, 0);
+    isb();
+}
+
+} // namespace bh::aarch64

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The host's GICv3, owned by the hypervisor: distributor, this CPU's
+// redistributor and the system-register CPU interface.
+#pragma once
+
+#include <bulkhead/types.hpp>
+
+namespace bh::aarch64 {
+
+inline constexpr u32 kSgiKick = 0;          // "take an exit, something changed"
+inline constexpr u32 kPpiMaintenance = 25;  // GIC virtual CPU interface maintenance
+inline constexpr u32 kPpiHypTimer = 26;     // CNTHP, the scheduler's timer
+inline constexpr u32 kPpiVirtTimer = 27;    // CNTV, a zone's virtual timer
+inline constexpr u32 kIntidSpurious = 1023;
+
+void gic_init_distributor();
+// Wakes and configures this CPU's redistributor and CPU interface.
+bool gic_init_cpu(u64 mpidr);
+void gic_send_sgi(u32 intid, u64 target_mpidr);
+u32 gic_acknowledge();
+void gic_end(u32 intid);
+unsigned gic_list_registers();
+
+} // namespace bh::aarch64

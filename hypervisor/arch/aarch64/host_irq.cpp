@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Physical interrupts. The hypervisor runs with interrupts masked; they are
+// taken as exits while a zone runs (HCR_EL2.IMO) or polled when idle.
+#include "gic.hpp"
+#include "host_irq.hpp"
+#include "psci_host.hpp"
+#include "vgic.hpp"
+
+#include <arch/sysreg.hpp>
+#include <bulkhead/arch_interface.hpp>
+
+namespace bh::arch {
+void timer_fired();
+}
+
+namespace bh::aarch64 {
+
+void handle_host_interrupts() {
+    PerCpu& c = arch::this_cpu();
+    for (;;) {
+        u32 intid = gic_acknowledge();
+        if (intid >= 1020) break;
+        switch (intid) {
+        case kPpiHypTimer:
+            arch::timer_fired(); // the scheduler decides what the tick means
+            break;
+        case kPpiVirtTimer:
+            if (c.current) vgic_virtual_timer_fired(*c.current);
+            else BH_WRITE_SYSREG(cntv_ctl_el0, 0);
+            break;
+        case kPpiMaintenance:
+            vgic_maintenance();
+            break;
+        default: // kSgiKick: the exit itself is the point
+            break;
+        }
+        gic_end(intid);
+    }
+}
+
+} // namespace bh::aarch64
+
+namespace bh::arch {
+
+void idle_wait() {
+    asm volatile("dsb sy; wfi" ::: "memory");
+    aarch64::handle_host_interrupts();
+}
+
+void kick_cpu(unsigned index) { aarch64::gic_send_sgi(aarch64::kSgiKick, cpu(index).hw_id); }
+
+void power_off() {
+    aarch64::smc_call(aarch64::kPsciSystemOff);
+    halt_machine();
+}
+
+void halt_machine() {
+    for (;;) asm volatile("msr daifset, #0xf; wfi" ::: "memory");
+}
+
+} // namespace bh::arch

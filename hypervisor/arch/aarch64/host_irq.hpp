@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#pragma once
+
+namespace bh::aarch64 {
+
+// Acknowledges and handles every pending physical interrupt of this CPU.
+void handle_host_interrupts();
+
+} // namespace bh::aarch64

@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#pragma once
+
+#include <bulkhead/types.hpp>
+
+namespace bh::arch {
+
+// Writes to the host console (PL011), polling; callers serialise.
+void console_write(const char* s, usize n);
+
+} // namespace bh::arch

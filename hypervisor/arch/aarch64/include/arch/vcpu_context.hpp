@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Everything of a vCPU that lives in CPU registers while it runs.
+#pragma once
+
+#include <stddef.h>
+
+#include <arch/vgic_state.hpp>
+#include <bulkhead/types.hpp>
+
+namespace bh::arch {
+
+// Saved by the exception vectors on every exit; the layout is the assembly's.
+struct GuestRegs {
+    u64 x[31];
+    u64 pc;     // ELR_EL2
+    u64 pstate; // SPSR_EL2
+};
+static_assert(offsetof(GuestRegs, pc) == 248 && offsetof(GuestRegs, pstate) == 256, "vectors.S frame");
+
+// EL1 state switched only when another vCPU takes the physical CPU.
+struct El1Sysregs {
+    u64 sctlr, actlr, cpacr;
+    u64 ttbr0, ttbr1, tcr, mair, amair;
+    u64 vbar, contextidr, tpidr_el0, tpidrro_el0, tpidr_el1;
+    u64 sp_el0, sp_el1, elr_el1, spsr_el1;
+    u64 esr, far, afsr0, afsr1, par;
+    u64 cntkctl, cntv_ctl, cntv_cval;
+    u64 mdscr, csselr;
+    u64 vmpidr;
+};
+
+// FP/SIMD: the hypervisor is built with -mgeneral-regs-only, so these stay
+// the guest's across exits and are only switched with the vCPU.
+struct FpRegs {
+    u64 q[64]; // q0..q31, low half first
+    u64 fpcr, fpsr;
+};
+static_assert(offsetof(FpRegs, fpcr) == 512, "fp_state.S layout");
+
+struct VcpuContext {
+    GuestRegs regs;
+    El1Sysregs el1;
+    FpRegs fp;
+    VgicCpuState vgic;
+    u64 pauth_keys[10];
+};
+
+} // namespace bh::arch

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// What the boot DTB told us about the machine.
+#pragma once
+
+#include <arch/cpu.hpp>
+#include <bulkhead/types.hpp>
+
+namespace bh::aarch64 {
+
+struct Platform {
+    static constexpr unsigned kMaxMemory = 8;
+    Range<HostPhys> memory[kMaxMemory];
+    unsigned memory_count = 0;
+    u64 uart = 0x09000000; // QEMU virt's, until the DTB says otherwise
+    u64 gicd = 0, gicd_size = 0;
+    u64 gicr = 0, gicr_size = 0;
+    u64 cpu_mpidr[arch::kMaxCpus] = {};
+    unsigned cpu_count = 0;
+    const void* manifest = nullptr;
+    u64 manifest_size = 0;
+    const void* dtb = nullptr;
+    u64 dtb_size = 0;
+};
+
+Platform& platform();
+
+// Reads the boot DTB; false (after logging why) if it is unusable.
+bool platform_probe(const void* dtb);
+
+} // namespace bh::aarch64

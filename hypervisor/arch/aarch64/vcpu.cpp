@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Loading and saving a vCPU's EL1 state, its timer, and exception injection.
+#include "pauth.hpp"
+#include "vgic.hpp"
+
+#include <arch/sysreg.hpp>
+#include <bulkhead/arch_interface.hpp>
+#include <bulkhead/zone.hpp>
+
+extern "C" void fp_state_save(bh::arch::FpRegs*);
+extern "C" void fp_state_load(const bh::arch::FpRegs*);
+
+namespace bh::arch {
+namespace {
+
+constexpr u64 kPstateEl1hMasked = 0x3c5;   // EL1h, D, A, I, F masked
+constexpr u64 kSctlrEl1Reset = 0x30d00800; // RES1 bits, MMU and caches off
+constexpr u64 kCntCtlEnable = 1, kCntCtlImask = 2;
+
+bool loaded_here(const Vcpu& v) { return v.on_cpu && this_cpu().current == &v; }
+
+} // namespace
+
+void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg) {
+    VcpuContext& c = v.ctx;
+    c = VcpuContext{};
+    c.regs.x[0] = arg;
+    c.regs.pc = entry.raw();
+    c.regs.pstate = kPstateEl1hMasked;
+    c.el1.sctlr = kSctlrEl1Reset;
+    c.el1.vmpidr = (1ull << 31) | v.index; // Aff0 = vCPU index
+    aarch64::vgic_vcpu_reset(v);
+    aarch64::pauth_reset(v);
+}
+
+void vcpu_load(Vcpu& v) {
+    const El1Sysregs& s = v.ctx.el1;
+    const Zone& z = *v.zone;
+    BH_WRITE_SYSREG(vttbr_el2, (u64(z.arch.vmid) << 48) | z.stage2.root().raw());
+    BH_WRITE_SYSREG(cntvoff_el2, z.arch.cntvoff);
+    BH_WRITE_SYSREG(vmpidr_el2, s.vmpidr);
+    BH_WRITE_SYSREG(sctlr_el1, s.sctlr);
+    BH_WRITE_SYSREG(actlr_el1, s.actlr);
+    BH_WRITE_SYSREG(cpacr_el1, s.cpacr);
+    BH_WRITE_SYSREG(ttbr0_el1, s.ttbr0);
+    BH_WRITE_SYSREG(ttbr1_el1, s.ttbr1);
+    BH_WRITE_SYSREG(tcr_el1, s.tcr);
+    BH_WRITE_SYSREG(mair_el1, s.mair);
+    BH_WRITE_SYSREG(amair_el1, s.amair);
+    BH_WRITE_SYSREG(vbar_el1, s.vbar);
+    BH_WRITE_SYSREG(contextidr_el1, s.contextidr);
+    BH_WRITE_SYSREG(tpidr_el0, s.tpidr_el0);
+    BH_WRITE_SYSREG(tpidrro_el0, s.tpidrro_el0);
+    BH_WRITE_SYSREG(tpidr_el1, s.tpidr_el1);
+    BH_WRITE_SYSREG(sp_el0, s.sp_el0);
+    BH_WRITE_SYSREG(sp_el1, s.sp_el1);
+    BH_WRITE_SYSREG(elr_el1, s.elr_el1);
+    BH_WRITE_SYSREG(spsr_el1, s.spsr_el1);
+    BH_WRITE_SYSREG(esr_el1, s.esr);
+    BH_WRITE_SYSREG(far_el1, s.far);
+    BH_WRITE_SYSREG(afsr0_el1, s.afsr0);
+    BH_WRITE_SYSREG(afsr1_el1, s.afsr1);
+    BH_WRITE_SYSREG(par_el1, s.par);
+    BH_WRITE_SYSREG(cntkctl_el1, s.cntkctl);
+    BH_WRITE_SYSREG(mdscr_el1, s.mdscr);
+    BH_WRITE_SYSREG(csselr_el1, s.csselr);
+    BH_WRITE_SYSREG(cntv_cval_el0, s.cntv_cval);
+    BH_WRITE_SYSREG(cntv_ctl_el0, s.cntv_ctl);
+    aarch64::pauth_load(v);
+    fp_state_load(&v.ctx.fp);
+    aarch64::vgic_load(v);
+    aarch64::isb();
+}
+
+void vcpu_save(Vcpu& v) {
+    El1Sysregs& s = v.ctx.el1;
+    s.sctlr = BH_READ_SYSREG(sctlr_el1);
+    s.actlr = BH_READ_SYSREG(actlr_el1);
+    s.cpacr = BH_READ_SYSREG(cpacr_el1);
+    s.ttbr0 = BH_READ_SYSREG(ttbr0_el1);
+    s.ttbr1 = BH_READ_SYSREG(ttbr1_el1);
+    s.tcr = BH_READ_SYSREG(tcr_el1);
+    s.mair = BH_READ_SYSREG(mair_el1);
+    s.amair = BH_READ_SYSREG(amair_el1);
+    s.vbar = BH_READ_SYSREG(vbar_el1);
+    s.contextidr = BH_READ_SYSREG(contextidr_el1);
+    s.tpidr_el0 = BH_READ_SYSREG(tpidr_el0);
+    s.tpidrro_el0 = BH_READ_SYSREG(tpidrro_el0);
+    s.tpidr_el1 = BH_READ_SYSREG(tpidr_el1);
+    s.sp_el0 = BH_READ_SYSREG(sp_el0);
+    s.sp_el1 = BH_READ_SYSREG(sp_el1);
+    s.elr_el1 = BH_READ_SYSREG(elr_el1);
+    s.spsr_el1 = BH_READ_SYSREG(spsr_el1);
+    s.esr = BH_READ_SYSREG(esr_el1);
+    s.far = BH_READ_SYSREG(far_el1);
+    s.afsr0 = BH_READ_SYSREG(afsr0_el1);
+    s.afsr1 = BH_READ_SYSREG(afsr1_el1);
+    s.par = BH_READ_SYSREG(par_el1);
+    s.cntkctl = BH_READ_SYSREG(cntkctl_el1);
+    s.mdscr = BH_READ_SYSREG(mdscr_el1);
+    s.csselr = BH_READ_SYSREG(csselr_el1);
+    s.cntv_ctl = BH_READ_SYSREG(cntv_ctl_el0);
+    s.cntv_cval = BH_READ_SYSREG(cntv_cval_el0);
+    BH_WRITE_SYSREG(cntv_ctl_el0, 0); // its timer must not fire for whoever runs next
+    aarch64::pauth_save(v);
+    fp_state_save(&v.ctx.fp);
+    aarch64::vgic_save(v);
+}
+
+bool vcpu_has_pending_interrupt(const Vcpu& v) { return aarch64::vgic_has_pending(v); }
+
+u64 vcpu_timer_deadline(const Vcpu& v) {
+    u64 ctl = loaded_here(v) ? BH_READ_SYSREG(cntv_ctl_el0) : v.ctx.el1.cntv_ctl;
+    u64 cval = loaded_here(v) ? BH_READ_SYSREG(cntv_cval_el0) : v.ctx.el1.cntv_cval;
+    if ((ctl & (kCntCtlEnable | kCntCtlImask)) != kCntCtlEnable) return 0;
+    u64 deadline = cval + v.zone->arch.cntvoff;
+    if (deadline < cval) return ~u64(0); // past the end of time
+    return deadline ? deadline : 1;
+}
+
+void vcpu_timer_expired(Vcpu& v) {
+    if (loaded_here(v)) BH_WRITE_SYSREG(cntv_ctl_el0, BH_READ_SYSREG(cntv_ctl_el0) | kCntCtlImask);
+    else v.ctx.el1.cntv_ctl |= kCntCtlImask;
+    __atomic_fetch_or(&v.ctx.vgic.pending[0], 1u << kVtimerIntid, __ATOMIC_RELEASE);
+}
+
+// Takes an exception to the vCPU's EL1 as the hardware would. The vCPU is
+// loaded on this CPU (exits are handled on the vCPU's own CPU).
+static void inject(Vcpu& v, u64 esr, u64 far, bool set_far) {
+    GuestRegs& r = v.ctx.regs;
+    u64 mode = r.pstate & 0xf;
+    u64 vbar = BH_READ_SYSREG(vbar_el1);
+    u64 offset = mode == 0 ? 0x400 : (mode == 4 ? 0x000 : 0x200); // from EL0, EL1t, EL1h
+    BH_WRITE_SYSREG(esr_el1, esr);
+    if (set_far) BH_WRITE_SYSREG(far_el1, far);
+    BH_WRITE_SYSREG(elr_el1, r.pc);
+    BH_WRITE_SYSREG(spsr_el1, r.pstate);
+    r.pc = vbar + offset;
+    r.pstate = kPstateEl1hMasked;
+}
+
+void vcpu_inject_external_abort(Vcpu& v, u64 fault_va, bool write, bool instruction) {
+    bool from_el0 = (v.ctx.regs.pstate & 0xf) == 0;
+    u64 ec = instruction ? (from_el0 ? 0x20 : 0x21) : (from_el0 ? 0x24 : 0x25);
+    u64 iss = 0x10; // synchronous external abort, not on a table walk
+    if (write && !instruction) iss |= 1u << 6;
+    inject(v, (ec << 26) | (1u << 25) | iss, fault_va, true);
+}
+
+} // namespace bh::arch
+
+namespace bh::aarch64 {
+
+void vcpu_inject_undefined(Vcpu& v) { arch::inject(v, (0ull << 26) | (1u << 25), 0, false); }
+
+} // namespace bh::aarch64

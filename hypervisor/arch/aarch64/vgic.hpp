@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Virtual GICv3 for zones: emulated distributor and redistributors, SGIs by
+// trapped ICC_SGI1R_EL1 writes, delivery through the list registers.
+#pragma once
+
+#include <bulkhead/mmio.hpp>
+#include <bulkhead/vcpu.hpp>
+
+namespace bh {
+class Zone;
+}
+
+namespace bh::aarch64 {
+
+inline constexpr GuestPhys kVgicdBase{0x08000000};
+inline constexpr u64 kVgicdSize = 0x10000;
+inline constexpr GuestPhys kVgicrBase{0x080a0000};
+inline constexpr u64 kVgicrStride = 0x20000;
+
+void vgic_init_cpu(); // reads how many list registers this CPU has
+void vgic_zone_init(Zone& z);
+void vgic_vcpu_reset(Vcpu& v);
+void vgic_load(Vcpu& v);
+void vgic_save(Vcpu& v);
+
+// Marks `intid` pending for `v` and makes sure it will see it.
+void vgic_raise(Vcpu& v, u32 intid);
+// Moves pending interrupts of the loaded vCPU into free list registers.
+void vgic_flush(Vcpu& v);
+bool vgic_has_pending(const Vcpu& v);
+
+void vgic_virtual_timer_fired(Vcpu& v);
+void vgic_maintenance();
+void vgic_sgi_write(Vcpu& v, u64 value);
+
+// Emulates an access to the zone's distributor or redistributor windows.
+bool vgic_mmio(Vcpu& v, GuestPhys ipa, MmioAccess& a);
+bool vgic_mmio_window(const Vcpu& v, GuestPhys ipa);
+
+} // namespace bh::aarch64

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Trap-and-emulate GICv3 distributor and redistributors: the registers
+// Linux's GICv3 driver and the test zones touch. Anything else reads as
+// zero and ignores writes, as reserved GIC registers do.
+#include "vgic.hpp"
+
+#include <bulkhead/zone.hpp>
+
+namespace bh::aarch64 {
+namespace {
+
+using arch::kVgicSpis;
+
+enum : u64 {
+    kCtlr = 0x0000, kTyper = 0x0004, kIidr = 0x0008, kIgroupr = 0x0080, kIsenabler = 0x0100,
+    kIcenabler = 0x0180, kIspendr = 0x0200, kIcpendr = 0x0280, kIpriorityr = 0x0400, kIcfgr = 0x0c00,
+    kIrouter = 0x6000, kPidr2 = 0xffe8,
+    kGicrTyper = 0x0008, kGicrWaker = 0x0014, kSgiBase = 0x10000,
+};
+constexpr u32 kIidrValue = 0x0100143b; // implementer ARM (0x43b), revision 1
+constexpr u32 kPidr2Gicv3 = 0x3b;
+constexpr u32 kCtlrAre = 1u << 4, kCtlrDs = 1u << 6;
+
+// Which 32-bit word of a bit-per-interrupt register bank, or -1.
+int bank_word(u64 off, u64 base) {
+    if (off < base || off >= base + 0x80) return -1;
+    return static_cast<int>((off - base) / 4);
+}
+
+void spi_pending_write(Zone& z, u32 spi_word, u32 bits, bool set) {
+    while (bits) {
+        unsigned b = static_cast<unsigned>(__builtin_ctz(bits));
+        bits &= bits - 1;
+        u32 spi = spi_word * 32 + b;
+        if (spi >= kVgicSpis) break;
+        u32 target = static_cast<u32>(z.arch.dist.irouter[spi] & 0xff);
+        if (target >= z.vcpu_count) target = 0;
+        if (set) vgic_raise(z.vcpus[target], 32 + spi);
+        else
+            for (u32 i = 0; i < z.vcpu_count; ++i)
+                __atomic_fetch_and(&z.vcpus[i].ctx.vgic.pending[1 + spi_word], ~(1u << b), __ATOMIC_ACQ_REL);
+    }
+}
+
+u32 spi_pending_read(const Zone& z, u32 spi_word) {
+    u32 v = 0;
+    for (u32 i = 0; i < z.vcpu_count; ++i)
+        v |= __atomic_load_n(&z.vcpus[i].ctx.vgic.pending[1 + spi_word], __ATOMIC_ACQUIRE);
+    return v;
+}
+
+// Byte-wise priority registers, accessed as 8 or 32 bits.
+void priority_access(u8* prio, u32 count, u64 index, MmioAccess& a) {
+    u32 n = a.size >= 4 ? 4 : a.size;
+    if (!a.write) a.value = 0;
+    for (u32 i = 0; i < n; ++i) {
+        if (index + i >= count) break;
+        if (a.write) prio[index + i] = static_cast<u8>(a.value >> (8 * i));
+        else a.value |= u64(prio[index + i]) << (8 * i);
+    }
+}
+
+void distributor(Vcpu& v, MmioAccess& a) {
+    Zone& z = *v.zone;
+    arch::VgicDistState& d = z.arch.dist;
+    LockGuard g(d.lock);
+    u64 off = a.offset;
+    u64 r = 0;
+    int w;
+    if (off == kCtlr) {
+        if (a.write) d.ctlr = static_cast<u32>(a.value) & 3;
+        r = d.ctlr | kCtlrAre | kCtlrDs;
+    } else if (off == kTyper) {
+        r = (9u << 19) | ((z.vcpu_count - 1) << 5) | (kVgicSpis / 32);
+    } else if (off == kIidr) {
+        r = kIidrValue;
+    } else if ((w = bank_word(off, kIgroupr)) >= 0) {
+        r = w >= 1 && w <= static_cast<int>(kVgicSpis / 32) ? ~0u : 0;
+    } else if ((w = bank_word(off, kIsenabler)) >= 0 || (w = bank_word(off, kIcenabler)) >= 0) {
+        if (w >= 1 && w <= static_cast<int>(kVgicSpis / 32)) {
+            u32& e = d.enabled[w - 1];
+            if (a.write) e = off < kIcenabler ? e | static_cast<u32>(a.value) : e & ~static_cast<u32>(a.value);
+            r = e;
+        }
+    } else if ((w = bank_word(off, kIspendr)) >= 0 || (w = bank_word(off, kIcpendr)) >= 0) {
+        if (w >= 1 && w <= static_cast<int>(kVgicSpis / 32)) {
+            if (a.write) spi_pending_write(z, static_cast<u32>(w - 1), static_cast<u32>(a.value), off < kIcpendr);
+            r = spi_pending_read(z, static_cast<u32>(w - 1));
+        }
+    } else if (off >= kIpriorityr && off < kIpriorityr + 0x400) {
+        u64 intid = off - kIpriorityr;
+        if (intid >= 32) {
+            priority_access(d.priority, kVgicSpis, intid - 32, a);
+            return;
+        }
+    } else if (off >= kIcfgr && off < kIcfgr + 0x100) {
+        u64 word = (off - kIcfgr) / 4;
+        if (word >= 2 && word < 2 + kVgicSpis / 16) {
+            if (a.write) d.icfgr[word - 2] = static_cast<u32>(a.value) & 0xaaaaaaaa;
+            r = d.icfgr[word - 2];
+        }
+    } else if (off >= kIrouter + 32 * 8 && off < kIrouter + (32 + kVgicSpis) * 8) {
+        u64 spi = (off - kIrouter) / 8 - 32;
+        bool high = off & 4;
+        u64& route = d.irouter[spi];
+        if (a.write) {
+            if (a.size == 8) route = a.value;
+            else if (high) route = (route & 0xffffffffull) | (a.value << 32);
+            else route = (route & ~0xffffffffull) | (a.value & 0xffffffffull);
+            route &= 0xff00ffffffull; // Aff3..Aff0 and IRM, nothing else
+        }
+        r = a.size == 8 ? route : (high ? route >> 32 : route & 0xffffffffull);
+    } else if (off == kPidr2) {
+        r = kPidr2Gicv3;
+    }
+    if (!a.write) a.value = r;
+}
+
+void redistributor(Vcpu& v, Vcpu& target, bool last, MmioAccess& a) {
+    arch::VgicDistState& d = v.zone->arch.dist;
+    arch::VgicCpuState& g = target.ctx.vgic;
+    LockGuard lock(d.lock);
+    u64 off = a.offset;
+    u64 r = 0;
+    if (off == kIidr) {
+        r = kIidrValue;
+    } else if (off == kGicrTyper || off == kGicrTyper + 4) {
+        u64 typer = (u64(target.index) << 32) | (u64(target.index) << 8) | (last ? 1u << 4 : 0);
+        r = a.size == 8 ? typer : (off & 4 ? typer >> 32 : typer & 0xffffffffull);
+    } else if (off == kGicrWaker) {
+        if (a.write) g.processor_sleep = a.value & 2;
+        r = g.processor_sleep ? 6 : 0;
+    } else if (off == kPidr2) {
+        r = kPidr2Gicv3;
+    } else if (off == kSgiBase + kIgroupr) {
+        r = ~0u;
+    } else if (off == kSgiBase + kIsenabler || off == kSgiBase + kIcenabler) {
+        if (a.write)
+            g.enabled_private = off == kSgiBase + kIsenabler ? g.enabled_private | static_cast<u32>(a.value)
+                                                             : g.enabled_private & ~static_cast<u32>(a.value);
+        r = g.enabled_private;
+    } else if (off == kSgiBase + kIspendr || off == kSgiBase + kIcpendr) {
+        if (a.write) {
+            u32 bits = static_cast<u32>(a.value);
+            if (off == kSgiBase + kIspendr) {
+                for (u32 b = 0; b < 32; ++b)
+                    if (bits >> b & 1) vgic_raise(target, b);
+            } else {
+                __atomic_fetch_and(&g.pending[0], ~bits, __ATOMIC_ACQ_REL);
+            }
+        }
+        r = __atomic_load_n(&g.pending[0], __ATOMIC_ACQUIRE);
+    } else if (off >= kSgiBase + kIpriorityr && off < kSgiBase + kIpriorityr + 32) {
+        priority_access(g.priority_private, 32, off - kSgiBase - kIpriorityr, a);
+        return;
+    } else if (off == kSgiBase + kIcfgr) {
+        r = 0xaaaaaaaa; // SGIs are edge-triggered, read-only
+    } else if (off == kSgiBase + kIcfgr + 4) {
+        if (a.write) g.icfgr1 = static_cast<u32>(a.value) & 0xaaaaaaaa;
+        r = g.icfgr1;
+    }
+    if (!a.write) a.value = r;
+}
+
+} // namespace
+
+bool vgic_mmio_window(const Vcpu& v, GuestPhys ipa) {
+    return Range<GuestPhys>{kVgicdBase, kVgicdSize}.contains(ipa) ||
+           Range<GuestPhys>{kVgicrBase, kVgicrStride * v.zone->vcpu_count}.contains(ipa);
+}
+
+bool vgic_mmio(Vcpu& v, GuestPhys ipa, MmioAccess& a) {
+    Zone& z = *v.zone;
+    if (Range<GuestPhys>{kVgicdBase, kVgicdSize}.contains(ipa)) {
+        a.offset = ipa - kVgicdBase;
+        distributor(v, a);
+        return true;
+    }
+    Range<GuestPhys> redists{kVgicrBase, kVgicrStride * z.vcpu_count};
+    if (redists.contains(ipa)) {
+        u64 off = ipa - kVgicrBase;
+        u32 idx = static_cast<u32>(off / kVgicrStride);
+        a.offset = off % kVgicrStride;
+        redistributor(v, z.vcpus[idx], idx + 1 == z.vcpu_count, a);
+        return true;
+    }
+    return false;
+}
+
+} // namespace bh::aarch64

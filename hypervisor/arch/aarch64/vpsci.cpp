@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// PSCI 1.1 for zones: every call acts on the calling zone, never the machine.
+#include "vpsci.hpp"
+
+#include "psci_host.hpp"
+
+#include <bulkhead/arch_interface.hpp>
+#include <bulkhead/scheduler.hpp>
+#include <bulkhead/zone_table.hpp>
+
+namespace bh::aarch64 {
+namespace {
+
+Vcpu* vcpu_by_mpidr(Zone& z, u64 mpidr) {
+    if (mpidr & ~u64(0xff)) return nullptr; // zones have Aff0 only
+    return mpidr < z.vcpu_count ? &z.vcpus[mpidr] : nullptr;
+}
+
+VcpuState state_of(const Vcpu& v) {
+    LockGuard g(arch::cpu(v.home_cpu).lock);
+    return v.state;
+}
+
+i64 cpu_on(Vcpu& caller, u64 mpidr, u64 entry, u64 context) {
+    Zone& z = *caller.zone;
+    Vcpu* t = vcpu_by_mpidr(z, mpidr);
+    if (!t) return kPsciInvalidParameters;
+    if (!z.ram.contains(GuestPhys(entry), 4) || (entry & 3)) return kPsciInvalidParameters;
+    LockGuard g(z.lock); // one CPU_ON at a time per zone
+    if (state_of(*t) != VcpuState::off || t->on_cpu) return kPsciAlreadyOn;
+    arch::vcpu_reset(*t, GuestPhys(entry), context);
+    sched::start(*t);
+    return kPsciSuccess;
+}
+
+void cpu_off(Vcpu& v) {
+    sched::stop_current();
+    Zone& z = *v.zone;
+    for (u32 i = 0; i < z.vcpu_count; ++i)
+        if (state_of(z.vcpus[i]) != VcpuState::off) return;
+    zone_end(z, ZoneState::exited, BH_EXIT_VCPUS_OFF, 0, "every vCPU called PSCI CPU_OFF");
+}
+
+bool supported(u64 fn) {
+    switch (fn) {
+    case kPsciVersion: case kPsciCpuSuspend64: case kPsciCpuOff: case kPsciCpuOn64: case kPsciCpuOn32:
+    case kPsciAffinityInfo64: case kPsciAffinityInfo32: case kPsciMigrateInfoType: case kPsciSystemOff:
+    case kPsciSystemReset: case kPsciFeatures: case kSmcccVersion:
+        return true;
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
+bool is_psci_call(u64 fn) {
+    u64 f = fn & 0xffffffff;
+    return (f & 0xbfffffe0) == 0x84000000 || (f & 0xffff0000) == 0x80000000;
+}
+
+i64 handle_psci(Vcpu& v, u64 fn, u64 a1, u64 a2, u64 a3) {
+    Zone& z = *v.zone;
+    switch (fn & 0xffffffff) {
+    case kPsciVersion:
+        return 0x10001; // 1.1
+    case kSmcccVersion:
+        return 0x10001; // 1.1
+    case kPsciFeatures:
+        return supported(a1 & 0xffffffff) ? kPsciSuccess : kPsciNotSupported;
+    case kPsciCpuSuspend64:
+        sched::block_current(); // standby: resume on the next interrupt
+        return kPsciSuccess;
+    case kPsciCpuOff:
+        cpu_off(v);
+        return kPsciDenied; // only seen if the zone was already ending
+    case kPsciCpuOn64:
+    case kPsciCpuOn32:
+        return cpu_on(v, a1, a2, a3);
+    case kPsciAffinityInfo64:
+    case kPsciAffinityInfo32: {
+        if (a2 != 0) return kPsciInvalidParameters;
+        Vcpu* t = vcpu_by_mpidr(z, a1);
+        if (!t) return kPsciInvalidParameters;
+        return state_of(*t) == VcpuState::off ? 1 : 0;
+    }
+    case kPsciMigrateInfoType:
+        return 2; // no trusted OS to migrate
+    case kPsciSystemOff:
+        zone_end(z, ZoneState::exited, BH_EXIT_PSCI_OFF, 0, "PSCI SYSTEM_OFF");
+        return kPsciSuccess;
+    case kPsciSystemReset:
+        zone_end(z, ZoneState::crashed, BH_EXIT_PSCI_RESET, 0, "PSCI SYSTEM_RESET");
+        return kPsciSuccess;
+    default:
+        (void)a3;
+        return kPsciNotSupported;
+    }
+}
+
+} // namespace bh::aarch64

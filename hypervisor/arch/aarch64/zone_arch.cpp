@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Per-zone arm64 state: VMID, virtual counter offset, virtual distributor;
+// and cache maintenance for memory a zone may read with its caches off.
+#include "vgic.hpp"
+
+#include <arch/sysreg.hpp>
+#include <bulkhead/arch_interface.hpp>
+#include <bulkhead/spinlock.hpp>
+#include <bulkhead/zone.hpp>
+
+namespace bh::arch {
+namespace {
+
+// 8-bit VMIDs; 0 is never given to a zone.
+Spinlock vmid_lock;
+u64 vmid_used[4] = {1, 0, 0, 0};
+
+u16 alloc_vmid() {
+    LockGuard g(vmid_lock);
+    for (u16 i = 1; i < 256; ++i) {
+        if (!(vmid_used[i / 64] >> (i % 64) & 1)) {
+            vmid_used[i / 64] |= u64(1) << (i % 64);
+            return i;
+        }
+    }
+    return 0;
+}
+
+void free_vmid(u16 vmid) {
+    LockGuard g(vmid_lock);
+    vmid_used[vmid / 64] &= ~(u64(1) << (vmid % 64));
+}
+
+} // namespace
+
+Status zone_init(Zone& z) {
+    z.arch.vmid = alloc_vmid();
+    if (!z.arch.vmid) return Status::no_memory;
+    z.arch.cntvoff = now();
+    aarch64::vgic_zone_init(z);
+    return Status::ok;
+}
+
+void zone_fini(Zone& z) {
+    // Forget every translation tagged with the zone's VMID before the VMID
+    // and the frames go to someone else.
+    u64 saved = BH_READ_SYSREG(vttbr_el2);
+    BH_WRITE_SYSREG(vttbr_el2, u64(z.arch.vmid) << 48);
+    aarch64::isb();
+    asm volatile("tlbi vmalls12e1is; dsb ish" ::: "memory");
+    BH_WRITE_SYSREG(vttbr_el2, saved);
+    aarch64::isb();
+    free_vmid(z.arch.vmid);
+    z.arch.vmid = 0;
+}
+
+void sync_guest_memory(HostPhys pa, u64 size) {
+    u64 ctr = BH_READ_SYSREG(ctr_el0);
+    u64 line = 4u << ((ctr >> 16) & 0xf);
+    for (u64 a = align_down(pa.raw(), line); a < pa.raw() + size; a += line)
+        asm volatile("dc civac, %0" ::"r"(a) : "memory");
+    asm volatile("dsb ish; ic ialluis; dsb ish; isb" ::: "memory");
+}
+
+} // namespace bh::arch

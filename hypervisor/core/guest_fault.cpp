@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <bulkhead/arch_interface.hpp>
+#include <bulkhead/guest_fault.hpp>
+#include <bulkhead/log.hpp>
+#include <bulkhead/zone_table.hpp>
+
+namespace bh {
+namespace {
+// A zone that faults in a loop must not flood the console: log the first
+// ones, then every 1024th.
+constexpr u32 kFaultsLoggedInFull = 16;
+} // namespace
+
+void handle_guest_fault(Vcpu& v, const GuestFault& f) {
+    Zone& z = *v.zone;
+    const char* kind = f.instruction ? "instruction fetch" : (f.write ? "write" : "read");
+    bool stop = z.fault_policy == FaultPolicy::stop;
+    u32 n = __atomic_add_fetch(&z.faults_logged, 1, __ATOMIC_RELAXED);
+    if (stop || n <= kFaultsLoggedInFull || n % 1024 == 0)
+        log("zone '%s' vcpu %u: illegal %s at IPA %#llx (VA %#llx, PC %#llx) %s: %s", z.name, v.index, kind,
+            static_cast<unsigned long long>(f.ipa.raw()), static_cast<unsigned long long>(f.va),
+            static_cast<unsigned long long>(f.pc), f.what,
+            stop ? "stopping the zone" : "injecting an external abort");
+    if (stop) {
+        char why[96];
+        format(why, sizeof why, "illegal %s at IPA %#llx", kind, static_cast<unsigned long long>(f.ipa.raw()));
+        zone_end(z, ZoneState::crashed, BH_EXIT_FAULT, f.ipa.raw(), why);
+        return;
+    }
+    arch::vcpu_inject_external_abort(v, f.va, f.write, f.instruction);
+}
+
+} // namespace bh

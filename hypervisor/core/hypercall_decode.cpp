@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <bulkhead/hypercall_decode.hpp>
+#include <bulkhead/manifest.hpp>
+
+namespace bh {
+
+Hypercall classify_hypercall(u64 fn) {
+    // The function ID is w0; bits in the upper half make the call unknown
+    // rather than silently aliasing another call.
+    if (fn >> 32) return Hypercall::unknown;
+    if ((fn & 0xffff0000u) != BH_HC_BASE) return Hypercall::unknown;
+    switch (fn & 0xffffu) {
+    case 0x00: return Hypercall::version;
+    case 0x01: return Hypercall::zone_self;
+    case 0x02: return Hypercall::yield;
+    case 0x03: return Hypercall::zone_exit;
+    case 0x10: return Hypercall::zone_create;
+    case 0x11: return Hypercall::zone_load;
+    case 0x12: return Hypercall::zone_set_entry;
+    case 0x13: return Hypercall::zone_start;
+    case 0x14: return Hypercall::zone_stop;
+    case 0x15: return Hypercall::zone_destroy;
+    case 0x16: return Hypercall::zone_status;
+    default: return Hypercall::unknown;
+    }
+}
+
+bool is_management_call(Hypercall h) {
+    switch (h) {
+    case Hypercall::zone_create:
+    case Hypercall::zone_load:
+    case Hypercall::zone_set_entry:
+    case Hypercall::zone_start:
+    case Hypercall::zone_stop:
+    case Hypercall::zone_destroy:
+    case Hypercall::zone_status:
+        return true;
+    default:
+        return false;
+    }
+}
+
+Status decode_zone_handle(const HypercallArgs& a, ZoneHandle& out) {
+    if (a.arg[0] == 0 || (a.arg[0] >> 48)) return Status::invalid_argument;
+    out = ZoneHandle::from_raw(a.arg[0]);
+    if (out.generation == 0) return Status::invalid_argument;
+    return Status::ok;
+}
+
+Status decode_zone_create(const HypercallArgs& a, ZoneCreateRequest& out) {
+    ZoneCreateRequest r;
+    r.name_ipa = GuestPhys(a.arg[0]);
+    r.name_len = a.arg[1];
+    r.memory_bytes = a.arg[2];
+    if (r.name_len == 0 || r.name_len > BH_ZONE_NAME_MAX) return Status::invalid_argument;
+    if (r.memory_bytes == 0 || !is_aligned(r.memory_bytes, kPageSize) || r.memory_bytes > kZoneMaxMemory)
+        return Status::invalid_argument;
+    if (a.arg[3] == 0 || a.arg[3] > BH_ZONE_VCPUS_MAX) return Status::invalid_argument;
+    r.vcpus = static_cast<u32>(a.arg[3]);
+    out = r;
+    return Status::ok;
+}
+
+Status decode_zone_load(const HypercallArgs& a, ZoneLoadRequest& out) {
+    ZoneLoadRequest r;
+    if (Status s = decode_zone_handle(a, r.zone); s != Status::ok) return s;
+    r.dest = GuestPhys(a.arg[1]);
+    r.src = GuestPhys(a.arg[2]);
+    r.length = a.arg[3];
+    if (r.length == 0 || r.length > kMaxLoadLength) return Status::invalid_argument;
+    if (r.dest.raw() >= kZoneIpaLimit || r.length > kZoneIpaLimit - r.dest.raw()) return Status::invalid_argument;
+    if (r.src.raw() >= kZoneIpaLimit || r.length > kZoneIpaLimit - r.src.raw()) return Status::invalid_argument;
+    out = r;
+    return Status::ok;
+}
+
+Status decode_zone_set_entry(const HypercallArgs& a, ZoneSetEntryRequest& out) {
+    ZoneSetEntryRequest r;
+    if (Status s = decode_zone_handle(a, r.zone); s != Status::ok) return s;
+    if (a.arg[1] >= BH_ZONE_VCPUS_MAX) return Status::invalid_argument;
+    r.vcpu = static_cast<u32>(a.arg[1]);
+    r.pc = GuestPhys(a.arg[2]);
+    if (!r.pc.aligned(4) || r.pc.raw() >= kZoneIpaLimit) return Status::invalid_argument;
+    r.x0 = a.arg[3];
+    out = r;
+    return Status::ok;
+}
+
+Status validate_zone_name(const char* name, u64 len) {
+    if (len == 0 || len > BH_ZONE_NAME_MAX) return Status::invalid_argument;
+    for (u64 i = 0; i < len; ++i) {
+        char c = name[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+        if (!ok) return Status::invalid_argument;
+    }
+    return Status::ok;
+}
+
+} // namespace bh

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <bulkhead/log.hpp>
+#include <bulkhead/manifest.hpp>
+
+extern "C" {
+#include <libfdt.h>
+}
+
+namespace bh {
+namespace {
+
+class Parser {
+  public:
+    Parser(const void* blob, u32 online_cpus, ManifestError& err) : fdt_(blob), cpus_(online_cpus), err_(err) {}
+
+    bool fail(const char* zone, const char* what) {
+        if (zone) format(err_.message, sizeof err_.message, "manifest: zone '%s': %s", zone, what);
+        else format(err_.message, sizeof err_.message, "manifest: %s", what);
+        return false;
+    }
+
+    bool read_u64(int node, const char* prop, u64& v, bool& present) {
+        int len;
+        const void* p = fdt_getprop(fdt_, node, prop, &len);
+        present = p != nullptr;
+        if (!p) return true;
+        if (len == 8) v = fdt64_ld(static_cast<const fdt64_t*>(p));
+        else if (len == 4) v = fdt32_ld(static_cast<const fdt32_t*>(p));
+        else return false;
+        return true;
+    }
+
+    bool u64_prop(const char* zone, int node, const char* prop, u64& v, bool required, bool& present) {
+        char msg[96];
+        if (!read_u64(node, prop, v, present)) {
+            format(msg, sizeof msg, "property '%s' must be one or two cells", prop);
+            return fail(zone, msg);
+        }
+        if (required && !present) {
+            format(msg, sizeof msg, "required property '%s' is missing", prop);
+            return fail(zone, msg);
+        }
+        return true;
+    }
+
+    bool zone(int node, ManifestZone& z) {
+        int name_len;
+        const char* name = fdt_get_name(fdt_, node, &name_len);
+        if (!name || name_len == 0) return fail(nullptr, "a zone node has no name");
+        if (name_len > BH_ZONE_NAME_MAX) return fail(name, "the name is longer than 31 characters");
+        for (int i = 0; i < name_len; ++i) {
+            char c = name[i];
+            bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            if (!ok) return fail(name, "the name may hold only a-z, 0-9, '-' and '_'");
+        }
+        for (int i = 0; i < name_len; ++i) z.name[i] = name[i];
+        z.name[name_len] = '\0';
+        const char* zn = z.name;
+
+        bool present;
+        u64 v = 0;
+        if (!u64_prop(zn, node, "memory-size", v, true, present)) return false;
+        if (v == 0) return fail(zn, "memory-size is zero");
+        if (!is_aligned(v, kPageSize)) return fail(zn, "memory-size is not a multiple of 4 KiB");
+        if (v > kZoneMaxMemory) return fail(zn, "memory-size is larger than 64 GiB");
+        z.memory_size = v;
+
+        v = kZoneDefaultMemoryBase.raw();
+        if (!u64_prop(zn, node, "memory-base", v, false, present)) return false;
+        if (!is_aligned(v, 2u << 20)) return fail(zn, "memory-base is not 2 MiB aligned");
+        z.memory_base = GuestPhys(v);
+        if (v >= kZoneIpaLimit || z.memory_size > kZoneIpaLimit - v)
+            return fail(zn, "memory does not fit in the 512 GiB guest-physical space");
+        Range<GuestPhys> ram{z.memory_base, z.memory_size};
+        if (ram.overlaps(kZoneDeviceWindow))
+            return fail(zn, "memory overlaps the virtual device window [0x08000000, 0x40000000)");
+
+        if (!u64_prop(zn, node, "host-address", v, false, present)) return false;
+        if (present) {
+            if (!is_aligned(v, kPageSize)) return fail(zn, "host-address is not 4 KiB aligned");
+            z.pinned = true;
+            z.host_address = HostPhys(v);
+        }
+
+        if (!u64_prop(zn, node, "vcpus", v, true, present)) return false;
+        if (v == 0) return fail(zn, "vcpus is zero");
+        if (v > BH_ZONE_VCPUS_MAX) return fail(zn, "vcpus is larger than 8");
+        z.vcpus = static_cast<u32>(v);
+
+        int len;
+        const fdt32_t* cpus = static_cast<const fdt32_t*>(fdt_getprop(fdt_, node, "cpus", &len));
+        for (u32 i = 0; i < z.vcpus; ++i) z.cpus[i] = i % cpus_;
+        if (cpus) {
+            if (len != static_cast<int>(z.vcpus * 4)) return fail(zn, "cpus must list one physical CPU for each vCPU");
+            for (u32 i = 0; i < z.vcpus; ++i) {
+                z.cpus[i] = fdt32_ld(&cpus[i]);
+                if (z.cpus[i] >= cpus_) {
+                    char msg[96];
+                    format(msg, sizeof msg, "cpus names physical CPU %u, but only %u are online", z.cpus[i], cpus_);
+                    return fail(zn, msg);
+                }
+            }
+        }
+
+        z.privileged = fdt_getprop(fdt_, node, "privileged", &len) != nullptr;
+        const char* policy = static_cast<const char*>(fdt_getprop(fdt_, node, "fault-policy", &len));
+        if (policy) {
+            if (len == 6 && __builtin_memcmp(policy, "abort", 6) == 0) z.fault_policy = FaultPolicy::abort;
+            else if (len == 5 && __builtin_memcmp(policy, "stop", 5) == 0) z.fault_policy = FaultPolicy::stop;
+            else return fail(zn, "fault-policy must be \"abort\" or \"stop\"");
+        }
+
+        int child;
+        fdt_for_each_subnode(child, fdt_, node) {
+            const char* cname = fdt_get_name(fdt_, child, nullptr);
+            if (!cname || __builtin_strncmp(cname, "image", 5) != 0 || (cname[5] != '\0' && cname[5] != '@'))
+                return fail(zn, "only image nodes may appear inside a zone");
+            if (z.image_count == ManifestZone::kMaxImages) return fail(zn, "more than 4 images");
+            ManifestImage& img = z.images[z.image_count];
+            if (!u64_prop(zn, child, "load-address", v, true, present)) return false;
+            img.load = GuestPhys(v);
+            const void* data = fdt_getprop(fdt_, child, "data", &len);
+            if (!data) return fail(zn, "an image has no 'data' property");
+            if (len == 0) return fail(zn, "an image's data is empty");
+            img.data = static_cast<const u8*>(data);
+            img.size = static_cast<u64>(len);
+            if (!ram.contains(img.load, img.size)) return fail(zn, "an image does not fit inside the zone's memory");
+            for (u32 i = 0; i < z.image_count; ++i)
+                if (Range<GuestPhys>{z.images[i].load, z.images[i].size}.overlaps({img.load, img.size}))
+                    return fail(zn, "two images overlap");
+            ++z.image_count;
+        }
+        if (child < 0 && child != -FDT_ERR_NOTFOUND) return fail(zn, fdt_strerror(child));
+        if (z.image_count == 0) return fail(zn, "no image to run");
+
+        v = z.images[0].load.raw();
+        if (!u64_prop(zn, node, "entry", v, false, present)) return false;
+        z.entry = GuestPhys(v);
+        if (!ram.contains(z.entry, 4)) return fail(zn, "entry lies outside the zone's memory");
+        return true;
+    }
+
+    bool parse(usize blob_size, Manifest& out) {
+        if (blob_size < sizeof(fdt_header)) return fail(nullptr, "blob is truncated (smaller than a header)");
+        int rc = fdt_check_header(fdt_);
+        if (rc != 0) {
+            char msg[96];
+            format(msg, sizeof msg, "not a valid device tree blob: %s", fdt_strerror(rc));
+            return fail(nullptr, msg);
+        }
+        if (fdt_totalsize(fdt_) > blob_size) {
+            char msg[128];
+            format(msg, sizeof msg, "blob is truncated: its header says %u bytes, only %lu are present",
+                   fdt_totalsize(fdt_), static_cast<unsigned long>(blob_size));
+            return fail(nullptr, msg);
+        }
+        if (fdt_node_check_compatible(fdt_, 0, "bulkhead,manifest-v1") != 0)
+            return fail(nullptr, "root node is not compatible with \"bulkhead,manifest-v1\"");
+        int zones = fdt_subnode_offset(fdt_, 0, "zones");
+        if (zones < 0) return fail(nullptr, "no /zones node");
+        int node;
+        out.zone_count = 0;
+        fdt_for_each_subnode(node, fdt_, zones) {
+            if (out.zone_count == Manifest::kMaxZones) return fail(nullptr, "more than 16 zones");
+            ManifestZone& z = out.zones[out.zone_count];
+            z = ManifestZone{};
+            if (!zone(node, z)) return false;
+            ++out.zone_count;
+        }
+        if (node < 0 && node != -FDT_ERR_NOTFOUND) {
+            char msg[96];
+            format(msg, sizeof msg, "malformed /zones: %s", fdt_strerror(node));
+            return fail(nullptr, msg);
+        }
+        if (out.zone_count == 0) return fail(nullptr, "/zones names no zone");
+        for (u32 i = 0; i < out.zone_count; ++i)
+            for (u32 j = i + 1; j < out.zone_count; ++j) {
+                const ManifestZone& a = out.zones[i];
+                const ManifestZone& b = out.zones[j];
+                if (a.pinned && b.pinned &&
+                    Range<HostPhys>{a.host_address, a.memory_size}.overlaps({b.host_address, b.memory_size})) {
+                    char msg[128];
+                    format(msg, sizeof msg, "host memory overlaps that of zone '%s'", b.name);
+                    return fail(a.name, msg);
+                }
+            }
+        return true;
+    }
+
+  private:
+    const void* fdt_;
+    u32 cpus_;
+    ManifestError& err_;
+};
+
+} // namespace
+
+bool parse_manifest(const void* blob, usize blob_size, u32 online_cpus, Manifest& out, ManifestError& err) {
+    if (!blob) {
+        format(err.message, sizeof err.message, "manifest: none was given (no initrd in /chosen)");
+        return false;
+    }
+    Parser p(blob, online_cpus ? online_cpus : 1, err);
+    return p.parse(blob_size, out);
+}
+
+} // namespace bh

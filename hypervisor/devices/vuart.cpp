@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <bulkhead/log.hpp>
+#include <bulkhead/vuart.hpp>
+
+namespace bh {
+namespace {
+
+enum : u64 {
+    kDr = 0x000, kRsr = 0x004, kFr = 0x018, kIbrd = 0x024, kFbrd = 0x028, kLcrH = 0x02c,
+    kCr = 0x030, kIfls = 0x034, kImsc = 0x038, kRis = 0x03c, kMis = 0x040, kIcr = 0x044,
+    kDmacr = 0x048, kPeriphId0 = 0xfe0,
+};
+constexpr u32 kFrTxfe = 1u << 7, kFrRxfe = 1u << 4;
+constexpr u32 kRisTx = 1u << 5;
+// AMBA identification: PL011 r1p5, as Linux's amba bus expects.
+constexpr u8 kIds[8] = {0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
+
+} // namespace
+
+void VirtualUart::put(char c) {
+    if (c == '\r') return;
+    if (c == '\n' || len_ == sizeof line_) {
+        zone_console_line(zone_name_, line_, len_);
+        len_ = 0;
+        if (c == '\n') return;
+    }
+    // Keep the host console readable: control characters become '.'.
+    line_[len_++] = (c >= 0x20 && c < 0x7f) || c == '\t' ? c : '.';
+}
+
+void VirtualUart::flush() {
+    LockGuard g(lock_);
+    if (len_) {
+        zone_console_line(zone_name_, line_, len_);
+        len_ = 0;
+    }
+}
+
+void VirtualUart::access(MmioAccess& a) {
+    LockGuard g(lock_);
+    if (!a.write) {
+        switch (a.offset) {
+        case kDr: a.value = 0; break; // nothing to receive
+        case kFr: a.value = kFrTxfe | kFrRxfe; break;
+        case kIbrd: a.value = ibrd_; break;
+        case kFbrd: a.value = fbrd_; break;
+        case kLcrH: a.value = lcr_h_; break;
+        case kCr: a.value = cr_; break;
+        case kIfls: a.value = ifls_; break;
+        case kImsc: a.value = imsc_; break;
+        case kRis: a.value = kRisTx; break;
+        case kMis: a.value = kRisTx & imsc_; break;
+        default:
+            a.value = a.offset >= kPeriphId0 && a.offset < kPeriphId0 + 0x20 ? kIds[(a.offset - kPeriphId0) / 4] : 0;
+        }
+        return;
+    }
+    u32 v = static_cast<u32>(a.value);
+    switch (a.offset) {
+    case kDr: put(static_cast<char>(v & 0xff)); break;
+    case kIbrd: ibrd_ = v & 0xffff; break;
+    case kFbrd: fbrd_ = v & 0x3f; break;
+    case kLcrH: lcr_h_ = v & 0xff; break;
+    case kCr: cr_ = v & 0xffff; break;
+    case kIfls: ifls_ = v & 0x3f; break;
+    case kImsc: imsc_ = v & 0x7ff; break;
+    default: break; // RSR, ICR, DMACR: nothing to clear or start
+    }
+}
+
+} // namespace bh

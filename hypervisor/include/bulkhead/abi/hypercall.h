@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Bulkhead hypercall ABI, shared by the hypervisor, test guests and (later)
+ * the control domain's Linux driver. C-compatible on purpose.
+ *
+ * arm64: HVC #0 following the SMC Calling Convention. The function ID is in
+ * w0 (fast call, SMC64, owner "vendor specific hypervisor service"), the
+ * arguments in x1..x6; on return x0 holds a status (0 or a negative BH_ERR_*)
+ * and x1..x4 the results. PSCI function IDs go to the zone's virtual PSCI.
+ * See docs/hypercalls.md.
+ */
+#ifndef BULKHEAD_ABI_HYPERCALL_H
+#define BULKHEAD_ABI_HYPERCALL_H
+
+#define BH_HC_BASE 0xC6000000u /* SMCCC: fast, SMC64, owner 6 (hypervisor) */
+#define BH_HC_FN(n) (BH_HC_BASE | (n))
+
+/* Calls every zone may make. */
+#define BH_HC_VERSION      BH_HC_FN(0x00) /* -> x1 = (major << 16) | minor */
+#define BH_HC_ZONE_SELF    BH_HC_FN(0x01) /* -> x1 handle, x2 vcpu index, x3 vcpus, x4 memory bytes */
+#define BH_HC_YIELD        BH_HC_FN(0x02)
+#define BH_HC_ZONE_EXIT    BH_HC_FN(0x03) /* x1 exit code; does not return */
+
+/* Zone management: only zones whose manifest entry is privileged. */
+#define BH_HC_ZONE_CREATE  BH_HC_FN(0x10) /* x1 name IPA, x2 name length, x3 memory bytes, x4 vcpus -> x1 handle */
+#define BH_HC_ZONE_LOAD    BH_HC_FN(0x11) /* x1 handle, x2 destination IPA, x3 source IPA (caller), x4 length */
+#define BH_HC_ZONE_SET_ENTRY BH_HC_FN(0x12) /* x1 handle, x2 vcpu, x3 pc, x4 x0 value */
+#define BH_HC_ZONE_START   BH_HC_FN(0x13) /* x1 handle */
+#define BH_HC_ZONE_STOP    BH_HC_FN(0x14) /* x1 handle */
+#define BH_HC_ZONE_DESTROY BH_HC_FN(0x15) /* x1 handle */
+#define BH_HC_ZONE_STATUS  BH_HC_FN(0x16) /* x1 handle -> x1 state, x2 exit reason, x3 exit code, x4 first host frame */
+
+#define BH_HC_COUNT 0x17 /* function numbers are below this */
+
+#define BH_VERSION_MAJOR 0
+#define BH_VERSION_MINOR 1
+
+/* Statuses in x0. -1 equals SMCCC NOT_SUPPORTED on purpose. */
+#define BH_OK                       0
+#define BH_ERR_NOT_SUPPORTED       (-1)
+#define BH_ERR_INVALID_ARGUMENT    (-2)
+#define BH_ERR_PERMISSION_DENIED   (-3)
+#define BH_ERR_NO_MEMORY           (-4)
+#define BH_ERR_NOT_FOUND           (-5)
+#define BH_ERR_BAD_STATE           (-6)
+#define BH_ERR_BUSY                (-7)
+
+/* Zone states (BH_HC_ZONE_STATUS x1). */
+#define BH_ZONE_CREATED 0 /* built, not yet started */
+#define BH_ZONE_RUNNING 1
+#define BH_ZONE_EXITED  2 /* ended by its own request */
+#define BH_ZONE_CRASHED 3 /* ended by the hypervisor: fault, reset */
+#define BH_ZONE_STOPPED 4 /* ended by a manager */
+
+/* Why a zone ended (BH_HC_ZONE_STATUS x2). */
+#define BH_EXIT_NONE        0
+#define BH_EXIT_CALL        1 /* BH_HC_ZONE_EXIT; x3 = code */
+#define BH_EXIT_PSCI_OFF    2 /* PSCI SYSTEM_OFF */
+#define BH_EXIT_PSCI_RESET  3 /* PSCI SYSTEM_RESET */
+#define BH_EXIT_FAULT       4 /* illegal access under fault-policy "stop"; x3 = IPA */
+#define BH_EXIT_STOPPED     5 /* BH_HC_ZONE_STOP */
+#define BH_EXIT_VCPUS_OFF   6 /* every vCPU called PSCI CPU_OFF */
+#define BH_EXIT_BAD_STATE   7 /* an exit the hypervisor cannot handle; x3 = syndrome */
+
+#define BH_ZONE_NAME_MAX 31
+#define BH_ZONE_VCPUS_MAX 8
+
+#endif

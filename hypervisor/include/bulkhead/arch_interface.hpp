@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// What the generic core asks of an architecture. Each arch implements these
+// under arch/<name>/; generic code never tests which arch it runs on.
+#pragma once
+
+#include <bulkhead/percpu.hpp>
+#include <bulkhead/status.hpp>
+#include <bulkhead/types.hpp>
+
+namespace bh {
+class Zone;
+struct Vcpu;
+}
+
+namespace bh::arch {
+
+PerCpu& this_cpu();
+PerCpu& cpu(unsigned index);
+unsigned online_cpus();
+
+// Counter used for time slices and timeouts.
+u64 now();
+u64 ticks_per_second();
+// Programs this CPU's hypervisor timer for `deadline` (0: none).
+void set_timer(u64 deadline);
+// Makes another CPU take an exit soon (physical SGI).
+void kick_cpu(unsigned index);
+// Sleeps until a physical interrupt is pending, then handles it.
+void idle_wait();
+[[noreturn]] void power_off();
+
+// Zones: per-arch set-up (VMID, virtual counter, interrupt controller).
+Status zone_init(Zone& z);
+void zone_fini(Zone& z);
+// Makes freshly written zone memory visible to a guest running with its
+// caches off (clean to the point of coherency, invalidate I-cache).
+void sync_guest_memory(HostPhys pa, u64 size);
+
+// vCPUs.
+void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg);
+void vcpu_load(Vcpu& v);
+void vcpu_save(Vcpu& v);
+bool vcpu_has_pending_interrupt(const Vcpu& v);
+// The counter value at which the blocked vCPU's timer fires, or 0 if none.
+u64 vcpu_timer_deadline(const Vcpu& v);
+// Called when a blocked vCPU's timer deadline has passed.
+void vcpu_timer_expired(Vcpu& v);
+void vcpu_inject_external_abort(Vcpu& v, u64 fault_va, bool write, bool instruction);
+
+} // namespace bh::arch

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The zone manifest: a device tree blob naming the zones to start at boot.
+// Schema: docs/zone-manifest.md. Parsing validates everything up front and
+// fails with one clear message, so a bad manifest never half-starts zones.
+#pragma once
+
+#include <bulkhead/abi/hypercall.h>
+#include <bulkhead/types.hpp>
+
+namespace bh {
+
+enum class FaultPolicy : u8 {
+    abort, // inject a synchronous external abort, as a bus error would
+    stop,  // stop the zone (crashed, reason: fault)
+};
+
+struct ManifestImage {
+    GuestPhys load;
+    const u8* data = nullptr;
+    u64 size = 0;
+};
+
+struct ManifestZone {
+    static constexpr unsigned kMaxImages = 4;
+    char name[BH_ZONE_NAME_MAX + 1] = {};
+    GuestPhys memory_base;
+    u64 memory_size = 0;
+    bool pinned = false; // memory at a fixed host-physical address
+    HostPhys host_address;
+    u32 vcpus = 0;
+    u32 cpus[BH_ZONE_VCPUS_MAX] = {}; // physical CPU of each vCPU
+    bool privileged = false;
+    FaultPolicy fault_policy = FaultPolicy::abort;
+    GuestPhys entry;
+    ManifestImage images[kMaxImages];
+    u32 image_count = 0;
+};
+
+struct Manifest {
+    static constexpr unsigned kMaxZones = 16;
+    ManifestZone zones[kMaxZones];
+    u32 zone_count = 0;
+};
+
+struct ManifestError {
+    char message[192] = {};
+};
+
+// Zone RAM must stay clear of the virtual device window below it.
+inline constexpr GuestPhys kZoneDefaultMemoryBase{0x40000000};
+inline constexpr Range<GuestPhys> kZoneDeviceWindow{GuestPhys(0x08000000), 0x38000000};
+inline constexpr u64 kZoneIpaLimit = u64(1) << 39;
+inline constexpr u64 kZoneMaxMemory = u64(64) << 30;
+
+// Parses and validates `blob` of `blob_size` bytes. `online_cpus` bounds
+// the physical CPUs that vCPUs may be placed on. On failure `err` says what
+// is wrong and where. The result points into the blob for image data.
+bool parse_manifest(const void* blob, usize blob_size, u32 online_cpus, Manifest& out, ManifestError& err);
+
+} // namespace bh

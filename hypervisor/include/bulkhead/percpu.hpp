@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Per physical CPU data, reached through arch::this_cpu().
+#pragma once
+
+#include <stddef.h>
+
+#include <arch/vcpu_context.hpp>
+#include <bulkhead/intrusive_list.hpp>
+#include <bulkhead/spinlock.hpp>
+#include <bulkhead/vcpu.hpp>
+
+namespace bh {
+
+struct PerCpu {
+    // Read by the exception vectors: keep first, in this order.
+    arch::GuestRegs* guest_regs = nullptr; // the current vCPU's register frame
+    u64 stack_top = 0;
+
+    u32 index = 0;
+    u64 hw_id = 0; // MPIDR affinity
+    bool online = false;
+    Vcpu* current = nullptr;
+    u64 slice_end = 0;
+    bool yield_requested = false;
+
+    Spinlock lock; // run queue, sleepers, and the state of every vCPU homed here
+    IntrusiveList<Vcpu, &Vcpu::node> runq;
+    IntrusiveList<Vcpu, &Vcpu::node> sleepers; // sorted by wake_deadline
+
+    // Counters for the benchmarks and the log.
+    u64 exits = 0;
+    u64 switches = 0;
+};
+static_assert(offsetof(PerCpu, guest_regs) == 0 && offsetof(PerCpu, stack_top) == 8, "vectors.S offsets");
+
+} // namespace bh

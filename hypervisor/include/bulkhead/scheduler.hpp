@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Per-CPU round-robin scheduling of pinned vCPUs.
+//
+// Each physical CPU runs the vCPUs homed on it; a time slice of kSlice
+// counter ticks ends with the hypervisor timer when others are waiting, so a
+// vCPU that never yields cannot starve the rest. Blocked vCPUs with an armed
+// virtual timer wait on a sorted sleeper list that also programs the timer.
+#pragma once
+
+#include <bulkhead/vcpu.hpp>
+
+namespace bh::sched {
+
+// Makes an off vCPU runnable on its home CPU (zone start, PSCI CPU_ON).
+void start(Vcpu& v);
+// Wakes a blocked vCPU (an interrupt became pending for it). Also kicks its
+// home CPU when it is running there, so new interrupts are seen promptly.
+void wake(Vcpu& v);
+// The current vCPU executed WFI: blocks it unless an interrupt is pending.
+void block_current();
+// The current vCPU is done (PSCI CPU_OFF).
+void stop_current();
+// Gives the rest of the time slice away.
+void yield_current();
+// Takes `v` off its queues for good; false while it is still loaded on a CPU.
+bool detach(Vcpu& v);
+// Picks what this CPU runs next and loads it; idles until something is
+// runnable. Called at the end of every exit.
+void schedule();
+// Length of a time slice in counter ticks.
+u64 slice_ticks();
+
+} // namespace bh::sched

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// A virtual CPU: pinned to one physical CPU (its home), scheduled there.
+#pragma once
+
+#include <arch/vcpu_context.hpp>
+#include <bulkhead/intrusive_list.hpp>
+#include <bulkhead/types.hpp>
+
+namespace bh {
+
+class Zone;
+
+// Every transition happens under the home CPU's run-queue lock.
+enum class VcpuState : u8 {
+    off,      // not started, or PSCI CPU_OFF, or its zone ended
+    runnable, // on the home CPU's run queue
+    running,  // loaded on the home CPU
+    blocked,  // waiting (WFI) for an interrupt or its timer
+};
+
+struct Vcpu {
+    Zone* zone = nullptr;
+    u32 index = 0;
+    u32 home_cpu = 0;
+    VcpuState state = VcpuState::off;
+    bool on_cpu = false;   // registers loaded on the home CPU
+    ListNode node;         // run queue or sleeper list of the home CPU
+    u64 wake_deadline = 0; // counter value when blocked with a timer armed
+    arch::VcpuContext ctx;
+};
+
+} // namespace bh

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// A zone's console: the transmit side of a PL011, enough for bare-metal
+// programs and Linux's earlycon/amba-pl011 driver to print. Output is
+// collected per line and written to the host console tagged with the zone.
+#pragma once
+
+#include <bulkhead/mmio.hpp>
+#include <bulkhead/spinlock.hpp>
+#include <bulkhead/types.hpp>
+
+namespace bh {
+
+class VirtualUart {
+  public:
+    static constexpr GuestPhys kBase{0x09000000};
+    static constexpr u64 kSize = 0x1000;
+
+    void attach(const char* zone_name) { zone_name_ = zone_name; }
+    void access(MmioAccess& a);
+    void flush();
+
+  private:
+    void put(char c);
+
+    Spinlock lock_;
+    const char* zone_name_ = "?";
+    char line_[160];
+    usize len_ = 0;
+    u32 cr_ = 0x301, lcr_h_ = 0, ibrd_ = 0, fbrd_ = 0, imsc_ = 0, ifls_ = 0x12;
+};
+
+} // namespace bh

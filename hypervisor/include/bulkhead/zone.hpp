@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// A zone: an isolated VM with its own stage-2 address space, memory and vCPUs.
+#pragma once
+
+#include <arch/zone_context.hpp>
+#include <bulkhead/abi/hypercall.h>
+#include <bulkhead/hypercall_decode.hpp>
+#include <bulkhead/manifest.hpp>
+#include <bulkhead/page_table.hpp>
+#include <bulkhead/spinlock.hpp>
+#include <bulkhead/vcpu.hpp>
+#include <bulkhead/vuart.hpp>
+
+namespace bh {
+
+enum class ZoneState : u8 {
+    created = BH_ZONE_CREATED,
+    running = BH_ZONE_RUNNING,
+    exited = BH_ZONE_EXITED,
+    crashed = BH_ZONE_CRASHED,
+    stopped = BH_ZONE_STOPPED,
+};
+
+struct MemoryChunk {
+    GuestPhys guest;
+    HostPhys host;
+    u64 size = 0;
+};
+
+class Zone {
+  public:
+    static constexpr unsigned kMaxChunks = 64;
+
+    char name[BH_ZONE_NAME_MAX + 1] = {};
+    ZoneHandle handle;
+    bool privileged = false;
+    FaultPolicy fault_policy = FaultPolicy::abort;
+
+    Range<GuestPhys> ram;
+    MemoryChunk chunks[kMaxChunks];
+    unsigned chunk_count = 0;
+    bool pinned = false;
+
+    PageTable<arch::Stage2Format> stage2;
+    u32 vcpu_count = 0;
+    Vcpu vcpus[BH_ZONE_VCPUS_MAX];
+    VirtualUart uart;
+    arch::ZoneContext arch;
+
+    Spinlock lock;
+    ZoneState state = ZoneState::created;
+    u32 exit_reason = BH_EXIT_NONE;
+    u64 exit_code = 0;
+    u32 faults_logged = 0;
+
+    bool is_running() const { return __atomic_load_n(&state, __ATOMIC_ACQUIRE) == ZoneState::running; }
+    // Host-physical address behind `ipa` if it is zone RAM (never a device window).
+    bool ram_to_host(GuestPhys ipa, HostPhys& out, u64& contiguous) const;
+};
+
+} // namespace bh

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// All zones, by handle. Management operations hold the table lock for their
+// whole duration: they are rare, and this makes a zone's lifetime simple
+// (nothing can destroy a zone while a management call works on it).
+#pragma once
+
+#include <bulkhead/frame_allocator.hpp>
+#include <bulkhead/hypercall_decode.hpp>
+#include <bulkhead/manifest.hpp>
+#include <bulkhead/spinlock.hpp>
+#include <bulkhead/zone.hpp>
+
+namespace bh {
+
+// What a new zone looks like, from the manifest or from ZONE_CREATE.
+struct ZoneSpec {
+    char name[BH_ZONE_NAME_MAX + 1] = {};
+    GuestPhys memory_base = kZoneDefaultMemoryBase;
+    u64 memory_size = 0;
+    bool pinned = false;
+    HostPhys host_address;
+    u32 vcpus = 1;
+    u32 cpus[BH_ZONE_VCPUS_MAX] = {};
+    bool privileged = false;
+    FaultPolicy fault_policy = FaultPolicy::abort;
+    GuestPhys entry = kZoneDefaultMemoryBase;
+};
+
+class ZoneTable {
+  public:
+    static constexpr unsigned kSlots = 64;
+
+    void init(FrameAllocator& frames) { frames_ = &frames; }
+    Spinlock& lock() { return lock_; }
+
+    // All below: caller holds lock().
+    Status create(const ZoneSpec& spec, Zone*& out);
+    Zone* lookup(ZoneHandle h);
+    // Frees a zone that no longer runs; busy while its vCPUs are still on CPUs.
+    Status destroy(Zone& z);
+    FrameAllocator& frames() { return *frames_; }
+
+  private:
+    Status alloc_memory(Zone& z, const ZoneSpec& spec);
+    void free_memory(Zone& z);
+
+    struct Slot {
+        Zone* zone = nullptr;
+        u32 generation = 0;
+    };
+    Spinlock lock_;
+    Slot slots_[kSlots];
+    FrameAllocator* frames_ = nullptr;
+};
+
+ZoneTable& zones();
+
+// Starts a created zone's boot vCPU.
+Status zone_start(Zone& z);
+// Ends a running zone with the given state; the first end wins. Powers the
+// machine off when no zone is left running.
+void zone_end(Zone& z, ZoneState state, u32 reason, u64 code, const char* why);
+// Bytes of hypervisor memory the zone costs (object and page tables).
+u64 zone_overhead_bytes(const Zone& z);
+
+} // namespace bh

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Builds and starts the zones the manifest names. Everything is validated
 // and built before any zone starts: a manifest either starts whole or not at all.
+#include <bulkhead/arch_interface.hpp>
 #include <bulkhead/boot_zones.hpp>
 #include <bulkhead/guest_memory.hpp>
 #include <bulkhead/log.hpp>
@@ -28,6 +29,7 @@ bool create_boot_zones(const Manifest& m) {
             spec.entry = mz.entry;
             Zone* z = nullptr;
             Status s = t.create(spec, z);
+            if (s == Status::ok && mz.has_linux) s = arch::prepare_linux_zone(*z, mz.linux_boot);
             if (s == Status::ok)
                 for (u32 k = 0; k < mz.image_count && s == Status::ok; ++k)
                     s = copy_to_guest(*z, mz.images[k].load, mz.images[k].data, mz.images[k].size);

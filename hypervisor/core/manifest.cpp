@@ -43,6 +43,47 @@ class Parser {
         return true;
     }
 
+    // A string property: must be NUL-terminated within its length.
+    bool string_prop(const char* zone, int node, const char* prop, Blob& out) {
+        int len;
+        const char* p = static_cast<const char*>(fdt_getprop(fdt_, node, prop, &len));
+        if (!p) return true;
+        if (len < 1 || p[len - 1] != '\0') {
+            char msg[96];
+            format(msg, sizeof msg, "property '%s' must be a string", prop);
+            return fail(zone, msg);
+        }
+        out = {reinterpret_cast<const u8*>(p), static_cast<u64>(len)};
+        return true;
+    }
+
+    bool bytes_prop(int node, const char* prop, Blob& out) {
+        int len;
+        const void* p = fdt_getprop(fdt_, node, prop, &len);
+        if (p && len > 0) out = {static_cast<const u8*>(p), static_cast<u64>(len)};
+        return true;
+    }
+
+    bool linux_node(const char* zn, int node, ManifestZone& z) {
+        if (z.has_linux) return fail(zn, "more than one linux node");
+        z.has_linux = true;
+        LinuxBoot& l = z.linux_boot;
+        bytes_prop(node, "kernel", l.kernel);
+        if (!l.kernel.present()) return fail(zn, "the linux node has no 'kernel'");
+        bytes_prop(node, "initrd", l.initrd);
+        if (!string_prop(zn, node, "bootargs", l.bootargs)) return false;
+        int w = fdt_subnode_offset(fdt_, node, "workload");
+        if (w >= 0) {
+            if (!string_prop(zn, w, "command", l.command) || !string_prop(zn, w, "args", l.args) ||
+                !string_prop(zn, w, "env", l.env) || !string_prop(zn, w, "cwd", l.cwd))
+                return false;
+            if (!l.command.present()) return fail(zn, "the workload node has no 'command'");
+        }
+        if (l.kernel.size + l.initrd.size + (4u << 20) > z.memory_size)
+            return fail(zn, "the kernel and initrd do not fit in the zone's memory");
+        return true;
+    }
+
     bool zone(int node, ManifestZone& z) {
         int name_len;
         const char* name = fdt_get_name(fdt_, node, &name_len);
@@ -113,8 +154,12 @@ class Parser {
         int child;
         fdt_for_each_subnode(child, fdt_, node) {
             const char* cname = fdt_get_name(fdt_, child, nullptr);
+            if (cname && __builtin_strcmp(cname, "linux") == 0) {
+                if (!linux_node(zn, child, z)) return false;
+                continue;
+            }
             if (!cname || __builtin_strncmp(cname, "image", 5) != 0 || (cname[5] != '\0' && cname[5] != '@'))
-                return fail(zn, "only image nodes may appear inside a zone");
+                return fail(zn, "only image and linux nodes may appear inside a zone");
             if (z.image_count == ManifestZone::kMaxImages) return fail(zn, "more than 4 images");
             ManifestImage& img = z.images[z.image_count];
             if (!u64_prop(zn, child, "load-address", v, true, present)) return false;
@@ -131,7 +176,9 @@ class Parser {
             ++z.image_count;
         }
         if (child < 0 && child != -FDT_ERR_NOTFOUND) return fail(zn, fdt_strerror(child));
-        if (z.image_count == 0) return fail(zn, "no image to run");
+        if (z.image_count == 0 && !z.has_linux) return fail(zn, "no image or linux node to run");
+        if (z.image_count && z.has_linux) return fail(zn, "a zone runs either images or a linux kernel, not both");
+        if (z.has_linux) return true; // entry and x0 follow the Linux boot protocol
 
         v = z.images[0].load.raw();
         if (!u64_prop(zn, node, "entry", v, false, present)) return false;

@@ -17,6 +17,7 @@ enum : u64 {
     kHcrFb = 1ull << 9,   // broadcast TLB and I-cache maintenance
     kHcrBsuIs = 1ull << 10,
     kHcrTwi = 1ull << 13, // WFI traps: an idle vCPU gives up its CPU
+    kHcrTid3 = 1ull << 18, // ID registers trap: zones see only what is switched (id_regs.cpp)
     kHcrTsc = 1ull << 19, // SMC traps: PSCI by SMC goes to the zone's PSCI
     kHcrTacr = 1ull << 21,
     kHcrRw = 1ull << 31,  // EL1 is AArch64
@@ -35,7 +36,7 @@ u64 vtcr_el2() {
 
 void el2_setup_cpu() {
     pauth_init_cpu();
-    BH_WRITE_SYSREG(hcr_el2, kHcrVm | kHcrSwio | kHcrFmo | kHcrImo | kHcrAmo | kHcrFb | kHcrBsuIs | kHcrTwi | kHcrTsc |
+    BH_WRITE_SYSREG(hcr_el2, kHcrVm | kHcrSwio | kHcrFmo | kHcrImo | kHcrAmo | kHcrFb | kHcrBsuIs | kHcrTwi | kHcrTid3 | kHcrTsc |
                                  kHcrTacr | kHcrRw | pauth_hcr_bits());
     BH_WRITE_SYSREG(vtcr_el2, vtcr_el2());
     // FP/SIMD for zones without traps (switched with the vCPU); SVE, SME and
@@ -48,6 +49,13 @@ void el2_setup_cpu() {
     BH_WRITE_SYSREG(cntvoff_el2, 0);
     BH_WRITE_SYSREG(vttbr_el2, 0);
     BH_WRITE_SYSREG(vpidr_el2, BH_READ_SYSREG(midr_el1));
+    // The PMU is hidden from zones (ID_AA64DFR0_EL1) and its registers trap,
+    // so no zone reads counters another zone drove. HPMN keeps its reset value.
+    u64 dfr0 = BH_READ_SYSREG(id_aa64dfr0_el1);
+    if ((dfr0 >> 8) & 0xf) {
+        u64 hpmn = (BH_READ_SYSREG(pmcr_el0) >> 11) & 0x1f;
+        BH_WRITE_SYSREG(mdcr_el2, hpmn | (1u << 5) /* TPMCR */ | (1u << 6) /* TPM */);
+    }
     // The hypervisor's own timer starts off.
     BH_WRITE_SYSREG(cnthp_ctl_el2, 0);
     isb();

@@ -3,6 +3,7 @@
 // return to whichever vCPU is current. Short and allocation-free.
 #include "asm_defs.h"
 #include "host_irq.hpp"
+#include "id_regs.hpp"
 #include "vgic.hpp"
 #include "vpsci.hpp"
 
@@ -60,7 +61,11 @@ void sysreg(Vcpu& v, u32 iss) {
     bool read = iss & 1;
     unsigned rt = (iss >> 5) & 0x1f;
     u32 id = iss & kIssSysregMask;
-    if (!read && id == kIssSgi1r) {
+    u32 op0 = (iss >> 20) & 3, op2 = (iss >> 17) & 7, op1 = (iss >> 14) & 7, crn = (iss >> 10) & 0xf,
+        crm = (iss >> 1) & 0xf;
+    if (read && is_id_register(op0, op1, crn, crm)) {
+        set_reg(v, rt, read_id_register_for_zone(crm, op2));
+    } else if (!read && id == kIssSgi1r) {
         vgic_sgi_write(v, reg(v, rt));
     } else if (id == kIssAsgi1r || id == kIssSgi0r || id == kIssSgi1r) {
         // Group 0 and alias SGIs: zones have group 1 only; ignore writes.

@@ -86,11 +86,18 @@ i64 handle_psci(Vcpu& v, u64 fn, u64 a1, u64 a2, u64 a3) {
     }
     case kPsciMigrateInfoType:
         return 2; // no trusted OS to migrate
-    case kPsciSystemOff:
-        zone_end(z, ZoneState::exited, BH_EXIT_PSCI_OFF, 0, "PSCI SYSTEM_OFF");
+    case kPsciSystemOff: {
+        // A zone init reports how its workload ended on the console first.
+        z.uart.flush();
+        ExitRecord r = z.uart.exit_record();
+        if (r.seen && r.signal) zone_end(z, ZoneState::exited, BH_EXIT_WORKLOAD_SIGNAL, r.value, "workload killed by a signal");
+        else if (r.seen) zone_end(z, ZoneState::exited, BH_EXIT_WORKLOAD, r.value, "workload exit status");
+        else zone_end(z, ZoneState::exited, BH_EXIT_PSCI_OFF, 0, "PSCI SYSTEM_OFF");
         return kPsciSuccess;
+    }
     case kPsciSystemReset:
-        zone_end(z, ZoneState::crashed, BH_EXIT_PSCI_RESET, 0, "PSCI SYSTEM_RESET");
+        // Zone kernels boot with panic=-1: a reset is how a panic shows.
+        zone_end(z, ZoneState::crashed, BH_EXIT_PSCI_RESET, 0, "PSCI SYSTEM_RESET (kernel panic or reboot)");
         return kPsciSuccess;
     default:
         (void)a3;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <bulkhead/percpu.hpp>
+#include <bulkhead/manifest.hpp>
 #include <bulkhead/status.hpp>
 #include <bulkhead/types.hpp>
 
@@ -35,6 +36,10 @@ void zone_fini(Zone& z);
 // Makes freshly written zone memory visible to a guest running with its
 // caches off (clean to the point of coherency, invalidate I-cache).
 void sync_guest_memory(HostPhys pa, u64 size);
+
+// Places a Linux kernel, its initrd and boot information in a created zone
+// following the architecture's boot protocol, and points vCPU 0 at it.
+Status prepare_linux_zone(Zone& z, const LinuxBoot& l);
 
 // vCPUs.
 void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg);

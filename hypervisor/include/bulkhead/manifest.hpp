@@ -20,6 +20,25 @@ struct ManifestImage {
     u64 size = 0;
 };
 
+// A blob inside the manifest (or zone memory) with its length.
+struct Blob {
+    const u8* data = nullptr;
+    u64 size = 0;
+    bool present() const { return data != nullptr; }
+};
+
+// A Linux kernel to boot in the zone (arm64 boot protocol), and what its
+// zone init should run. Strings point into the manifest.
+struct LinuxBoot {
+    Blob kernel;
+    Blob initrd;
+    Blob bootargs;  // NUL-terminated string
+    Blob command;   // NUL-terminated string; absent: no workload node
+    Blob args;      // DT string list (NUL-separated strings)
+    Blob env;       // DT string list of KEY=VALUE
+    Blob cwd;       // NUL-terminated string
+};
+
 struct ManifestZone {
     static constexpr unsigned kMaxImages = 4;
     char name[BH_ZONE_NAME_MAX + 1] = {};
@@ -34,6 +53,8 @@ struct ManifestZone {
     GuestPhys entry;
     ManifestImage images[kMaxImages];
     u32 image_count = 0;
+    bool has_linux = false;
+    LinuxBoot linux_boot;
 };
 
 struct Manifest {

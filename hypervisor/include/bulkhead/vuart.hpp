@@ -10,6 +10,15 @@
 
 namespace bh {
 
+// The machine-readable line a zone's init prints when its workload ends:
+// "BULKHEAD-EXIT status=N" or "BULKHEAD-EXIT signal=N".
+struct ExitRecord {
+    bool seen = false;
+    bool signal = false;
+    u32 value = 0;
+};
+bool parse_exit_record(const char* line, usize len, ExitRecord& out);
+
 class VirtualUart {
   public:
     static constexpr GuestPhys kBase{0x09000000};
@@ -18,14 +27,20 @@ class VirtualUart {
     void attach(const char* zone_name) { zone_name_ = zone_name; }
     void access(MmioAccess& a);
     void flush();
+    ExitRecord exit_record() {
+        LockGuard g(lock_);
+        return record_;
+    }
 
   private:
     void put(char c);
+    void emit_line();
 
     Spinlock lock_;
     const char* zone_name_ = "?";
     char line_[160];
     usize len_ = 0;
+    ExitRecord record_;
     u32 cr_ = 0x301, lcr_h_ = 0, ibrd_ = 0, fbrd_ = 0, imsc_ = 0, ifls_ = 0x12;
 };
 

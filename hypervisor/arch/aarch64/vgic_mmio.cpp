@@ -15,7 +15,7 @@ enum : u64 {
     kCtlr = 0x0000, kTyper = 0x0004, kIidr = 0x0008, kIgroupr = 0x0080, kIsenabler = 0x0100,
     kIcenabler = 0x0180, kIspendr = 0x0200, kIcpendr = 0x0280, kIpriorityr = 0x0400, kIcfgr = 0x0c00,
     kIrouter = 0x6000, kPidr2 = 0xffe8,
-    kGicrTyper = 0x0008, kGicrWaker = 0x0014, kSgiBase = 0x10000,
+    kGicrIidr = 0x0004, kGicrTyper = 0x0008, kGicrWaker = 0x0014, kSgiBase = 0x10000,
 };
 constexpr u32 kIidrValue = 0x0100143b; // implementer ARM (0x43b), revision 1
 constexpr u32 kPidr2Gicv3 = 0x3b;
@@ -122,7 +122,7 @@ void redistributor(Vcpu& v, Vcpu& target, bool last, MmioAccess& a) {
     LockGuard lock(d.lock);
     u64 off = a.offset;
     u64 r = 0;
-    if (off == kIidr) {
+    if (off == kGicrIidr) {
         r = kIidrValue;
     } else if (off == kGicrTyper || off == kGicrTyper + 4) {
         u64 typer = (u64(target.index) << 32) | (u64(target.index) << 8) | (last ? 1u << 4 : 0);

@@ -4,6 +4,9 @@
 
 #include "psci_host.hpp"
 
+#include <arch/sysreg.hpp>
+#include <bulkhead/log.hpp>
+
 #include <bulkhead/arch_interface.hpp>
 #include <bulkhead/scheduler.hpp>
 #include <bulkhead/zone_table.hpp>
@@ -95,10 +98,18 @@ i64 handle_psci(Vcpu& v, u64 fn, u64 a1, u64 a2, u64 a3) {
         else zone_end(z, ZoneState::exited, BH_EXIT_PSCI_OFF, 0, "PSCI SYSTEM_OFF");
         return kPsciSuccess;
     }
-    case kPsciSystemReset:
-        // Zone kernels boot with panic=-1: a reset is how a panic shows.
-        zone_end(z, ZoneState::crashed, BH_EXIT_PSCI_RESET, 0, "PSCI SYSTEM_RESET (kernel panic or reboot)");
+    case kPsciSystemReset: {
+        // Zone kernels boot with panic=-1: a reset is how a panic shows. The
+        // zone's last exception helps whoever reads the log.
+        char why[160];
+        format(why, sizeof why,
+               "PSCI SYSTEM_RESET (kernel panic or reboot) from vCPU %u; last EL1 exception: ESR %#llx ELR %#llx FAR %#llx",
+               v.index, static_cast<unsigned long long>(BH_READ_SYSREG(esr_el1)),
+               static_cast<unsigned long long>(BH_READ_SYSREG(elr_el1)),
+               static_cast<unsigned long long>(BH_READ_SYSREG(far_el1)));
+        zone_end(z, ZoneState::crashed, BH_EXIT_PSCI_RESET, 0, why);
         return kPsciSuccess;
+    }
     default:
         (void)a3;
         return kPsciNotSupported;

@@ -13,6 +13,8 @@
 
 namespace bh::arch {
 
+inline constexpr unsigned kMaxCpus = 8; // as on aarch64
+
 struct FakeHalt : std::exception {
     const char* what() const noexcept override { return "bulkhead: halt_machine() on the fake arch"; }
 };

@@ -54,7 +54,9 @@ bool create_boot_zones(const Manifest& m) {
                 static_cast<unsigned long long>(zone_overhead_bytes(*z) >> 10));
         }
     }
+    hold_power();
     for (u32 i = 0; i < m.zone_count; ++i) zone_start(*created[i]);
+    release_power();
     return true;
 }
 

@@ -33,6 +33,15 @@ void program_timer(PerCpu& c, bool contended, u64 now) {
 
 u64 slice_ticks() { return arch::ticks_per_second() / 100; } // 10 ms
 
+void request_reschedule() { arch::this_cpu().need_resched = true; }
+
+// The home CPU must look at its queues: directly if it is this one, by a
+// kick (whose interrupt requests it there) otherwise.
+static void notify_home(const Vcpu& v) {
+    if (v.home_cpu == arch::this_cpu().index) request_reschedule();
+    else arch::kick_cpu(v.home_cpu);
+}
+
 void start(Vcpu& v) {
     PerCpu& home = arch::cpu(v.home_cpu);
     {
@@ -41,7 +50,7 @@ void start(Vcpu& v) {
         v.state = VcpuState::runnable;
         home.runq.push_back(v);
     }
-    if (v.home_cpu != arch::this_cpu().index) arch::kick_cpu(v.home_cpu);
+    notify_home(v);
 }
 
 void wake(Vcpu& v) {
@@ -58,7 +67,7 @@ void wake(Vcpu& v) {
             kick = true; // it must exit to see the new interrupt
         }
     }
-    if (kick && v.home_cpu != arch::this_cpu().index) arch::kick_cpu(v.home_cpu);
+    if (kick) notify_home(v);
 }
 
 void block_current() {
@@ -84,7 +93,10 @@ void stop_current() {
     c.current->state = VcpuState::off;
 }
 
-void yield_current() { arch::this_cpu().yield_requested = true; }
+void yield_current() {
+    arch::this_cpu().yield_requested = true;
+    request_reschedule();
+}
 
 bool detach(Vcpu& v) {
     PerCpu& home = arch::cpu(v.home_cpu);
@@ -96,9 +108,16 @@ bool detach(Vcpu& v) {
     return true;
 }
 
+void schedule_if_needed() {
+    PerCpu& c = arch::this_cpu();
+    Vcpu* cur = c.current;
+    if (c.need_resched || !cur || cur->state != VcpuState::running || !cur->zone->is_running()) schedule();
+}
+
 void schedule() {
     PerCpu& c = arch::this_cpu();
     for (;;) {
+        c.need_resched = false;
         Vcpu* cur = c.current;
         Vcpu* next = nullptr;
         {

@@ -162,7 +162,13 @@ void zone_end(Zone& z, ZoneState state, u32 reason, u64 code, const char* why) {
     unsigned self = arch::this_cpu().index;
     for (u32 i = 0; i < z.vcpu_count; ++i)
         if (z.vcpus[i].on_cpu && z.vcpus[i].home_cpu != self) arch::kick_cpu(z.vcpus[i].home_cpu);
-    if (was_running && __atomic_sub_fetch(&running_zones, 1, __ATOMIC_ACQ_REL) == 0) {
+    if (was_running) release_power();
+}
+
+void hold_power() { __atomic_add_fetch(&running_zones, 1, __ATOMIC_ACQ_REL); }
+
+void release_power() {
+    if (__atomic_sub_fetch(&running_zones, 1, __ATOMIC_ACQ_REL) == 0) {
         log("all zones have ended; powering off");
         arch::power_off();
     }

@@ -175,7 +175,7 @@ extern "C" void aarch64_handle_exit(u64 kind) {
     default:
         break;
     }
-    sched::schedule();
+    sched::schedule_if_needed();
     vgic_flush(*c.current);
 }
 

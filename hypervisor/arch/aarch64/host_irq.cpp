@@ -20,6 +20,7 @@ void handle_host_interrupts() {
     for (;;) {
         u32 intid = gic_acknowledge();
         if (intid >= 1020) break;
+        c.need_resched = true; // a tick, a kick or a timer: the scheduler decides
         switch (intid) {
         case kPpiHypTimer:
             arch::timer_fired(); // the scheduler decides what the tick means

@@ -22,6 +22,9 @@ struct PerCpu {
     Vcpu* current = nullptr;
     u64 slice_end = 0;
     bool yield_requested = false;
+    // Something may change what this CPU should run: an interrupt, a wake-up
+    // homed here, a yield. Plain hypercalls and MMIO exits skip the scheduler.
+    bool need_resched = true;
 
     Spinlock lock; // run queue, sleepers, and the state of every vCPU homed here
     IntrusiveList<Vcpu, &Vcpu::node> runq;

@@ -25,8 +25,12 @@ void yield_current();
 // Takes `v` off its queues for good; false while it is still loaded on a CPU.
 bool detach(Vcpu& v);
 // Picks what this CPU runs next and loads it; idles until something is
-// runnable. Called at the end of every exit.
+// runnable.
 void schedule();
+// Called at the end of every exit: schedules only if something changed.
+void schedule_if_needed();
+// Marks this CPU as needing a scheduling decision at the end of this exit.
+void request_reschedule();
 // Length of a time slice in counter ticks.
 u64 slice_ticks();
 

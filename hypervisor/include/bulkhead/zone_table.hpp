@@ -60,6 +60,11 @@ Status zone_start(Zone& z);
 // Ends a running zone with the given state; the first end wins. Powers the
 // machine off when no zone is left running.
 void zone_end(Zone& z, ZoneState state, u32 reason, u64 code, const char* why);
+// While held, the machine stays on even if no zone runs: boot holds it until
+// every manifest zone has started, so an early exit of the first cannot
+// power off before the others began.
+void hold_power();
+void release_power();
 // Bytes of hypervisor memory the zone costs (object and page tables).
 u64 zone_overhead_bytes(const Zone& z);
 

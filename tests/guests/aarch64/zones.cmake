@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The test zones: which sources make which guest image. Manifests embed the
+# flat images by these names (NAME.bin).
+set(Z ${CMAKE_CURRENT_SOURCE_DIR}/zones)
+
+bh_guest(selftest SOURCES ${Z}/selftest.cpp)
+
+# two-zones
+bh_guest(lines-alpha SOURCES ${Z}/two_zones.cpp DEFINITIONS ZONE_TAG="alpha")
+bh_guest(lines-beta SOURCES ${Z}/two_zones.cpp DEFINITIONS ZONE_TAG="beta")
+
+# isolation
+bh_guest(victim SOURCES ${Z}/victim.cpp)
+bh_guest(intruder SOURCES ${Z}/intruder.cpp)
+bh_guest(reader-hv SOURCES ${Z}/reader_hv.cpp)
+bh_guest(writer-zone SOURCES ${Z}/writer_zone.cpp)
+
+# management: the manager's image embeds its children's flat images
+bh_guest(pattern SOURCES ${Z}/pattern.cpp)
+bh_guest(zerocheck SOURCES ${Z}/zerocheck.cpp)
+bh_guest(plain SOURCES ${Z}/plain.cpp)
+bh_guest(manager SOURCES ${Z}/manager.cpp ${Z}/manager_children.S
+  DEFINITIONS PATTERN_BIN="${BH_GUEST_DIR}/pattern.bin" ZEROCHECK_BIN="${BH_GUEST_DIR}/zerocheck.bin")
+add_dependencies(guest-manager guest-pattern guest-zerocheck)
+# The .bin files appear with their ELF (POST_BUILD), so depending on the ELF
+# rebuilds the manager whenever a child changes.
+set_source_files_properties(${Z}/manager_children.S PROPERTIES
+  OBJECT_DEPENDS "${BH_GUEST_DIR}/pattern.elf;${BH_GUEST_DIR}/zerocheck.elf")
+
+# smp, hypercall errors, preemption
+bh_guest(smp SOURCES ${Z}/smp.cpp)
+bh_guest(hc-unknown SOURCES ${Z}/hc_unknown.cpp)
+bh_guest(hc-arguments SOURCES ${Z}/hc_arguments.cpp)
+bh_guest(spinner SOURCES ${Z}/spinner.cpp)
+bh_guest(worker SOURCES ${Z}/worker.cpp)
+bh_guest(yielder SOURCES ${Z}/yielder.cpp)
+
+# benchmarks
+bh_guest(bench SOURCES ${Z}/bench.cpp)
+bh_guest(bench-switch SOURCES ${Z}/bench_switch.cpp)
+
+# make demo
+bh_guest(demo-alpha SOURCES ${Z}/demo_alpha.cpp)
+bh_guest(demo-mallory SOURCES ${Z}/demo_mallory.cpp)

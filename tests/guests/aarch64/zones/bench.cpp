@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Round-trip costs, measured with the virtual counter and averaged: a null
+// hypercall (PSCI_VERSION over HVC), an emulated MMIO read (GICD_TYPER) and
+// an SGI ping-pong between two vCPUs. The same image runs in a zone and on
+// bare QEMU at EL1, where QEMU's firmware answers the HVC; the runner puts
+// the two side by side. Prints numbers only, never judges them.
+#include <guest/console.hpp>
+#include <guest/cpu.hpp>
+#include <guest/gic.hpp>
+#include <guest/hypercall.hpp>
+#include <guest/irq.hpp>
+#include <guest/mmio.hpp>
+#include <guest/psci.hpp>
+#include <guest/smp.hpp>
+#include <guest/testing.hpp>
+#include <guest/timer.hpp>
+#include <guest/zone.hpp>
+
+using namespace bh;
+using ull = unsigned long long;
+
+namespace {
+
+constexpr u32 kCalls = 2000;
+constexpr u32 kSgis = 200;
+constexpr u32 kWarmup = 20;
+constexpr u32 kSgiPing = 1;
+constexpr u32 kSgiPong = 2;
+
+volatile u32 pongs;
+volatile u32 secondary_up;
+
+void report(const char* name, u64 ticks, u32 iterations) {
+    u64 ns = timer::ticks_to_ns(ticks) / iterations;
+    print("BULKHEAD-BENCH %s %llu ns\n", name, static_cast<ull>(ns));
+}
+
+void bench_hypercall() {
+    for (u32 i = 0; i < kWarmup; ++i) smccc_hvc(psci::kVersion);
+    u64 t0 = timer::counter();
+    for (u32 i = 0; i < kCalls; ++i) smccc_hvc(psci::kVersion);
+    report("null-hypercall", timer::counter() - t0, kCalls);
+}
+
+void bench_mmio() {
+    for (u32 i = 0; i < kWarmup; ++i) mmio::read32(gic::kGicdTyper);
+    u64 t0 = timer::counter();
+    for (u32 i = 0; i < kCalls; ++i) mmio::read32(gic::kGicdTyper);
+    report("mmio-read", timer::counter() - t0, kCalls);
+}
+
+void secondary(u64) {
+    gic::init_cpu();
+    irq::set_handler(kSgiPing, [](u32) { gic::send_sgi(kSgiPong, 0); });
+    gic::enable_local(kSgiPing);
+    irq_enable();
+    secondary_up = 1;
+    for (;;) wfi();
+}
+
+bool ping(u32 n) {
+    gic::send_sgi(kSgiPing, 1);
+    u64 give_up = timer::counter() + timer::ms_to_ticks(1000);
+    while (pongs < n)
+        if (timer::counter() >= give_up) return false;
+    return true;
+}
+
+void bench_sgi() {
+    irq::set_handler(kSgiPong, [](u32) { pongs = pongs + 1; });
+    gic::enable_local(kSgiPong);
+    irq_enable();
+    if (smp::start_vcpu(1, secondary, 0) != psci::kSuccess) test::error("CPU_ON of vCPU 1 failed");
+    u64 give_up = timer::counter() + timer::ms_to_ticks(2000);
+    while (!secondary_up)
+        if (timer::counter() >= give_up) test::error("vCPU 1 did not come up");
+    u32 n = 0;
+    for (u32 i = 0; i < kWarmup; ++i)
+        if (!ping(++n)) test::error("no SGI came back");
+    u64 t0 = timer::counter();
+    for (u32 i = 0; i < kSgis; ++i)
+        if (!ping(++n)) test::error("no SGI came back");
+    report("sgi-round-trip", timer::counter() - t0, kSgis);
+}
+
+} // namespace
+
+extern "C" void zone_main(u64) {
+    test::begin("bench");
+    print("bench: %s, counter at %llu Hz\n", hc::in_zone() ? "in a zone" : "bare QEMU at EL1",
+          static_cast<ull>(timer::frequency()));
+    gic::init_distributor();
+    gic::init_cpu();
+    bench_hypercall();
+    bench_mmio();
+    bench_sgi();
+    test::success();
+}

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Run one Bulkhead scenario: boot a fresh QEMU, stream its console, enforce
+a timeout, and check verdicts and log lines. Exit status 0 only if every
+expectation held; 1 if one did not; 2 if the run could not be set up.
+
+  bulkhead_run.py --hypervisor build/aarch64/hypervisor/bulkhead.bin \\
+      --manifest build/aarch64/tests/scenarios/two-zones.dtb \\
+      --expect alpha:two-zones-alpha:SUCCESS --expect-poweroff
+
+  bulkhead_run.py --native build/aarch64/tests/guests/aarch64/bench.elf --expect '*:bench:SUCCESS'
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from bhrun import accel, junit, qemu  # noqa: E402
+from bhrun.console import Console  # noqa: E402
+from bhrun.expect import Expectations, VerdictExpectation, compile_regex, evaluate  # noqa: E402
+from bhrun.manifest import truncated_copy  # noqa: E402
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--name", help="scenario name for the summary and JUnit")
+    boot = p.add_argument_group("what to boot")
+    boot.add_argument("--hypervisor", help="hypervisor image (bulkhead.bin)")
+    boot.add_argument("--manifest", help="manifest blob, passed as the initrd")
+    boot.add_argument("--truncate-manifest", metavar="N", help="boot a copy cut to N bytes (or N%%)")
+    boot.add_argument("--native", metavar="IMAGE", help="boot IMAGE (an ELF) at EL1 without a hypervisor")
+    boot.add_argument("--smp", type=int, help="CPUs (default 4; 2 with --native)")
+    boot.add_argument("--mem", type=int, default=1024, help="RAM in MiB (default 1024)")
+    boot.add_argument("--timeout", type=float, default=60, help="seconds before QEMU is killed (default 60)")
+    boot.add_argument("--qemu", default=os.environ.get("QEMU", "qemu-system-aarch64"))
+    boot.add_argument("--qemu-arg", action="append", default=[], help="extra QEMU argument (repeatable)")
+    exp = p.add_argument_group("expectations")
+    exp.add_argument("--expect", action="append", default=[], metavar="ZONE:TEST:VERDICT",
+                     help="ZONE may be * (any) or empty (untagged output); TEST may be *")
+    exp.add_argument("--expect-log", action="append", default=[], metavar="REGEX")
+    exp.add_argument("--forbid-log", action="append", default=[], metavar="REGEX")
+    exp.add_argument("--order", action="append", nargs=2, default=[], metavar=("REGEX_A", "REGEX_B"),
+                     help="the first line matching A comes before the first matching B")
+    exp.add_argument("--expect-poweroff", action="store_true", help="QEMU must exit by itself with status 0")
+    out = p.add_argument_group("output")
+    out.add_argument("--junit", metavar="FILE")
+    out.add_argument("--log", metavar="FILE", help="save the console here")
+    out.add_argument("--bench-json", metavar="FILE", help="save BULKHEAD-BENCH results as JSON")
+    out.add_argument("--quiet", action="store_true", help="do not echo the console")
+    args = p.parse_args(argv)
+    if bool(args.native) == bool(args.hypervisor):
+        p.error("give either --hypervisor (with --manifest) or --native")
+    if args.hypervisor and not args.manifest:
+        p.error("--hypervisor needs --manifest")
+    if args.smp is None:
+        args.smp = 2 if args.native else 4
+    return args
+
+
+def build_expectations(args) -> Expectations:
+    return Expectations(
+        verdicts=[VerdictExpectation.parse(s) for s in args.expect],
+        logs=[compile_regex(r) for r in args.expect_log],
+        forbidden=[compile_regex(r) for r in args.forbid_log],
+        orders=[(compile_regex(a), compile_regex(b)) for a, b in args.order],
+        poweroff=args.expect_poweroff)
+
+
+def require_file(path, what):
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"{what} {path} does not exist (build the project first: cmake --build build)")
+
+
+def run(args, tmpdir) -> int:
+    name = args.name or os.path.splitext(os.path.basename(args.manifest or args.native))[0]
+    exp = build_expectations(args)
+    if args.native:
+        require_file(args.native, "guest image")
+        boot = qemu.Boot(kernel=args.native, smp=args.smp, mem_mib=args.mem, native=True, qemu=args.qemu)
+    else:
+        require_file(args.hypervisor, "hypervisor image")
+        require_file(args.manifest, "manifest")
+        manifest = args.manifest
+        if args.truncate_manifest:
+            manifest = truncated_copy(manifest, args.truncate_manifest, tmpdir)
+        boot = qemu.Boot(kernel=args.hypervisor, initrd=manifest, smp=args.smp, mem_mib=args.mem, qemu=args.qemu)
+    boot.extra = args.qemu_arg
+    acc = accel.choose(needs_el2=not args.native)
+    cmd = qemu.command(boot, acc)
+    print(f"bulkhead_run: {name}: accelerator {acc.name} ({acc.reason}), timeout {args.timeout:g} s", flush=True)
+    print("bulkhead_run: " + " ".join(cmd), flush=True)
+
+    console = Console()
+    start = time.monotonic()
+    grace = {"until": None}
+
+    def on_line(source, text):
+        if source == "stderr":
+            print(f"qemu: {text}", flush=True)
+            return False
+        console.feed(text, time.monotonic() - start)
+        if not args.quiet:
+            print(text, flush=True)
+        # Without --expect-poweroff, stop a little after everything showed up,
+        # leaving forbidden lines a moment to appear.
+        if not exp.poweroff and grace["until"] is None and exp.positive_ones_hold(console):
+            grace["until"] = time.monotonic() + 0.5
+        return grace["until"] is not None and time.monotonic() >= grace["until"]
+
+    outcome = qemu.run(cmd, args.timeout, on_line)
+    checks = evaluate(exp, console, outcome, args.timeout)
+    console_text = "\n".join(l.text for l in console.lines) + "\n"
+
+    print(f"==== bulkhead_run summary: {name} ({outcome.seconds:.1f} s) ====")
+    for c in checks:
+        print(f"  {'ok  ' if c.ok else 'FAIL'}  {c.what}" + (f"  [{c.detail}]" if c.detail else ""))
+    passed = all(c.ok for c in checks)
+    print(f"==== {name}: {'PASS' if passed else 'FAIL'} ====", flush=True)
+
+    for path in (args.log, args.junit, args.bench_json):
+        if path:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    if args.log:
+        with open(args.log, "w") as f:
+            f.write(console_text)
+    if args.junit:
+        junit.write(args.junit, name, checks, console_text, outcome.seconds)
+    if args.bench_json:
+        with open(args.bench_json, "w") as f:
+            json.dump({"ran": passed, "accelerator": acc.name, "results": [
+                {"zone": b.zone, "name": b.name, "value": b.value, "unit": b.unit} for b in console.bench]}, f, indent=1)
+    return 0 if passed else 1
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    try:
+        with tempfile.TemporaryDirectory(prefix="bulkhead-run-") as tmpdir:
+            return run(args, tmpdir)
+    except (FileNotFoundError, ValueError) as e:
+        print(f"bulkhead_run: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

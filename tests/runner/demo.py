@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""`make demo`: boot Bulkhead in QEMU with two zones and show the console.
+
+Zone alpha introduces itself and works for a few seconds; zone mallory tries
+to read the hypervisor's memory and, under its fault-policy "stop", is
+stopped on the spot while alpha carries on. The machine powers off by itself
+once no zone is left. Needs no terminal; exits 0 when QEMU powered off by
+itself."""
+import argparse
+import os
+import re
+import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from bhrun import accel, qemu  # noqa: E402
+from bhrun.console import Console  # noqa: E402
+
+COLOURS = {"alpha": "\033[32m", "mallory": "\033[31m", None: "\033[36m"}
+RESET = "\033[0m"
+
+
+def paint(line, use_colour):
+    """Colours the zone tag (or the hypervisor's) when writing to a terminal."""
+    if not use_colour:
+        return line.text
+    m = re.match(r"^(\[[^\]]+\])(.*)$", line.text)
+    if not m:
+        return line.text
+    colour = COLOURS.get(line.zone, "\033[33m") if line.zone is not None else COLOURS[None]
+    return f"{colour}{m.group(1)}{RESET}{m.group(2)}"
+
+
+def story(console):
+    """What happened, in a sentence or three, from the console alone."""
+    said = lambda rx: console.first_match(re.compile(rx)) is not None  # noqa: E731
+    out = []
+    if said(r"zone 'mallory'.*illegal read") and said(r"zone 'mallory' (crashed|stopped)"):
+        out.append("mallory touched the hypervisor's memory and was stopped at that instruction.")
+    else:
+        out.append("unexpected: mallory was not seen being stopped.")
+    if said(r"^\[alpha\] BULKHEAD-TEST demo-alpha: SUCCESS"):
+        out.append("alpha kept running after that and finished its work.")
+    else:
+        out.append("unexpected: alpha did not finish its work.")
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--build", default="build", help="the host build directory (default: build)")
+    p.add_argument("--timeout", type=float, default=60)
+    args = p.parse_args()
+    hypervisor = os.path.join(args.build, "aarch64", "hypervisor", "bulkhead.bin")
+    manifest = os.path.join(args.build, "aarch64", "tests", "scenarios", "demo.dtb")
+    for path in (hypervisor, manifest):
+        if not os.path.isfile(path):
+            print(f"demo: {path} is missing; build first: cmake --preset default && cmake --build {args.build}",
+                  file=sys.stderr)
+            return 2
+
+    acc = accel.choose()
+    cmd = qemu.command(qemu.Boot(kernel=hypervisor, initrd=manifest), acc)
+    use_colour = sys.stdout.isatty()
+    print("Bulkhead demo: two zones on an emulated 4-CPU arm64 machine "
+          f"(QEMU, {acc.name}: {acc.reason}).")
+    print("  alpha   introduces itself and works for a few seconds")
+    print("  mallory tries to read the hypervisor's memory (fault-policy \"stop\")")
+    print("Console (each zone's lines carry its name; [bulkhead:N] is the hypervisor on CPU N):\n", flush=True)
+
+    console = Console()
+
+    def on_line(source, text):
+        if source == "stderr":
+            print(f"qemu: {text}", flush=True)
+            return False
+        print(paint(console.feed(text, 0.0), use_colour), flush=True)
+        return False
+
+    try:
+        outcome = qemu.run(cmd, args.timeout, on_line)
+    except KeyboardInterrupt:
+        print("\ndemo: interrupted", file=sys.stderr)
+        return 130
+    print()
+    for sentence in story(console):
+        print("demo: " + sentence)
+    if outcome.timed_out:
+        print(f"demo: QEMU was still running after {args.timeout:g} s and was stopped", file=sys.stderr)
+        return 1
+    if outcome.exit_code != 0:
+        print(f"demo: QEMU exited with status {outcome.exit_code}", file=sys.stderr)
+        return 1
+    print(f"demo: every zone ended and the machine powered itself off after {outcome.seconds:.1f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

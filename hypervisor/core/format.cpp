@@ -65,6 +65,11 @@ usize vformat(char* buf, usize size, const char* fmt, va_list ap) {
             if (longs == 1) v = static_cast<long>(v);
             u64 mag = v < 0 ? u64(0) - static_cast<u64>(v) : static_cast<u64>(v);
             if (v < 0) {
+                // printf: spaces, then the sign, then zeros and digits.
+                unsigned digits = 1;
+                for (u64 m = mag; m >= 10; m /= 10) ++digits;
+                if (!zero)
+                    for (; width > digits + 1; --width) s.put(' ');
                 s.put('-');
                 if (width) --width;
             }

@@ -41,6 +41,7 @@ Status FrameAllocator::add_region(HostPhys base, u64 size) {
     // so that searches never return them, without counting them.
     for (u64 i = pages; i < bitmap_bytes * 8; ++i) r.bitmap[i / 64] |= u64(1) << (i % 64);
     for (u64 i = 0; i < bitmap_pages; ++i) set(r, i, true);
+    r.bitmap_pages = bitmap_pages;
     return Status::ok;
 }
 
@@ -119,6 +120,9 @@ void FrameAllocator::free(HostPhys base, u64 pages) {
     if (!r) panic("frame allocator: free of [%#llx, +%llu pages) outside every region",
                   static_cast<unsigned long long>(base.raw()), static_cast<unsigned long long>(pages));
     u64 first = (base - r->base) / kPageSize;
+    if (first < r->bitmap_pages)
+        panic("frame allocator: free of [%#llx, +%llu pages) overlaps the allocator's own bitmap",
+              static_cast<unsigned long long>(base.raw()), static_cast<unsigned long long>(pages));
     for (u64 i = 0; i < pages; ++i) {
         if (!test(*r, first + i))
             panic("frame allocator: double free of frame %#llx",

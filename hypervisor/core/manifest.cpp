@@ -184,6 +184,7 @@ class Parser {
         if (!u64_prop(zn, node, "entry", v, false, present)) return false;
         z.entry = GuestPhys(v);
         if (!ram.contains(z.entry, 4)) return fail(zn, "entry lies outside the zone's memory");
+        if (!z.entry.aligned(4)) return fail(zn, "entry is not 4-byte aligned");
         return true;
     }
 
@@ -220,6 +221,10 @@ class Parser {
             return fail(nullptr, msg);
         }
         if (out.zone_count == 0) return fail(nullptr, "/zones names no zone");
+        for (u32 i = 0; i < out.zone_count; ++i)
+            for (u32 j = i + 1; j < out.zone_count; ++j)
+                if (__builtin_strcmp(out.zones[i].name, out.zones[j].name) == 0)
+                    return fail(out.zones[i].name, "the name is used by two zones");
         for (u32 i = 0; i < out.zone_count; ++i)
             for (u32 j = i + 1; j < out.zone_count; ++j) {
                 const ManifestZone& a = out.zones[i];

@@ -39,6 +39,7 @@ class FrameAllocator {
         u64 pages = 0;
         u64* bitmap = nullptr; // bit set = frame in use
         u64 free = 0;
+        u64 bitmap_pages = 0; // the region's first frames hold its bitmap
     };
     static bool test(const Region& r, u64 i) { return r.bitmap[i / 64] >> (i % 64) & 1; }
     static void set(Region& r, u64 i, bool used);

@@ -8,7 +8,8 @@ namespace bh {
 struct ListNode {
     ListNode* prev = nullptr;
     ListNode* next = nullptr;
-    void* owner = nullptr; // the object that embeds this node
+    void* owner = nullptr;      // the object that embeds this node
+    const void* list = nullptr; // the list it is on
     bool linked() const { return next != nullptr; }
 };
 
@@ -44,12 +45,16 @@ class IntrusiveList {
             if (n == &(item.*Node)) return true;
         return false;
     }
+    // Removes the item if it is on this list; otherwise does nothing (items
+    // that can be on one of several lists sharing a node may be removed from
+    // each without knowing which).
     void remove(T& item) {
         ListNode& n = item.*Node;
-        if (!n.linked()) return;
+        if (!n.linked() || n.list != this) return;
         n.prev->next = n.next;
         n.next->prev = n.prev;
         n.prev = n.next = nullptr;
+        n.list = nullptr;
         --size_;
     }
     template <class F>
@@ -66,6 +71,7 @@ class IntrusiveList {
     void insert_before(ListNode& pos, T& item) {
         ListNode& n = item.*Node;
         n.owner = &item;
+        n.list = this;
         n.next = &pos;
         n.prev = pos.prev;
         pos.prev->next = &n;

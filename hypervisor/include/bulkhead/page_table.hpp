@@ -47,12 +47,11 @@ class PageTable {
             !is_aligned(size, kPageSize))
             return Status::invalid_argument;
         if (in.raw() >= kInputLimit || size > kInputLimit - in.raw()) return Status::invalid_argument;
+        if (out.raw() >= kOutputLimit || size > kOutputLimit - out.raw()) return Status::invalid_argument;
         for (u64 off = 0; off < size;) {
-            HostPhys pa;
-            MemAttr a;
-            u64 mapped_size;
-            if (lookup(in + off, pa, a, &mapped_size)) return Status::bad_state;
-            off += kPageSize;
+            u64 hole = unmapped_span(in + off);
+            if (hole == 0) return Status::bad_state;
+            off += hole;
         }
         u64 done = 0;
         while (done < size) {
@@ -72,9 +71,12 @@ class PageTable {
     // does no TLB maintenance: the caller invalidates the address space's
     // TLB entries afterwards (zones are unmapped only while none of their
     // vCPUs runs).
-    void unmap(Input in, u64 size) {
+    Status unmap(Input in, u64 size) {
+        if (!valid() || !in.aligned(kPageSize) || !is_aligned(size, kPageSize)) return Status::invalid_argument;
+        if (in.raw() >= kInputLimit || size > kInputLimit - in.raw()) return Status::invalid_argument;
         u64 off = 0;
         while (off < size) off += unmap_one(in + off, size - off);
+        return Status::ok;
     }
 
     // Translates one input address. On success gives the output address of
@@ -106,6 +108,7 @@ class PageTable {
 
     static constexpr unsigned kFirstLevel = 4 - Format::kLevels; // level numbers end at 3
     static constexpr u64 kInputLimit = u64(1) << Format::kInputBits;
+    static constexpr u64 kOutputLimit = u64(1) << Format::kOutputBits;
     static constexpr u64 level_size(unsigned level) {
         return u64(1) << (Format::kLeafShift + 9 * (3 - level));
     }
@@ -113,6 +116,18 @@ class PageTable {
   private:
     static constexpr unsigned index(u64 in, unsigned level) {
         return static_cast<unsigned>((in >> (Format::kLeafShift + 9 * (3 - level))) & (kEntries - 1));
+    }
+
+    // How many bytes from `in` on are certainly unmapped (0 if `in` is mapped).
+    u64 unmapped_span(Input in) const {
+        u64* table = phys_to_ptr<u64>(root_);
+        for (unsigned level = kFirstLevel;; ++level) {
+            u64 d = table[index(in.raw(), level)];
+            u64 sz = level_size(level);
+            if (!Format::is_valid(d)) return sz - (in.raw() & (sz - 1));
+            if (!Format::is_table(d, level)) return 0;
+            table = phys_to_ptr<u64>(Format::output(d));
+        }
     }
 
     bool alloc_table(HostPhys& pa) {
@@ -130,6 +145,13 @@ class PageTable {
             u64& d = table[index(in.raw(), level)];
             bool leaf_fits = Format::block_allowed(level) && in.aligned(sz) && out.aligned(sz) && remaining >= sz;
             if (leaf_fits || level == 3) {
+                // An emptied table may still hang here (map checked that the
+                // range is unmapped): free it rather than lose it.
+                if (level < 3 && Format::is_valid(d) && Format::is_table(d, level)) {
+                    HostPhys old = Format::output(d);
+                    Format::publish(d, 0);
+                    free_table(old, level + 1);
+                }
                 Format::publish(d, Format::leaf(out, attr, level));
                 step = sz;
                 return Status::ok;

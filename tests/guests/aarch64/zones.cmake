@@ -42,3 +42,6 @@ bh_guest(bench-switch SOURCES ${Z}/bench_switch.cpp)
 # make demo
 bh_guest(demo-alpha SOURCES ${Z}/demo_alpha.cpp)
 bh_guest(demo-mallory SOURCES ${Z}/demo_mallory.cpp)
+
+# virtual GIC identification registers (regression: GICR_TYPER read as IIDR)
+bh_guest(vgic-regs SOURCES ${Z}/vgic_regs.cpp)

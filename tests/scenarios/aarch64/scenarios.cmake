@@ -77,3 +77,6 @@ bh_scenario(shared-cpu ARGS
   --expect first:shared-cpu:SUCCESS --expect second:shared-cpu:SUCCESS
   --expect-log [=[^\[second\] started]=]
   --order [=[zone 'first' exited]=] [=[zone 'second' exited]=])
+
+# The virtual GIC's identification registers as Linux probes them.
+bh_scenario(vgic-registers ARGS --expect vgic:vgic-registers:SUCCESS)

@@ -43,9 +43,10 @@ void el2_setup_cpu() {
     // trace trap (their state is not switched).
     constexpr u64 kCptrRes1 = 0xff | (1u << 9) | (1u << 13);
     BH_WRITE_SYSREG(cptr_el2, kCptrRes1 | (1u << 8) /* TZ */ | (1u << 12) /* TSM */ | (1u << 20) /* TTA */);
-    // EL1 may read the physical counter; the EL1 physical timer traps (it is
-    // not switched per zone).
-    BH_WRITE_SYSREG(cnthctl_el2, 1u << 0);
+    // EL1 may use the physical counter and the EL1 physical timer directly:
+    // the timer is switched with the vCPU like the virtual one.
+    BH_WRITE_SYSREG(cnthctl_el2, (1u << 0) | (1u << 1));
+    BH_WRITE_SYSREG(cntp_ctl_el0, 0);
     BH_WRITE_SYSREG(cntvoff_el2, 0);
     BH_WRITE_SYSREG(vttbr_el2, 0);
     BH_WRITE_SYSREG(vpidr_el2, BH_READ_SYSREG(midr_el1));

@@ -62,7 +62,8 @@ bool gic_init_cpu(u64 mpidr) {
     mmio_write<u32>(rd + kGicrIcenabler0, ~0u);
     for (u32 i = 0; i < 32; i += 4) mmio_write<u32>(rd + kGicrIpriorityr + i, 0xa0a0a0a0);
     mmio_write<u32>(rd + kGicrIsenabler0,
-                    (1u << kSgiKick) | (1u << kPpiMaintenance) | (1u << kPpiHypTimer) | (1u << kPpiVirtTimer));
+                    (1u << kSgiKick) | (1u << kPpiMaintenance) | (1u << kPpiHypTimer) | (1u << kPpiVirtTimer) |
+                        (1u << kPpiPhysTimer));
 
     // System-register interface at EL2, and let EL1 use its own (virtual) one.
     BH_WRITE_SYSREG(icc_sre_el2, 0xf); // SRE, DFB, DIB, Enable (EL1 may access ICC_SRE_EL1)

@@ -29,6 +29,10 @@ void handle_host_interrupts() {
             if (c.current) vgic_virtual_timer_fired(*c.current);
             else BH_WRITE_SYSREG(cntv_ctl_el0, 0);
             break;
+        case kPpiPhysTimer:
+            if (c.current) vgic_physical_timer_fired(*c.current);
+            else BH_WRITE_SYSREG(cntp_ctl_el0, 0);
+            break;
         case kPpiMaintenance:
             vgic_maintenance();
             break;

@@ -66,6 +66,8 @@ void vcpu_load(Vcpu& v) {
     BH_WRITE_SYSREG(csselr_el1, s.csselr);
     BH_WRITE_SYSREG(cntv_cval_el0, s.cntv_cval);
     BH_WRITE_SYSREG(cntv_ctl_el0, s.cntv_ctl);
+    BH_WRITE_SYSREG(cntp_cval_el0, s.cntp_cval);
+    BH_WRITE_SYSREG(cntp_ctl_el0, s.cntp_ctl);
     aarch64::pauth_load(v);
     fp_state_load(&v.ctx.fp);
     aarch64::vgic_load(v);
@@ -101,7 +103,11 @@ void vcpu_save(Vcpu& v) {
     s.csselr = BH_READ_SYSREG(csselr_el1);
     s.cntv_ctl = BH_READ_SYSREG(cntv_ctl_el0);
     s.cntv_cval = BH_READ_SYSREG(cntv_cval_el0);
-    BH_WRITE_SYSREG(cntv_ctl_el0, 0); // its timer must not fire for whoever runs next
+    s.cntp_ctl = BH_READ_SYSREG(cntp_ctl_el0);
+    s.cntp_cval = BH_READ_SYSREG(cntp_cval_el0);
+    // Its timers must not fire for whoever runs next.
+    BH_WRITE_SYSREG(cntv_ctl_el0, 0);
+    BH_WRITE_SYSREG(cntp_ctl_el0, 0);
     aarch64::pauth_save(v);
     fp_state_save(&v.ctx.fp);
     aarch64::vgic_save(v);
@@ -109,19 +115,55 @@ void vcpu_save(Vcpu& v) {
 
 bool vcpu_has_pending_interrupt(const Vcpu& v) { return aarch64::vgic_has_pending(v); }
 
+// The vCPU's two EL1 timers: virtual (offset by the zone's CNTVOFF) and
+// physical. Either one, enabled and unmasked, can wake a blocked vCPU.
+struct TimerView {
+    u64 ctl, cval, offset;
+    u32 intid;
+    bool armed() const { return (ctl & (kCntCtlEnable | kCntCtlImask)) == kCntCtlEnable; }
+    u64 deadline() const {
+        u64 d = cval + offset;
+        if (d < cval) return ~u64(0); // past the end of time
+        return d ? d : 1;
+    }
+};
+
+static void timers_of(const Vcpu& v, TimerView (&t)[2]) {
+    bool live = loaded_here(v);
+    t[0] = {live ? BH_READ_SYSREG(cntv_ctl_el0) : v.ctx.el1.cntv_ctl,
+            live ? BH_READ_SYSREG(cntv_cval_el0) : v.ctx.el1.cntv_cval, v.zone->arch.cntvoff, kVtimerIntid};
+    t[1] = {live ? BH_READ_SYSREG(cntp_ctl_el0) : v.ctx.el1.cntp_ctl,
+            live ? BH_READ_SYSREG(cntp_cval_el0) : v.ctx.el1.cntp_cval, 0, kPtimerIntid};
+}
+
 u64 vcpu_timer_deadline(const Vcpu& v) {
-    u64 ctl = loaded_here(v) ? BH_READ_SYSREG(cntv_ctl_el0) : v.ctx.el1.cntv_ctl;
-    u64 cval = loaded_here(v) ? BH_READ_SYSREG(cntv_cval_el0) : v.ctx.el1.cntv_cval;
-    if ((ctl & (kCntCtlEnable | kCntCtlImask)) != kCntCtlEnable) return 0;
-    u64 deadline = cval + v.zone->arch.cntvoff;
-    if (deadline < cval) return ~u64(0); // past the end of time
-    return deadline ? deadline : 1;
+    TimerView t[2];
+    timers_of(v, t);
+    u64 best = 0;
+    for (const TimerView& tv : t)
+        if (tv.armed() && (best == 0 || tv.deadline() < best)) best = tv.deadline();
+    return best;
 }
 
 void vcpu_timer_expired(Vcpu& v) {
-    if (loaded_here(v)) BH_WRITE_SYSREG(cntv_ctl_el0, BH_READ_SYSREG(cntv_ctl_el0) | kCntCtlImask);
-    else v.ctx.el1.cntv_ctl |= kCntCtlImask;
-    __atomic_fetch_or(&v.ctx.vgic.pending[0], 1u << kVtimerIntid, __ATOMIC_RELEASE);
+    TimerView t[2];
+    timers_of(v, t);
+    u64 time = now();
+    bool live = loaded_here(v);
+    for (unsigned i = 0; i < 2; ++i) {
+        if (!t[i].armed() || t[i].deadline() > time) continue;
+        // Mask the expired timer (its output is level) and raise its PPI,
+        // as when it fires while the vCPU runs.
+        u64 masked = t[i].ctl | kCntCtlImask;
+        if (i == 0) {
+            if (live) BH_WRITE_SYSREG(cntv_ctl_el0, masked);
+            else v.ctx.el1.cntv_ctl = masked;
+        } else {
+            if (live) BH_WRITE_SYSREG(cntp_ctl_el0, masked);
+            else v.ctx.el1.cntp_ctl = masked;
+        }
+        __atomic_fetch_or(&v.ctx.vgic.pending[0], 1u << t[i].intid, __ATOMIC_RELEASE);
+    }
 }
 
 // Takes an exception to the vCPU's EL1 as the hardware would. The vCPU is

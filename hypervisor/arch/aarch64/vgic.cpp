@@ -139,6 +139,11 @@ void vgic_virtual_timer_fired(Vcpu& v) {
     __atomic_fetch_or(&v.ctx.vgic.pending[0], 1u << arch::kVtimerIntid, __ATOMIC_RELEASE);
 }
 
+void vgic_physical_timer_fired(Vcpu& v) {
+    BH_WRITE_SYSREG(cntp_ctl_el0, BH_READ_SYSREG(cntp_ctl_el0) | 2);
+    __atomic_fetch_or(&v.ctx.vgic.pending[0], 1u << arch::kPtimerIntid, __ATOMIC_RELEASE);
+}
+
 void vgic_maintenance() {
     BH_WRITE_SYSREG(ich_hcr_el2, BH_READ_SYSREG(ich_hcr_el2) & ~kIchHcrUie);
 }

@@ -30,6 +30,7 @@ void vgic_flush(Vcpu& v);
 bool vgic_has_pending(const Vcpu& v);
 
 void vgic_virtual_timer_fired(Vcpu& v);
+void vgic_physical_timer_fired(Vcpu& v);
 void vgic_maintenance();
 void vgic_sgi_write(Vcpu& v, u64 value);
 

@@ -45,3 +45,6 @@ bh_guest(demo-mallory SOURCES ${Z}/demo_mallory.cpp)
 
 # virtual GIC identification registers (regression: GICR_TYPER read as IIDR)
 bh_guest(vgic-regs SOURCES ${Z}/vgic_regs.cpp)
+
+# the EL1 physical timer
+bh_guest(ptimer SOURCES ${Z}/ptimer.cpp)

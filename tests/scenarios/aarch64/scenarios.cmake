@@ -80,3 +80,6 @@ bh_scenario(shared-cpu ARGS
 
 # The virtual GIC's identification registers as Linux probes them.
 bh_scenario(vgic-registers ARGS --expect vgic:vgic-registers:SUCCESS)
+
+# The EL1 physical timer, switched with the vCPU, wakes a vCPU in WFI.
+bh_scenario(physical-timer ARGS --expect ptimer:physical-timer:SUCCESS --expect neighbour:physical-timer:SUCCESS)

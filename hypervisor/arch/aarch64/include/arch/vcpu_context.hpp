@@ -24,7 +24,7 @@ struct El1Sysregs {
     u64 vbar, contextidr, tpidr_el0, tpidrro_el0, tpidr_el1;
     u64 sp_el0, sp_el1, elr_el1, spsr_el1;
     u64 esr, far, afsr0, afsr1, par;
-    u64 cntkctl, cntv_ctl, cntv_cval;
+    u64 cntkctl, cntv_ctl, cntv_cval, cntp_ctl, cntp_cval;
     u64 mdscr, csselr;
     u64 vmpidr;
 };

@@ -12,6 +12,7 @@ inline constexpr unsigned kVgicMaxLrs = 16;
 inline constexpr unsigned kVgicSpis = 64; // INTIDs 32..95; GICD_TYPER.ITLinesNumber = 2
 inline constexpr unsigned kVgicIntids = 32 + kVgicSpis;
 inline constexpr u32 kVtimerIntid = 27;
+inline constexpr u32 kPtimerIntid = 30;
 inline constexpr u32 kMaintenanceIntid = 25;
 
 struct VgicCpuState {

@@ -138,6 +138,7 @@ Status zone_start(Zone& z) {
         LockGuard g(z.lock);
         if (z.state != ZoneState::created) return Status::bad_state;
         __atomic_add_fetch(&running_zones, 1, __ATOMIC_ACQ_REL);
+        z.uart.set_start_time(arch::now());
         __atomic_store_n(&z.state, ZoneState::running, __ATOMIC_RELEASE);
     }
     sched::start(z.vcpus[0]);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <bulkhead/arch_interface.hpp>
 #include <bulkhead/log.hpp>
 #include <bulkhead/vuart.hpp>
 
@@ -38,6 +39,13 @@ bool parse_exit_record(const char* line, usize len, ExitRecord& out) {
 void VirtualUart::emit_line() {
     zone_console_line(zone_name_, line_, len_);
     parse_exit_record(line_, len_, record_);
+    constexpr char kStart[] = "BULKHEAD-START";
+    if (started_at_ && len_ >= sizeof kStart - 1 && __builtin_memcmp(line_, kStart, sizeof kStart - 1) == 0) {
+        // The zone's init is about to run the workload: how long did booting take?
+        u64 us = (arch::now() - started_at_) * 1000000 / arch::ticks_per_second();
+        log("zone '%s': workload starting %llu.%03llu ms after the zone started", zone_name_,
+            static_cast<unsigned long long>(us / 1000), static_cast<unsigned long long>(us % 1000));
+    }
     len_ = 0;
 }
 

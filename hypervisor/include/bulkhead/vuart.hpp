@@ -25,6 +25,9 @@ class VirtualUart {
     static constexpr u64 kSize = 0x1000;
 
     void attach(const char* zone_name) { zone_name_ = zone_name; }
+    // The counter value when the zone started, for the boot-time report a
+    // zone init's "BULKHEAD-START" line triggers.
+    void set_start_time(u64 ticks) { started_at_ = ticks; }
     void access(MmioAccess& a);
     void flush();
     ExitRecord exit_record() {
@@ -41,6 +44,7 @@ class VirtualUart {
     char line_[160];
     usize len_ = 0;
     ExitRecord record_;
+    u64 started_at_ = 0;
     u32 cr_ = 0x301, lcr_h_ = 0, ibrd_ = 0, fbrd_ = 0, imsc_ = 0, ifls_ = 0x12;
 };
 

@@ -54,6 +54,11 @@ bool create_boot_zones(const Manifest& m) {
                 static_cast<unsigned long long>(zone_overhead_bytes(*z) >> 10));
         }
     }
+    // The host console's input goes to the zone that asks for it, else the first.
+    u32 input = 0;
+    for (u32 i = 0; i < m.zone_count; ++i)
+        if (m.zones[i].console_input) input = i;
+    t.set_console_zone(created[input]);
     hold_power();
     for (u32 i = 0; i < m.zone_count; ++i) zone_start(*created[i]);
     release_power();

@@ -20,7 +20,7 @@ void handle_guest_fault(Vcpu& v, const GuestFault& f) {
         log("zone '%s' vcpu %u: illegal %s at IPA %#llx (VA %#llx, PC %#llx) %s: %s", z.name, v.index, kind,
             static_cast<unsigned long long>(f.ipa.raw()), static_cast<unsigned long long>(f.va),
             static_cast<unsigned long long>(f.pc), f.what,
-            stop ? "stopping the zone" : "injecting an external abort");
+            stop ? "stopping the zone" : arch::kFaultInjectionName);
     if (stop) {
         char why[96];
         format(why, sizeof why, "illegal %s at IPA %#llx", kind, static_cast<unsigned long long>(f.ipa.raw()));

@@ -144,6 +144,7 @@ class Parser {
         }
 
         z.privileged = fdt_getprop(fdt_, node, "privileged", &len) != nullptr;
+        z.console_input = fdt_getprop(fdt_, node, "console-input", &len) != nullptr;
         const char* policy = static_cast<const char*>(fdt_getprop(fdt_, node, "fault-policy", &len));
         if (policy) {
             if (len == 6 && __builtin_memcmp(policy, "abort", 6) == 0) z.fault_policy = FaultPolicy::abort;
@@ -221,6 +222,9 @@ class Parser {
             return fail(nullptr, msg);
         }
         if (out.zone_count == 0) return fail(nullptr, "/zones names no zone");
+        u32 inputs = 0;
+        for (u32 i = 0; i < out.zone_count; ++i) inputs += out.zones[i].console_input;
+        if (inputs > 1) return fail(nullptr, "more than one zone has console-input");
         for (u32 i = 0; i < out.zone_count; ++i)
             for (u32 j = i + 1; j < out.zone_count; ++j)
                 if (__builtin_strcmp(out.zones[i].name, out.zones[j].name) == 0)

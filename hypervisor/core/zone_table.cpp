@@ -85,7 +85,7 @@ Status ZoneTable::create(const ZoneSpec& spec, Zone*& out) {
     z->privileged = spec.privileged;
     z->fault_policy = spec.fault_policy;
     z->ram = {spec.memory_base, spec.memory_size};
-    z->uart.attach(z->name);
+    z->uart.attach(*z, z->name);
     Status s = z->stage2.init(*frames_);
     if (s == Status::ok) s = alloc_memory(*z, spec);
     if (s == Status::ok) s = arch::zone_init(*z);
@@ -127,6 +127,7 @@ Status ZoneTable::destroy(Zone& z) {
     z.stage2.destroy();
     free_memory(z);
     slots_[z.handle.slot].zone = nullptr;
+    if (console_zone_ == &z) console_zone_ = nullptr;
     HostPhys obj = ptr_to_phys(&z);
     z.~Zone();
     frames_->free(obj, kZoneObjectPages);
@@ -164,6 +165,12 @@ void zone_end(Zone& z, ZoneState state, u32 reason, u64 code, const char* why) {
     for (u32 i = 0; i < z.vcpu_count; ++i)
         if (z.vcpus[i].on_cpu && z.vcpus[i].home_cpu != self) arch::kick_cpu(z.vcpus[i].home_cpu);
     if (was_running) release_power();
+}
+
+void console_input(char c) {
+    ZoneTable& t = zones();
+    LockGuard g(t.lock());
+    if (Zone* z = t.console_zone()) z->uart.receive(c);
 }
 
 void hold_power() { __atomic_add_fetch(&running_zones, 1, __ATOMIC_ACQ_REL); }

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Routes trapped accesses to a zone's generic device models.
+// Routes trapped accesses to a zone's generic device models. Which models a
+// zone has is the architecture's choice (arch::kZoneDevices).
 #include <bulkhead/mmio.hpp>
+#include <bulkhead/pio.hpp>
 #include <bulkhead/zone.hpp>
 
 namespace bh {
 
 bool zone_devices_window(const Vcpu&, GuestPhys ipa) {
-    return Range<GuestPhys>{VirtualUart::kBase, VirtualUart::kSize}.contains(ipa);
+    return arch::kZoneDevices.pl011 && Range<GuestPhys>{VirtualUart::kBase, VirtualUart::kSize}.contains(ipa);
 }
 
 bool zone_devices_mmio(Vcpu& v, GuestPhys ipa, MmioAccess& a) {
@@ -14,6 +16,18 @@ bool zone_devices_mmio(Vcpu& v, GuestPhys ipa, MmioAccess& a) {
     if (zone_devices_window(v, ipa)) {
         a.offset = ipa - VirtualUart::kBase;
         z.uart.access(a);
+        return true;
+    }
+    return false;
+}
+
+bool zone_devices_pio(Vcpu& v, PioAccess& a) {
+    Zone& z = *v.zone;
+    if (arch::kZoneDevices.uart16550 && a.port >= Uart16550::kBase && a.port < Uart16550::kBase + Uart16550::kPorts) {
+        PioAccess rel = a;
+        rel.port = static_cast<u16>(a.port - Uart16550::kBase);
+        z.uart16550.access(rel, z.uart);
+        a.value = rel.value;
         return true;
     }
     return false;

@@ -93,8 +93,6 @@ char* strrchr(const char* s, int c) {
 
 // Pure virtual calls and static-destructor registration cannot happen
 // (no RTTI, -fno-use-cxa-atexit), but the compiler may still reference them.
-void __cxa_pure_virtual() {
-    for (;;) asm volatile("wfe");
-}
+void __cxa_pure_virtual() { __builtin_trap(); }
 
 } // extern "C"

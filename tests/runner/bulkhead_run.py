@@ -13,6 +13,7 @@ expectation held; 1 if one did not; 2 if the run could not be set up.
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -39,6 +40,8 @@ def parse_args(argv):
     boot.add_argument("--timeout", type=float, default=60, help="seconds before QEMU is killed (default 60)")
     boot.add_argument("--qemu", default=os.environ.get("QEMU", "qemu-system-aarch64"))
     boot.add_argument("--qemu-arg", action="append", default=[], help="extra QEMU argument (repeatable)")
+    boot.add_argument("--send", action="append", nargs=2, default=[], metavar=("REGEX", "TEXT"),
+                      help="when a console line matches REGEX, type TEXT (\\n for newline) on the serial input")
     exp = p.add_argument_group("expectations")
     exp.add_argument("--expect", action="append", default=[], metavar="ZONE:TEST:VERDICT",
                      help="ZONE may be * (any) or empty (untagged output); TEST may be *")
@@ -112,7 +115,8 @@ def run(args, tmpdir) -> int:
             grace["until"] = time.monotonic() + 0.5
         return grace["until"] is not None and time.monotonic() >= grace["until"]
 
-    outcome = qemu.run(cmd, args.timeout, on_line)
+    sends = [(re.compile(rx), text.replace("\\n", "\n")) for rx, text in args.send]
+    outcome = qemu.run(cmd, args.timeout, on_line, sends)
     checks = evaluate(exp, console, outcome, args.timeout)
     console_text = "\n".join(l.text for l in console.lines) + "\n"
 

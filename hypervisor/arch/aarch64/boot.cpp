@@ -3,6 +3,7 @@
 #include "asm_defs.h"
 #include "el2_setup.hpp"
 #include "gic.hpp"
+#include "host_irq.hpp"
 #include "mmu.hpp"
 #include "platform.hpp"
 #include "psci_host.hpp"
@@ -113,6 +114,7 @@ extern "C" [[noreturn]] void aarch64_boot_primary(const void* dtb) {
     if (!parse_manifest(p.manifest, p.manifest_size, arch::online_cpus(), manifest, err)) refuse(err.message);
     zones().init(frames);
     if (!create_boot_zones(manifest)) refuse("boot: the manifest's zones could not be built");
+    console_enable_input();
     enter_zones();
 }
 

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // The host console: a PL011 the hypervisor drives by polling.
+#include "gic.hpp"
 #include "platform.hpp"
+
+#include <bulkhead/arch_interface.hpp>
+#include <bulkhead/log.hpp>
+#include <bulkhead/zone_table.hpp>
 
 #include <arch/console.hpp>
 #include <arch/sysreg.hpp>
@@ -22,3 +27,27 @@ void console_write(const char* s, usize n) {
 }
 
 } // namespace bh::arch
+
+namespace bh::aarch64 {
+
+namespace {
+constexpr u64 kFr = 0x18, kDr = 0x00, kImsc = 0x38, kIcr = 0x44;
+constexpr u32 kFrRxfe = 1u << 4, kRxIm = 1u << 4, kRtIm = 1u << 6;
+} // namespace
+
+void console_enable_input() {
+    Platform& p = platform();
+    Zone* z = zones().console_zone();
+    if (!p.uart_intid || !z) return;
+    mmio_write<u32>(p.uart + kImsc, kRxIm | kRtIm);
+    gic_enable_spi(p.uart_intid, arch::cpu(0).hw_id);
+    log("console input (host UART interrupt %u) goes to zone '%s'", p.uart_intid, z->name);
+}
+
+void console_input_interrupt() {
+    u64 base = platform().uart;
+    while (!(mmio_read<u32>(base + kFr) & kFrRxfe)) console_input(static_cast<char>(mmio_read<u32>(base + kDr) & 0xff));
+    mmio_write<u32>(base + kIcr, kRxIm | kRtIm);
+}
+
+} // namespace bh::aarch64

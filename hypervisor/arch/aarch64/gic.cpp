@@ -84,6 +84,13 @@ void gic_send_sgi(u32 intid, u64 mpidr) {
     isb();
 }
 
+void gic_enable_spi(u32 intid, u64 mpidr) {
+    u64 d = platform().gicd;
+    constexpr u64 kGicdIrouter = 0x6000, kGicdIsenabler = 0x0100;
+    mmio_write<u64>(d + kGicdIrouter + 8 * intid, mpidr & 0xff00ffffffull);
+    mmio_write<u32>(d + kGicdIsenabler + 4 * (intid / 32), 1u << (intid % 32));
+}
+
 u32 gic_acknowledge() { return static_cast<u32>(BH_READ_SYSREG(icc_iar1_el1) & 0xffffff); }
 
 void gic_end(u32 intid) {

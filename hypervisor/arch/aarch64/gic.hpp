@@ -18,6 +18,8 @@ void gic_init_distributor();
 // Wakes and configures this CPU's redistributor and CPU interface.
 bool gic_init_cpu(u64 mpidr);
 void gic_send_sgi(u32 intid, u64 target_mpidr);
+// Routes an SPI to one CPU and enables it.
+void gic_enable_spi(u32 intid, u64 target_mpidr);
 u32 gic_acknowledge();
 void gic_end(u32 intid);
 unsigned gic_list_registers();

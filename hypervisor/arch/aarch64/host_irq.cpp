@@ -3,6 +3,7 @@
 // taken as exits while a zone runs (HCR_EL2.IMO) or polled when idle.
 #include "gic.hpp"
 #include "host_irq.hpp"
+#include "platform.hpp"
 #include "psci_host.hpp"
 #include "vgic.hpp"
 
@@ -37,6 +38,7 @@ void handle_host_interrupts() {
             vgic_maintenance();
             break;
         default: // kSgiKick: the exit itself is the point
+            if (intid == platform().uart_intid) console_input_interrupt();
             break;
         }
         gic_end(intid);

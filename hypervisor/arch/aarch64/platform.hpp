@@ -12,6 +12,7 @@ struct Platform {
     Range<HostPhys> memory[kMaxMemory];
     unsigned memory_count = 0;
     u64 uart = 0x09000000; // QEMU virt's, until the DTB says otherwise
+    u32 uart_intid = 0;    // its receive interrupt, 0 if the DTB names none
     u64 gicd = 0, gicd_size = 0;
     u64 gicr = 0, gicr_size = 0;
     u64 cpu_mpidr[arch::kMaxCpus] = {};

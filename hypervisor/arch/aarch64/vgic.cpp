@@ -77,6 +77,21 @@ void vgic_raise(Vcpu& v, u32 intid) {
     if (arch::this_cpu().current != &v) sched::wake(v);
 }
 
+} // namespace bh::aarch64
+
+namespace bh::arch {
+
+void raise_zone_interrupt(Zone& z, u32 line) {
+    if (line >= kVgicSpis) return;
+    u32 target = static_cast<u32>(z.arch.dist.irouter[line] & 0xff);
+    if (target >= z.vcpu_count) target = 0;
+    aarch64::vgic_raise(z.vcpus[target], 32 + line);
+}
+
+} // namespace bh::arch
+
+namespace bh::aarch64 {
+
 void vgic_flush(Vcpu& v) {
     bool any = false;
     for (unsigned w = 0; w < arch::kVgicIntids / 32; ++w) any |= deliverable(v, w) != 0;

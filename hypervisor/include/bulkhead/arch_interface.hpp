@@ -41,6 +41,10 @@ void sync_guest_memory(HostPhys pa, u64 size);
 // following the architecture's boot protocol, and points vCPU 0 at it.
 Status prepare_linux_zone(Zone& z, const LinuxBoot& l);
 
+// Raises one of a zone's device interrupt lines (edge: each call is one
+// event; the device model calls again while its condition holds).
+void raise_zone_interrupt(Zone& z, u32 line);
+
 // vCPUs.
 void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg);
 void vcpu_load(Vcpu& v);

@@ -49,6 +49,7 @@ struct ManifestZone {
     u32 vcpus = 0;
     u32 cpus[BH_ZONE_VCPUS_MAX] = {}; // physical CPU of each vCPU
     bool privileged = false;
+    bool console_input = false; // receives the host console's input
     FaultPolicy fault_policy = FaultPolicy::abort;
     GuestPhys entry;
     ManifestImage images[kMaxImages];

@@ -8,6 +8,7 @@
 #include <bulkhead/manifest.hpp>
 #include <bulkhead/page_table.hpp>
 #include <bulkhead/spinlock.hpp>
+#include <bulkhead/uart16550.hpp>
 #include <bulkhead/vcpu.hpp>
 #include <bulkhead/vuart.hpp>
 
@@ -44,7 +45,8 @@ class Zone {
     PageTable<arch::Stage2Format> stage2;
     u32 vcpu_count = 0;
     Vcpu vcpus[BH_ZONE_VCPUS_MAX];
-    VirtualUart uart;
+    VirtualUart uart;         // the console's line buffer, and the PL011's registers
+    Uart16550 uart16550;      // the x86 console's registers (arch::kZoneDevices)
     arch::ZoneContext arch;
 
     Spinlock lock;

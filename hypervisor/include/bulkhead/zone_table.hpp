@@ -39,6 +39,9 @@ class ZoneTable {
     // Frees a zone that no longer runs; busy while its vCPUs are still on CPUs.
     Status destroy(Zone& z);
     FrameAllocator& frames() { return *frames_; }
+    // The zone that receives the host console's input (nullptr: none).
+    void set_console_zone(Zone* z) { console_zone_ = z; }
+    Zone* console_zone() { return console_zone_; }
 
   private:
     Status alloc_memory(Zone& z, const ZoneSpec& spec);
@@ -51,7 +54,11 @@ class ZoneTable {
     Spinlock lock_;
     Slot slots_[kSlots];
     FrameAllocator* frames_ = nullptr;
+    Zone* console_zone_ = nullptr;
 };
+
+// A character typed on the host console: goes to the console zone.
+void console_input(char c);
 
 ZoneTable& zones();
 

@@ -48,3 +48,6 @@ bh_guest(vgic-regs SOURCES ${Z}/vgic_regs.cpp)
 
 # the EL1 physical timer
 bh_guest(ptimer SOURCES ${Z}/ptimer.cpp)
+
+# the zone console's receive side
+bh_guest(console-rx SOURCES ${Z}/console_rx.cpp)

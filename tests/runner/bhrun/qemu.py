@@ -54,11 +54,15 @@ def _pump(stream, source, q):
     q.put((source, None))
 
 
-def run(cmd: list, timeout: float, on_line) -> Outcome:
+def run(cmd: list, timeout: float, on_line, sends=()) -> Outcome:
     """Runs cmd; on_line(source, text) is called per line ("serial" or
-    "stderr") and returns True to stop QEMU early."""
+    "stderr") and returns True to stop QEMU early. sends is a list of
+    (compiled regex, text): the first serial line matching a regex makes the
+    runner type that text on QEMU's serial input, once."""
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    pending = list(sends)
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if pending else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     q = queue.Queue()
     pumps = [threading.Thread(target=_pump, args=(proc.stdout, "serial", q), daemon=True),
              threading.Thread(target=_pump, args=(proc.stderr, "stderr", q), daemon=True)]
@@ -80,6 +84,11 @@ def run(cmd: list, timeout: float, on_line) -> Outcome:
                 open_streams -= 1
                 continue
             text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            for item in list(pending):
+                if source == "serial" and item[0].search(text):
+                    pending.remove(item)
+                    proc.stdin.write(item[1].encode())
+                    proc.stdin.flush()
             if on_line(source, text):
                 outcome.stopped_early = True
                 break

@@ -83,3 +83,8 @@ bh_scenario(vgic-registers ARGS --expect vgic:vgic-registers:SUCCESS)
 
 # The EL1 physical timer, switched with the vCPU, wakes a vCPU in WFI.
 bh_scenario(physical-timer ARGS --expect ptimer:physical-timer:SUCCESS --expect neighbour:physical-timer:SUCCESS)
+
+# Host console input reaches the console-input zone's PL011 by its receive interrupt.
+bh_scenario(console-input ARGS --expect reader:console-input:SUCCESS
+  --send [=[\[reader\] console-input: ready]=] [=[hello bulkhead\n]=]
+  --forbid-log [=[\[bystander\].*hello bulkhead]=])

@@ -37,6 +37,9 @@ struct FpRegs {
 };
 static_assert(offsetof(FpRegs, fpcr) == 512, "fp_state.S layout");
 
+// What fault-policy "abort" does on arm64 (see docs/architecture.md).
+inline constexpr const char* kFaultInjectionName = "injecting an external abort";
+
 struct VcpuContext {
     GuestRegs regs;
     El1Sysregs el1;

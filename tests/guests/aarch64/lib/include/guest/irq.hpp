@@ -7,7 +7,7 @@
 
 namespace bh::irq {
 
-inline constexpr u32 kMaxIntid = 32; // SGIs and PPIs: all a test zone uses
+inline constexpr u32 kMaxIntid = 96; // SGIs, PPIs and the zone's 64 SPIs
 
 using Handler = void (*)(u32 intid);
 

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// What ACPI's MADT says about the CPUs and interrupt controllers.
+#pragma once
+
+#include <arch/cpu.hpp>
+#include <bulkhead/types.hpp>
+
+namespace bh::x86_64 {
+
+struct Madt {
+    static constexpr unsigned kMaxIoApics = 4;
+    u64 lapic_base = 0xfee00000;
+    u32 apic_ids[arch::kMaxCpus] = {}; // enabled CPUs, in MADT order
+    unsigned cpu_count = 0;
+    unsigned cpus_ignored = 0; // beyond kMaxCpus
+    u64 ioapic_base[kMaxIoApics] = {};
+    unsigned ioapic_count = 0;
+};
+
+// Finds the RSDP (the copy GRUB passed, else the BIOS areas) and reads the
+// MADT. Runs under the boot identity map of the first 4 GiB, where the ACPI
+// tables are. False (after logging) without a usable MADT.
+bool acpi_read_madt(const void* rsdp_hint, Madt& out);
+
+} // namespace bh::x86_64

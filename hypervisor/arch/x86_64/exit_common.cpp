@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "exit_common.hpp"
+
+#include <bulkhead/hypercall.hpp>
+#include <bulkhead/log.hpp>
+#include <bulkhead/pio.hpp>
+#include <bulkhead/zone.hpp>
+
+namespace bh::x86_64 {
+namespace {
+constexpr u32 kLoggedInFull = 16;
+constexpr u64 size_mask(u8 size) { return size >= 8 ? ~u64(0) : (u64(1) << (8 * size)) - 1; }
+} // namespace
+
+void hypercall(Vcpu& v) {
+    arch::GuestRegs& r = v.ctx.regs;
+    HypercallArgs a;
+    a.fn = r.rax;
+    a.arg[0] = r.rdi;
+    a.arg[1] = r.rsi;
+    a.arg[2] = r.rdx;
+    a.arg[3] = r.r10;
+    a.arg[4] = r.r8;
+    a.arg[5] = r.r9;
+    HypercallResult res = handle_hypercall(v, a);
+    r.rax = static_cast<u64>(static_cast<long>(res.status));
+    r.rdi = res.ret[0];
+    r.rsi = res.ret[1];
+    r.rdx = res.ret[2];
+    r.r10 = res.ret[3];
+}
+
+void port_io(Vcpu& v, u16 port, u8 size, bool write) {
+    arch::GuestRegs& r = v.ctx.regs;
+    PioAccess a;
+    a.port = port;
+    a.size = size;
+    a.write = write;
+    a.value = static_cast<u32>(r.rax & size_mask(size));
+    if (!zone_devices_pio(v, a)) {
+        Zone& z = *v.zone;
+        u32 n = __atomic_add_fetch(&z.arch.ports_logged, 1, __ATOMIC_RELAXED);
+        if (n <= kLoggedInFull || n % 1024 == 0)
+            log("zone '%s' vcpu %u: %s of %u byte(s) at unassigned port %#x %s", z.name, v.index,
+                write ? "write" : "read", size, port, write ? "dropped" : "reads all ones");
+        a.value = 0xffffffffu;
+    }
+    if (!write) {
+        // IN writes AL or AX and keeps the rest of RAX; IN of 32 bits zero-extends.
+        u64 m = size_mask(size);
+        r.rax = size == 4 ? (a.value & m) : ((r.rax & ~m) | (a.value & m));
+    }
+}
+
+} // namespace bh::x86_64

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The CPU interface generic code uses (see bulkhead/arch_cpu.hpp).
+#pragma once
+
+#include <bulkhead/types.hpp>
+
+namespace bh::arch {
+
+inline constexpr unsigned kMaxCpus = 8;
+
+inline void cpu_relax() { asm volatile("pause" ::: "memory"); }
+unsigned cpu_id();
+[[noreturn]] void halt_machine();
+
+} // namespace bh::arch

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Everything of an x86-64 vCPU the hypervisor keeps while it is off the CPU.
+#pragma once
+
+#include <stddef.h>
+
+#include <bulkhead/types.hpp>
+
+namespace bh::arch {
+
+// The zone's general registers, RIP and RFLAGS. svm_run.S loads and saves
+// the GPRs by these offsets; RAX, RSP, RIP and RFLAGS also live in the VMCB
+// and are copied around each run, so exit handlers only ever see this frame.
+struct GuestRegs {
+    u64 rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi;
+    u64 r8, r9, r10, r11, r12, r13, r14, r15;
+    u64 rip, rflags;
+};
+static_assert(offsetof(GuestRegs, rcx) == 8 && offsetof(GuestRegs, rdi) == 56 && offsetof(GuestRegs, r8) == 64 &&
+                  offsetof(GuestRegs, r15) == 120,
+              "svm_run.S frame");
+
+// x87/SSE state as FXSAVE writes it. The hypervisor never touches FP
+// registers (-mgeneral-regs-only), so they are switched only with the vCPU.
+struct alignas(16) FxState {
+    u8 bytes[512];
+};
+
+struct alignas(4096) VcpuContext {
+    // The hardware's control block for this vCPU (an SVM VMCB; a VMX VMCS
+    // region later): page-aligned, and physical = virtual (identity map).
+    u8 control_block[4096];
+    GuestRegs regs;
+    FxState fx;
+    // Unique for each reset of this vCPU: a CPU flushes the zone's ASID
+    // when the tag it last ran with that ASID differs (another vCPU of the
+    // same zone, or a new zone that got a recycled ASID).
+    u64 tlb_tag = 0;
+};
+
+// What fault-policy "abort" does on x86-64 (see docs/architecture.md).
+inline constexpr const char* kFaultInjectionName = "injecting #GP(0)";
+
+} // namespace bh::arch

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Per-zone x86-64 state.
+#pragma once
+
+#include <arch/x86_paging.hpp>
+#include <bulkhead/device_set.hpp>
+#include <bulkhead/types.hpp>
+
+namespace bh::arch {
+
+using Stage2Format = x86_64::Stage2Format;
+
+// An x86 zone's console is a 16550 at I/O port 0x3f8; it has no MMIO devices.
+inline constexpr ZoneDeviceSet kZoneDevices{false, true};
+
+struct ZoneContext {
+    u32 asid = 0;        // SVM address-space ID (VPID on VMX)
+    GuestPhys boot_tables; // the identity map vCPUs start with (top of RAM)
+    u32 ports_logged = 0;  // accesses to unassigned I/O ports
+    u32 msrs_logged = 0;   // refused MSR accesses
+};
+
+} // namespace bh::arch

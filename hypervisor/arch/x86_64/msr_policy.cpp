@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Every MSR access of a zone traps (the back ends' permission maps) except
+// the few its control block switches. Of the trapped ones a zone may use
+// EFER (the bits of long mode and SYSCALL), PAT and read the TSC; anything
+// else raises #GP, which is what an absent MSR does on real hardware.
+#include "exit_common.hpp"
+
+#include <bulkhead/log.hpp>
+#include <bulkhead/vcpu.hpp>
+#include <bulkhead/zone.hpp>
+
+namespace bh::x86_64 {
+namespace {
+constexpr u32 kMsrTsc = 0x10;
+constexpr u32 kLoggedInFull = 16;
+} // namespace
+
+MsrKind classify_msr(u32 msr, bool write) {
+    switch (msr) {
+    case x86::kMsrEfer: return MsrKind::efer;
+    case x86::kMsrPat: return MsrKind::pat;
+    case kMsrTsc: return write ? MsrKind::refused : MsrKind::tsc;
+    default: return MsrKind::refused;
+    }
+}
+
+bool efer_write_valid(u64 value) {
+    return (value & ~(x86::kEferSce | x86::kEferLme | x86::kEferLma | x86::kEferNxe)) == 0;
+}
+
+bool pat_valid(u64 value) {
+    for (unsigned i = 0; i < 8; ++i) {
+        u64 t = (value >> (8 * i)) & 0xff;
+        if (t == 2 || t == 3 || t > 7) return false; // reserved memory types
+    }
+    return true;
+}
+
+void log_refused_msr(Vcpu& v, u32 msr, bool write, u64 value) {
+    Zone& z = *v.zone;
+    u32 n = __atomic_add_fetch(&z.arch.msrs_logged, 1, __ATOMIC_RELAXED);
+    if (n > kLoggedInFull && n % 1024 != 0) return;
+    if (write)
+        log("zone '%s' vcpu %u: wrmsr %#x <- %#llx refused: injecting #GP(0)", z.name, v.index, msr,
+            static_cast<unsigned long long>(value));
+    else
+        log("zone '%s' vcpu %u: rdmsr %#x refused: injecting #GP(0)", z.name, v.index, msr);
+}
+
+} // namespace bh::x86_64

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// A vCPU on SVM: its VMCB, the long-mode state it starts in, and one run.
+#include "guest_paging.hpp"
+#include "percpu.hpp"
+#include "svm.hpp"
+#include "vmcb.hpp"
+
+#include "asm_defs.h"
+
+#include <arch/x86.hpp>
+#include <bulkhead/zone.hpp>
+
+extern "C" void svm_run(bh::arch::GuestRegs* regs, bh::u64 vmcb_pa, bh::u64 host_vmsave_pa);
+
+namespace bh::x86_64::svm {
+
+void handle_exit(Vcpu& v, Vmcb& vm);
+
+namespace {
+
+u64 next_tag = 1;
+
+// Segment attributes in VMCB form: descriptor bits 47:40 and 55:52.
+constexpr u16 kAttrCode64 = 0xa9b; // G, L, P, S, execute/read, accessed
+constexpr u16 kAttrData = 0xc93;   // G, D/B, P, S, read/write, accessed
+constexpr u16 kAttrTss64Busy = 0x08b;
+constexpr u16 kAttrLdt = 0x082;
+constexpr u64 kPatPowerOn = 0x0007040600070406ull;
+
+Vmcb& vmcb_of(Vcpu& v) { return *reinterpret_cast<Vmcb*>(v.ctx.control_block); }
+
+void set_intercepts(VmcbControl& c) {
+    c.intercept_misc1 = kMisc1Intr | kMisc1Nmi | kMisc1Smi | kMisc1Init | kMisc1Cpuid | kMisc1Invd | kMisc1Hlt |
+                        kMisc1Invlpga | kMisc1IoioProt | kMisc1MsrProt | kMisc1TaskSwitch | kMisc1Shutdown;
+    c.intercept_misc2 = kMisc2Vmrun | kMisc2Vmmcall | kMisc2Vmload | kMisc2Vmsave | kMisc2Stgi | kMisc2Clgi |
+                        kMisc2Skinit | kMisc2Monitor | kMisc2Mwait | kMisc2MwaitCond | kMisc2Xsetbv | kMisc2Rdpru;
+    c.iopm_base_pa = iopm().raw();
+    c.msrpm_base_pa = msrpm().raw();
+    c.vintr = kVintrMasking;
+    c.np_enable = 1;
+}
+
+void inject(Vcpu& v, u8 vector, bool error_code) {
+    vmcb_of(v).control.event_inject =
+        kEventValid | kEventTypeException | vector | (error_code ? kEventErrorValid : 0); // error code 0
+}
+
+} // namespace
+
+void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg) {
+    const Zone& z = *v.zone;
+    arch::VcpuContext& ctx = v.ctx;
+    Vmcb& vm = vmcb_of(v);
+    __builtin_memset(&vm, 0, sizeof vm);
+    set_intercepts(vm.control);
+    vm.control.guest_asid = z.arch.asid;
+    vm.control.n_cr3 = z.stage2.root().raw();
+
+    VmcbSave& s = vm.save;
+    s.cs = {BH_SEL_CODE64, kAttrCode64, 0xffffffff, 0};
+    s.ds = s.es = s.ss = s.fs = s.gs = {BH_SEL_DATA, kAttrData, 0xffffffff, 0};
+    s.tr = {0, kAttrTss64Busy, 0x67, 0};
+    s.ldtr = {0, kAttrLdt, 0, 0};
+    s.gdtr = {0, 0, 0, 0}; // the zone brings its own GDT and IDT before it needs them
+    s.idtr = {0, 0, 0, 0};
+    s.cpl = 0;
+    s.efer = x86::kEferLme | x86::kEferLma | x86::kEferNxe | x86::kEferSvme;
+    s.cr0 = x86::kCr0Pe | x86::kCr0Mp | x86::kCr0Et | x86::kCr0Ne | x86::kCr0Wp | x86::kCr0Pg;
+    s.cr3 = z.arch.boot_tables.raw();
+    s.cr4 = x86::kCr4Pae | x86::kCr4Osfxsr | x86::kCr4Osxmmexcpt;
+    s.dr6 = 0xffff0ff0;
+    s.dr7 = 0x400;
+    s.g_pat = kPatPowerOn;
+
+    ctx.regs = arch::GuestRegs{};
+    ctx.regs.rip = entry.raw();
+    ctx.regs.rflags = x86::kRflagsFixed;
+    ctx.regs.rdi = arg;
+    ctx.regs.rsp = z.arch.boot_tables.raw(); // the stack grows down from below the tables
+    __builtin_memset(&ctx.fx, 0, sizeof ctx.fx);
+    u16 fcw = 0x37f;    // FNINIT's control word
+    u32 mxcsr = 0x1f80; // all SSE exceptions masked
+    __builtin_memcpy(ctx.fx.bytes + 0, &fcw, sizeof fcw);
+    __builtin_memcpy(ctx.fx.bytes + 24, &mxcsr, sizeof mxcsr);
+    ctx.tlb_tag = __atomic_fetch_add(&next_tag, 1, __ATOMIC_RELAXED);
+}
+
+void vcpu_run(Vcpu& v) {
+    CpuLocal& l = local();
+    Vmcb& vm = vmcb_of(v);
+    arch::GuestRegs& r = v.ctx.regs;
+    vm.save.rax = r.rax;
+    vm.save.rsp = r.rsp;
+    vm.save.rip = r.rip;
+    vm.save.rflags = r.rflags;
+    // Guest TLB entries are tagged by ASID only, not by vCPU: flush when the
+    // ASID last ran something else on this CPU.
+    u32 asid = vm.control.guest_asid;
+    vm.control.tlb_control = 0;
+    if (asid >= CpuLocal::kTrackedAsids || l.asid_tag[asid] != v.ctx.tlb_tag) {
+        vm.control.tlb_control = kTlbFlushAsid;
+        if (asid < CpuLocal::kTrackedAsids) l.asid_tag[asid] = v.ctx.tlb_tag;
+    }
+    vm.control.clean_bits = 0; // nothing cached: the VMCB may have moved CPUs or changed
+    svm_run(&r, ptr_to_phys(&vm).raw(), l.host_vmsave.raw());
+    r.rax = vm.save.rax;
+    r.rsp = vm.save.rsp;
+    r.rip = vm.save.rip;
+    r.rflags = vm.save.rflags;
+    // An event whose delivery the exit interrupted is delivered again.
+    vm.control.event_inject = (vm.control.exitintinfo & kEventValid) ? vm.control.exitintinfo : 0;
+    handle_exit(v, vm);
+}
+
+void inject_gp(Vcpu& v) { inject(v, 13, true); }
+void inject_ud(Vcpu& v) { inject(v, 6, false); }
+
+} // namespace bh::x86_64::svm

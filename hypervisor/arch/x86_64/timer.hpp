@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Time: the TSC is the counter (arch::now), the local APIC timer the
+// hypervisor timer (arch::set_timer), in TSC-deadline mode when the CPU has it.
+#pragma once
+
+#include <bulkhead/types.hpp>
+
+namespace bh::x86_64 {
+
+// On the boot CPU, before the other CPUs start: measures the TSC (and the
+// APIC timer, without TSC-deadline) against the PIT, or reads CPUID 0x15.
+void timer_calibrate();
+bool timer_tsc_deadline();
+const char* timer_source(); // how the TSC frequency was found
+void udelay(u64 us);
+// The timer interrupt arrived: nothing is programmed any more.
+void timer_fired();
+
+} // namespace bh::x86_64

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The AMD SVM virtual machine control block (AMD APM vol. 2, appendix B):
+// a 4 KiB page, the control area at 0x000 and the state save area at 0x400.
+#pragma once
+
+#include <stddef.h>
+
+#include <bulkhead/types.hpp>
+
+namespace bh::x86_64 {
+
+struct VmcbSegment {
+    u16 selector;
+    u16 attrib; // descriptor bits 47:40 in 7:0, bits 55:52 in 11:8
+    u32 limit;
+    u64 base;
+};
+static_assert(sizeof(VmcbSegment) == 16);
+
+struct VmcbControl {
+    u32 intercept_cr;    // reads 15:0, writes 31:16
+    u32 intercept_dr;
+    u32 intercept_exceptions;
+    u32 intercept_misc1; // INTR ... SHUTDOWN
+    u32 intercept_misc2; // VMRUN ... XSETBV ...
+    u32 intercept_misc3;
+    u8 reserved1[0x3c - 0x18];
+    u16 pause_filter_threshold;
+    u16 pause_filter_count;
+    u64 iopm_base_pa;
+    u64 msrpm_base_pa;
+    u64 tsc_offset;
+    u32 guest_asid;
+    u8 tlb_control;
+    u8 reserved2[3];
+    u64 vintr;
+    u64 interrupt_shadow;
+    u64 exitcode;
+    u64 exitinfo1;
+    u64 exitinfo2;
+    u64 exitintinfo;
+    u64 np_enable;
+    u64 avic_apic_bar;
+    u64 ghcb_pa;
+    u64 event_inject;
+    u64 n_cr3;
+    u64 virt_ext;
+    u32 clean_bits;
+    u32 reserved3;
+    u64 next_rip;
+    u8 insn_len;
+    u8 insn_bytes[15];
+    u8 reserved4[0x400 - 0xe0];
+};
+
+struct VmcbSave {
+    VmcbSegment es, cs, ss, ds, fs, gs, gdtr, ldtr, idtr, tr;
+    u8 reserved1[0xcb - 0xa0];
+    u8 cpl;
+    u32 reserved2;
+    u64 efer;
+    u8 reserved3[0x148 - 0xd8];
+    u64 cr4, cr3, cr0, dr7, dr6, rflags, rip;
+    u8 reserved4[0x1d8 - 0x180];
+    u64 rsp;
+    u64 s_cet, ssp, isst_addr;
+    u64 rax;
+    u64 star, lstar, cstar, sfmask, kernel_gs_base, sysenter_cs, sysenter_esp, sysenter_eip, cr2;
+    u8 reserved5[0x268 - 0x248];
+    u64 g_pat;
+    u64 dbgctl, br_from, br_to, last_excp_from, last_excp_to;
+};
+
+struct Vmcb {
+    VmcbControl control;
+    VmcbSave save;
+    u8 reserved[0x1000 - 0x400 - sizeof(VmcbSave)];
+};
+
+static_assert(offsetof(VmcbControl, pause_filter_threshold) == 0x3c);
+static_assert(offsetof(VmcbControl, iopm_base_pa) == 0x40 && offsetof(VmcbControl, msrpm_base_pa) == 0x48);
+static_assert(offsetof(VmcbControl, guest_asid) == 0x58 && offsetof(VmcbControl, tlb_control) == 0x5c);
+static_assert(offsetof(VmcbControl, vintr) == 0x60 && offsetof(VmcbControl, exitcode) == 0x70);
+static_assert(offsetof(VmcbControl, exitinfo1) == 0x78 && offsetof(VmcbControl, exitinfo2) == 0x80);
+static_assert(offsetof(VmcbControl, np_enable) == 0x90 && offsetof(VmcbControl, event_inject) == 0xa8);
+static_assert(offsetof(VmcbControl, n_cr3) == 0xb0 && offsetof(VmcbControl, clean_bits) == 0xc0);
+static_assert(offsetof(VmcbControl, next_rip) == 0xc8 && offsetof(VmcbControl, insn_len) == 0xd0);
+static_assert(sizeof(VmcbControl) == 0x400);
+static_assert(offsetof(VmcbSave, cs) == 0x10 && offsetof(VmcbSave, tr) == 0x90);
+static_assert(offsetof(VmcbSave, cpl) == 0xcb && offsetof(VmcbSave, efer) == 0xd0);
+static_assert(offsetof(VmcbSave, cr4) == 0x148 && offsetof(VmcbSave, rip) == 0x178);
+static_assert(offsetof(VmcbSave, rsp) == 0x1d8 && offsetof(VmcbSave, rax) == 0x1f8);
+static_assert(offsetof(VmcbSave, star) == 0x200 && offsetof(VmcbSave, cr2) == 0x240);
+static_assert(offsetof(VmcbSave, g_pat) == 0x268);
+static_assert(sizeof(Vmcb) == 0x1000);
+
+// Intercept bits (APM vol. 2 table B-1).
+enum : u32 {
+    kMisc1Intr = 1u << 0, kMisc1Nmi = 1u << 1, kMisc1Smi = 1u << 2, kMisc1Init = 1u << 3,
+    kMisc1Cpuid = 1u << 18, kMisc1Invd = 1u << 22, kMisc1Hlt = 1u << 24, kMisc1Invlpga = 1u << 26,
+    kMisc1IoioProt = 1u << 27, kMisc1MsrProt = 1u << 28, kMisc1TaskSwitch = 1u << 29, kMisc1Shutdown = 1u << 31,
+    kMisc2Vmrun = 1u << 0, kMisc2Vmmcall = 1u << 1, kMisc2Vmload = 1u << 2, kMisc2Vmsave = 1u << 3,
+    kMisc2Stgi = 1u << 4, kMisc2Clgi = 1u << 5, kMisc2Skinit = 1u << 6, kMisc2Monitor = 1u << 10,
+    kMisc2Mwait = 1u << 11, kMisc2MwaitCond = 1u << 12, kMisc2Xsetbv = 1u << 13, kMisc2Rdpru = 1u << 14,
+};
+
+// Exit codes (APM vol. 2 table C-1).
+enum : u64 {
+    kExitExceptionBase = 0x40, kExitIntr = 0x60, kExitNmi = 0x61, kExitSmi = 0x62, kExitInit = 0x63,
+    kExitCpuid = 0x72, kExitInvd = 0x76, kExitHlt = 0x78, kExitInvlpga = 0x7a, kExitIoio = 0x7b, kExitMsr = 0x7c,
+    kExitTaskSwitch = 0x7d, kExitShutdown = 0x7f, kExitVmrun = 0x80, kExitVmmcall = 0x81, kExitVmload = 0x82,
+    kExitVmsave = 0x83, kExitStgi = 0x84, kExitClgi = 0x85, kExitSkinit = 0x86, kExitMonitor = 0x8a,
+    kExitMwait = 0x8b, kExitMwaitCond = 0x8c, kExitXsetbv = 0x8d, kExitRdpru = 0x8e, kExitNpf = 0x400,
+    kExitInvalid = ~u64(0),
+};
+
+constexpr u64 kVintrMasking = 1ull << 24;    // physical interrupts follow the host's RFLAGS.IF
+constexpr u64 kTlbFlushAsid = 3;              // flush this guest's ASID
+constexpr u64 kEventValid = 1ull << 31, kEventErrorValid = 1ull << 11, kEventTypeException = 3ull << 8;
+
+} // namespace bh::x86_64

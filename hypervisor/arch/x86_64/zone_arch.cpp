@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Per-zone x86-64 state: the ASID and the identity map vCPUs start with.
+#include "guest_paging.hpp"
+#include "percpu.hpp"
+#include "svm.hpp"
+
+#include <bulkhead/arch_interface.hpp>
+#include <bulkhead/log.hpp>
+#include <bulkhead/spinlock.hpp>
+#include <bulkhead/zone.hpp>
+
+namespace bh::arch {
+namespace {
+
+// ASID 0 is the host's. Bounded by the CPU's count and by what the per-CPU
+// flush tracking covers.
+Spinlock asid_lock;
+u64 asid_used[x86_64::CpuLocal::kTrackedAsids / 64] = {1};
+
+u32 alloc_asid() {
+    u32 limit = x86_64::svm::asid_limit();
+    if (limit > x86_64::CpuLocal::kTrackedAsids) limit = x86_64::CpuLocal::kTrackedAsids;
+    LockGuard g(asid_lock);
+    for (u32 i = 1; i < limit; ++i) {
+        if (!(asid_used[i / 64] >> (i % 64) & 1)) {
+            asid_used[i / 64] |= u64(1) << (i % 64);
+            return i;
+        }
+    }
+    return 0;
+}
+
+void free_asid(u32 asid) {
+    LockGuard g(asid_lock);
+    asid_used[asid / 64] &= ~(u64(1) << (asid % 64));
+}
+
+} // namespace
+
+Status zone_init(Zone& z) {
+    z.arch.asid = alloc_asid();
+    if (!z.arch.asid) return Status::no_memory;
+    if (Status s = x86_64::build_guest_identity_map(z); s != Status::ok) {
+        free_asid(z.arch.asid);
+        return s;
+    }
+    return Status::ok;
+}
+
+// A recycled ASID is flushed by the next vCPU that runs with it (its new
+// tlb_tag differs from what every CPU remembers), so nothing to do here
+// but give it back.
+void zone_fini(Zone& z) {
+    free_asid(z.arch.asid);
+    z.arch.asid = 0;
+}
+
+// x86 caches are coherent for every agent involved: nothing to clean.
+void sync_guest_memory(HostPhys, u64) {}
+
+Status prepare_linux_zone(Zone& z, const LinuxBoot&) {
+    log("zone '%s': Linux zones are not supported on x86-64 yet", z.name);
+    return Status::not_supported;
+}
+
+} // namespace bh::arch

@@ -11,7 +11,9 @@ CTEST_ARGS ?=
 
 DEB_PACKAGES := cmake make g++ gcc g++-aarch64-linux-gnu binutils-aarch64-linux-gnu \
 	qemu-system-arm catch2 libfdt-dev device-tree-compiler linux-source-6.1 \
-	python3 xz-utils ccache
+	python3 xz-utils ccache flex bison bc libc6-dev gcc-aarch64-linux-gnu \
+	qemu-system-x86 ovmf bochs bochsbios vgabios bochs-term grub-pc-bin \
+	grub-efi-amd64-bin grub-common xorriso mtools
 
 .PHONY: all deps build test demo unit clean
 

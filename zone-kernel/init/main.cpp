@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0-only
+//
+// zone-init: PID 1 of every Bulkhead Linux zone.
+//
+// Mounts the pseudo filesystems, names the host after the zone, runs the
+// workload (see workload.hpp for where it comes from) as its child, reaps
+// orphans, forwards SIGTERM/SIGINT/SIGHUP to the workload, and when the
+// workload ends prints exactly one exit record to the console
+//
+//     BULKHEAD-EXIT status=<N>     (normal exit)
+//     BULKHEAD-EXIT signal=<N>     (killed by a signal)
+//
+// then syncs and powers the zone off (reboot(RB_POWER_OFF), which Linux turns
+// into PSCI SYSTEM_OFF). A workload that cannot be started gives
+// "zone-init: cannot run '<cmd>': <reason>" and status 127 (126 for
+// permission problems). Should the power-off fail, init exits, the kernel
+// panics, and with panic=-1 / PANIC_TIMEOUT=-1 it resets the zone.
+//
+// Run as any other PID (for tests on a development machine), it takes the
+// workload from its own arguments after "--", mounts nothing, writes the
+// record to standard output and exits with the workload's status (128+N for
+// signal N) instead of powering off.
+#include "workload.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <string>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+using namespace zone_init;
+
+bool g_pid1 = false;
+int g_out = STDOUT_FILENO;  // where the exit record goes
+int g_err = STDERR_FILENO;  // where zone-init's own messages go
+
+void write_all(int fd, std::string_view s) {
+    while (!s.empty()) {
+        const ssize_t n = ::write(fd, s.data(), s.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return;
+        }
+        s.remove_prefix(static_cast<size_t>(n));
+    }
+}
+
+// The first field of /proc/uptime (seconds since boot, two decimals).
+std::string read_uptime() {
+    char buf[64] = {};
+    const int fd = ::open("/proc/uptime", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return "?";
+    const ssize_t n = ::read(fd, buf, sizeof buf - 1);
+    ::close(fd);
+    std::string s(buf, n > 0 ? static_cast<size_t>(n) : 0);
+    return s.substr(0, s.find(' '));
+}
+
+void say(std::string_view line) {
+    std::string s(line);
+    s.push_back('\n');
+    write_all(g_err, s);
+}
+
+std::string errstr(int err) { return std::strerror(err); }
+
+std::optional<std::string> read_file(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    std::string data;
+    char buf[4096];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            ::close(fd);
+            return std::nullopt;
+        }
+        if (n == 0) break;
+        data.append(buf, static_cast<size_t>(n));
+    }
+    ::close(fd);
+    return data;
+}
+
+// --- early setup (PID 1 only) ---------------------------------------------
+
+void mount_fs(const char* source, const char* target, const char* type, unsigned long flags,
+              const char* data) {
+    if (::mkdir(target, 0755) < 0 && errno != EEXIST)
+        say(std::string("zone-init: mkdir ") + target + ": " + errstr(errno));
+    if (::mount(source, target, type, flags, data) < 0 && errno != EBUSY)
+        say(std::string("zone-init: mount ") + type + " on " + target + ": " + errstr(errno));
+}
+
+// The kernel opens /dev/console as fds 0-2 for init when the initramfs has
+// that node; make sure they exist either way.
+void ensure_standard_fds() {
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (::fcntl(fd, F_GETFD) >= 0) continue;
+        int c = ::open("/dev/console", O_RDWR | O_NOCTTY);
+        if (c < 0) c = ::open("/dev/null", O_RDWR);
+        if (c < 0) return;
+        if (c != fd) {
+            ::dup2(c, fd);
+            ::close(c);
+        }
+    }
+}
+
+void early_setup() {
+    ::umask(022);
+    constexpr unsigned long common = MS_NOSUID | MS_NODEV;
+    mount_fs("proc", "/proc", "proc", common | MS_NOEXEC, nullptr);
+    mount_fs("sysfs", "/sys", "sysfs", common | MS_NOEXEC, nullptr);
+    mount_fs("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
+    ensure_standard_fds();
+    mount_fs("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "mode=0620,ptmxmode=0666");
+    mount_fs("tmpfs", "/dev/shm", "tmpfs", common, "mode=1777");
+    mount_fs("tmpfs", "/tmp", "tmpfs", common, "mode=1777");
+    mount_fs("tmpfs", "/run", "tmpfs", common, "mode=0755");
+    const int console = ::open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (console >= 0) g_out = g_err = console;
+}
+
+// --- the workload ---------------------------------------------------------
+
+struct Workload {
+    std::vector<std::string> argv;  // argv[0] is the command as given
+    std::vector<std::string> env;
+    std::string cwd = "/";
+    std::string zone_name;
+};
+
+constexpr const char* kDtNode = "/sys/firmware/devicetree/base/chosen/bulkhead,workload";
+
+// Fills w from the device tree node; false with *error when the node exists
+// but is unusable. *found says whether the node exists at all.
+bool workload_from_dt(Workload& w, bool* found, std::string* error) {
+    struct stat st {};
+    *found = ::stat(kDtNode, &st) == 0 && S_ISDIR(st.st_mode);
+    if (!*found) return false;
+    const std::string node = kDtNode;
+    auto command = read_file(node + "/command");
+    if (!command || dt_string(*command).empty()) {
+        *error = std::string("the device tree node ") + kDtNode + " has no 'command'";
+        return false;
+    }
+    w.argv.push_back(dt_string(*command));
+    if (auto args = read_file(node + "/args"))
+        for (auto& a : dt_string_list(*args)) w.argv.push_back(std::move(a));
+    w.env = default_environment();
+    if (auto env = read_file(node + "/env")) w.env = merge_environment(w.env, dt_string_list(*env));
+    if (auto cwd = read_file(node + "/cwd"); cwd && !dt_string(*cwd).empty()) w.cwd = dt_string(*cwd);
+    if (auto name = read_file(node + "/zone-name")) w.zone_name = dt_string(*name);
+    return true;
+}
+
+bool workload_from_cmdline(Workload& w, std::string* error) {
+    auto cmdline = read_file("/proc/cmdline");
+    if (!cmdline) {
+        *error = "cannot read /proc/cmdline: " + errstr(errno);
+        return false;
+    }
+    std::string why;
+    auto parsed = parse_cmdline(*cmdline, &why);
+    if (!parsed) {
+        *error = "cannot parse the kernel command line: " + why;
+        return false;
+    }
+    w.zone_name = parsed->zone_name;
+    if (parsed->argv.empty()) {
+        *error = std::string("no workload: no ") + kDtNode +
+                 " node and no '-- COMMAND [ARGS...]' on the kernel command line";
+        return false;
+    }
+    w.argv = std::move(parsed->argv);
+    w.env = default_environment();
+    return true;
+}
+
+bool workload_from_args(Workload& w, int argc, char** argv, std::string* error) {
+    int i = 1;
+    while (i < argc && std::string_view(argv[i]) != "--") ++i;
+    if (i + 1 >= argc) {
+        *error = "usage: zone-init -- COMMAND [ARGS...]   (when not PID 1)";
+        return false;
+    }
+    for (++i; i < argc; ++i) w.argv.emplace_back(argv[i]);
+    w.env = default_environment();
+    return true;
+}
+
+// What the child tells the parent when it cannot start the workload. A
+// successful execve closes the pipe without a word.
+struct StartFailure {
+    int stage;  // 1: chdir, 2: exec
+    int err;
+};
+
+[[noreturn]] void child_start(const Workload& w, int report_fd) {
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (g_pid1) ::setsid();
+
+    auto fail = [&](int stage, int err) {
+        const StartFailure f{stage, err};
+        (void)!::write(report_fd, &f, sizeof f);
+        ::_exit(exec_failure_status(err));
+    };
+    if (!w.cwd.empty() && ::chdir(w.cwd.c_str()) < 0) fail(1, errno);
+
+    std::vector<char*> argv;
+    for (const auto& a : w.argv) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (const auto& e : w.env) envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+
+    const auto path = env_lookup(w.env, "PATH").value_or("/usr/sbin:/usr/bin:/sbin:/bin");
+    int err = ENOENT;
+    bool saw_eacces = false;
+    for (const auto& candidate : exec_candidates(w.argv[0], path)) {
+        ::execve(candidate.c_str(), argv.data(), envp.data());
+        err = errno;
+        // As execvp: keep searching past entries that are not there.
+        if (err == EACCES) {
+            saw_eacces = true;
+            continue;
+        }
+        if (err == ENOENT || err == ENOTDIR || err == ESTALE || err == ENODEV || err == ETIMEDOUT)
+            continue;
+        break;
+    }
+    if (saw_eacces && (err == ENOENT || err == ENOTDIR)) err = EACCES;
+    fail(2, err);
+    ::_exit(127);  // not reached
+}
+
+// When the workload's output did not end its line, start a new one, so the
+// record begins a line: with ONOCR|OCRNL a "\r" becomes "\n" unless the tty
+// is already at column 0 (n_tty tracks the column of everything written to
+// the tty, whoever wrote it).
+void begin_line(int fd) {
+    termios saved{};
+    if (::tcgetattr(fd, &saved) < 0) return;
+    termios probe = saved;
+    probe.c_oflag |= OPOST | OCRNL | ONOCR | ONLRET;
+    if (::tcsetattr(fd, TCSANOW, &probe) < 0) return;
+    write_all(fd, "\r");
+    ::tcsetattr(fd, TCSANOW, &saved);
+}
+
+[[noreturn]] void finish(int wait_status, const std::string& record) {
+    if (g_pid1) {
+        ::kill(-1, SIGKILL);  // everything but init: stop writers before sync
+        begin_line(g_out);
+    }
+    write_all(g_out, record + "\n");
+    if (!g_pid1) {
+        if (WIFSIGNALED(wait_status)) ::_exit(128 + WTERMSIG(wait_status));
+        ::_exit(WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 127);
+    }
+    ::sync();
+    ::reboot(RB_POWER_OFF);
+    say("zone-init: power off failed: " + errstr(errno) + "; exiting (the kernel panics and resets)");
+    ::_exit(1);
+}
+
+[[noreturn]] void fail_before_start(const std::string& message, int status) {
+    say(message);
+    finish(W_EXITCODE(status, 0), format_exit_status_record(status));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    g_pid1 = ::getpid() == 1;
+    if (g_pid1) early_setup();
+
+    Workload w;
+    std::string error;
+    bool ok;
+    if (g_pid1) {
+        bool dt_found = false;
+        ok = workload_from_dt(w, &dt_found, &error);
+        if (!dt_found) ok = workload_from_cmdline(w, &error);
+    } else {
+        ok = workload_from_args(w, argc, argv, &error);
+    }
+    if (!ok) fail_before_start("zone-init: " + error, 127);
+
+    if (g_pid1) {
+        const std::string name = w.zone_name.empty() ? "zone" : w.zone_name;
+        if (::sethostname(name.data(), name.size()) < 0)
+            say("zone-init: sethostname '" + name + "': " + errstr(errno));
+    }
+
+    // Signals are taken synchronously with sigwaitinfo: blocked from here on
+    // (and unblocked again in the child before execve).
+    sigset_t mask;
+    sigemptyset(&mask);
+    for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&mask, s);
+    ::sigprocmask(SIG_BLOCK, &mask, nullptr);
+
+    // The hypervisor times the zone's boot up to this line; the uptime is
+    // the zone's own view of the same interval.
+    if (g_pid1) say("BULKHEAD-START uptime=" + read_uptime());
+
+    int report[2];
+    if (::pipe2(report, O_CLOEXEC) < 0)
+        fail_before_start(format_cannot_run(w.argv[0], "pipe: " + errstr(errno)), 127);
+    const pid_t workload = ::fork();
+    if (workload < 0) fail_before_start(format_cannot_run(w.argv[0], "fork: " + errstr(errno)), 127);
+    if (workload == 0) {
+        ::close(report[0]);
+        child_start(w, report[1]);
+    }
+    ::close(report[1]);
+    StartFailure f{};
+    ssize_t n;
+    do n = ::read(report[0], &f, sizeof f);
+    while (n < 0 && errno == EINTR);
+    ::close(report[0]);
+    if (n == static_cast<ssize_t>(sizeof f)) {
+        if (f.stage == 1)
+            say(format_cannot_run(w.argv[0], "working directory '" + w.cwd + "': " + errstr(f.err)));
+        else
+            say(format_cannot_run(w.argv[0], errstr(f.err)));
+    }
+
+    // Reap everything; stop when the workload itself has ended.
+    for (;;) {
+        siginfo_t info;
+        const int sig = ::sigwaitinfo(&mask, &info);
+        if (sig < 0) continue;  // EINTR
+        if (sig != SIGCHLD) {
+            ::kill(workload, sig);
+            continue;
+        }
+        int status;
+        pid_t pid;
+        while ((pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+            if (pid == workload) finish(status, format_exit_record(status));
+        }
+    }
+}

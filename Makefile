@@ -15,7 +15,7 @@ DEB_PACKAGES := cmake make g++ gcc g++-aarch64-linux-gnu binutils-aarch64-linux-
 	qemu-system-x86 ovmf bochs bochsbios vgabios bochs-term grub-pc-bin \
 	grub-efi-amd64-bin grub-common xorriso mtools
 
-.PHONY: all deps build test demo unit clean
+.PHONY: all deps build test demo demo-bare unit clean
 
 all: build
 
@@ -34,7 +34,12 @@ test: build
 unit: build
 	ctest --test-dir $(BUILD) --output-on-failure -L unit
 
+# Two Linux zones and a misbehaving zone on arm64.
 demo: build
+	python3 tests/runner/demo_linux.py --build $(BUILD)
+
+# The same story with bare test zones; BULKHEAD_DEMO_ARCH=x86_64 for x86-64.
+demo-bare: build
 	python3 tests/runner/demo.py --build $(BUILD)
 
 clean:

@@ -9,6 +9,9 @@ expectation held; 1 if one did not; 2 if the run could not be set up.
       --expect alpha:two-zones-alpha:SUCCESS --expect-poweroff
 
   bulkhead_run.py --native build/aarch64/tests/guests/aarch64/bench.elf --expect '*:bench:SUCCESS'
+
+  bulkhead_run.py --arch x86_64 --iso build/x86_64/tests/scenarios/two-zones.iso \\
+      [--firmware uefi] [--emulator bochs] --expect alpha:two-zones-alpha:SUCCESS --expect-poweroff
 """
 import argparse
 import json
@@ -21,7 +24,7 @@ import time
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bhrun import accel, junit, qemu  # noqa: E402
+from bhrun import accel, junit, qemu, x86  # noqa: E402
 from bhrun.console import Console  # noqa: E402
 from bhrun.expect import Expectations, VerdictExpectation, compile_regex, evaluate  # noqa: E402
 from bhrun.manifest import truncated_copy  # noqa: E402
@@ -31,14 +34,19 @@ def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--name", help="scenario name for the summary and JUnit")
     boot = p.add_argument_group("what to boot")
+    boot.add_argument("--arch", choices=("aarch64", "x86_64"), default="aarch64")
+    boot.add_argument("--iso", help="x86_64: GRUB ISO with the hypervisor and the manifest")
+    boot.add_argument("--firmware", choices=("bios", "uefi"), default="bios", help="x86_64 under QEMU: SeaBIOS or OVMF")
+    boot.add_argument("--emulator", choices=("qemu", "bochs"), default="qemu",
+                      help="x86_64: QEMU (AMD SVM) or Bochs (Intel VMX)")
     boot.add_argument("--hypervisor", help="hypervisor image (bulkhead.bin)")
     boot.add_argument("--manifest", help="manifest blob, passed as the initrd")
     boot.add_argument("--truncate-manifest", metavar="N", help="boot a copy cut to N bytes (or N%%)")
     boot.add_argument("--native", metavar="IMAGE", help="boot IMAGE (an ELF) at EL1 without a hypervisor")
     boot.add_argument("--smp", type=int, help="CPUs (default 4; 2 with --native)")
-    boot.add_argument("--mem", type=int, default=1024, help="RAM in MiB (default 1024)")
+    boot.add_argument("--mem", type=int, help="RAM in MiB (default 1024; 512 on x86_64)")
     boot.add_argument("--timeout", type=float, default=60, help="seconds before QEMU is killed (default 60)")
-    boot.add_argument("--qemu", default=os.environ.get("QEMU", "qemu-system-aarch64"))
+    boot.add_argument("--qemu", default=os.environ.get("QEMU"), help="the QEMU binary (default by --arch)")
     boot.add_argument("--qemu-arg", action="append", default=[], help="extra QEMU argument (repeatable)")
     boot.add_argument("--send", action="append", nargs=2, default=[], metavar=("REGEX", "TEXT"),
                       help="when a console line matches REGEX, type TEXT (\\n for newline) on the serial input")
@@ -56,6 +64,15 @@ def parse_args(argv):
     out.add_argument("--bench-json", metavar="FILE", help="save BULKHEAD-BENCH results as JSON")
     out.add_argument("--quiet", action="store_true", help="do not echo the console")
     args = p.parse_args(argv)
+    if args.arch == "x86_64":
+        if not args.iso or args.hypervisor or args.native:
+            p.error("--arch x86_64 boots an --iso (and takes no --hypervisor or --native)")
+        args.smp = args.smp or 2
+        args.mem = args.mem or 512
+        args.qemu = args.qemu or "qemu-system-x86_64"
+        return args
+    args.mem = args.mem or 1024
+    args.qemu = args.qemu or "qemu-system-aarch64"
     if bool(args.native) == bool(args.hypervisor):
         p.error("give either --hypervisor (with --manifest) or --native")
     if args.hypervisor and not args.manifest:
@@ -66,7 +83,12 @@ def parse_args(argv):
 
 
 def build_expectations(args) -> Expectations:
+    clean = 0
+    if args.arch == "x86_64" and args.emulator == "qemu":
+        clean = x86.QEMU_POWEROFF_STATUS
     return Expectations(
+        clean_exit=clean,
+        emulator="Bochs" if args.arch == "x86_64" and args.emulator == "bochs" else "QEMU",
         verdicts=[VerdictExpectation.parse(s) for s in args.expect],
         logs=[compile_regex(r) for r in args.expect_log],
         forbidden=[compile_regex(r) for r in args.forbid_log],
@@ -74,15 +96,38 @@ def build_expectations(args) -> Expectations:
         poweroff=args.expect_poweroff)
 
 
+
 def require_file(path, what):
     if not os.path.isfile(path):
         raise FileNotFoundError(f"{what} {path} does not exist (build the project first: cmake --build build)")
 
 
+def start_x86(args, tmpdir, on_line, sends):
+    """Boots the ISO; returns (accelerator description, outcome)."""
+    require_file(args.iso, "ISO")
+    boot = x86.Boot(iso=args.iso, smp=args.smp, mem_mib=args.mem, firmware=args.firmware, qemu=args.qemu,
+                    extra=args.qemu_arg)
+    if args.emulator == "bochs":
+        if sends:
+            raise ValueError("--send is not supported with Bochs")
+        cmd, serial = x86.bochs_files(boot, tmpdir)
+        print(f"bulkhead_run: {args.name}: Bochs (Intel VMX), timeout {args.timeout:g} s", flush=True)
+        print("bulkhead_run: " + " ".join(cmd), flush=True)
+        return "bochs", x86.run_bochs(cmd, serial, args.timeout, on_line)
+    acc = x86.choose_accel("svm")
+    cmd = x86.qemu_command(boot, acc)
+    print(f"bulkhead_run: {args.name}: accelerator {acc.name} ({acc.reason}), firmware {args.firmware}, "
+          f"timeout {args.timeout:g} s", flush=True)
+    print("bulkhead_run: " + " ".join(cmd), flush=True)
+    return acc.name, qemu.run(cmd, args.timeout, on_line, sends)
+
+
 def run(args, tmpdir) -> int:
-    name = args.name or os.path.splitext(os.path.basename(args.manifest or args.native))[0]
+    name = args.name = args.name or os.path.splitext(os.path.basename(args.iso or args.manifest or args.native))[0]
     exp = build_expectations(args)
-    if args.native:
+    if args.arch == "x86_64":
+        boot = None
+    elif args.native:
         require_file(args.native, "guest image")
         boot = qemu.Boot(kernel=args.native, smp=args.smp, mem_mib=args.mem, native=True, qemu=args.qemu)
     else:
@@ -92,11 +137,12 @@ def run(args, tmpdir) -> int:
         if args.truncate_manifest:
             manifest = truncated_copy(manifest, args.truncate_manifest, tmpdir)
         boot = qemu.Boot(kernel=args.hypervisor, initrd=manifest, smp=args.smp, mem_mib=args.mem, qemu=args.qemu)
-    boot.extra = args.qemu_arg
-    acc = accel.choose(needs_el2=not args.native)
-    cmd = qemu.command(boot, acc)
-    print(f"bulkhead_run: {name}: accelerator {acc.name} ({acc.reason}), timeout {args.timeout:g} s", flush=True)
-    print("bulkhead_run: " + " ".join(cmd), flush=True)
+    if boot:
+        boot.extra = args.qemu_arg
+        acc = accel.choose(needs_el2=not args.native)
+        cmd = qemu.command(boot, acc)
+        print(f"bulkhead_run: {name}: accelerator {acc.name} ({acc.reason}), timeout {args.timeout:g} s", flush=True)
+        print("bulkhead_run: " + " ".join(cmd), flush=True)
 
     console = Console()
     start = time.monotonic()
@@ -116,7 +162,11 @@ def run(args, tmpdir) -> int:
         return grace["until"] is not None and time.monotonic() >= grace["until"]
 
     sends = [(re.compile(rx), text.replace("\\n", "\n")) for rx, text in args.send]
-    outcome = qemu.run(cmd, args.timeout, on_line, sends)
+    if boot:
+        outcome = qemu.run(cmd, args.timeout, on_line, sends)
+        acc_name = acc.name
+    else:
+        acc_name, outcome = start_x86(args, tmpdir, on_line, sends)
     checks = evaluate(exp, console, outcome, args.timeout)
     console_text = "\n".join(l.text for l in console.lines) + "\n"
 
@@ -136,7 +186,7 @@ def run(args, tmpdir) -> int:
         junit.write(args.junit, name, checks, console_text, outcome.seconds)
     if args.bench_json:
         with open(args.bench_json, "w") as f:
-            json.dump({"ran": passed, "accelerator": acc.name, "results": [
+            json.dump({"ran": passed, "accelerator": acc_name, "results": [
                 {"zone": b.zone, "name": b.name, "value": b.value, "unit": b.unit} for b in console.bench]}, f, indent=1)
     return 0 if passed else 1
 

@@ -6,7 +6,11 @@ Zone alpha introduces itself and works for a few seconds; zone mallory tries
 to read the hypervisor's memory and, under its fault-policy "stop", is
 stopped on the spot while alpha carries on. The machine powers off by itself
 once no zone is left. Needs no terminal; exits 0 when QEMU powered off by
-itself."""
+itself.
+
+`--arch x86_64` (or BULKHEAD_DEMO_ARCH=x86_64 make demo) shows the same on an
+emulated 2-CPU x86-64 machine: QEMU with AMD SVM, booted by GRUB from the
+demo ISO under SeaBIOS."""
 import argparse
 import os
 import re
@@ -15,7 +19,7 @@ import sys
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bhrun import accel, qemu  # noqa: E402
+from bhrun import accel, qemu, x86  # noqa: E402
 from bhrun.console import Console  # noqa: E402
 
 COLOURS = {"alpha": "\033[32m", "mallory": "\033[31m", None: "\033[36m"}
@@ -52,20 +56,30 @@ def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--build", default="build", help="the host build directory (default: build)")
     p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--arch", choices=("aarch64", "x86_64"), default=os.environ.get("BULKHEAD_DEMO_ARCH", "aarch64"))
     args = p.parse_args()
-    hypervisor = os.path.join(args.build, "aarch64", "hypervisor", "bulkhead.bin")
-    manifest = os.path.join(args.build, "aarch64", "tests", "scenarios", "demo.dtb")
+    if args.arch == "x86_64":
+        hypervisor = os.path.join(args.build, "x86_64", "hypervisor", "bulkhead.elf")
+        manifest = os.path.join(args.build, "x86_64", "tests", "scenarios", "demo.iso")
+    else:
+        hypervisor = os.path.join(args.build, "aarch64", "hypervisor", "bulkhead.bin")
+        manifest = os.path.join(args.build, "aarch64", "tests", "scenarios", "demo.dtb")
     for path in (hypervisor, manifest):
         if not os.path.isfile(path):
             print(f"demo: {path} is missing; build first: cmake --preset default && cmake --build {args.build}",
                   file=sys.stderr)
             return 2
 
-    acc = accel.choose()
-    cmd = qemu.command(qemu.Boot(kernel=hypervisor, initrd=manifest), acc)
+    if args.arch == "x86_64":
+        acc = x86.choose_accel("svm")
+        cmd = x86.qemu_command(x86.Boot(iso=manifest), acc)
+        machine, clean_exit = "2-CPU x86-64 machine with AMD SVM", x86.QEMU_POWEROFF_STATUS
+    else:
+        acc = accel.choose()
+        cmd = qemu.command(qemu.Boot(kernel=hypervisor, initrd=manifest), acc)
+        machine, clean_exit = "4-CPU arm64 machine", 0
     use_colour = sys.stdout.isatty()
-    print("Bulkhead demo: two zones on an emulated 4-CPU arm64 machine "
-          f"(QEMU, {acc.name}: {acc.reason}).")
+    print(f"Bulkhead demo: two zones on an emulated {machine} (QEMU, {acc.name}: {acc.reason}).")
     print("  alpha   introduces itself and works for a few seconds")
     print("  mallory tries to read the hypervisor's memory (fault-policy \"stop\")")
     print("Console (each zone's lines carry its name; [bulkhead:N] is the hypervisor on CPU N):\n", flush=True)
@@ -90,7 +104,7 @@ def main():
     if outcome.timed_out:
         print(f"demo: QEMU was still running after {args.timeout:g} s and was stopped", file=sys.stderr)
         return 1
-    if outcome.exit_code != 0:
+    if outcome.exit_code != clean_exit:
         print(f"demo: QEMU exited with status {outcome.exit_code}", file=sys.stderr)
         return 1
     print(f"demo: every zone ended and the machine powered itself off after {outcome.seconds:.1f} s.")

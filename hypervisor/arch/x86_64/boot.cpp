@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Boot: from the Multiboot2 entry to every CPU running zones.
 #include "acpi.hpp"
+#include "backend.hpp"
 #include "console_init.hpp"
 #include "descriptors.hpp"
 #include "lapic.hpp"
@@ -94,13 +95,13 @@ void setup_memory() {
     sched::schedule();
     for (;;) {
         ++c.exits;
-        svm::vcpu_run(*c.current);
+        backend().vcpu_run(*c.current);
         sched::schedule_if_needed();
     }
 }
 
 void init_virtualization_cpu() {
-    if (!svm::cpu_init(frames)) panic("CPU %u: cannot enable SVM", arch::this_cpu().index);
+    if (!backend().cpu_init(frames)) panic("CPU %u: cannot enable %s", arch::this_cpu().index, backend().name);
 }
 
 } // namespace
@@ -129,10 +130,8 @@ extern "C" [[noreturn]] void x86_64_boot_primary(u64 mbi, u64 magic) {
     percpu_init(0, self);
 
     const char* why = "";
-    if (!svm::supported(why)) refuse(why); // VMX is the next back end
-    if (!svm::global_init(frames)) refuse("boot: no memory for the SVM permission maps");
-    log("virtualization: AMD SVM with nested paging, %u ASIDs%s", svm::asid_limit(),
-        svm::next_rip_saved() ? ", next-RIP saving" : "");
+    if (!backend_select(frames, why)) refuse(why);
+    log("virtualization: %s, %u address-space tags", backend().name, backend().tag_limit());
     init_virtualization_cpu();
     percpu_mark_online(0);
     smp_start(madt, self);

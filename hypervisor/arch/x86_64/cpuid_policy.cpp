@@ -5,6 +5,7 @@
 // counters, monitor/mwait), plus the hypervisor leaves.
 #include "exit_common.hpp"
 
+#include <bulkhead/arch_interface.hpp>
 #include <bulkhead/vcpu.hpp>
 #include <bulkhead/zone.hpp>
 
@@ -31,7 +32,7 @@ constexpr u32 kLeaf7EdxHidden = bit(2) | bit(3) | bit(8) | bit(22) | bit(23) | b
 constexpr u32 kExt1EcxHidden = bit(2) | bit(3) | bit(10) | bit(12) | bit(13) | bit(15) | bit(23) | bit(24) | bit(28) |
                                bit(29);
 
-constexpr u32 kHypervisorBase = 0x40000000, kHypervisorLast = 0x40000001;
+constexpr u32 kHypervisorBase = 0x40000000, kHypervisorLast = 0x40000010;
 // "BulkheadHV  " in EBX, ECX, EDX, as KVM's "KVMKVMKVM" is.
 constexpr u32 kSignature[3] = {0x6b6c7542, 0x64616568, 0x20205648};
 
@@ -41,6 +42,9 @@ x86::CpuidResult cpuid_for_zone(const Vcpu& v, u32 leaf, u32 subleaf, HypercallI
     if (leaf >= kHypervisorBase && leaf < kHypervisorBase + 0x100) {
         if (leaf == kHypervisorBase) return {kHypervisorLast, kSignature[0], kSignature[1], kSignature[2]};
         if (leaf == kHypervisorBase + 1) return {static_cast<u32>(insn), 0, 0, 0};
+        // The TSC's rate in kHz, where KVM and VMware report it, since zones
+        // cannot calibrate against a PIT they do not have.
+        if (leaf == kHypervisorBase + 0x10) return {static_cast<u32>(arch::ticks_per_second() / 1000), 0, 0, 0};
         return {0, 0, 0, 0};
     }
     x86::CpuidResult r = x86::cpuid(leaf, subleaf);

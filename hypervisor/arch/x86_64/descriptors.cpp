@@ -111,4 +111,8 @@ void descriptors_init_cpu(unsigned index) {
                  : "rax", "memory");
 }
 
+u64 gdt_base(unsigned index) { return reinterpret_cast<u64>(descriptors[index].gdt); }
+u64 tss_base(unsigned index) { return reinterpret_cast<u64>(&descriptors[index].tss); }
+u64 idt_base() { return reinterpret_cast<u64>(idt); }
+
 } // namespace bh::x86_64

@@ -18,4 +18,9 @@ static_assert(sizeof(InterruptFrame) == 22 * 8, "interrupt_entry.S frame");
 // Clears the GS base (callers set it afterwards).
 void descriptors_init_cpu(unsigned index);
 
+// For the VMX host-state area.
+u64 gdt_base(unsigned index);
+u64 tss_base(unsigned index);
+u64 idt_base();
+
 } // namespace bh::x86_64

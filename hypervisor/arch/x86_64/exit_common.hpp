@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Exit handling shared by the SVM and (later) VMX back ends: what a zone
-// sees of CPUID, which MSRs it may use, port I/O and hypercalls. Each back
+// sees of CPUID (leaves 0x40000000: signature "BulkheadHV  ", 0x40000001:
+// EAX = the hypercall instruction, 0x40000010: EAX = TSC kHz), which MSRs it may use, port I/O and hypercalls. Each back
 // end decodes its own exit information into these calls and applies the
 // results to its own control block.
 #pragma once

@@ -42,6 +42,10 @@ void send_icr(u32 apic_id, u32 low) {
 } // namespace
 
 void lapic_setup(u64 mmio_base) {
+    // The legacy 8259 PICs would deliver the firmware's timer tick at vector
+    // 8 (as if a double fault): mask every line. Nothing here uses them.
+    x86::outb(0x21, 0xff);
+    x86::outb(0xa1, 0xff);
     base = mmio_base;
     x2 = (x86::cpuid(1).ecx >> 21) & 1;
 }

@@ -12,10 +12,11 @@ struct CpuLocal {
     PerCpu* percpu;
     CpuLocal* self;
     u64 stack_top;
-    HostPhys host_save_area; // SVM: VM_HSAVE_PA, and VMSAVE of the host's hidden state
-    HostPhys host_vmsave;
+    HostPhys host_save_area; // SVM: VM_HSAVE_PA; VMX: the VMXON region
+    HostPhys host_vmsave;    // SVM: VMSAVE of the host's hidden state
+    u64 current_vmcs;        // VMX: the VMCS VMPTRLD made current here (0: none)
     u32 apic_id;
-    // Which tlb_tag last ran with each ASID here (svm_vcpu.cpp).
+    // Which tlb_tag last ran with each ASID/VPID here (svm_vcpu.cpp, vmx_vcpu.cpp).
     static constexpr unsigned kTrackedAsids = 256;
     u64 asid_tag[kTrackedAsids];
 };

@@ -67,6 +67,7 @@ void udelay(u64 us) {
 }
 
 void timer_fired() { programmed[arch::this_cpu().index] = 0; }
+u64 timer_deadline() { return programmed[arch::this_cpu().index]; }
 
 } // namespace bh::x86_64
 

@@ -15,5 +15,7 @@ const char* timer_source(); // how the TSC frequency was found
 void udelay(u64 us);
 // The timer interrupt arrived: nothing is programmed any more.
 void timer_fired();
+// What this CPU's hypervisor timer is set to (0: nothing).
+u64 timer_deadline();
 
 } // namespace bh::x86_64

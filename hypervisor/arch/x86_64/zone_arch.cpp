@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Per-zone x86-64 state: the ASID and the identity map vCPUs start with.
+// Per-zone x86-64 state: the ASID (SVM) or VPID (VMX) and the identity map vCPUs start with.
 #include "guest_paging.hpp"
 #include "percpu.hpp"
-#include "svm.hpp"
+#include "backend.hpp"
 
 #include <bulkhead/arch_interface.hpp>
 #include <bulkhead/log.hpp>
@@ -18,7 +18,7 @@ Spinlock asid_lock;
 u64 asid_used[x86_64::CpuLocal::kTrackedAsids / 64] = {1};
 
 u32 alloc_asid() {
-    u32 limit = x86_64::svm::asid_limit();
+    u32 limit = x86_64::backend().tag_limit();
     if (limit > x86_64::CpuLocal::kTrackedAsids) limit = x86_64::CpuLocal::kTrackedAsids;
     LockGuard g(asid_lock);
     for (u32 i = 1; i < limit; ++i) {
@@ -57,6 +57,10 @@ void zone_fini(Zone& z) {
 
 // x86 caches are coherent for every agent involved: nothing to clean.
 void sync_guest_memory(HostPhys, u64) {}
+
+// x86 zones have no virtual interrupt controller yet, so a device model's
+// interrupt (the console's receive line) has nowhere to go; the zone polls.
+void raise_zone_interrupt(Zone&, u32) {}
 
 Status prepare_linux_zone(Zone& z, const LinuxBoot&) {
     log("zone '%s': Linux zones are not supported on x86-64 yet", z.name);

@@ -38,7 +38,9 @@ class Expectations:
     logs: list = field(default_factory=list)       # compiled regexes that must match some line
     forbidden: list = field(default_factory=list)  # compiled regexes that must match no line
     orders: list = field(default_factory=list)     # (regex A, regex B): A's first match before B's
-    poweroff: bool = False                         # QEMU must exit by itself, status 0
+    poweroff: bool = False                         # QEMU must exit by itself, status clean_exit
+    clean_exit: int = 0                            # the emulator's status after a power-off (x86 QEMU: 1)
+    emulator: str = "QEMU"                         # for the check names
 
     def positive_ones_hold(self, console: Console) -> bool:
         """Whether everything that must appear has appeared (to stop early)."""
@@ -120,14 +122,15 @@ def evaluate(exp: Expectations, console: Console, outcome, timeout: float) -> li
     checks += _order_checks(exp, console)
     checks += _implicit_checks(exp, console)
     if outcome.timed_out:
-        checks.append(Check("QEMU finished in time", False, f"still running after {timeout:g} s: killed"))
+        checks.append(Check(f"{exp.emulator} finished in time", False, f"still running after {timeout:g} s: killed"))
     elif outcome.stopped_early:
-        checks.append(Check("QEMU finished in time", True, "stopped by the runner once every expectation held"))
+        checks.append(Check(f"{exp.emulator} finished in time", True, "stopped by the runner once every expectation held"))
     else:
-        checks.append(Check("QEMU exited with status 0", outcome.exit_code == 0, f"status {outcome.exit_code}"))
+        checks.append(Check(f"{exp.emulator} exited with status {exp.clean_exit}", outcome.exit_code == exp.clean_exit,
+                            f"status {outcome.exit_code}"))
     if exp.poweroff:
-        ok = not outcome.timed_out and not outcome.stopped_early and outcome.exit_code == 0
-        checks.append(Check("QEMU powered off by itself", ok,
+        ok = not outcome.timed_out and not outcome.stopped_early and outcome.exit_code == exp.clean_exit
+        checks.append(Check(f"{exp.emulator} powered off by itself", ok,
                             f"after {outcome.seconds:.1f} s" if ok else "it did not"))
     return checks
 

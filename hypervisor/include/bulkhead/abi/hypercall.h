@@ -7,7 +7,11 @@
  * w0 (fast call, SMC64, owner "vendor specific hypervisor service"), the
  * arguments in x1..x6; on return x0 holds a status (0 or a negative BH_ERR_*)
  * and x1..x4 the results. PSCI function IDs go to the zone's virtual PSCI.
- * See docs/hypercalls.md.
+ *
+ * x86-64: VMMCALL (AMD SVM) or VMCALL (Intel VMX), as CPUID leaf 0x40000001
+ * EAX says (1 or 2). The function ID is in RAX, the arguments in RDI, RSI,
+ * RDX, R10, R8, R9; on return RAX holds the status and RDI, RSI, RDX, R10
+ * the results. See docs/hypercalls.md.
  */
 #ifndef BULKHEAD_ABI_HYPERCALL_H
 #define BULKHEAD_ABI_HYPERCALL_H

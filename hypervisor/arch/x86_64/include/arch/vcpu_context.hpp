@@ -36,6 +36,13 @@ struct alignas(4096) VcpuContext {
     // when the tag it last ran with that ASID differs (another vCPU of the
     // same zone, or a new zone that got a recycled ASID).
     u64 tlb_tag = 0;
+    // VMX only: the VMCS is written in full on the vCPU's first load after
+    // a reset (on its home CPU), and is launched at most once per load.
+    bool control_block_ready = false;
+    bool launched = false;
+    // VMX only: SYSCALL state the VMCS does not hold, switched with the vCPU
+    // (SVM's VMLOAD/VMSAVE switch it).
+    u64 star = 0, lstar = 0, cstar = 0, sfmask = 0, kernel_gs_base = 0;
 };
 
 // What fault-policy "abort" does on x86-64 (see docs/architecture.md).

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Intel VMX with EPT: detection, VMXON on each CPU, the shared I/O and MSR
+// bitmaps, and the vCPU operations of this back end.
+#pragma once
+
+#include <bulkhead/frame_allocator.hpp>
+#include <bulkhead/types.hpp>
+
+namespace bh {
+struct Vcpu;
+}
+
+namespace bh::x86_64::vmx {
+
+bool supported(const char*& why);
+bool global_init(FrameAllocator& frames);
+bool cpu_init(FrameAllocator& frames);
+u32 vpid_limit();
+
+void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg);
+void vcpu_run(Vcpu& v);
+// VMPTRLD (and first-time VMCS set-up) / VMCLEAR, and the SYSCALL MSRs the
+// VMCS does not hold. A vCPU's VMCS is current only while it is loaded.
+void vcpu_load(Vcpu& v);
+void vcpu_save(Vcpu& v);
+void inject_gp(Vcpu& v);
+void inject_ud(Vcpu& v);
+
+} // namespace bh::x86_64::vmx

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// A vCPU on VMX: its VMCS, the long-mode state it starts in, and one run.
+// The VMCS is current only between vcpu_load and vcpu_save on the vCPU's
+// home CPU (VMPTRLD ... VMCLEAR), so a VMCS never has to move between CPUs
+// while active, and a destroyed zone's VMCS is never current anywhere.
+#include "descriptors.hpp"
+#include "percpu.hpp"
+#include "timer.hpp"
+#include "vmcs.hpp"
+#include "vmx.hpp"
+#include "vmx_caps.hpp"
+
+#include "asm_defs.h"
+
+#include <arch/x86.hpp>
+#include <bulkhead/arch_interface.hpp>
+#include <bulkhead/log.hpp>
+#include <bulkhead/scheduler.hpp>
+#include <bulkhead/zone_table.hpp>
+
+extern "C" bh::u64 vmx_run(bh::arch::GuestRegs* regs, bh::u64 launched);
+
+namespace bh::x86_64::vmx {
+
+void handle_exit(Vcpu& v);
+
+namespace {
+
+using ull = unsigned long long;
+using namespace vmcs;
+
+u64 next_tag = 1;
+
+// Access rights in VMCS form (SDM vol. 3 24.4.1).
+constexpr u32 kArCode64 = 0xa09b, kArData = 0xc093, kArTss64Busy = 0x8b, kArUnusable = 1u << 16;
+constexpr u64 kPatPowerOn = 0x0007040600070406ull;
+constexpr u64 kEptpWb4Level = 6 | (3u << 3);
+constexpr u64 kGuestCr4Visible = x86::kCr4Pae | x86::kCr4Osfxsr | x86::kCr4Osxmmexcpt;
+
+u64 pa_of(Vcpu& v) { return ptr_to_phys(v.ctx.control_block).raw(); }
+
+bool vmclear(u64 pa) {
+    u8 bad;
+    asm volatile("vmclear %1; setbe %0" : "=qm"(bad) : "m"(pa) : "cc", "memory");
+    return !bad;
+}
+bool vmptrld(u64 pa) {
+    u8 bad;
+    asm volatile("vmptrld %1; setbe %0" : "=qm"(bad) : "m"(pa) : "cc", "memory");
+    return !bad;
+}
+void invept_single(u64 eptp) {
+    struct {
+        u64 eptp, reserved;
+    } d{eptp, 0};
+    asm volatile("invept %0, %1" ::"m"(d), "r"(u64(caps().invept ? 1 : 2)) : "cc", "memory");
+}
+void invvpid_single(u16 vpid) {
+    struct {
+        u64 vpid, linear;
+    } d{vpid, 0};
+    asm volatile("invvpid %0, %1" ::"m"(d), "r"(u64(1)) : "cc", "memory");
+}
+
+u64 eptp_of(const Zone& z) { return z.stage2.root().raw() | kEptpWb4Level; }
+
+bool setup(Vcpu& v) {
+    const Caps& c = caps();
+    const Zone& z = *v.zone;
+    unsigned cpu = arch::this_cpu().index;
+    bool ok = true;
+    auto w = [&ok](Field f, u64 val) { ok = write(f, val) && ok; };
+    // Controls.
+    w(kVpid, c.vpid ? z.arch.asid : 0);
+    w(kPinControls, c.pin);
+    w(kProcControls, c.proc);
+    w(kProcControls2, c.proc2);
+    w(kExitControls, c.exit);
+    w(kEntryControls, c.entry);
+    w(kExceptionBitmap, 0);
+    w(kCr3TargetCount, 0);
+    w(kExitMsrStoreCount, 0);
+    w(kExitMsrLoadCount, 0);
+    w(kEntryMsrLoadCount, 0);
+    w(kEntryInterruptInfo, 0);
+    w(kIoBitmapA, c.io_bitmaps.raw());
+    w(kIoBitmapB, c.io_bitmaps.raw() + kPageSize);
+    w(kMsrBitmap, c.msr_bitmap.raw());
+    w(kTscOffset, 0);
+    w(kEptPointer, eptp_of(z));
+    // CR4.VMXE must stay set in VMX operation: the zone sees it clear.
+    w(kCr0Mask, 0);
+    w(kCr4Mask, x86::kCr4Vmxe);
+    w(kCr4Shadow, kGuestCr4Visible);
+    // Host state: this CPU as it is now.
+    w(kHostCr0, x86::read_cr0());
+    w(kHostCr3, x86::read_cr3());
+    w(kHostCr4, x86::read_cr4());
+    w(kHostCsSel, BH_SEL_CODE64);
+    w(kHostSsSel, BH_SEL_DATA);
+    w(kHostDsSel, BH_SEL_DATA);
+    w(kHostEsSel, BH_SEL_DATA);
+    w(kHostFsSel, 0);
+    w(kHostGsSel, 0);
+    w(kHostTrSel, BH_SEL_TSS);
+    w(kHostFsBase, 0);
+    w(kHostGsBase, x86::rdmsr(x86::kMsrGsBase));
+    w(kHostTrBase, tss_base(cpu));
+    w(kHostGdtrBase, gdt_base(cpu));
+    w(kHostIdtrBase, idt_base());
+    w(kHostSysenterCs, 0);
+    w(kHostSysenterEsp, 0);
+    w(kHostSysenterEip, 0);
+    w(kHostEfer, x86::rdmsr(x86::kMsrEfer));
+    w(kHostPat, x86::rdmsr(x86::kMsrPat));
+    // Guest state: 64-bit mode, paging on with the zone's boot tables.
+    const Field sels[] = {kGuestEsSel, kGuestSsSel, kGuestDsSel, kGuestFsSel, kGuestGsSel};
+    const Field limits[] = {kGuestEsLimit, kGuestSsLimit, kGuestDsLimit, kGuestFsLimit, kGuestGsLimit};
+    const Field ars[] = {kGuestEsAr, kGuestSsAr, kGuestDsAr, kGuestFsAr, kGuestGsAr};
+    const Field bases[] = {kGuestEsBase, kGuestSsBase, kGuestDsBase, kGuestFsBase, kGuestGsBase};
+    for (unsigned i = 0; i < 5; ++i) {
+        w(sels[i], BH_SEL_DATA);
+        w(limits[i], 0xffffffff);
+        w(ars[i], kArData);
+        w(bases[i], 0);
+    }
+    w(kGuestCsSel, BH_SEL_CODE64);
+    w(kGuestCsLimit, 0xffffffff);
+    w(kGuestCsAr, kArCode64);
+    w(kGuestCsBase, 0);
+    w(kGuestTrSel, 0);
+    w(kGuestTrLimit, 0x67);
+    w(kGuestTrAr, kArTss64Busy);
+    w(kGuestTrBase, 0);
+    w(kGuestLdtrSel, 0);
+    w(kGuestLdtrLimit, 0);
+    w(kGuestLdtrAr, kArUnusable);
+    w(kGuestLdtrBase, 0);
+    w(kGuestGdtrBase, 0);
+    w(kGuestGdtrLimit, 0);
+    w(kGuestIdtrBase, 0);
+    w(kGuestIdtrLimit, 0);
+    u64 cr0 = x86::kCr0Pe | x86::kCr0Mp | x86::kCr0Et | x86::kCr0Ne | x86::kCr0Wp | x86::kCr0Pg;
+    w(kGuestCr0, (cr0 | c.cr0_fixed0) & c.cr0_fixed1);
+    w(kCr0Shadow, cr0);
+    w(kGuestCr3, z.arch.boot_tables.raw());
+    w(kGuestCr4, ((kGuestCr4Visible | x86::kCr4Vmxe) | c.cr4_fixed0) & c.cr4_fixed1);
+    w(kGuestDr7, 0x400);
+    w(kGuestEfer, x86::kEferLme | x86::kEferLma | x86::kEferNxe);
+    w(kGuestPat, kPatPowerOn);
+    w(kGuestDebugCtl, 0);
+    w(kVmcsLinkPointer, ~u64(0));
+    w(kGuestActivity, 0);
+    w(kGuestInterruptibility, 0);
+    w(kGuestPendingDebug, 0);
+    w(kGuestSysenterCs, 0);
+    w(kGuestSysenterEsp, 0);
+    w(kGuestSysenterEip, 0);
+    return ok;
+}
+
+void crash(Vcpu& v, const char* what) {
+    char why[96];
+    u64 err = read(kInstructionError);
+    format(why, sizeof why, "%s (VM-instruction error %llu)", what, static_cast<ull>(err));
+    zone_end(*v.zone, ZoneState::crashed, BH_EXIT_BAD_STATE, err, why);
+}
+
+// The VMX-preemption timer ends every run by the CPU's next timer deadline
+// or after one time slice, whichever is sooner, independently of interrupt
+// delivery: a zone never runs unchecked for longer. (It also keeps time
+// slices working under Bochs, which does not turn external interrupts into
+// exits while a zone runs with RFLAGS.IF = 0.)
+void arm_preemption_timer() {
+    const Caps& c = caps();
+    if (!c.preemption_timer) return;
+    u64 now = arch::now();
+    u64 until = now + sched::slice_ticks();
+    u64 deadline = timer_deadline();
+    if (deadline && deadline < until) until = deadline;
+    u64 ticks = until > now ? (until - now) >> c.preemption_shift : 0;
+    write(kGuestPreemptionTimer, ticks > 0xffffffffu ? 0xffffffffu : ticks);
+}
+
+void inject(u8 vector, bool error_code) {
+    constexpr u32 kValid = 1u << 31, kHardwareException = 3u << 8, kDeliverError = 1u << 11;
+    write(kEntryInterruptInfo, kValid | kHardwareException | vector | (error_code ? kDeliverError : 0));
+    if (error_code) write(kEntryExceptionError, 0);
+}
+
+} // namespace
+
+void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg) {
+    const Zone& z = *v.zone;
+    arch::VcpuContext& ctx = v.ctx;
+    ctx.regs = arch::GuestRegs{};
+    ctx.regs.rip = entry.raw();
+    ctx.regs.rflags = x86::kRflagsFixed;
+    ctx.regs.rdi = arg;
+    ctx.regs.rsp = z.arch.boot_tables.raw();
+    __builtin_memset(&ctx.fx, 0, sizeof ctx.fx);
+    u16 fcw = 0x37f;
+    u32 mxcsr = 0x1f80;
+    __builtin_memcpy(ctx.fx.bytes + 0, &fcw, sizeof fcw);
+    __builtin_memcpy(ctx.fx.bytes + 24, &mxcsr, sizeof mxcsr);
+    ctx.star = ctx.lstar = ctx.cstar = ctx.sfmask = ctx.kernel_gs_base = 0;
+    ctx.control_block_ready = false;
+    ctx.launched = false;
+    ctx.tlb_tag = __atomic_fetch_add(&next_tag, 1, __ATOMIC_RELAXED);
+}
+
+void vcpu_load(Vcpu& v) {
+    arch::VcpuContext& ctx = v.ctx;
+    u64 pa = pa_of(v);
+    bool ok = true;
+    if (!ctx.control_block_ready) {
+        __builtin_memset(ctx.control_block, 0, sizeof ctx.control_block);
+        u32 rev = caps().revision;
+        __builtin_memcpy(ctx.control_block, &rev, sizeof rev);
+        ok = vmclear(pa) && vmptrld(pa) && setup(v);
+        ctx.control_block_ready = ok;
+    } else {
+        ok = vmptrld(pa);
+    }
+    if (!ok) panic("VMCS of zone '%s' vCPU %u cannot be loaded", v.zone->name, v.index);
+    local().current_vmcs = pa;
+    ctx.launched = false;
+    x86::wrmsr(0xc0000081, ctx.star);
+    x86::wrmsr(0xc0000082, ctx.lstar);
+    x86::wrmsr(0xc0000083, ctx.cstar);
+    x86::wrmsr(0xc0000084, ctx.sfmask);
+    x86::wrmsr(x86::kMsrKernelGsBase, ctx.kernel_gs_base);
+}
+
+void vcpu_save(Vcpu& v) {
+    arch::VcpuContext& ctx = v.ctx;
+    ctx.star = x86::rdmsr(0xc0000081);
+    ctx.lstar = x86::rdmsr(0xc0000082);
+    ctx.cstar = x86::rdmsr(0xc0000083);
+    ctx.sfmask = x86::rdmsr(0xc0000084);
+    ctx.kernel_gs_base = x86::rdmsr(x86::kMsrKernelGsBase);
+    vmclear(pa_of(v)); // writes the VMCS back to memory; the next load launches again
+    local().current_vmcs = 0;
+    ctx.launched = false;
+}
+
+void vcpu_run(Vcpu& v) {
+    CpuLocal& l = local();
+    arch::GuestRegs& r = v.ctx.regs;
+    const Zone& z = *v.zone;
+    write(kGuestRsp, r.rsp);
+    write(kGuestRip, r.rip);
+    write(kGuestRflags, r.rflags);
+    // Translations are tagged by VPID and EPTP, not by vCPU: flush when the
+    // tag last run here with this VPID was another.
+    u32 vpid = z.arch.asid;
+    if (vpid >= CpuLocal::kTrackedAsids || l.asid_tag[vpid] != v.ctx.tlb_tag) {
+        invept_single(eptp_of(z));
+        if (caps().vpid) invvpid_single(static_cast<u16>(vpid));
+        if (vpid < CpuLocal::kTrackedAsids) l.asid_tag[vpid] = v.ctx.tlb_tag;
+    }
+    arm_preemption_timer();
+    if (vmx_run(&r, v.ctx.launched)) {
+        crash(v, v.ctx.launched ? "VMRESUME failed" : "VMLAUNCH failed");
+        return;
+    }
+    v.ctx.launched = true;
+    r.rsp = read(kGuestRsp);
+    r.rip = read(kGuestRip);
+    r.rflags = read(kGuestRflags);
+    // An event whose delivery the exit interrupted is delivered again.
+    u64 idt = read(kIdtVectoringInfo);
+    if (idt & (1u << 31)) {
+        write(kEntryInterruptInfo, idt & ~u64(1u << 12));
+        if (idt & (1u << 11)) write(kEntryExceptionError, read(kIdtVectoringError));
+        write(kEntryInstructionLength, read(kExitInstructionLength));
+    }
+    handle_exit(v);
+}
+
+void inject_gp(Vcpu&) { inject(13, true); }
+void inject_ud(Vcpu&) { inject(6, false); }
+
+} // namespace bh::x86_64::vmx

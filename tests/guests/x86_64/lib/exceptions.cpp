@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The zone's IDT (exceptions only: zones get no interrupts yet) and the
+// handler behind it: probed faults resume, anything else is a CRASH.
+#include "exception_frame.hpp"
+
+#include <guest/console.hpp>
+#include <guest/testing.hpp>
+
+extern "C" char bh_exception_stubs[];
+
+namespace {
+
+struct IdtGate {
+    bh::u16 offset_low, selector;
+    bh::u8 ist, type_attr;
+    bh::u16 offset_mid;
+    bh::u32 offset_high, reserved;
+};
+static_assert(sizeof(IdtGate) == 16);
+IdtGate idt[32];
+
+struct __attribute__((packed)) IdtPtr {
+    bh::u16 limit;
+    bh::u64 base;
+};
+
+} // namespace
+
+extern "C" void bh_idt_init() {
+    for (bh::u32 v = 0; v < 32; ++v) {
+        bh::u64 h = reinterpret_cast<bh::uptr>(bh_exception_stubs) + 16 * v;
+        idt[v] = {static_cast<bh::u16>(h), 0x08, 0, 0x8e, static_cast<bh::u16>(h >> 16), static_cast<bh::u32>(h >> 32), 0};
+    }
+    IdtPtr p{sizeof idt - 1, reinterpret_cast<bh::uptr>(idt)};
+    asm volatile("lidt %0" ::"m"(p));
+}
+
+extern "C" void bh_exception(bh::ExceptionFrame* f) {
+    if (bh::probe::handle_exception(*f)) return;
+    bh::u64 cr2;
+    asm volatile("mov %%cr2, %0" : "=r"(cr2));
+    bh::print("unexpected exception %llu (error 0x%llx) at RIP 0x%llx, RSP 0x%llx, CR2 0x%llx\n",
+              static_cast<unsigned long long>(f->vector), static_cast<unsigned long long>(f->error),
+              static_cast<unsigned long long>(f->rip), static_cast<unsigned long long>(f->rsp),
+              static_cast<unsigned long long>(cr2));
+    bh::test::crash();
+}

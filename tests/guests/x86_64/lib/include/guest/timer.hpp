@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Time for x86 test zones: the TSC, at the rate the hypervisor reports in
+// CPUID leaf 0x40000010 (kHz), or 1 GHz where nothing reports one.
+#pragma once
+
+#include <guest/cpu.hpp>
+
+namespace bh::timer {
+
+u64 frequency();
+inline u64 counter() { return rdtsc(); }
+inline u64 ms_to_ticks(u64 ms) { return frequency() * ms / 1000; }
+inline u64 ticks_to_ns(u64 ticks) { return ticks * 1000000ull / (frequency() / 1000); }
+
+inline void delay_ms(u64 ms) {
+    u64 end = counter() + ms_to_ticks(ms);
+    while (counter() < end) {}
+}
+
+} // namespace bh::timer

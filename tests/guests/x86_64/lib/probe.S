@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The single accesses behind bh::probe. Each faulting instruction has a
+ * global label and a "_done" label after it, so the exception handler can
+ * tell a probed fault from a real crash and resume after it. Reads preload
+ * a 64-bit poison that no 32-bit load can produce.
+ */
+.macro probe_fn name
+    .section .text.\name, "ax"
+    .global \name
+    .type \name, @function
+\name:
+.endm
+
+probe_fn bh_probe_read32
+    movabs  $0xffffffffbad0bad0, %rax
+    .global bh_probe_read32_insn, bh_probe_read32_done
+bh_probe_read32_insn:
+    movl    (%rdi), %eax
+bh_probe_read32_done:
+    ret
+
+probe_fn bh_probe_write32
+    .global bh_probe_write32_insn, bh_probe_write32_done
+bh_probe_write32_insn:
+    movl    %esi, (%rdi)
+bh_probe_write32_done:
+    ret
+
+/* u64 bh_probe_rdmsr(u32 msr) */
+probe_fn bh_probe_rdmsr
+    mov     %edi, %ecx
+    movabs  $0xffffffffbad0bad0, %rax
+    xor     %edx, %edx
+    .global bh_probe_rdmsr_insn, bh_probe_rdmsr_done
+bh_probe_rdmsr_insn:
+    rdmsr
+bh_probe_rdmsr_done:
+    shl     $32, %rdx
+    mov     %eax, %eax
+    or      %rdx, %rax
+    ret
+
+/* void bh_probe_wrmsr(u32 msr, u64 value) */
+probe_fn bh_probe_wrmsr
+    mov     %edi, %ecx
+    mov     %esi, %eax
+    mov     %rsi, %rdx
+    shr     $32, %rdx
+    .global bh_probe_wrmsr_insn, bh_probe_wrmsr_done
+bh_probe_wrmsr_insn:
+    wrmsr
+bh_probe_wrmsr_done:
+    ret
+
+/* void bh_probe_exec(u64 addr): a fetch fault there returns to _ret. */
+probe_fn bh_probe_exec
+    .global bh_probe_exec_ret
+    call    *%rdi
+bh_probe_exec_ret:
+    ret

@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The x86-64 test zones. Sources under zones/ are x86's; ${A}/ are the arm64
+# sources that run unchanged on x86 (hypercalls, console, clock only).
+set(Z ${CMAKE_CURRENT_SOURCE_DIR}/zones)
+set(A ${BH_ARM_GUESTS}/zones)
+
+# two-zones
+bh_guest(lines-alpha SOURCES ${A}/two_zones.cpp DEFINITIONS ZONE_TAG="alpha")
+bh_guest(lines-beta SOURCES ${A}/two_zones.cpp DEFINITIONS ZONE_TAG="beta")
+
+# isolation
+bh_guest(victim SOURCES ${Z}/victim.cpp)
+bh_guest(intruder SOURCES ${Z}/intruder.cpp)
+bh_guest(reader-hv SOURCES ${Z}/reader_hv.cpp)
+bh_guest(writer-zone SOURCES ${Z}/writer_zone.cpp)
+bh_guest(ports-msrs SOURCES ${Z}/ports_msrs.cpp)
+
+# management: the manager (arm64 source) embeds its children's flat images
+bh_guest(pattern SOURCES ${Z}/pattern.cpp)
+bh_guest(zerocheck SOURCES ${Z}/zerocheck.cpp)
+bh_guest(plain SOURCES ${A}/plain.cpp)
+bh_guest(manager SOURCES ${A}/manager.cpp ${A}/manager_children.S
+  DEFINITIONS PATTERN_BIN="${BH_GUEST_DIR}/pattern.bin" ZEROCHECK_BIN="${BH_GUEST_DIR}/zerocheck.bin")
+add_dependencies(guest-manager guest-pattern guest-zerocheck)
+set_source_files_properties(${A}/manager_children.S PROPERTIES
+  OBJECT_DEPENDS "${BH_GUEST_DIR}/pattern.elf;${BH_GUEST_DIR}/zerocheck.elf")
+
+# hypercall errors, preemption
+bh_guest(hc-unknown SOURCES ${Z}/hc_unknown.cpp)
+bh_guest(hc-arguments SOURCES ${A}/hc_arguments.cpp)
+bh_guest(spinner SOURCES ${A}/spinner.cpp)
+bh_guest(worker SOURCES ${A}/worker.cpp)
+
+# benchmarks
+bh_guest(bench SOURCES ${Z}/bench.cpp)
+
+# make demo (BULKHEAD_DEMO_ARCH=x86_64)
+bh_guest(demo-alpha SOURCES ${A}/demo_alpha.cpp)
+bh_guest(demo-mallory SOURCES ${Z}/demo_mallory.cpp)

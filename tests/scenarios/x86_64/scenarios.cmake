@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# x86-64 scenarios. Each boots the scenario's GRUB ISO (hypervisor and
+# manifest, built by the nested x86_64 build) in a fresh emulator:
+#   qemu-x86_64-svm   QEMU TCG -cpu max (AMD SVM with nested paging), SeaBIOS
+#                     unless FIRMWARE uefi (OVMF)
+#   bochs-x86_64-vmx  Bochs corei7_skylake_x (Intel VMX with EPT), BIOS; the
+#                     same scenarios, named x86_64-vmx.NAME
+set(BH_X86_ISOS ${BULKHEAD_X86_64_DIR}/tests/scenarios)
+
+# Bochs runs 2 emulated CPUs at 50 M instructions per emulated second, far
+# slower than QEMU: its scenarios get three times the time.
+set(BH_BOCHS_RUN_TIMEOUT 180)
+set(BH_BOCHS_CTEST_TIMEOUT 300)
+
+# bh_x86_scenario(NAME [ISO iso-name] [FIRMWARE bios|uefi] [LABELS ...] ARGS ...):
+# test x86_64.NAME booting ISO.iso (default NAME.iso) under QEMU (SVM), and
+# test x86_64-vmx.NAME booting it under Bochs (VMX) unless NO_BOCHS.
+function(bh_x86_scenario name)
+  cmake_parse_arguments(S "NO_BOCHS" "ISO;FIRMWARE" "LABELS;ARGS" ${ARGN})
+  set(test x86_64.${name})
+  if(NOT S_ISO)
+    set(S_ISO ${name})
+  endif()
+  if(NOT S_FIRMWARE)
+    set(S_FIRMWARE bios)
+  endif()
+  if(NOT S_LABELS)
+    set(S_LABELS qemu-x86_64-svm)
+  endif()
+  add_test(NAME ${test}
+    COMMAND ${Python3_EXECUTABLE} ${BH_RUNNER} --name ${test} --arch x86_64 --iso ${BH_X86_ISOS}/${S_ISO}.iso
+            --firmware ${S_FIRMWARE} --timeout ${BH_RUN_TIMEOUT}
+            --junit ${BH_REPORTS}/${test}.xml --log ${BH_REPORTS}/${test}.log --expect-poweroff ${S_ARGS})
+  set_tests_properties(${test} PROPERTIES LABELS "${S_LABELS}" TIMEOUT ${BH_CTEST_TIMEOUT} PROCESSORS 2)
+  if(S_NO_BOCHS)
+    return()
+  endif()
+  set(test x86_64-vmx.${name})
+  list(TRANSFORM S_LABELS REPLACE "^qemu-x86_64-svm$" "bochs-x86_64-vmx")
+  add_test(NAME ${test}
+    COMMAND ${Python3_EXECUTABLE} ${BH_RUNNER} --name ${test} --arch x86_64 --emulator bochs
+            --iso ${BH_X86_ISOS}/${S_ISO}.iso --timeout ${BH_BOCHS_RUN_TIMEOUT}
+            --junit ${BH_REPORTS}/${test}.xml --log ${BH_REPORTS}/${test}.log --expect-poweroff ${S_ARGS})
+  set_tests_properties(${test} PROPERTIES LABELS "${S_LABELS}" TIMEOUT ${BH_BOCHS_CTEST_TIMEOUT} PROCESSORS 2)
+endfunction()
+
+# a. Two zones side by side, each line tagged with its own zone only; booted
+#    under SeaBIOS and under OVMF (the BIOS and the EFI Multiboot2 hand-off).
+set(args --expect alpha:two-zones-alpha:SUCCESS --expect beta:two-zones-beta:SUCCESS)
+foreach(zone alpha beta)
+  foreach(i RANGE 1 10)
+    list(APPEND args --expect-log "^\\[${zone}\\] ${zone} line ${i} of 10$")
+  endforeach()
+  list(APPEND args --forbid-log "^(?!\\[${zone}\\] ).*${zone} line" --expect-log "zone '${zone}' exited: code 0")
+endforeach()
+list(APPEND args --expect-log [=[all zones have ended.*powering off]=])
+bh_x86_scenario(two-zones ARGS ${args} --expect-log [=[Bulkhead .* \(x86-64\) starting]=]
+  --expect-log [=[2 of 2 CPU\(s\) online]=])
+bh_x86_scenario(two-zones-uefi ISO two-zones FIRMWARE uefi NO_BOCHS ARGS ${args})
+
+# b. Fault policy "abort": every illegal access gets #GP(0), is logged and
+#    leaks nothing; the victim completes undisturbed.
+set(args --expect victim:isolation-victim:SUCCESS --expect intruder:isolation-intruder:SUCCESS
+  --forbid-log [=[(?i)5ec2e7]=] --forbid-log [=[zone '[^']+' (crashed|stopped)]=])
+foreach(ipa 8000000 8100000 200000 210000 fee00000 fec00000 40200000 100000000)
+  foreach(access read write)
+    list(APPEND args --expect-log "zone 'intruder'.*illegal ${access}.*IPA (?i:0x0*${ipa})\\b.*#GP")
+  endforeach()
+endforeach()
+bh_x86_scenario(isolation-abort ARGS ${args})
+
+# c. Fault policy "stop": the offending zones end at the access, print no verdict.
+bh_x86_scenario(isolation-stop ARGS
+  --expect victim:isolation-victim:SUCCESS
+  --expect-log [=[zone 'reader-hv'.*illegal read.*IPA (?i:0x0*200000)\b]=]
+  --expect-log [=[zone 'reader-hv' crashed]=]
+  --expect-log [=[zone 'writer-zone'.*illegal write.*IPA (?i:0x0*8000000)\b]=]
+  --expect-log [=[zone 'writer-zone' crashed]=]
+  --forbid-log [=[^\[(reader-hv|writer-zone)\] BULKHEAD-TEST]=]
+  --forbid-log [=[(?i)5ec2e7]=])
+
+# d. CPUID, unassigned I/O ports (including the emulators' power-off ports:
+#    the machine must keep running) and MSRs.
+bh_x86_scenario(ports-msrs ARGS --expect ports-msrs:ports-msrs:SUCCESS
+  --expect-log [=[zone 'ports-msrs'.*write of 4 byte\(s\) at unassigned port 0xf4 dropped]=]
+  --expect-log [=[zone 'ports-msrs'.*rdmsr 0xc0010117 refused]=])
+
+# e. Zone management from a privileged zone (memory scrubbed on reuse);
+#    refused to an unprivileged one.
+bh_x86_scenario(management ARGS
+  --expect manager:management:SUCCESS --expect plain:management-denied:SUCCESS
+  --expect-log [=[^\[child-a\] pattern: filled]=]
+  --expect-log [=[zone 'child-a' exited: code 0]=]
+  --expect-log [=[^\[child-b\] zerocheck: .* is all zero]=]
+  --expect-log [=[zone 'child-b' exited: code 0]=])
+
+# f. Unknown hypercalls and bad arguments.
+bh_x86_scenario(hypercall-errors ARGS
+  --expect hc-unknown:hypercall-unknown:SUCCESS --expect hc-arguments:hypercall-arguments:SUCCESS)
+
+# g. A zone that never yields cannot starve another on its CPU.
+bh_x86_scenario(preemption ARGS
+  --expect spinner:preemption-spinner:SUCCESS --expect worker:preemption-worker:SUCCESS
+  --order [=[worker.*SUCCESS]=] [=[spinner done]=])
+
+# Benchmarks (numbers only): null hypercall, CPUID, port I/O, NPF to #GP.
+bh_x86_scenario(bench LABELS bench ARGS --expect bench:bench:SUCCESS)

@@ -145,14 +145,17 @@ constexpr const char* kDtNode = "/sys/firmware/devicetree/base/chosen/bulkhead,w
 
 // Fills w from the device tree node; false with *error when the node exists
 // but is unusable. *found says whether the node exists at all.
-bool workload_from_dt(Workload& w, bool* found, std::string* error) {
+bool workload_from_dt(Workload& w, bool* found, [[maybe_unused]] std::string* error) {
     struct stat st {};
     *found = ::stat(kDtNode, &st) == 0 && S_ISDIR(st.st_mode);
     if (!*found) return false;
     const std::string node = kDtNode;
+    if (auto name = read_file(node + "/zone-name")) w.zone_name = dt_string(*name);
     auto command = read_file(node + "/command");
     if (!command || dt_string(*command).empty()) {
-        *error = std::string("the device tree node ") + kDtNode + " has no 'command'";
+        // The hypervisor always names the zone here; with no command the
+        // workload comes from the kernel command line (after "--").
+        *found = false;
         return false;
     }
     w.argv.push_back(dt_string(*command));
@@ -161,7 +164,6 @@ bool workload_from_dt(Workload& w, bool* found, std::string* error) {
     w.env = default_environment();
     if (auto env = read_file(node + "/env")) w.env = merge_environment(w.env, dt_string_list(*env));
     if (auto cwd = read_file(node + "/cwd"); cwd && !dt_string(*cwd).empty()) w.cwd = dt_string(*cwd);
-    if (auto name = read_file(node + "/zone-name")) w.zone_name = dt_string(*name);
     return true;
 }
 
@@ -177,10 +179,10 @@ bool workload_from_cmdline(Workload& w, std::string* error) {
         *error = "cannot parse the kernel command line: " + why;
         return false;
     }
-    w.zone_name = parsed->zone_name;
+    if (!parsed->zone_name.empty()) w.zone_name = parsed->zone_name;
     if (parsed->argv.empty()) {
-        *error = std::string("no workload: no ") + kDtNode +
-                 " node and no '-- COMMAND [ARGS...]' on the kernel command line";
+        *error = std::string("no workload: no command in ") + kDtNode +
+                 " and no '-- COMMAND [ARGS...]' on the kernel command line";
         return false;
     }
     w.argv = std::move(parsed->argv);

@@ -34,9 +34,14 @@ test: build
 unit: build
 	ctest --test-dir $(BUILD) --output-on-failure -L unit
 
-# Two Linux zones and a misbehaving zone on arm64.
+# Two Linux zones and a misbehaving zone on arm64; BULKHEAD_DEMO_ARCH=x86_64
+# shows two test zones and a misbehaving one on x86-64 instead.
 demo: build
+ifeq ($(BULKHEAD_DEMO_ARCH),x86_64)
+	python3 tests/runner/demo.py --build $(BUILD) --arch x86_64
+else
 	python3 tests/runner/demo_linux.py --build $(BUILD)
+endif
 
 # The same story with bare test zones; BULKHEAD_DEMO_ARCH=x86_64 for x86-64.
 demo-bare: build

@@ -27,6 +27,7 @@ bool create_boot_zones(const Manifest& m) {
             spec.privileged = mz.privileged;
             spec.fault_policy = mz.fault_policy;
             spec.entry = mz.entry;
+            spec.watchdog_ms = mz.watchdog_ms;
             Zone* z = nullptr;
             Status s = t.create(spec, z);
             if (s == Status::ok && mz.has_linux) s = arch::prepare_linux_zone(*z, mz.linux_boot);

@@ -145,6 +145,10 @@ class Parser {
 
         z.privileged = fdt_getprop(fdt_, node, "privileged", &len) != nullptr;
         z.console_input = fdt_getprop(fdt_, node, "console-input", &len) != nullptr;
+        v = 0;
+        if (!u64_prop(zn, node, "watchdog-ms", v, false, present)) return false;
+        if (present && (v == 0 || v > 7ull * 24 * 3600 * 1000)) return fail(zn, "watchdog-ms must be 1 ms to 7 days");
+        z.watchdog_ms = v;
         const char* policy = static_cast<const char*>(fdt_getprop(fdt_, node, "fault-policy", &len));
         if (policy) {
             if (len == 6 && __builtin_memcmp(policy, "abort", 6) == 0) z.fault_policy = FaultPolicy::abort;

@@ -3,6 +3,7 @@
 #include <bulkhead/log.hpp>
 #include <bulkhead/scheduler.hpp>
 #include <bulkhead/zone.hpp>
+#include <bulkhead/zone_table.hpp>
 
 namespace bh::sched {
 namespace {
@@ -24,6 +25,8 @@ void wake_expired(PerCpu& c, u64 now) {
 void program_timer(PerCpu& c, bool contended, u64 now) {
     u64 deadline = 0;
     if (contended) deadline = c.slice_end > now ? c.slice_end : now + 1;
+    if (c.index == 0)
+        if (u64 w = watchdog_next(); w && (deadline == 0 || w < deadline)) deadline = w;
     if (Vcpu* s = c.sleepers.front())
         if (deadline == 0 || s->wake_deadline < deadline) deadline = s->wake_deadline;
     arch::set_timer(deadline);
@@ -118,6 +121,7 @@ void schedule() {
     PerCpu& c = arch::this_cpu();
     for (;;) {
         c.need_resched = false;
+        if (c.index == 0) watchdog_check(arch::now()); // before taking c.lock: it may end zones
         Vcpu* cur = c.current;
         Vcpu* next = nullptr;
         {

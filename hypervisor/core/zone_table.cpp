@@ -11,6 +11,7 @@ namespace bh {
 namespace {
 ZoneTable table;
 u32 running_zones = 0; // atomic: reaching zero powers the machine off
+u64 next_watchdog = 0; // atomic: earliest watchdog deadline of a running zone
 constexpr u64 kZoneObjectPages = align_up(sizeof(Zone), kPageSize) / kPageSize;
 } // namespace
 
@@ -83,6 +84,7 @@ Status ZoneTable::create(const ZoneSpec& spec, Zone*& out) {
     Zone* z = new (phys_to_ptr<void>(obj)) Zone;
     __builtin_memcpy(z->name, spec.name, sizeof z->name);
     z->privileged = spec.privileged;
+    z->watchdog_ms = spec.watchdog_ms;
     z->fault_policy = spec.fault_policy;
     z->ram = {spec.memory_base, spec.memory_size};
     z->uart.attach(*z, z->name);
@@ -139,7 +141,19 @@ Status zone_start(Zone& z) {
         LockGuard g(z.lock);
         if (z.state != ZoneState::created) return Status::bad_state;
         __atomic_add_fetch(&running_zones, 1, __ATOMIC_ACQ_REL);
-        z.uart.set_start_time(arch::now());
+        u64 now = arch::now();
+        z.uart.set_start_time(now);
+        if (z.watchdog_ms) {
+            z.watchdog_deadline = now + z.watchdog_ms * arch::ticks_per_second() / 1000;
+            // Publish the earlier deadline; CPU 0 re-arms its timer at its next decision.
+            u64 cur = __atomic_load_n(&next_watchdog, __ATOMIC_ACQUIRE);
+            while ((cur == 0 || z.watchdog_deadline < cur) &&
+                   !__atomic_compare_exchange_n(&next_watchdog, &cur, z.watchdog_deadline, false, __ATOMIC_ACQ_REL,
+                                                __ATOMIC_ACQUIRE)) {
+            }
+            if (arch::this_cpu().index != 0) arch::kick_cpu(0);
+            else sched::request_reschedule();
+        }
         __atomic_store_n(&z.state, ZoneState::running, __ATOMIC_RELEASE);
     }
     sched::start(z.vcpus[0]);
@@ -165,6 +179,29 @@ void zone_end(Zone& z, ZoneState state, u32 reason, u64 code, const char* why) {
     for (u32 i = 0; i < z.vcpu_count; ++i)
         if (z.vcpus[i].on_cpu && z.vcpus[i].home_cpu != self) arch::kick_cpu(z.vcpus[i].home_cpu);
     if (was_running) release_power();
+}
+
+u64 watchdog_next() { return __atomic_load_n(&next_watchdog, __ATOMIC_ACQUIRE); }
+
+void watchdog_check(u64 now) {
+    u64 due = watchdog_next();
+    if (due == 0 || due > now) return;
+    ZoneTable& t = zones();
+    LockGuard g(t.lock());
+    u64 next = 0;
+    for (unsigned i = 0; i < ZoneTable::kSlots; ++i) {
+        Zone* z = t.lookup_slot(i);
+        if (!z || !z->is_running() || !z->watchdog_deadline) continue;
+        if (z->watchdog_deadline <= now) {
+            char why[64];
+            format(why, sizeof why, "watchdog: still running after %llu ms",
+                   static_cast<unsigned long long>(z->watchdog_ms));
+            zone_end(*z, ZoneState::crashed, BH_EXIT_WATCHDOG, z->watchdog_ms, why);
+        } else if (next == 0 || z->watchdog_deadline < next) {
+            next = z->watchdog_deadline;
+        }
+    }
+    __atomic_store_n(&next_watchdog, next, __ATOMIC_RELEASE);
 }
 
 void console_input(char c) {

@@ -3,22 +3,28 @@
 // zone has is the architecture's choice (arch::kZoneDevices).
 #include <bulkhead/mmio.hpp>
 #include <bulkhead/pio.hpp>
+#include <bulkhead/virtio_mmio_slots.hpp>
 #include <bulkhead/zone.hpp>
 
 namespace bh {
 
 bool zone_devices_window(const Vcpu&, GuestPhys ipa) {
-    return arch::kZoneDevices.pl011 && Range<GuestPhys>{VirtualUart::kBase, VirtualUart::kSize}.contains(ipa);
+    return (arch::kZoneDevices.pl011 && Range<GuestPhys>{VirtualUart::kBase, VirtualUart::kSize}.contains(ipa)) ||
+           (arch::kZoneDevices.virtio_mmio_slots &&
+            Range<GuestPhys>{VirtioMmioSlots::kBase, VirtioMmioSlots::kSize}.contains(ipa));
 }
 
 bool zone_devices_mmio(Vcpu& v, GuestPhys ipa, MmioAccess& a) {
     Zone& z = *v.zone;
-    if (zone_devices_window(v, ipa)) {
-        a.offset = ipa - VirtualUart::kBase;
-        z.uart.access(a);
+    if (!zone_devices_window(v, ipa)) return false;
+    if (Range<GuestPhys>{VirtioMmioSlots::kBase, VirtioMmioSlots::kSize}.contains(ipa)) {
+        a.offset = ipa - VirtioMmioSlots::kBase;
+        VirtioMmioSlots::access(a);
         return true;
     }
-    return false;
+    a.offset = ipa - VirtualUart::kBase;
+    z.uart.access(a);
+    return true;
 }
 
 bool zone_devices_pio(Vcpu& v, PioAccess& a) {

@@ -332,3 +332,19 @@ TEST_CASE("manifest: duplicate zone names are rejected", "[manifest][bug]") {
     image(f, 0x40000000).end();
     CHECK_THAT(reject(done(f)), Contains("twin"));
 }
+
+TEST_CASE("manifest: a zero watchdog is rejected", "[manifest]") {
+    FdtBuilder f = manifest();
+    zone(f, "alpha").u64("watchdog-ms", 0);
+    image(f, 0x40000000).end();
+    CHECK_THAT(reject(done(f)), Contains("watchdog-ms"));
+}
+
+TEST_CASE("manifest: two console-input zones are rejected", "[manifest]") {
+    FdtBuilder f = manifest();
+    zone(f, "alpha").flag("console-input");
+    image(f, 0x40000000).end();
+    zone(f, "beta").flag("console-input");
+    image(f, 0x40000000).end();
+    CHECK_THAT(reject(done(f)), Contains("console-input"));
+}

@@ -153,14 +153,28 @@ void vcpu_timer_expired(Vcpu& v) {
     for (unsigned i = 0; i < 2; ++i) {
         if (!t[i].armed() || t[i].deadline() > time) continue;
         // Mask the expired timer (its output is level) and raise its PPI,
-        // as when it fires while the vCPU runs.
+        // as when it fires while the vCPU runs. A loaded timer is disabled
+        // first: writing ENABLE afresh makes it evaluate ISTATUS now, as
+        // vcpu_load's write does for a saved one. QEMU otherwise updates
+        // ISTATUS only when its own timer callback runs, which can lag the
+        // counter by 100 us or more; the guest would read ISTATUS = 0 in its
+        // handler, ignore the interrupt (Linux does), and with the timer
+        // masked never get another one.
         u64 masked = t[i].ctl | kCntCtlImask;
         if (i == 0) {
-            if (live) BH_WRITE_SYSREG(cntv_ctl_el0, masked);
-            else v.ctx.el1.cntv_ctl = masked;
+            if (live) {
+                BH_WRITE_SYSREG(cntv_ctl_el0, 0);
+                BH_WRITE_SYSREG(cntv_ctl_el0, masked);
+            } else {
+                v.ctx.el1.cntv_ctl = masked;
+            }
         } else {
-            if (live) BH_WRITE_SYSREG(cntp_ctl_el0, masked);
-            else v.ctx.el1.cntp_ctl = masked;
+            if (live) {
+                BH_WRITE_SYSREG(cntp_ctl_el0, 0);
+                BH_WRITE_SYSREG(cntp_ctl_el0, masked);
+            } else {
+                v.ctx.el1.cntp_ctl = masked;
+            }
         }
         __atomic_fetch_or(&v.ctx.vgic.pending[0], 1u << t[i].intid, __ATOMIC_RELEASE);
     }

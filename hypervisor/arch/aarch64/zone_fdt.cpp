@@ -7,6 +7,7 @@
 #include "vgic.hpp"
 
 #include <bulkhead/log.hpp>
+#include <bulkhead/virtio_mmio_slots.hpp>
 #include <bulkhead/vuart.hpp>
 
 extern "C" {
@@ -118,6 +119,23 @@ void uart(Writer& w) {
     w.end();
 }
 
+// QEMU virt's virtio-mmio slots, listed last-first as QEMU does so that
+// Linux numbers them in address order.
+void virtio_slots(Writer& w) {
+    for (u32 i = VirtioMmioSlots::kSlots; i-- > 0;) {
+        u64 base = VirtioMmioSlots::kBase.raw() + i * VirtioMmioSlots::kSlotSize;
+        char name[32];
+        format(name, sizeof name, "virtio_mmio@%llx", static_cast<unsigned long long>(base));
+        w.begin(name);
+        w.str("compatible", "virtio,mmio");
+        w.reg(base, VirtioMmioSlots::kSlotSize);
+        u32 irq[3] = {kIrqTypeSpi, VirtioMmioSlots::kFirstSpi + i, 1 /* edge rising */};
+        w.cells("interrupts", irq, 3);
+        w.empty("dma-coherent");
+        w.end();
+    }
+}
+
 void chosen(Writer& w, const Zone& z, const ZoneFdtInputs& in) {
     w.begin("chosen");
     w.str("stdout-path", "/pl011@9000000");
@@ -170,6 +188,7 @@ u64 build_zone_fdt(const Zone& z, const ZoneFdtInputs& in, void* buf, u64 size) 
         gic(w, z);
         timer(w);
         uart(w);
+        virtio_slots(w);
         chosen(w, z, in);
         w.end();
         rc = w.error();

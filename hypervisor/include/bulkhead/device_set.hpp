@@ -9,6 +9,7 @@ namespace bh {
 struct ZoneDeviceSet {
     bool pl011 = false;     // MMIO at VirtualUart::kBase
     bool uart16550 = false; // I/O ports at Uart16550::kBase
+    bool virtio_mmio_slots = false; // QEMU virt's 32 virtio-mmio slots, empty for now
 };
 
 } // namespace bh

@@ -50,6 +50,7 @@ struct ManifestZone {
     u32 cpus[BH_ZONE_VCPUS_MAX] = {}; // physical CPU of each vCPU
     bool privileged = false;
     bool console_input = false; // receives the host console's input
+    u64 watchdog_ms = 0;        // crash the zone if it still runs after this long (0: never)
     FaultPolicy fault_policy = FaultPolicy::abort;
     GuestPhys entry;
     ManifestImage images[kMaxImages];

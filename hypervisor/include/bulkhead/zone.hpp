@@ -54,6 +54,8 @@ class Zone {
     u32 exit_reason = BH_EXIT_NONE;
     u64 exit_code = 0;
     u32 faults_logged = 0;
+    u64 watchdog_ms = 0;       // from the manifest, 0: none
+    u64 watchdog_deadline = 0; // counter value, set when the zone starts
 
     bool is_running() const { return __atomic_load_n(&state, __ATOMIC_ACQUIRE) == ZoneState::running; }
     // Host-physical address behind `ipa` if it is zone RAM (never a device window).

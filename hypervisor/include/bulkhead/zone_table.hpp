@@ -24,6 +24,7 @@ struct ZoneSpec {
     bool privileged = false;
     FaultPolicy fault_policy = FaultPolicy::abort;
     GuestPhys entry = kZoneDefaultMemoryBase;
+    u64 watchdog_ms = 0;
 };
 
 class ZoneTable {
@@ -36,6 +37,7 @@ class ZoneTable {
     // All below: caller holds lock().
     Status create(const ZoneSpec& spec, Zone*& out);
     Zone* lookup(ZoneHandle h);
+    Zone* lookup_slot(unsigned slot) { return slot < kSlots ? slots_[slot].zone : nullptr; }
     // Frees a zone that no longer runs; busy while its vCPUs are still on CPUs.
     Status destroy(Zone& z);
     FrameAllocator& frames() { return *frames_; }
@@ -56,6 +58,14 @@ class ZoneTable {
     FrameAllocator* frames_ = nullptr;
     Zone* console_zone_ = nullptr;
 };
+
+// Zone watchdogs (manifest watchdog-ms). The earliest deadline of any
+// running zone, 0 if none; checked by CPU 0's scheduler, which also keeps
+// its hypervisor timer armed for it.
+u64 watchdog_next();
+// Ends, as crashed, every running zone whose watchdog ran out by `now`.
+// Takes the zone table lock: call it holding no other lock.
+void watchdog_check(u64 now);
 
 // A character typed on the host console: goes to the console zone.
 void console_input(char c);

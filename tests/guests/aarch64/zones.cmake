@@ -51,3 +51,9 @@ bh_guest(ptimer SOURCES ${Z}/ptimer.cpp)
 
 # the zone console's receive side
 bh_guest(console-rx SOURCES ${Z}/console_rx.cpp)
+
+# a zone that never ends (watchdog)
+bh_guest(hang SOURCES ${Z}/hang.cpp)
+
+# waiting just after a timer's deadline (regression: lost timer interrupt)
+bh_guest(timer-expired SOURCES ${Z}/timer_expired.cpp)

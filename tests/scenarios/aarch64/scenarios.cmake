@@ -88,3 +88,11 @@ bh_scenario(physical-timer ARGS --expect ptimer:physical-timer:SUCCESS --expect 
 bh_scenario(console-input ARGS --expect reader:console-input:SUCCESS
   --send [=[\[reader\] console-input: ready]=] [=[hello bulkhead\n]=]
   --forbid-log [=[\[bystander\].*hello bulkhead]=])
+
+# A zone that hangs is crashed by its manifest watchdog; the other finishes.
+bh_scenario(watchdog ARGS --expect fine:two-zones-beta:SUCCESS
+  --expect-log [=[zone 'hung' crashed: watchdog: still running after 800 ms]=]
+  --forbid-log [=[zone 'fine' crashed]=])
+
+# Waiting just after a timer's deadline still delivers the interrupt, ISTATUS set.
+bh_scenario(timer-expired ARGS --expect timers:timer-expired-wait:SUCCESS)

@@ -67,6 +67,7 @@
 #define BH_EXIT_BAD_STATE   7 /* an exit the hypervisor cannot handle; x3 = syndrome */
 #define BH_EXIT_WORKLOAD    8 /* zone init's exit record, then PSCI SYSTEM_OFF; x3 = status */
 #define BH_EXIT_WORKLOAD_SIGNAL 9 /* likewise, the workload was killed; x3 = signal */
+#define BH_EXIT_WATCHDOG    10 /* still running when its manifest watchdog-ms ran out; x3 = ms */
 
 #define BH_ZONE_NAME_MAX 31
 #define BH_ZONE_VCPUS_MAX 8

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The identification registers of the zone's virtual GICv3, as Linux's
+// The zone's QEMU-virt platform as probed by Linux: the virtual GICv3's
+// identification registers and the empty virtio-mmio slots. The GIC part:
+// the identification registers of the zone's virtual GICv3, as Linux's
 // GICv3 driver reads them to find each CPU's redistributor: every frame's
 // GICR_TYPER names its own vCPU, only the last has Last set, GICR_IIDR and
 // GICR_TYPER are distinct registers (regression: TYPER once returned IIDR,
@@ -50,5 +52,15 @@ extern "C" void zone_main(u64) {
     // Past the last frame is not the zone's: the access must abort.
     probe::Result past = probe::read32(kGicr + vcpus * kStride + kTyper);
     BH_EXPECT(past.aborted);
+
+    // QEMU virt's 32 virtio-mmio slots are there and empty (DeviceID 0).
+    constexpr u64 kSlots[2] = {0, 31};
+    for (u64 slot : kSlots) {
+        u64 base = 0x0a000000 + slot * 0x200;
+        BH_EXPECT_EQ(mmio::read32(base + 0x0), 0x74726976u); // "virt"
+        BH_EXPECT_EQ(mmio::read32(base + 0x4), 2u);
+        BH_EXPECT_EQ(mmio::read32(base + 0x8), 0u);
+    }
+    BH_EXPECT(probe::read32(0x0a000000 + 32 * 0x200).aborted);
     test::finish();
 }

@@ -12,7 +12,7 @@ namespace bh::arch {
 using Stage2Format = aarch64::Stage2Format;
 
 // An arm64 zone's console is a PL011 at 0x09000000 (QEMU virt's address).
-inline constexpr ZoneDeviceSet kZoneDevices{true, false};
+inline constexpr ZoneDeviceSet kZoneDevices{true, false, true};
 
 struct ZoneContext {
     u16 vmid = 0;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <bulkhead/log.hpp>
+#include <bulkhead/hypercall_decode.hpp>
 #include <bulkhead/manifest.hpp>
 
 extern "C" {
@@ -89,11 +90,8 @@ class Parser {
         const char* name = fdt_get_name(fdt_, node, &name_len);
         if (!name || name_len == 0) return fail(nullptr, "a zone node has no name");
         if (name_len > BH_ZONE_NAME_MAX) return fail(name, "the name is longer than 31 characters");
-        for (int i = 0; i < name_len; ++i) {
-            char c = name[i];
-            bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-            if (!ok) return fail(name, "the name may hold only a-z, 0-9, '-' and '_'");
-        }
+        if (validate_zone_name(name, static_cast<u64>(name_len)) != Status::ok)
+            return fail(name, "the name may hold only a-z, 0-9, '-' and '_'");
         for (int i = 0; i < name_len; ++i) z.name[i] = name[i];
         z.name[name_len] = '\0';
         const char* zn = z.name;

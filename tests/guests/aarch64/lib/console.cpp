@@ -1,29 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// PL011 transmit. Formatting happens before taking the lock, so a vCPU holds
-// it only while its bytes go out.
-#include <guest/bakery.hpp>
+// Console output for every architecture (the byte itself goes out through
+// platform::console_put). Formatting happens before taking the lock, so a
+// vCPU holds it only while its bytes go out.
 #include <guest/console.hpp>
 #include <guest/format.hpp>
-#include <guest/mmio.hpp>
+#include <guest/platform.hpp>
 
 namespace bh::console {
 namespace {
 
-BakeryLock lock;
-
-void put_raw(char c) {
-    // A zone's UART is never busy, and QEMU's PL011 never fills; the bound
-    // keeps a broken FR from hanging the test silently.
-    for (u32 i = 0; i < 100000 && (mmio::read32(kUartFr) & kFrTxff); ++i) {}
-    mmio::write32(kUartDr, static_cast<u8>(c));
-}
+platform::Lock lock;
 
 } // namespace
 
 void write(const char* s, usize n) {
     bool nested = lock.held_by_me(); // a crash report while printing
     if (!nested) lock.lock();
-    for (usize i = 0; i < n; ++i) put_raw(s[i]);
+    for (usize i = 0; i < n; ++i) platform::console_put(s[i]);
     if (!nested) lock.unlock();
 }
 

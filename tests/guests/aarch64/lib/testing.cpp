@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Verdicts and zone exit. Exactly one verdict line per zone: the first vCPU
+// Verdicts and zone exit, for every architecture. Exactly one verdict line per zone: the first vCPU
 // to decide prints it and ends the zone; any other vCPU that tries to decide
 // afterwards just parks, because the zone is going away.
-#include <guest/bakery.hpp>
 #include <guest/console.hpp>
 #include <guest/format.hpp>
 #include <guest/hypercall.hpp>
-#include <guest/psci.hpp>
+#include <guest/platform.hpp>
 #include <guest/testing.hpp>
 
 namespace bh::test {
@@ -14,7 +13,7 @@ namespace {
 
 const char* volatile current_name = "unnamed";
 volatile u32 failure_count;
-BakeryLock verdict_lock;
+platform::Lock verdict_lock;
 volatile u32 decided_by; // vCPU index + 1 of the vCPU that printed the verdict
 
 const char* verdict_text(Verdict v) {
@@ -99,7 +98,7 @@ void crash() { verdict(Verdict::crash, kExitCrash); }
 
 void exit_zone(u64 code) {
     hc::zone_exit(code);
-    psci::system_off(); // bare QEMU: no hypervisor took the exit
+    platform::power_off_bare(); // no hypervisor took the exit
     park();
 }
 

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Typed wrappers for the Bulkhead hypercalls (ABI: bulkhead/abi/hypercall.h).
+// Typed wrappers for the Bulkhead hypercalls (ABI: bulkhead/abi/hypercall.h),
+// for every architecture: the raw call is the arch's guest/hypercall_raw.hpp.
 // Each returns the raw status so that tests can check error codes exactly.
 #pragma once
 
 #include <bulkhead/abi/hypercall.h>
-#include <guest/smccc.hpp>
+#include <guest/hypercall_raw.hpp>
 
 namespace bh::hc {
 
@@ -17,8 +18,6 @@ struct ZoneStatus {
     i64 status;
     u64 state, exit_reason, exit_code, first_frame;
 };
-
-inline SmcccResult call(u64 fn, u64 a1 = 0, u64 a2 = 0, u64 a3 = 0, u64 a4 = 0) { return smccc_hvc(fn, a1, a2, a3, a4); }
 
 inline SmcccResult version() { return call(BH_HC_VERSION); }
 
@@ -53,8 +52,9 @@ inline ZoneStatus zone_status(u64 handle) {
 // Handles of zones created from the manifest: slot i, generation 1.
 inline constexpr u64 manifest_handle(u32 slot) { return (u64(1) << 16) | slot; }
 
-// True when a Bulkhead hypervisor answers (false on bare QEMU, whose
-// firmware returns NOT_SUPPORTED for the vendor range).
+// True when a Bulkhead hypervisor answers (arm64: false on bare QEMU, whose
+// firmware returns NOT_SUPPORTED for the vendor range; x86-64: CPUID leaf
+// 0x40000000 carries Bulkhead's signature).
 bool in_zone();
 
 } // namespace bh::hc

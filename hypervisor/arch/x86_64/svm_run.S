@@ -14,7 +14,7 @@
  * the guest causes an INTR exit; after the exit it stays pending in the
  * APIC (IF = 0 again before STGI) until the exit handler polls for it.
  */
-#define REG(n) (8 * (n))
+#include "guest_gprs.inc"
 
     .text
     .global svm_run
@@ -31,19 +31,7 @@ svm_run:
     mov     %rdx, %rax
     vmsave  %rax
     mov     %rsi, %rax              /* VMCB */
-    mov     REG(1)(%rdi), %rcx
-    mov     REG(2)(%rdi), %rdx
-    mov     REG(3)(%rdi), %rbx
-    mov     REG(5)(%rdi), %rbp
-    mov     REG(6)(%rdi), %rsi
-    mov     REG(8)(%rdi), %r8
-    mov     REG(9)(%rdi), %r9
-    mov     REG(10)(%rdi), %r10
-    mov     REG(11)(%rdi), %r11
-    mov     REG(12)(%rdi), %r12
-    mov     REG(13)(%rdi), %r13
-    mov     REG(14)(%rdi), %r14
-    mov     REG(15)(%rdi), %r15
+    load_guest_gprs_except_rax_rdi
     mov     REG(7)(%rdi), %rdi
     vmload  %rax
     clgi
@@ -52,19 +40,7 @@ svm_run:
     vmsave  %rax                    /* RAX is the host's again: the VMCB */
     push    %rdi
     mov     16(%rsp), %rdi          /* regs */
-    mov     %rcx, REG(1)(%rdi)
-    mov     %rdx, REG(2)(%rdi)
-    mov     %rbx, REG(3)(%rdi)
-    mov     %rbp, REG(5)(%rdi)
-    mov     %rsi, REG(6)(%rdi)
-    mov     %r8, REG(8)(%rdi)
-    mov     %r9, REG(9)(%rdi)
-    mov     %r10, REG(10)(%rdi)
-    mov     %r11, REG(11)(%rdi)
-    mov     %r12, REG(12)(%rdi)
-    mov     %r13, REG(13)(%rdi)
-    mov     %r14, REG(14)(%rdi)
-    mov     %r15, REG(15)(%rdi)
+    store_guest_gprs_except_rax_rdi
     popq    REG(7)(%rdi)
     pop     %rax                    /* host VMSAVE area */
     vmload  %rax

@@ -11,7 +11,7 @@
  * external interrupt that caused one stays pending until the handler polls.
 
  */
-#define REG(n) (8 * (n))
+#include "guest_gprs.inc"
 #define HOST_RSP 0x6c14
 #define HOST_RIP 0x6c16
 
@@ -33,19 +33,7 @@ vmx_run:
     vmwrite %rdx, %rax
     test    %rsi, %rsi              /* flags survive the moves below */
     mov     REG(0)(%rdi), %rax
-    mov     REG(1)(%rdi), %rcx
-    mov     REG(2)(%rdi), %rdx
-    mov     REG(3)(%rdi), %rbx
-    mov     REG(5)(%rdi), %rbp
-    mov     REG(6)(%rdi), %rsi
-    mov     REG(8)(%rdi), %r8
-    mov     REG(9)(%rdi), %r9
-    mov     REG(10)(%rdi), %r10
-    mov     REG(11)(%rdi), %r11
-    mov     REG(12)(%rdi), %r12
-    mov     REG(13)(%rdi), %r13
-    mov     REG(14)(%rdi), %r14
-    mov     REG(15)(%rdi), %r15
+    load_guest_gprs_except_rax_rdi
     mov     REG(7)(%rdi), %rdi
     jnz     1f
     vmlaunch
@@ -59,19 +47,7 @@ vmx_exit_point:
     push    %rdi
     mov     8(%rsp), %rdi
     mov     %rax, REG(0)(%rdi)
-    mov     %rcx, REG(1)(%rdi)
-    mov     %rdx, REG(2)(%rdi)
-    mov     %rbx, REG(3)(%rdi)
-    mov     %rbp, REG(5)(%rdi)
-    mov     %rsi, REG(6)(%rdi)
-    mov     %r8, REG(8)(%rdi)
-    mov     %r9, REG(9)(%rdi)
-    mov     %r10, REG(10)(%rdi)
-    mov     %r11, REG(11)(%rdi)
-    mov     %r12, REG(12)(%rdi)
-    mov     %r13, REG(13)(%rdi)
-    mov     %r14, REG(14)(%rdi)
-    mov     %r15, REG(15)(%rdi)
+    store_guest_gprs_except_rax_rdi
     popq    REG(7)(%rdi)
     pop     %rdi
     xor     %eax, %eax

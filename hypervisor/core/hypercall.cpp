@@ -106,6 +106,11 @@ HypercallResult handle_hypercall(Vcpu& caller, const HypercallArgs& a) {
     case Hypercall::zone_exit:
         zone_end(self, ZoneState::exited, BH_EXIT_CALL, a.arg[0], "ZONE_EXIT");
         return result(Status::ok);
+    case Hypercall::vcpu_on: {
+        VcpuOnRequest req;
+        if (Status s = decode_vcpu_on(a, req); s != Status::ok) return result(s);
+        return result(vcpu_power_on(self, req.vcpu, req.entry, req.arg));
+    }
     case Hypercall::zone_create:
         return zone_create(caller, a);
     case Hypercall::zone_load:

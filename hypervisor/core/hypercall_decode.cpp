@@ -14,6 +14,7 @@ Hypercall classify_hypercall(u64 fn) {
     case 0x01: return Hypercall::zone_self;
     case 0x02: return Hypercall::yield;
     case 0x03: return Hypercall::zone_exit;
+    case 0x04: return Hypercall::vcpu_on;
     case 0x10: return Hypercall::zone_create;
     case 0x11: return Hypercall::zone_load;
     case 0x12: return Hypercall::zone_set_entry;
@@ -82,6 +83,17 @@ Status decode_zone_set_entry(const HypercallArgs& a, ZoneSetEntryRequest& out) {
     r.pc = GuestPhys(a.arg[2]);
     if (!r.pc.aligned(4) || r.pc.raw() >= kZoneIpaLimit) return Status::invalid_argument;
     r.x0 = a.arg[3];
+    out = r;
+    return Status::ok;
+}
+
+Status decode_vcpu_on(const HypercallArgs& a, VcpuOnRequest& out) {
+    VcpuOnRequest r;
+    if (a.arg[0] >= BH_ZONE_VCPUS_MAX) return Status::invalid_argument;
+    r.vcpu = static_cast<u32>(a.arg[0]);
+    r.entry = GuestPhys(a.arg[1]);
+    if (!r.entry.aligned(4) || r.entry.raw() >= kZoneIpaLimit) return Status::invalid_argument;
+    r.arg = a.arg[2];
     out = r;
     return Status::ok;
 }

@@ -34,6 +34,7 @@ TEST_CASE("hypercall: every ABI function ID is classified", "[hypercall]") {
         {BH_HC_ZONE_SELF, Hypercall::zone_self, false},
         {BH_HC_YIELD, Hypercall::yield, false},
         {BH_HC_ZONE_EXIT, Hypercall::zone_exit, false},
+        {BH_HC_VCPU_ON, Hypercall::vcpu_on, false},
         {BH_HC_ZONE_CREATE, Hypercall::zone_create, true},
         {BH_HC_ZONE_LOAD, Hypercall::zone_load, true},
         {BH_HC_ZONE_SET_ENTRY, Hypercall::zone_set_entry, true},
@@ -53,7 +54,7 @@ TEST_CASE("hypercall: every ABI function ID is classified", "[hypercall]") {
 
 TEST_CASE("hypercall: IDs outside the table are unknown", "[hypercall]") {
     // Gaps in the table and everything past its end.
-    for (u64 n = 0x04; n < 0x10; ++n) CHECK(classify_hypercall(BH_HC_FN(n)) == Hypercall::unknown);
+    for (u64 n = 0x05; n < 0x10; ++n) CHECK(classify_hypercall(BH_HC_FN(n)) == Hypercall::unknown);
     for (u64 n = BH_HC_COUNT; n < 0x200; ++n) CHECK(classify_hypercall(BH_HC_FN(n)) == Hypercall::unknown);
     CHECK(classify_hypercall(BH_HC_FN(0xffff)) == Hypercall::unknown);
     // Bits in x0's upper half must not alias a valid call.
@@ -203,6 +204,26 @@ TEST_CASE("hypercall: decode_zone_set_entry", "[hypercall]") {
     CHECK(st(kHandle, 0, kIpaLimit) == Status::invalid_argument);
     CHECK(st(0, 0, 0x40000000) == Status::invalid_argument);
     CHECK(st(u64(1) << 48 | kHandle, 0, 0x40000000) == Status::invalid_argument);
+}
+
+TEST_CASE("hypercall: decode_vcpu_on", "[hypercall]") {
+    VcpuOnRequest r;
+    REQUIRE(decode_vcpu_on(args(1, 0x40001000, 0xfeedf00d12345678), r) == Status::ok);
+    CHECK(r.vcpu == 1);
+    CHECK(r.entry == GuestPhys(0x40001000));
+    CHECK(r.arg == 0xfeedf00d12345678);
+
+    auto st = [](u64 vcpu, u64 entry) {
+        VcpuOnRequest out;
+        return decode_vcpu_on(args(vcpu, entry, 0), out);
+    };
+    CHECK(st(7, 0x40000000) == Status::ok);
+    CHECK(st(8, 0x40000000) == Status::invalid_argument);
+    CHECK(st(u64(1) << 32, 0x40000000) == Status::invalid_argument); // must not truncate to 0
+    CHECK(st(0, 0x40000002) == Status::invalid_argument);
+    CHECK(st(0, kIpaLimit - 4) == Status::ok);
+    CHECK(st(0, kIpaLimit) == Status::invalid_argument);
+    CHECK(st(0, ~u64(0) - 3) == Status::invalid_argument);
 }
 
 TEST_CASE("hypercall: validate_zone_name", "[hypercall]") {

@@ -25,15 +25,12 @@ VcpuState state_of(const Vcpu& v) {
 }
 
 i64 cpu_on(Vcpu& caller, u64 mpidr, u64 entry, u64 context) {
-    Zone& z = *caller.zone;
-    Vcpu* t = vcpu_by_mpidr(z, mpidr);
-    if (!t) return kPsciInvalidParameters;
-    if (!z.ram.contains(GuestPhys(entry), 4) || (entry & 3)) return kPsciInvalidParameters;
-    LockGuard g(z.lock); // one CPU_ON at a time per zone
-    if (state_of(*t) != VcpuState::off || t->on_cpu) return kPsciAlreadyOn;
-    arch::vcpu_reset(*t, GuestPhys(entry), context);
-    sched::start(*t);
-    return kPsciSuccess;
+    if (mpidr & ~u64(0xff) || (entry & 3)) return kPsciInvalidParameters; // zones have Aff0 only
+    switch (vcpu_power_on(*caller.zone, static_cast<u32>(mpidr), GuestPhys(entry), context)) {
+    case Status::ok: return kPsciSuccess;
+    case Status::busy: return kPsciAlreadyOn;
+    default: return kPsciInvalidParameters;
+    }
 }
 
 void cpu_off(Vcpu& v) {

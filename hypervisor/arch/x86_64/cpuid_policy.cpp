@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // CPUID for zones: the host's answers with the bits masked that would
 // promise something the hypervisor does not give a zone (nested
-// virtualization, an APIC, XSAVE state, machine checks, MTRRs, performance
-// counters, monitor/mwait), plus the hypervisor leaves.
+// virtualization, XSAVE state, machine checks, MTRRs, performance counters,
+// monitor/mwait), plus the hypervisor leaves. Zones do get a local APIC
+// (xAPIC and x2APIC, with TSC-deadline timer mode: vlapic.hpp).
 #include "exit_common.hpp"
 
 #include <bulkhead/arch_interface.hpp>
@@ -14,12 +15,14 @@ namespace {
 
 constexpr u32 bit(unsigned n) { return 1u << n; }
 
-// Leaf 1 ECX: MONITOR 3, VMX 5, SMX 6, EST 7, TM2 8, PDCM 15, x2APIC 21,
-// TSC-deadline 24, XSAVE 26, OSXSAVE 27, AVX 28; then set "hypervisor" (31).
-constexpr u32 kLeaf1EcxHidden = bit(3) | bit(5) | bit(6) | bit(7) | bit(8) | bit(15) | bit(21) | bit(24) | bit(26) |
-                                bit(27) | bit(28);
-// Leaf 1 EDX: MCE 7, APIC 9, MTRR 12, MCA 14, ACPI 22, TM 29, PBE 31.
-constexpr u32 kLeaf1EdxHidden = bit(7) | bit(9) | bit(12) | bit(14) | bit(22) | bit(29) | bit(31);
+// Leaf 1 ECX: MONITOR 3, VMX 5, SMX 6, EST 7, TM2 8, PDCM 15, XSAVE 26,
+// OSXSAVE 27, AVX 28 hidden; x2APIC 21, TSC-deadline 24 and "hypervisor"
+// 31 set (the virtual APIC has them whatever the host has).
+constexpr u32 kLeaf1EcxHidden = bit(3) | bit(5) | bit(6) | bit(7) | bit(8) | bit(15) | bit(26) | bit(27) | bit(28);
+constexpr u32 kLeaf1EcxSet = bit(21) | bit(24) | bit(31);
+// Leaf 1 EDX: MCE 7, MTRR 12, MCA 14, ACPI 22, TM 29, PBE 31 hidden; APIC 9 set.
+constexpr u32 kLeaf1EdxHidden = bit(7) | bit(12) | bit(14) | bit(22) | bit(29) | bit(31);
+constexpr u32 kLeaf1EdxSet = bit(9);
 // Leaf 7.0 EBX: SGX 2, AVX2 5, INVPCID 10, RTM 11, PQM 12, MPX 14, PQE 15,
 // AVX-512 16 17 21 26 27 28 30 31, Intel PT 25. ECX: AVX-512 bits, WAITPKG 5,
 // PKU/OSPKE 3 4, SGX_LC 30. EDX: AVX-512 2 3, hybrid, AMX 22 24 25.
@@ -42,16 +45,20 @@ x86::CpuidResult cpuid_for_zone(const Vcpu& v, u32 leaf, u32 subleaf, HypercallI
     if (leaf >= kHypervisorBase && leaf < kHypervisorBase + 0x100) {
         if (leaf == kHypervisorBase) return {kHypervisorLast, kSignature[0], kSignature[1], kSignature[2]};
         if (leaf == kHypervisorBase + 1) return {static_cast<u32>(insn), 0, 0, 0};
-        // The TSC's rate in kHz, where KVM and VMware report it, since zones
-        // cannot calibrate against a PIT they do not have.
-        if (leaf == kHypervisorBase + 0x10) return {static_cast<u32>(arch::ticks_per_second() / 1000), 0, 0, 0};
+        // The TSC's rate in kHz and the local APIC timer's (the same clock),
+        // where KVM and VMware report them, since zones cannot calibrate
+        // against a PIT they do not have.
+        if (leaf == kHypervisorBase + 0x10) {
+            u32 khz = static_cast<u32>(arch::ticks_per_second() / 1000);
+            return {khz, khz, 0, 0};
+        }
         return {0, 0, 0, 0};
     }
     x86::CpuidResult r = x86::cpuid(leaf, subleaf);
     switch (leaf) {
     case 1:
-        r.ecx = (r.ecx & ~kLeaf1EcxHidden) | bit(31);
-        r.edx &= ~kLeaf1EdxHidden;
+        r.ecx = (r.ecx & ~kLeaf1EcxHidden) | kLeaf1EcxSet;
+        r.edx = (r.edx & ~kLeaf1EdxHidden) | kLeaf1EdxSet;
         // Initial APIC ID = the vCPU index; logical processor count = vCPUs.
         r.ebx = (r.ebx & 0x0000ffff) | (v.index << 24) | ((v.zone->vcpu_count & 0xff) << 16);
         break;

@@ -32,9 +32,10 @@ void hypercall(Vcpu& v);
 void port_io(Vcpu& v, u16 port, u8 size, bool write);
 
 // MSRs a zone may use beyond those the back end passes through. The back
-// end keeps EFER and PAT in its control block; everything else refused
-// gets #GP (logged).
-enum class MsrKind { refused, efer, pat, tsc };
+// end keeps EFER and PAT in its control block; the local APIC's go to
+// lapic_msr() (vcpu_interrupts.hpp); everything else refused gets #GP
+// (logged).
+enum class MsrKind { refused, efer, pat, tsc, lapic };
 MsrKind classify_msr(u32 msr, bool write);
 bool efer_write_valid(u64 value);
 bool pat_valid(u64 value);

@@ -4,6 +4,7 @@
 // EFER (the bits of long mode and SYSCALL), PAT and read the TSC; anything
 // else raises #GP, which is what an absent MSR does on real hardware.
 #include "exit_common.hpp"
+#include "vcpu_interrupts.hpp"
 
 #include <bulkhead/log.hpp>
 #include <bulkhead/vcpu.hpp>
@@ -20,7 +21,7 @@ MsrKind classify_msr(u32 msr, bool write) {
     case x86::kMsrEfer: return MsrKind::efer;
     case x86::kMsrPat: return MsrKind::pat;
     case kMsrTsc: return write ? MsrKind::refused : MsrKind::tsc;
-    default: return MsrKind::refused;
+    default: return is_lapic_msr(msr) ? MsrKind::lapic : MsrKind::refused;
     }
 }
 

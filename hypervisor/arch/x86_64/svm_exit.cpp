@@ -2,7 +2,9 @@
 // SVM exits: decode the VMCB's exit code and information, hand the event to
 // its handler. Short and allocation-free; the scheduler runs afterwards.
 #include "exit_common.hpp"
+#include "mmio_emulate.hpp"
 #include "svm.hpp"
+#include "vcpu_interrupts.hpp"
 #include "vmcb.hpp"
 
 #include <arch/x86.hpp>
@@ -18,11 +20,13 @@ using ull = unsigned long long;
 
 // Past the intercepted instruction: the CPU's next RIP where it saves one
 // (NRIPS), else the length of the only encoding zones use.
-void skip(Vcpu& v, const Vmcb& vm, u64 length) {
+// Past the instruction, the STI or MOV SS shadow it was in has ended.
+void skip(Vcpu& v, Vmcb& vm, u64 length) {
     v.ctx.regs.rip = next_rip_saved() && vm.control.next_rip ? vm.control.next_rip : v.ctx.regs.rip + length;
+    vm.control.interrupt_shadow = 0;
 }
 
-void cpuid(Vcpu& v, const Vmcb& vm) {
+void cpuid(Vcpu& v, Vmcb& vm) {
     arch::GuestRegs& r = v.ctx.regs;
     x86::CpuidResult c = cpuid_for_zone(v, static_cast<u32>(r.rax), static_cast<u32>(r.rcx), HypercallInsn::vmmcall);
     r.rax = c.eax;
@@ -34,7 +38,7 @@ void cpuid(Vcpu& v, const Vmcb& vm) {
 
 // EXITINFO1: bit 0 IN, bit 2 string, bit 3 REP, bits 6:4 operand size one-hot,
 // bits 31:16 port. EXITINFO2: the next RIP.
-void ioio(Vcpu& v, const Vmcb& vm) {
+void ioio(Vcpu& v, Vmcb& vm) {
     u64 info = vm.control.exitinfo1;
     u16 port = static_cast<u16>(info >> 16);
     bool in = info & 1;
@@ -46,6 +50,7 @@ void ioio(Vcpu& v, const Vmcb& vm) {
     u8 size = (info & (1u << 4)) ? 1 : (info & (1u << 5)) ? 2 : 4;
     port_io(v, port, size, !in);
     v.ctx.regs.rip = vm.control.exitinfo2;
+    vm.control.interrupt_shadow = 0;
 }
 
 void msr(Vcpu& v, Vmcb& vm) {
@@ -75,6 +80,7 @@ void msr(Vcpu& v, Vmcb& vm) {
         }
         break;
     case MsrKind::tsc: result = x86::rdtsc() + vm.control.tsc_offset; break;
+    case MsrKind::lapic: ok = lapic_msr(v, index, write, value, result); break;
     case MsrKind::refused: ok = false; break;
     }
     if (!ok) {
@@ -90,12 +96,21 @@ void msr(Vcpu& v, Vmcb& vm) {
 }
 
 // EXITINFO1: the #PF-style error code (bit 0 present, 1 write, 4 fetch);
-// EXITINFO2: the guest-physical address. Zones have no MMIO devices on x86,
-// so every nested fault is an illegal access and goes to the fault policy.
-// SVM does not report the guest-virtual address.
-void nested_fault(Vcpu& v, const Vmcb& vm) {
-    u64 err = vm.control.exitinfo1;
-    GuestFault f{GuestPhys(vm.control.exitinfo2), 0, v.ctx.regs.rip, (err & 2) != 0, (err & 16) != 0};
+// EXITINFO2: the guest-physical address. The zone's xAPIC page is
+// emulated; every other nested fault is an illegal access and goes to the
+// fault policy. SVM does not report the guest-virtual address.
+void nested_fault(Vcpu& v, Vmcb& vm) {
+    u64 err = vm.control.exitinfo1, gpa = vm.control.exitinfo2;
+    bool write = err & 2, fetch = err & 16;
+    if (!fetch && mmio_claims(v, gpa)) {
+        const VmcbSave& s = vm.save;
+        GuestCpuMode mode{{s.cr0, s.cr3, s.cr4, s.efer}, ((s.cs.attrib >> 9) & 1) != 0};
+        if (mmio_emulate(v, mode, gpa, write)) {
+            vm.control.interrupt_shadow = 0;
+            return;
+        }
+    }
+    GuestFault f{GuestPhys(gpa), 0, v.ctx.regs.rip, write, fetch};
     if (err & (u64(1) << 33)) f.what = "in the zone's own page-table walk";
     handle_guest_fault(v, f);
 }
@@ -117,6 +132,7 @@ void handle_exit(Vcpu& v, Vmcb& vm) {
         return;
     case kExitNmi: case kExitSmi: case kExitInit:
         return; // the host handles it once GIF is set again
+    case kExitVintr: return; // the zone can take an interrupt now: the next entry injects it
     case kExitCpuid: cpuid(v, vm); return;
     case kExitHlt:
         skip(v, vm, 1);

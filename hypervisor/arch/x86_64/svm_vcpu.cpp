@@ -3,6 +3,7 @@
 #include "guest_paging.hpp"
 #include "percpu.hpp"
 #include "svm.hpp"
+#include "vcpu_interrupts.hpp"
 #include "vmcb.hpp"
 
 #include "asm_defs.h"
@@ -43,6 +44,31 @@ void set_intercepts(VmcbControl& c) {
 void inject(Vcpu& v, u8 vector, bool error_code) {
     vmcb_of(v).control.event_inject =
         kEventValid | kEventTypeException | vector | (error_code ? kEventErrorValid : 0); // error code 0
+}
+
+// The local APIC's highest deliverable interrupt goes in now if the zone
+// can take it (no event pending, RFLAGS.IF, no interrupt shadow); else a
+// virtual interrupt request with its intercept makes the CPU exit as soon
+// as the zone can.
+void offer_interrupt(Vcpu& v, VmcbControl& c) {
+    constexpr u64 kWindow = kVintrIrq | kVintrPrio15 | kVintrIgnoreTpr;
+    int vector = v.ctx.lapic.deliverable();
+    bool want_window = false;
+    if (vector >= 0) {
+        bool can = !(c.event_inject & kEventValid) && (v.ctx.regs.rflags & x86::kRflagsIf) &&
+                   !(c.interrupt_shadow & kInterruptShadow);
+        if (can) {
+            c.event_inject = kEventValid | kEventTypeIntr | static_cast<u64>(vector);
+            v.ctx.lapic.acknowledge(static_cast<u8>(vector));
+        } else {
+            want_window = true;
+        }
+    }
+    if (want_window != v.ctx.irq_window) {
+        v.ctx.irq_window = want_window;
+        c.vintr = want_window ? c.vintr | kWindow : c.vintr & ~kWindow;
+        c.intercept_misc1 = want_window ? c.intercept_misc1 | kMisc1Vintr : c.intercept_misc1 & ~kMisc1Vintr;
+    }
 }
 
 } // namespace
@@ -101,6 +127,8 @@ void vcpu_run(Vcpu& v) {
         vm.control.tlb_control = kTlbFlushAsid;
         if (asid < CpuLocal::kTrackedAsids) l.asid_tag[asid] = v.ctx.tlb_tag;
     }
+    lapic_before_entry(v);
+    offer_interrupt(v, vm.control);
     vm.control.clean_bits = 0; // nothing cached: the VMCB may have moved CPUs or changed
     svm_run(&r, ptr_to_phys(&vm).raw(), l.host_vmsave.raw());
     r.rax = vm.save.rax;

@@ -13,7 +13,11 @@ u64 tsc_hz = 1'000'000'000; // replaced by timer_calibrate()
 u64 apic_hz = 0;            // APIC timer ticks per second (one-shot mode only)
 bool deadline_mode = false;
 const char* source = "uncalibrated";
-u64 programmed[arch::kMaxCpus]; // avoids reprogramming the timer on every exit
+u64 programmed[arch::kMaxCpus];   // what the hardware is set to: avoids reprogramming on every exit
+u64 for_scheduler[arch::kMaxCpus]; // arch::set_timer
+u64 for_guest[arch::kMaxCpus];     // the loaded vCPU's local APIC timer
+
+void program(unsigned cpu);
 
 constexpr u32 kPitHz = 1193182;
 constexpr u32 kCalibrationMs = 20;
@@ -66,7 +70,17 @@ void udelay(u64 us) {
     while (x86::rdtsc() < end) asm volatile("pause");
 }
 
-void timer_fired() { programmed[arch::this_cpu().index] = 0; }
+void timer_fired() {
+    unsigned i = arch::this_cpu().index;
+    programmed[i] = for_scheduler[i] = for_guest[i] = 0; // both re-arm before the next entry
+}
+
+void timer_set_guest_deadline(u64 deadline) {
+    unsigned i = arch::this_cpu().index;
+    if (for_guest[i] == deadline) return;
+    for_guest[i] = deadline;
+    program(i);
+}
 u64 timer_deadline() { return programmed[arch::this_cpu().index]; }
 
 } // namespace bh::x86_64
@@ -77,8 +91,21 @@ u64 now() { return x86::rdtsc(); }
 u64 ticks_per_second() { return x86_64::tsc_hz; }
 
 void set_timer(u64 deadline) {
-    using namespace x86_64;
     unsigned i = this_cpu().index;
+    x86_64::for_scheduler[i] = deadline;
+    x86_64::program(i);
+}
+
+} // namespace bh::arch
+
+namespace bh::x86_64 {
+namespace {
+
+// The hardware timer fires at the earlier of the scheduler's and the
+// running vCPU's deadlines.
+void program(unsigned i) {
+    u64 deadline = for_scheduler[i];
+    if (u64 g = for_guest[i]; g && (deadline == 0 || g < deadline)) deadline = g;
     if (programmed[i] == deadline) return;
     programmed[i] = deadline;
     if (deadline_mode) {
@@ -98,4 +125,5 @@ void set_timer(u64 deadline) {
     lapic_timer_start(static_cast<u32>(count));
 }
 
-} // namespace bh::arch
+} // namespace
+} // namespace bh::x86_64

@@ -17,5 +17,8 @@ void udelay(u64 us);
 void timer_fired();
 // What this CPU's hypervisor timer is set to (0: nothing).
 u64 timer_deadline();
+// The loaded vCPU's own timer deadline (0: none): the hypervisor timer
+// fires for whichever of it and the scheduler's deadline comes first.
+void timer_set_guest_deadline(u64 deadline);
 
 } // namespace bh::x86_64

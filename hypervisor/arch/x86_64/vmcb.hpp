@@ -96,7 +96,7 @@ static_assert(sizeof(Vmcb) == 0x1000);
 
 // Intercept bits (APM vol. 2 table B-1).
 enum : u32 {
-    kMisc1Intr = 1u << 0, kMisc1Nmi = 1u << 1, kMisc1Smi = 1u << 2, kMisc1Init = 1u << 3,
+    kMisc1Intr = 1u << 0, kMisc1Nmi = 1u << 1, kMisc1Smi = 1u << 2, kMisc1Init = 1u << 3, kMisc1Vintr = 1u << 4,
     kMisc1Cpuid = 1u << 18, kMisc1Invd = 1u << 22, kMisc1Hlt = 1u << 24, kMisc1Invlpga = 1u << 26,
     kMisc1IoioProt = 1u << 27, kMisc1MsrProt = 1u << 28, kMisc1TaskSwitch = 1u << 29, kMisc1Shutdown = 1u << 31,
     kMisc2Vmrun = 1u << 0, kMisc2Vmmcall = 1u << 1, kMisc2Vmload = 1u << 2, kMisc2Vmsave = 1u << 3,
@@ -106,7 +106,7 @@ enum : u32 {
 
 // Exit codes (APM vol. 2 table C-1).
 enum : u64 {
-    kExitExceptionBase = 0x40, kExitIntr = 0x60, kExitNmi = 0x61, kExitSmi = 0x62, kExitInit = 0x63,
+    kExitExceptionBase = 0x40, kExitIntr = 0x60, kExitNmi = 0x61, kExitSmi = 0x62, kExitInit = 0x63, kExitVintr = 0x64,
     kExitCpuid = 0x72, kExitInvd = 0x76, kExitHlt = 0x78, kExitInvlpga = 0x7a, kExitIoio = 0x7b, kExitMsr = 0x7c,
     kExitTaskSwitch = 0x7d, kExitShutdown = 0x7f, kExitVmrun = 0x80, kExitVmmcall = 0x81, kExitVmload = 0x82,
     kExitVmsave = 0x83, kExitStgi = 0x84, kExitClgi = 0x85, kExitSkinit = 0x86, kExitMonitor = 0x8a,
@@ -115,7 +115,12 @@ enum : u64 {
 };
 
 constexpr u64 kVintrMasking = 1ull << 24;    // physical interrupts follow the host's RFLAGS.IF
+// A virtual interrupt request that only serves to make the CPU exit (VINTR
+// intercept) when the guest can take an interrupt: priority 15, TPR ignored.
+constexpr u64 kVintrIrq = 1ull << 8, kVintrPrio15 = 15ull << 16, kVintrIgnoreTpr = 1ull << 20;
+constexpr u64 kInterruptShadow = 1;
 constexpr u64 kTlbFlushAsid = 3;              // flush this guest's ASID
-constexpr u64 kEventValid = 1ull << 31, kEventErrorValid = 1ull << 11, kEventTypeException = 3ull << 8;
+constexpr u64 kEventValid = 1ull << 31, kEventErrorValid = 1ull << 11, kEventTypeException = 3ull << 8,
+              kEventTypeIntr = 0;
 
 } // namespace bh::x86_64

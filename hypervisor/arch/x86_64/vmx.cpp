@@ -63,6 +63,7 @@ bool supported(const char*& why) {
     caps_.pin = adjust(pin, kPinExternalInterrupt | kPinNmi | kPinPreemptionTimer);
     caps_.preemption_timer = caps_.pin & kPinPreemptionTimer;
     caps_.preemption_shift = static_cast<u32>(x86::rdmsr(kMsrMisc) & 0x1f);
+    caps_.irq_window_ok = allows(proc, kProcIntrWindow);
     caps_.proc = adjust(proc, kProcHlt | kProcMwait | kProcRdpmc | kProcIoBitmaps | kProcMsrBitmaps | kProcMonitor |
                                   kProcSecondary);
     // With EPT the guest owns CR3: no CR3 load/store exits.
@@ -71,7 +72,7 @@ bool supported(const char*& why) {
     caps_.proc2 = adjust(kMsrProcbased2, want2);
     caps_.exit = adjust(exit, kExitHost64 | kExitSavePat | kExitLoadPat | kExitSaveEfer | kExitLoadEfer);
     caps_.entry = adjust(entry, kEntryGuest64 | kEntryLoadPat | kEntryLoadEfer);
-    if (!(caps_.pin & kPinExternalInterrupt) || !(caps_.proc & kProcHlt) || (caps_.proc & (kProcCr3Load | kProcCr3Store)) ||
+    if (!(caps_.pin & kPinExternalInterrupt) || !(caps_.proc & kProcHlt) || !caps_.irq_window_ok || (caps_.proc & (kProcCr3Load | kProcCr3Store)) ||
         !(caps_.exit & kExitHost64) || !(caps_.entry & kEntryGuest64) || !(caps_.entry & kEntryLoadEfer)) {
         why = "VMX lacks a control Bulkhead needs";
         return false;

@@ -9,7 +9,7 @@ namespace bh::x86_64::vmx {
 
 enum : u32 {
     kPinExternalInterrupt = 1u << 0, kPinNmi = 1u << 3, kPinPreemptionTimer = 1u << 6,
-    kProcHlt = 1u << 7, kProcMwait = 1u << 10, kProcRdpmc = 1u << 11, kProcCr3Load = 1u << 15,
+    kProcIntrWindow = 1u << 2, kProcHlt = 1u << 7, kProcMwait = 1u << 10, kProcRdpmc = 1u << 11, kProcCr3Load = 1u << 15,
     kProcCr3Store = 1u << 16, kProcIoBitmaps = 1u << 25, kProcMsrBitmaps = 1u << 28, kProcMonitor = 1u << 29,
     kProcSecondary = 1u << 31,
     kProc2Ept = 1u << 1, kProc2Rdtscp = 1u << 3, kProc2Vpid = 1u << 5,
@@ -22,6 +22,7 @@ struct Caps {
     u32 revision = 0;
     u32 pin = 0, proc = 0, proc2 = 0, exit = 0, entry = 0;
     bool vpid = false, invept = false;
+    bool irq_window_ok = false; // interrupt-window exiting may be set (it is, per vCPU, when needed)
     bool preemption_timer = false;
     u32 preemption_shift = 0; // the timer counts once every 2^shift TSC ticks
     u64 cr0_fixed0 = 0, cr0_fixed1 = 0, cr4_fixed0 = 0, cr4_fixed1 = 0;

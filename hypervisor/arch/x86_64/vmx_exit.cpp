@@ -2,6 +2,8 @@
 // VMX exits: decode the exit reason and qualification, hand the event to
 // the same handlers as SVM's exits. Short and allocation-free.
 #include "exit_common.hpp"
+#include "mmio_emulate.hpp"
+#include "vcpu_interrupts.hpp"
 #include "vmcs.hpp"
 #include "vmx.hpp"
 
@@ -20,6 +22,7 @@ using namespace vmcs;
 // Basic exit reasons (SDM vol. 3 appendix C).
 enum : u32 {
     kExitException = 0, kExitExternalInterrupt = 1, kExitTripleFault = 2, kExitInit = 3, kExitSipi = 4,
+    kExitInterruptWindow = 7,
     kExitTaskSwitch = 9, kExitCpuid = 10, kExitGetsec = 11, kExitHlt = 12, kExitInvd = 13, kExitVmcall = 18,
     kExitVmclear = 19, kExitVmlaunch = 20, kExitVmptrld = 21, kExitVmptrst = 22, kExitVmread = 23,
     kExitVmresume = 24, kExitVmwrite = 25, kExitVmxoff = 26, kExitVmxon = 27, kExitCrAccess = 28,
@@ -77,6 +80,7 @@ void msr(Vcpu& v, bool write_access) {
         }
         break;
     case MsrKind::tsc: result = x86::rdtsc() + read(kTscOffset); break;
+    case MsrKind::lapic: ok = lapic_msr(v, index, write_access, value, result); break;
     case MsrKind::refused: ok = false; break;
     }
     if (!ok) {
@@ -111,10 +115,18 @@ void cr_access(Vcpu& v) {
     skip(v);
 }
 
-// Qualification bit 0 read, 1 write, 2 fetch; bit 7: the linear address is valid.
+// Qualification bit 0 read, 1 write, 2 fetch; bit 7: the linear address is
+// valid. The zone's xAPIC page is emulated; anything else is an illegal
+// access and goes to the fault policy.
 void ept_violation(Vcpu& v) {
     u64 q = read(kExitQualification);
     GuestPhys gpa(read(kGuestPhysicalAddress));
+    if (!(q & 4) && mmio_claims(v, gpa.raw())) {
+        constexpr u64 kArLong = 1u << 13;
+        GuestCpuMode mode{{read(kGuestCr0), read(kGuestCr3), read(kGuestCr4), read(kGuestEfer)},
+                          (read(kGuestCsAr) & kArLong) != 0};
+        if (mmio_emulate(v, mode, gpa.raw(), (q & 2) != 0)) return;
+    }
     u64 va = (q & (1u << 7)) ? read(kGuestLinearAddress) : 0;
     GuestFault f{gpa, va, v.ctx.regs.rip, (q & 2) != 0, (q & 4) != 0};
     if ((q & (1u << 7)) && !(q & (1u << 8))) f.what = "in the zone's own page-table walk";
@@ -142,9 +154,13 @@ void handle_exit(Vcpu& v) {
     case kExitException: return; // only NMIs exit (the exception bitmap is empty): the host ignores them
     case kExitPreemptionTimer: sched::request_reschedule(); return; // a slice or a deadline is due
     case kExitInit: case kExitSipi: return;
+    case kExitInterruptWindow: return; // the zone can take an interrupt now: the next entry injects it
     case kExitCpuid: cpuid(v); return;
     case kExitHlt:
         skip(v);
+        // "sti; hlt" leaves STI blocking set; past the HLT it is over, and
+        // an interrupt that wakes the vCPU must not wait one more window.
+        write(kGuestInterruptibility, read(kGuestInterruptibility) & ~u64(3));
         sched::block_current();
         return;
     case kExitVmcall:

@@ -6,6 +6,7 @@
 #include "descriptors.hpp"
 #include "percpu.hpp"
 #include "timer.hpp"
+#include "vcpu_interrupts.hpp"
 #include "vmcs.hpp"
 #include "vmx.hpp"
 #include "vmx_caps.hpp"
@@ -182,6 +183,29 @@ void arm_preemption_timer() {
     write(kGuestPreemptionTimer, ticks > 0xffffffffu ? 0xffffffffu : ticks);
 }
 
+// The local APIC's highest deliverable interrupt goes in now if the zone
+// can take it (no event pending, RFLAGS.IF, no STI/MOV SS shadow); else the
+// CPU exits as soon as it can (interrupt-window exiting).
+void offer_interrupt(Vcpu& v) {
+    constexpr u64 kValid = 1u << 31;
+    int vector = v.ctx.lapic.deliverable();
+    bool want_window = false;
+    if (vector >= 0) {
+        bool can = !(read(kEntryInterruptInfo) & kValid) && (v.ctx.regs.rflags & x86::kRflagsIf) &&
+                   !(read(kGuestInterruptibility) & 3);
+        if (can) {
+            write(kEntryInterruptInfo, kValid | static_cast<u64>(vector)); // type 0: external interrupt
+            v.ctx.lapic.acknowledge(static_cast<u8>(vector));
+        } else {
+            want_window = true;
+        }
+    }
+    if (want_window != v.ctx.irq_window) {
+        v.ctx.irq_window = want_window;
+        write(kProcControls, caps().proc | (want_window ? u64(kProcIntrWindow) : 0));
+    }
+}
+
 void inject(u8 vector, bool error_code) {
     constexpr u32 kValid = 1u << 31, kHardwareException = 3u << 8, kDeliverError = 1u << 11;
     write(kEntryInterruptInfo, kValid | kHardwareException | vector | (error_code ? kDeliverError : 0));
@@ -259,6 +283,8 @@ void vcpu_run(Vcpu& v) {
         if (caps().vpid) invvpid_single(static_cast<u16>(vpid));
         if (vpid < CpuLocal::kTrackedAsids) l.asid_tag[vpid] = v.ctx.tlb_tag;
     }
+    lapic_before_entry(v);
+    offer_interrupt(v);
     arm_preemption_timer();
     if (vmx_run(&r, v.ctx.launched)) {
         crash(v, v.ctx.launched ? "VMRESUME failed" : "VMLAUNCH failed");

@@ -25,6 +25,7 @@ enum class Hypercall : u8 {
     zone_self,
     yield,
     zone_exit,
+    vcpu_on,
     zone_create,
     zone_load,
     zone_set_entry,
@@ -73,11 +74,20 @@ struct ZoneSetEntryRequest {
     u64 x0 = 0;
 };
 
+// Starts another vCPU of the caller's own zone (x86 zones' CPU_ON; arm64
+// zones may use it or PSCI).
+struct VcpuOnRequest {
+    u32 vcpu = 0;
+    GuestPhys entry;
+    u64 arg = 0;
+};
+
 inline constexpr u64 kMaxLoadLength = u64(1) << 30;
 
 Status decode_zone_create(const HypercallArgs& a, ZoneCreateRequest& out);
 Status decode_zone_load(const HypercallArgs& a, ZoneLoadRequest& out);
 Status decode_zone_set_entry(const HypercallArgs& a, ZoneSetEntryRequest& out);
+Status decode_vcpu_on(const HypercallArgs& a, VcpuOnRequest& out);
 Status decode_zone_handle(const HypercallArgs& a, ZoneHandle& out);
 // Validates a zone name already copied out of guest memory.
 Status validate_zone_name(const char* name, u64 len);

@@ -74,6 +74,10 @@ ZoneTable& zones();
 
 // Starts a created zone's boot vCPU.
 Status zone_start(Zone& z);
+// Resets vCPU `index` of a running zone to start at `entry` with `arg` (x0
+// or RDI) and makes it runnable. invalid_argument: no such vCPU, or entry
+// outside the zone's RAM; busy: that vCPU is already on.
+Status vcpu_power_on(Zone& z, u32 index, GuestPhys entry, u64 arg);
 // Ends a running zone with the given state; the first end wins. Powers the
 // machine off when no zone is left running.
 void zone_end(Zone& z, ZoneState state, u32 reason, u64 code, const char* why);

@@ -25,6 +25,9 @@ add_dependencies(guest-manager guest-pattern guest-zerocheck)
 set_source_files_properties(${A}/manager_children.S PROPERTIES
   OBJECT_DEPENDS "${BH_GUEST_DIR}/pattern.elf;${BH_GUEST_DIR}/zerocheck.elf")
 
+# two vCPUs: BH_HC_VCPU_ON, IPIs, the local APIC timer
+bh_guest(smp SOURCES ${Z}/smp.cpp)
+
 # hypercall errors, preemption
 bh_guest(hc-unknown SOURCES ${Z}/hc_unknown.cpp)
 bh_guest(hc-arguments SOURCES ${A}/hc_arguments.cpp)

@@ -67,6 +67,10 @@ foreach(ipa 8000000 8100000 200000 210000 fee00000 fec00000 40200000 100000000)
     list(APPEND args --expect-log "zone 'intruder'.*illegal ${access}.*IPA (?i:0x0*${ipa})\\b.*#GP")
   endforeach()
 endforeach()
+# Its IPIs through its own (virtual) APIC page reach no other CPU.
+foreach(mode INIT STARTUP NMI)
+  list(APPEND args --expect-log "zone 'intruder' vcpu 0: ${mode} IPI not delivered")
+endforeach()
 bh_x86_scenario(isolation-abort ARGS ${args})
 
 # c. Fault policy "stop": the offending zones end at the access, print no verdict.
@@ -103,5 +107,12 @@ bh_x86_scenario(preemption ARGS
   --expect spinner:preemption-spinner:SUCCESS --expect worker:preemption-worker:SUCCESS
   --order [=[worker.*SUCCESS]=] [=[spinner done]=])
 
-# Benchmarks (numbers only): null hypercall, CPUID, port I/O, NPF to #GP.
+# h. Two vCPUs: BH_HC_VCPU_ON, IPIs both ways (waking a halted vCPU),
+#    broadcast and self IPIs, TPR, the APIC timer at 1 kHz +-10%, TSC deadline.
+bh_x86_scenario(smp ARGS --expect smp:smp:SUCCESS
+  --expect-log [=[^\[smp\] 100 IPI round trips between vCPU 0 and vCPU 1]=])
+
+# Benchmarks (numbers only): null hypercall, CPUID, port I/O, APIC register
+# reads through the xAPIC page (MMIO emulation) and the x2APIC MSRs, NPF to
+# #GP, IPI round trip.
 bh_x86_scenario(bench LABELS bench ARGS --expect bench:bench:SUCCESS)

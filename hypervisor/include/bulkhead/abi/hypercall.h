@@ -24,6 +24,7 @@
 #define BH_HC_ZONE_SELF    BH_HC_FN(0x01) /* -> x1 handle, x2 vcpu index, x3 vcpus, x4 memory bytes */
 #define BH_HC_YIELD        BH_HC_FN(0x02)
 #define BH_HC_ZONE_EXIT    BH_HC_FN(0x03) /* x1 exit code; does not return */
+#define BH_HC_VCPU_ON      BH_HC_FN(0x04) /* x1 vcpu index, x2 entry IPA, x3 argument (x0 / RDI at entry) */
 
 /* Zone management: only zones whose manifest entry is privileged. */
 #define BH_HC_ZONE_CREATE  BH_HC_FN(0x10) /* x1 name IPA, x2 name length, x3 memory bytes, x4 vcpus -> x1 handle */

@@ -11,6 +11,7 @@
 #include <guest/smp.hpp>
 #include <guest/testing.hpp>
 #include <guest/timer.hpp>
+#include <guest/timer_rate.hpp>
 #include <guest/zone.hpp>
 
 extern "C" char _start[];
@@ -73,23 +74,6 @@ void check_sgis() {
     print("%u SGI round trips between vCPU 0 and vCPU 1\n", pongs);
 }
 
-void check_timer_rate() {
-    u64 period = timer::frequency() / kTimerHz;
-    u64 start = timer::counter();
-    u64 end = start + kTimerMs * period;
-    timer::start_periodic(period, end);
-    // A few periods past the window, so its last interrupt surely lands.
-    while (timer::counter() < end + 5 * period) wfi();
-    timer::stop_periodic();
-    u64 ticks = timer::periodic_ticks();
-    u64 want = kTimerMs * kTimerHz / 1000;
-    test::check(ticks * 10 >= want * 9 && ticks * 10 <= want * 11,
-                "%llu timer interrupts in %llu ms at %llu Hz, expected %llu +-10%%", static_cast<ull>(ticks),
-                static_cast<ull>(kTimerMs), static_cast<ull>(kTimerHz), static_cast<ull>(want));
-    print("%llu timer interrupts in %llu ms of counter time at %llu Hz\n", static_cast<ull>(ticks),
-          static_cast<ull>(kTimerMs), static_cast<ull>(kTimerHz));
-}
-
 void check_psci_errors() {
     u64 entry = reinterpret_cast<uptr>(_start);
     BH_EXPECT_EQ(psci::cpu_on(1, entry, 0), psci::kAlreadyOn);
@@ -112,7 +96,7 @@ extern "C" void zone_main(u64) {
 
     check_cpu_on();
     check_sgis();
-    check_timer_rate();
+    test::check_timer_rate(kTimerHz, kTimerMs);
     check_psci_errors();
     BH_EXPECT_EQ(irq::unhandled_count(), 0ull);
     test::finish();

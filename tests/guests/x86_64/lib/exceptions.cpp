@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// The zone's IDT (exceptions only: zones get no interrupts yet) and the
-// handler behind it: probed faults resume, anything else is a CRASH.
+// The zone's IDT and the handler behind it: interrupts (vectors 32-255) go
+// to irq::dispatch; probed faults resume, any other exception is a CRASH.
 #include "exception_frame.hpp"
 
 #include <guest/console.hpp>
+#include <guest/irq.hpp>
 #include <guest/testing.hpp>
 
 extern "C" char bh_exception_stubs[];
+extern "C" void bh_idt_load();
 
 namespace {
 
@@ -17,7 +19,7 @@ struct IdtGate {
     bh::u32 offset_high, reserved;
 };
 static_assert(sizeof(IdtGate) == 16);
-IdtGate idt[32];
+IdtGate idt[256];
 
 struct __attribute__((packed)) IdtPtr {
     bh::u16 limit;
@@ -27,15 +29,24 @@ struct __attribute__((packed)) IdtPtr {
 } // namespace
 
 extern "C" void bh_idt_init() {
-    for (bh::u32 v = 0; v < 32; ++v) {
+    for (bh::u32 v = 0; v < 256; ++v) {
         bh::u64 h = reinterpret_cast<bh::uptr>(bh_exception_stubs) + 16 * v;
         idt[v] = {static_cast<bh::u16>(h), 0x08, 0, 0x8e, static_cast<bh::u16>(h >> 16), static_cast<bh::u32>(h >> 32), 0};
     }
+    bh_idt_load();
+}
+
+// Every vCPU loads the one table (secondaries after vCPU 0 built it).
+extern "C" void bh_idt_load() {
     IdtPtr p{sizeof idt - 1, reinterpret_cast<bh::uptr>(idt)};
     asm volatile("lidt %0" ::"m"(p));
 }
 
 extern "C" void bh_exception(bh::ExceptionFrame* f) {
+    if (f->vector >= 32) {
+        bh::irq::dispatch(static_cast<bh::u32>(f->vector));
+        return;
+    }
     if (bh::probe::handle_exception(*f)) return;
     bh::u64 cr2;
     asm volatile("mov %%cr2, %0" : "=r"(cr2));

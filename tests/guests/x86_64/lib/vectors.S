@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Exception entry stubs (vectors 0-31), 16 bytes apart, into bh_exception(frame). */
+/*
+ * Entry stubs for all 256 vectors, 16 bytes apart, into bh_exception(frame):
+ * exceptions (0-31) and interrupts (32-255, which push a zero error code).
+ */
 #define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
     .text
@@ -7,9 +10,9 @@
     .global bh_exception_stubs
 bh_exception_stubs:
     vector = 0
-    .rept 32
+    .rept 256
     .balign 16
-    .if !HAS_ERROR_CODE(vector)
+    .if vector >= 32 || !HAS_ERROR_CODE(vector)
     pushq   $0
     .endif
     pushq   $vector

@@ -2,9 +2,13 @@
 // Under fault-policy "abort" (x86): every access outside the zone's RAM
 // must raise #GP(0) at the access and must neither return data nor change
 // any: another zone's frames, the hypervisor, the host's APIC and I/O APIC,
-// guest-physical space past the zone's RAM.
+// guest-physical space past the zone's RAM. The zone's own local APIC is
+// virtual: IPIs meant to reset or interrupt the machine's other CPUs through
+// it reach nothing outside the zone; once it is in x2APIC mode its xAPIC
+// page is unmapped like any other address.
 #include <guest/console.hpp>
 #include <guest/hypercall.hpp>
+#include <guest/lapic.hpp>
 #include <guest/probe.hpp>
 #include <guest/testing.hpp>
 #include <guest/zone.hpp>
@@ -50,11 +54,24 @@ void attack(const Target& t) {
           w.faulted ? "faulted" : "WENT THROUGH");
 }
 
+// Through the xAPIC page: INIT, SIPI, NMI and fixed IPIs to every other
+// CPU. On a real APIC these would stop or restart the other CPUs.
+void attack_through_apic() {
+    BH_EXPECT_EQ(lapic::read(lapic::kId), 0ull); // vCPU 0's ID, not a host CPU's
+    constexpr u32 kAllButSelf = 3u << 18, kInit = 5u << 8, kStartup = 6u << 8, kNmi = 4u << 8, kAssert = 1u << 14;
+    const u32 icrs[] = {kAllButSelf | kInit | kAssert, kAllButSelf | kStartup | 0x10, kAllButSelf | kNmi,
+                        kAllButSelf | 0x30, kInit | kAssert /* physical ID 1 */};
+    for (u32 icr : icrs) lapic::write(lapic::kIcr, (u64(1) << 32) | icr); // destination: APIC ID 1
+    print("sent INIT, STARTUP, NMI and fixed IPIs to every other CPU through the APIC page\n");
+}
+
 } // namespace
 
 extern "C" void zone_main(u64) {
     test::begin("isolation-intruder");
     if (!hc::in_zone()) test::skip("needs the hypervisor: these addresses are real memory on bare metal");
+    attack_through_apic();
+    lapic::init(true); // the xAPIC page goes away: 0xfee00000 is probed below
     for (const Target& t : kTargets) attack(t);
     probe::Result x = probe::exec(0x200000);
     expect_gp(x, 0x200000, "fetch from");

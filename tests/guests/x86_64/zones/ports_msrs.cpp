@@ -16,7 +16,7 @@ using ull = unsigned long long;
 
 namespace {
 
-constexpr u32 kEfer = 0xc0000080, kPat = 0x277, kFsBase = 0xc0000100, kTsc = 0x10;
+constexpr u32 kEfer = 0xc0000080, kPat = 0x277, kFsBase = 0xc0000100, kTsc = 0x10, kApicBase = 0x1b;
 constexpr u64 kEferSvme = 1u << 12, kEferLme = 1u << 8, kEferLma = 1u << 10;
 
 void check_cpuid() {
@@ -75,7 +75,7 @@ void expect_gp(const probe::Result& r, const char* what, u32 msr) {
 }
 
 void check_msrs() {
-    const u32 refused[] = {0x1b /* APIC_BASE */, 0xfe /* MTRRcap */, 0x3a /* FEATURE_CONTROL */,
+    const u32 refused[] = {0x803 /* x2APIC version, while in xAPIC mode */, 0xfe /* MTRRcap */, 0x3a /* FEATURE_CONTROL */,
                            0xc0010114 /* VM_CR */, 0xc0010117 /* VM_HSAVE_PA */, 0xc0010010 /* SYSCFG */,
                            0x480 /* VMX_BASIC */, 0x1a0 /* MISC_ENABLE */};
     for (u32 m : refused) {
@@ -89,6 +89,16 @@ void check_msrs() {
         test::check(!(efer.value & kEferSvme), "EFER 0x%llx shows SVME", static_cast<ull>(efer.value));
         expect_gp(probe::wrmsr(kEfer, efer.value | kEferSvme), "wrmsr EFER.SVME", kEfer);
         test::check(!probe::wrmsr(kEfer, efer.value).faulted, "rewriting EFER unchanged faulted");
+    }
+    // The zone's own local APIC: APIC_BASE at 0xFEE00000, enabled, BSP; no
+    // relocation, no x2APIC-only mode without the enable bit.
+    probe::Result base = probe::rdmsr(kApicBase);
+    if (test::check(!base.faulted, "rdmsr APIC_BASE faulted")) {
+        BH_EXPECT_EQ(base.value, 0xfee00000ull | (1u << 11) | (1u << 8));
+        expect_gp(probe::wrmsr(kApicBase, (base.value & 0xfff) | 0xfed00000), "wrmsr APIC_BASE relocated", kApicBase);
+        expect_gp(probe::wrmsr(kApicBase, 0xfee00000ull | (1u << 10)), "wrmsr APIC_BASE x2APIC while disabled",
+                  kApicBase);
+        BH_EXPECT_EQ(probe::rdmsr(kApicBase).value, base.value);
     }
     expect_gp(probe::wrmsr(kTsc, 0), "wrmsr", kTsc);
     test::check(!probe::rdmsr(kTsc).faulted, "rdmsr TSC faulted");

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include <arch/vlapic.hpp>
 #include <bulkhead/types.hpp>
 
 namespace bh::arch {
@@ -43,6 +44,11 @@ struct alignas(4096) VcpuContext {
     // VMX only: SYSCALL state the VMCS does not hold, switched with the vCPU
     // (SVM's VMLOAD/VMSAVE switch it).
     u64 star = 0, lstar = 0, cstar = 0, sfmask = 0, kernel_gs_base = 0;
+    // The zone's view of this vCPU's local APIC (x2APIC ID = vCPU index).
+    x86_64::VirtualLapic lapic;
+    // An exit is requested for the moment the zone can take an interrupt
+    // (SVM virtual interrupt intercept, VMX interrupt-window exiting).
+    bool irq_window = false;
 };
 
 // What fault-policy "abort" does on x86-64 (see docs/architecture.md).

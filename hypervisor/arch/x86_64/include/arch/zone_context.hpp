@@ -18,6 +18,7 @@ struct ZoneContext {
     GuestPhys boot_tables; // the identity map vCPUs start with (top of RAM)
     u32 ports_logged = 0;  // accesses to unassigned I/O ports
     u32 msrs_logged = 0;   // refused MSR accesses
+    u32 ipis_logged = 0;   // IPIs of a kind zones cannot send
 };
 
 } // namespace bh::arch

@@ -30,6 +30,8 @@ inline i64 yield() { return call(BH_HC_YIELD).status; }
 
 // Ends the whole zone. Returns only where there is no hypervisor (bare QEMU).
 inline i64 zone_exit(u64 code) { return call(BH_HC_ZONE_EXIT, code).status; }
+// Starts vCPU `vcpu` of the caller's zone at `entry` with `arg` in x0 / RDI.
+inline i64 vcpu_on(u64 vcpu, u64 entry, u64 arg) { return call(BH_HC_VCPU_ON, vcpu, entry, arg).status; }
 
 inline SmcccResult zone_create(const char* name, u64 name_len, u64 memory_bytes, u64 vcpus) {
     return call(BH_HC_ZONE_CREATE, reinterpret_cast<uptr>(name), name_len, memory_bytes, vcpus);

@@ -17,4 +17,13 @@ inline void delay_ms(u64 ms) {
     while (counter() < end) {}
 }
 
+inline constexpr u8 kVector = 0x40; // the local APIC timer's vector in test zones
+
+// A periodic local-APIC timer interrupt on the calling vCPU, counting ticks
+// (the APIC must be initialised: lapic::init). If count_until is given,
+// only interrupts taken while the counter is below it count.
+void start_periodic(u64 period_ticks, u64 count_until = 0);
+void stop_periodic();
+u64 periodic_ticks(); // on the calling vCPU
+
 } // namespace bh::timer

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// A zone's access to an emulated device page (its xAPIC page): the nested
+// page fault or EPT violation gives the guest-physical address only, so the
+// instruction is fetched through the zone's own page tables, decoded
+// (mmio_insn.hpp) and carried out on the device; RIP moves past it.
+#pragma once
+
+#include "guest_walk.hpp"
+
+#include <bulkhead/types.hpp>
+
+namespace bh {
+struct Vcpu;
+}
+
+namespace bh::x86_64 {
+
+struct GuestCpuMode {
+    GuestPagingState paging;
+    bool code64; // CS.L in long mode: 64-bit code
+};
+
+// True if `gpa` is an emulated device page of this vCPU.
+bool mmio_claims(const Vcpu& v, u64 gpa);
+// Emulates the access. False when the instruction cannot be fetched or is
+// not a plain load or store (logged): the caller applies the fault policy.
+bool mmio_emulate(Vcpu& v, const GuestCpuMode& mode, u64 gpa, bool write);
+
+} // namespace bh::x86_64

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "vcpu_interrupts.hpp"
+
+#include "timer.hpp"
+
+#include <arch/vlapic.hpp>
+#include <arch/x86.hpp>
+#include <bulkhead/arch_interface.hpp>
+#include <bulkhead/log.hpp>
+#include <bulkhead/scheduler.hpp>
+#include <bulkhead/zone.hpp>
+
+namespace bh::x86_64 {
+namespace {
+
+constexpr u32 kMsrApicBase = 0x1b;
+constexpr u32 kMsrTscDeadline = 0x6e0;
+constexpr u32 kLoggedInFull = 16;
+
+const char* mode_name(IpiRequest::Mode m) {
+    switch (m) {
+    case IpiRequest::Mode::smi: return "SMI";
+    case IpiRequest::Mode::nmi: return "NMI";
+    case IpiRequest::Mode::init: return "INIT";
+    case IpiRequest::Mode::startup: return "STARTUP";
+    default: return "reserved";
+    }
+}
+
+void deliver(Vcpu& from, Vcpu& to, u8 vector) {
+    to.ctx.lapic.accept(vector);
+    if (&to != &from) sched::wake(to);
+}
+
+// Fixed and lowest-priority IPIs reach the zone's own vCPUs only: a zone
+// has no way to name anything else. Lowest priority goes to the first
+// match (any choice among the targets is architectural).
+void send(Vcpu& from, const IpiRequest& ipi) {
+    using Mode = IpiRequest::Mode;
+    using Shorthand = IpiRequest::Shorthand;
+    Zone& z = *from.zone;
+    if (ipi.mode == Mode::none) return;
+    if (ipi.mode != Mode::fixed && ipi.mode != Mode::lowest_priority) {
+        u32 n = __atomic_add_fetch(&z.arch.ipis_logged, 1, __ATOMIC_RELAXED);
+        if (n <= kLoggedInFull || n % 1024 == 0)
+            log("zone '%s' vcpu %u: %s IPI not delivered (vCPUs start with BH_HC_VCPU_ON)", z.name, from.index,
+                mode_name(ipi.mode));
+        return;
+    }
+    if (ipi.shorthand == Shorthand::self) {
+        from.ctx.lapic.accept(ipi.vector);
+        return;
+    }
+    for (u32 i = 0; i < z.vcpu_count; ++i) {
+        Vcpu& t = z.vcpus[i];
+        bool hit = false;
+        switch (ipi.shorthand) {
+        case Shorthand::all_including_self: hit = true; break;
+        case Shorthand::all_excluding_self: hit = &t != &from; break;
+        default: hit = t.ctx.lapic.accepts_destination(ipi.logical, ipi.destination); break;
+        }
+        if (!hit) continue;
+        deliver(from, t, ipi.vector);
+        if (ipi.mode == Mode::lowest_priority) return;
+    }
+}
+
+} // namespace
+
+bool is_lapic_msr(u32 msr) {
+    return msr == kMsrApicBase || msr == kMsrTscDeadline || (msr >= kX2apicMsrFirst && msr <= kX2apicMsrLast);
+}
+
+bool lapic_msr(Vcpu& v, u32 msr, bool write, u64 value, u64& result) {
+    VirtualLapic& l = v.ctx.lapic;
+    u64 now = arch::now();
+    result = 0;
+    if (msr == kMsrApicBase) {
+        if (!write) {
+            result = l.apic_base();
+            return true;
+        }
+        return l.write_apic_base(value);
+    }
+    if (msr == kMsrTscDeadline) {
+        if (write) l.write_tsc_deadline(value, now);
+        else result = l.tsc_deadline();
+        return true;
+    }
+    if (!l.x2apic() || !l.globally_enabled()) return false; // the MSRs exist only in x2APIC mode
+    u32 offset = (msr - kX2apicMsrFirst) << 4;
+    if (!write) return l.read(offset, now, result) == VirtualLapic::Access::ok;
+    IpiRequest ipi;
+    if (l.write(offset, value, now, ipi) != VirtualLapic::Access::ok) return false;
+    send(v, ipi);
+    return true;
+}
+
+bool lapic_mmio_claims(const Vcpu& v, u64 gpa) {
+    return v.ctx.lapic.mmio_active() && gpa >= kLapicMmioBase && gpa < kLapicMmioBase + kPageSize;
+}
+
+void lapic_mmio(Vcpu& v, u64 gpa, u8 size, bool write, u64& value) {
+    VirtualLapic& l = v.ctx.lapic;
+    u32 offset = static_cast<u32>(gpa - kLapicMmioBase);
+    if (size != 4 || (offset & 0xf)) {
+        if (!write) value = 0;
+        return;
+    }
+    u64 now = arch::now();
+    if (!write) {
+        l.read(offset, now, value); // invalid registers read 0 in xAPIC mode
+        return;
+    }
+    IpiRequest ipi;
+    l.write(offset, value & 0xffffffff, now, ipi);
+    send(v, ipi);
+}
+
+void lapic_before_entry(Vcpu& v) {
+    VirtualLapic& l = v.ctx.lapic;
+    l.timer_check(arch::now());
+    timer_set_guest_deadline(l.timer_deadline());
+}
+
+} // namespace bh::x86_64

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// A zone's local APICs at work: the register interfaces (x2APIC MSRs,
+// IA32_APIC_BASE, IA32_TSC_DEADLINE, the xAPIC page), IPIs between the
+// zone's vCPUs, and the timer. The back ends only decide when an interrupt
+// can be injected (interrupt flag, shadows, pending events).
+#pragma once
+
+#include <bulkhead/types.hpp>
+
+namespace bh {
+struct Vcpu;
+}
+
+namespace bh::x86_64 {
+
+bool is_lapic_msr(u32 msr);
+// An intercepted RDMSR/WRMSR of a local-APIC MSR. False: #GP.
+bool lapic_msr(Vcpu& v, u32 msr, bool write, u64 value, u64& result);
+// True if `gpa` is in the vCPU's xAPIC page while that interface is on.
+bool lapic_mmio_claims(const Vcpu& v, u64 gpa);
+// An access to the xAPIC page (aligned 32-bit registers; other widths
+// read as 0 and are dropped, as on hardware).
+void lapic_mmio(Vcpu& v, u64 gpa, u8 size, bool write, u64& value);
+// Before each entry: fires the vCPU's timer if due and arms the hypervisor
+// timer for its next deadline.
+void lapic_before_entry(Vcpu& v);
+
+} // namespace bh::x86_64

@@ -29,7 +29,8 @@ build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: build
-	ctest --test-dir $(BUILD) --output-on-failure --timeout 600 -j $(JOBS) $(CTEST_ARGS)
+	ctest --test-dir $(BUILD) --output-on-failure --timeout 600 -j $(JOBS) $(CTEST_ARGS); \
+	  status=$$?; scripts/report-skipped $(BUILD); exit $$status
 
 unit: build
 	ctest --test-dir $(BUILD) --output-on-failure -L unit

@@ -30,6 +30,13 @@ from bhrun.expect import Expectations, VerdictExpectation, compile_regex, evalua
 from bhrun.manifest import truncated_copy  # noqa: E402
 
 
+SKIPPED = 77  # CTest's SKIP_RETURN_CODE for the scenarios
+
+
+class Skip(Exception):
+    """The scenario cannot run on this host; the message says why."""
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--name", help="scenario name for the summary and JUnit")
@@ -37,8 +44,9 @@ def parse_args(argv):
     boot.add_argument("--arch", choices=("aarch64", "x86_64"), default="aarch64")
     boot.add_argument("--iso", help="x86_64: GRUB ISO with the hypervisor and the manifest")
     boot.add_argument("--firmware", choices=("bios", "uefi"), default="bios", help="x86_64 under QEMU: SeaBIOS or OVMF")
-    boot.add_argument("--emulator", choices=("qemu", "bochs"), default="qemu",
-                      help="x86_64: QEMU (AMD SVM) or Bochs (Intel VMX)")
+    boot.add_argument("--emulator", choices=("qemu", "bochs", "kvm"), default="qemu",
+                      help="x86_64: QEMU TCG (AMD SVM), Bochs (Intel VMX), or QEMU on KVM with nested "
+                           f"virtualization (exits {SKIPPED} when the host has none)")
     boot.add_argument("--hypervisor", help="hypervisor image (bulkhead.bin)")
     boot.add_argument("--manifest", help="manifest blob, passed as the initrd")
     boot.add_argument("--truncate-manifest", metavar="N", help="boot a copy cut to N bytes (or N%%)")
@@ -114,7 +122,12 @@ def start_x86(args, tmpdir, on_line, sends):
         print(f"bulkhead_run: {args.name}: Bochs (Intel VMX), timeout {args.timeout:g} s", flush=True)
         print("bulkhead_run: " + " ".join(cmd), flush=True)
         return "bochs", x86.run_bochs(cmd, serial, args.timeout, on_line)
-    acc = x86.choose_accel("svm")
+    if args.emulator == "kvm":
+        acc = x86.kvm_accel()
+        if acc.name != "kvm":
+            raise Skip(acc.reason)
+    else:
+        acc = x86.choose_accel("svm")
     cmd = x86.qemu_command(boot, acc)
     print(f"bulkhead_run: {args.name}: accelerator {acc.name} ({acc.reason}), firmware {args.firmware}, "
           f"timeout {args.timeout:g} s", flush=True)
@@ -196,6 +209,13 @@ def main(argv=None) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="bulkhead-run-") as tmpdir:
             return run(args, tmpdir)
+    except Skip as e:
+        print(f"bulkhead_run: {args.name}: SKIPPED: {e}", flush=True)
+        if args.log:
+            os.makedirs(os.path.dirname(os.path.abspath(args.log)), exist_ok=True)
+            with open(args.log, "w") as f:
+                f.write(f"skipped: {e}\n")
+        return SKIPPED
     except (FileNotFoundError, ValueError) as e:
         print(f"bulkhead_run: error: {e}", file=sys.stderr)
         return 2

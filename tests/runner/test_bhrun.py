@@ -10,7 +10,8 @@ import unittest
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bhrun import accel  # noqa: E402
+import bulkhead_run  # noqa: E402
+from bhrun import accel, x86  # noqa: E402
 from bhrun.console import Console  # noqa: E402
 from bhrun.expect import Expectations, VerdictExpectation, compile_regex, evaluate  # noqa: E402
 from bhrun.manifest import truncated_copy  # noqa: E402
@@ -108,6 +109,21 @@ class Setup(unittest.TestCase):
             self.assertEqual(len(open(truncated_copy(src, "7", d), "rb").read()), 7)
             with self.assertRaises(ValueError):
                 truncated_copy(src, "100", d)
+
+    def test_kvm_scenarios_skip_with_a_reason(self):
+        acc = x86.kvm_accel()
+        self.assertIn(acc.name, ("kvm", "none"))
+        if acc.name == "kvm":
+            return  # a nested-virtualization host: the scenarios really run there
+        self.assertTrue(acc.reason)
+        with tempfile.TemporaryDirectory() as d:
+            iso = os.path.join(d, "x.iso")
+            open(iso, "wb").close()
+            log = os.path.join(d, "x.log")
+            status = bulkhead_run.main(["--arch", "x86_64", "--emulator", "kvm", "--iso", iso, "--log", log,
+                                        "--quiet"])
+            self.assertEqual(status, bulkhead_run.SKIPPED)
+            self.assertEqual(open(log).read(), f"skipped: {acc.reason}\n")
 
     def test_x86_hosts_never_use_kvm(self):
         if accel.platform.machine() not in ("aarch64", "arm64"):

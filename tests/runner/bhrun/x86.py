@@ -6,6 +6,11 @@ QEMU: `-cpu max` under TCG implements AMD SVM with nested paging. The
 hypervisor powers off through isa-debug-exit (port 0xf4, value 0), after
 which QEMU exits with status 1; a hypervisor panic writes 1 (status 3).
 
+KVM: where /dev/kvm offers nested VMX or SVM (a real Intel or AMD CI
+runner), the kvm scenarios boot the ISO with `-accel kvm -cpu host`, and
+the hypervisor picks the back end the host CPU has; elsewhere they are
+skipped, saying why.
+
 Bochs: Debian's build has VMX with EPT (`cpu: model=corei7_skylake_x`), a
 debugger that needs `-rc` with "c", and only the `term` display, which needs
 a terminal (script(1) provides one). The serial port goes to a file that is
@@ -67,6 +72,21 @@ def choose_accel(backend: str) -> Accel:
     else:
         return Accel("kvm", ["-accel", "kvm", "-cpu", "host"], f"x86-64 host with nested {flag.upper()}")
     return tcg
+
+
+def kvm_accel() -> Accel:
+    """For the KVM scenarios: `-accel kvm -cpu host` where /dev/kvm can host
+    either back end (nested VMX or SVM); else name "none" and the reason,
+    for which the scenario is skipped."""
+    if platform.machine() != "x86_64":
+        return Accel("none", [], f"host is {platform.machine()}, not x86_64")
+    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        return Accel("none", [], "no usable /dev/kvm")
+    flags = _cpu_flags()
+    for flag, module in (("vmx", "kvm_intel"), ("svm", "kvm_amd")):
+        if flag in flags and _nested(module):
+            return Accel("kvm", ["-accel", "kvm", "-cpu", "host"], f"x86-64 host with nested {flag.upper()}")
+    return Accel("none", [], "/dev/kvm offers neither nested VMX nor nested SVM to a guest")
 
 
 @dataclass

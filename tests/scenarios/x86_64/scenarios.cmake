@@ -5,6 +5,9 @@
 #                     unless FIRMWARE uefi (OVMF)
 #   bochs-x86_64-vmx  Bochs corei7_skylake_x (Intel VMX with EPT), BIOS; the
 #                     same scenarios, named x86_64-vmx.NAME
+#   kvm-x86_64        QEMU on KVM, -cpu host, where /dev/kvm offers nested VMX
+#                     or SVM (the back end the host CPU has); named
+#                     x86_64-kvm.NAME, skipped with the reason elsewhere
 set(BH_X86_ISOS ${BULKHEAD_X86_64_DIR}/tests/scenarios)
 
 # Bochs runs 2 emulated CPUs at 50 M instructions per emulated second, far
@@ -35,6 +38,15 @@ function(bh_x86_scenario name)
   if(S_NO_BOCHS)
     return()
   endif()
+  set(test x86_64-kvm.${name})
+  set(kvm_labels ${S_LABELS})
+  list(TRANSFORM kvm_labels REPLACE "^qemu-x86_64-svm$" "kvm-x86_64")
+  add_test(NAME ${test}
+    COMMAND ${Python3_EXECUTABLE} ${BH_RUNNER} --name ${test} --arch x86_64 --emulator kvm --iso ${BH_X86_ISOS}/${S_ISO}.iso
+            --timeout ${BH_RUN_TIMEOUT}
+            --junit ${BH_REPORTS}/${test}.xml --log ${BH_REPORTS}/${test}.log --expect-poweroff ${S_ARGS})
+  set_tests_properties(${test} PROPERTIES LABELS "${kvm_labels}" TIMEOUT ${BH_CTEST_TIMEOUT} PROCESSORS 2
+    SKIP_RETURN_CODE 77)
   set(test x86_64-vmx.${name})
   list(TRANSFORM S_LABELS REPLACE "^qemu-x86_64-svm$" "bochs-x86_64-vmx")
   add_test(NAME ${test}

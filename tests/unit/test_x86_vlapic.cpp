@@ -323,3 +323,21 @@ TEST_CASE("vlapic: self IPI register", "[x86][vlapic]") {
     IpiRequest ipi;
     CHECK(x.write(kLapicSelfIpi, 0x66, 0, ipi) == Access::invalid);
 }
+
+TEST_CASE("vlapic: the request summary follows the IRR", "[x86][vlapic]") {
+    VirtualLapic l = enabled(0, true);
+    l.accept(0x40);
+    l.accept(0x41); // same IRR word
+    l.accept(0xe0);
+    l.acknowledge(0xe0);
+    CHECK(l.has_request());
+    l.acknowledge(0x41);
+    CHECK(l.has_request()); // 0x40 is still requested in that word
+    CHECK(l.deliverable() == -1); // 0xe0 and 0x41 (the same class as 0x40) in service
+    wr(l, kLapicEoi, 0); // ends 0xe0
+    wr(l, kLapicEoi, 0); // ends 0x41
+    CHECK(l.deliverable() == 0x40);
+    l.acknowledge(0x40);
+    CHECK_FALSE(l.has_request());
+    CHECK(l.deliverable() == -1);
+}

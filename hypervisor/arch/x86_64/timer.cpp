@@ -72,7 +72,9 @@ void udelay(u64 us) {
 
 void timer_fired() {
     unsigned i = arch::this_cpu().index;
-    programmed[i] = for_scheduler[i] = for_guest[i] = 0; // both re-arm before the next entry
+    // The scheduler re-arms at its decision after this interrupt, and
+    // reprogramming then includes the loaded vCPU's deadline, still noted.
+    programmed[i] = for_scheduler[i] = 0;
 }
 
 void timer_set_guest_deadline(u64 deadline) {

@@ -26,6 +26,7 @@ void vcpu_save(Vcpu& v) {
     asm volatile("fxsave64 %0" : "=m"(v.ctx.fx));
     x86_64::backend().vcpu_save(v);
     x86_64::timer_set_guest_deadline(0); // a blocked vCPU's timer goes on the sleeper list instead
+    v.ctx.armed_deadline = 0;
 }
 
 // HLT resumes for an interrupt the vCPU would take: enabled (RFLAGS.IF,

@@ -119,8 +119,14 @@ void lapic_mmio(Vcpu& v, u64 gpa, u8 size, bool write, u64& value) {
 
 void lapic_before_entry(Vcpu& v) {
     VirtualLapic& l = v.ctx.lapic;
-    l.timer_check(arch::now());
-    timer_set_guest_deadline(l.timer_deadline());
+    if (l.timer_armed()) l.timer_check(arch::now());
+    // Only the loaded vCPU sets its CPU's guest deadline, so what it last
+    // set is known without asking the timer.
+    u64 want = l.timer_deadline();
+    if (want != v.ctx.armed_deadline) {
+        v.ctx.armed_deadline = want;
+        timer_set_guest_deadline(want);
+    }
 }
 
 } // namespace bh::x86_64

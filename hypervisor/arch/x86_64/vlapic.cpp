@@ -59,25 +59,26 @@ void VirtualLapic::accept(u8 vector) {
         __atomic_or_fetch(&esr_pending_, kEsrIllegalVectorReceived, __ATOMIC_RELAXED);
         return;
     }
-    __atomic_or_fetch(&irr_[vector / 32], 1u << (vector % 32), __ATOMIC_RELEASE);
+    // The bit first, then the summary: acknowledge() re-checks the word
+    // after clearing its summary bit, so no request is ever hidden.
+    __atomic_or_fetch(&irr_[vector / 32], 1u << (vector % 32), __ATOMIC_SEQ_CST);
+    __atomic_or_fetch(&irr_summary_, 1u << (vector / 32), __ATOMIC_SEQ_CST);
 }
 
-int VirtualLapic::deliverable() const {
+int VirtualLapic::deliverable_slow() const {
     if (!globally_enabled() || !software_enabled()) return -1;
     int v = highest(irr_);
     if (v < 0 || (static_cast<u32>(v) & 0xf0) <= (ppr() & 0xf0)) return -1;
     return v;
 }
 
-bool VirtualLapic::has_request() const {
-    for (unsigned i = 0; i < 8; ++i)
-        if (read_irr_word(i)) return true;
-    return false;
-}
-
 void VirtualLapic::acknowledge(u8 vector) {
-    __atomic_and_fetch(&irr_[vector / 32], ~(1u << (vector % 32)), __ATOMIC_ACQ_REL);
-    isr_[vector / 32] |= 1u << (vector % 32);
+    unsigned w = vector / 32;
+    if (__atomic_and_fetch(&irr_[w], ~(1u << (vector % 32)), __ATOMIC_SEQ_CST) == 0) {
+        __atomic_and_fetch(&irr_summary_, ~(1u << w), __ATOMIC_SEQ_CST);
+        if (__atomic_load_n(&irr_[w], __ATOMIC_SEQ_CST)) __atomic_or_fetch(&irr_summary_, 1u << w, __ATOMIC_SEQ_CST);
+    }
+    isr_[w] |= 1u << (vector % 32);
 }
 
 void VirtualLapic::eoi() {

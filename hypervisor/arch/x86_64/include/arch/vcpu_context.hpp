@@ -49,6 +49,8 @@ struct alignas(4096) VcpuContext {
     // An exit is requested for the moment the zone can take an interrupt
     // (SVM virtual interrupt intercept, VMX interrupt-window exiting).
     bool irq_window = false;
+    // What this vCPU, while loaded, set as its CPU's guest timer deadline.
+    u64 armed_deadline = 0;
 };
 
 // What fault-policy "abort" does on x86-64 (see docs/architecture.md).

@@ -74,13 +74,13 @@ class VirtualLapic {
     // illegal as interrupts: recorded in the ESR instead.
     void accept(u8 vector);
     // The highest requested vector the vCPU may take now (above the
-    // processor priority, APIC software-enabled), or -1.
-    int deliverable() const;
+    // processor priority, APIC software-enabled), or -1. Checked before
+    // every entry, so the common case (nothing requested) is one load.
+    int deliverable() const { return __atomic_load_n(&irr_summary_, __ATOMIC_ACQUIRE) ? deliverable_slow() : -1; }
     // The vCPU took `vector`: IRR -> ISR.
     void acknowledge(u8 vector);
-    // Any request at all (a halted vCPU wakes for one even if masked by
-    // priority, as HLT does).
-    bool has_request() const;
+    // Any request at all.
+    bool has_request() const { return __atomic_load_n(&irr_summary_, __ATOMIC_ACQUIRE) != 0; }
 
     // The counter value at which the timer interrupt comes next, 0 if none
     // (not armed, or masked: then nobody needs waking for it).
@@ -88,6 +88,8 @@ class VirtualLapic {
     // Fires the timer if its deadline has passed: requests the LVT vector
     // unless masked, re-arms a periodic timer. True if it fired.
     bool timer_check(u64 now);
+    // Whether timer_check has anything to look at (masked or not).
+    bool timer_armed() const { return timer_deadline_ != 0; }
     u64 tsc_deadline() const { return tsc_deadline_; }
     void write_tsc_deadline(u64 value, u64 now);
 
@@ -98,6 +100,7 @@ class VirtualLapic {
     static constexpr u32 kLvtMask = 1u << 16;
     enum class TimerMode : u8 { one_shot = 0, periodic = 1, tsc_deadline = 2 };
 
+    int deliverable_slow() const;
     u32 ppr() const;
     int highest(const u32 (&bits)[8]) const;
     u64 timer_period() const;
@@ -125,6 +128,7 @@ class VirtualLapic {
     u64 timer_deadline_ = 0;
     u64 tsc_deadline_ = 0;
     u32 irr_[8] = {};
+    u32 irr_summary_ = 0; // bit i: irr_[i] may be non-zero
     u32 isr_[8] = {};
     u32 tmr_[8] = {};
 };

@@ -22,6 +22,7 @@
 /* Interrupt vectors the hypervisor uses on its own CPUs. */
 #define BH_VECTOR_TIMER 0xf0
 #define BH_VECTOR_KICK 0xf1
+#define BH_VECTOR_POKE 0xf2
 #define BH_VECTOR_SPURIOUS 0xff
 
 #endif

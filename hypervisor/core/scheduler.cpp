@@ -58,7 +58,7 @@ void start(Vcpu& v) {
 
 void wake(Vcpu& v) {
     PerCpu& home = arch::cpu(v.home_cpu);
-    bool kick = false;
+    bool kick = false, poke = false;
     {
         LockGuard g(home.lock);
         if (v.state == VcpuState::blocked) {
@@ -67,10 +67,12 @@ void wake(Vcpu& v) {
             home.runq.push_back(v);
             kick = true;
         } else if (v.state == VcpuState::running) {
-            kick = true; // it must exit to see the new interrupt
+            poke = true; // it must exit to see the new interrupt; its CPU's queues are unchanged
         }
     }
     if (kick) notify_home(v);
+    // On this CPU the loaded vCPU sees it at the end of this exit anyway.
+    else if (poke && v.home_cpu != arch::this_cpu().index) arch::poke_cpu(v.home_cpu);
 }
 
 void block_current() {

@@ -62,7 +62,7 @@ bool gic_init_cpu(u64 mpidr) {
     mmio_write<u32>(rd + kGicrIcenabler0, ~0u);
     for (u32 i = 0; i < 32; i += 4) mmio_write<u32>(rd + kGicrIpriorityr + i, 0xa0a0a0a0);
     mmio_write<u32>(rd + kGicrIsenabler0,
-                    (1u << kSgiKick) | (1u << kPpiMaintenance) | (1u << kPpiHypTimer) | (1u << kPpiVirtTimer) |
+                    (1u << kSgiKick) | (1u << kSgiPoke) | (1u << kPpiMaintenance) | (1u << kPpiHypTimer) | (1u << kPpiVirtTimer) |
                         (1u << kPpiPhysTimer));
 
     // System-register interface at EL2, and let EL1 use its own (virtual) one.
@@ -90,6 +90,8 @@ void gic_enable_spi(u32 intid, u64 mpidr) {
     mmio_write<u64>(d + kGicdIrouter + 8 * intid, mpidr & 0xff00ffffffull);
     mmio_write<u32>(d + kGicdIsenabler + 4 * (intid / 32), 1u << (intid % 32));
 }
+
+bool gic_irq_pending() { return (BH_READ_SYSREG(isr_el1) >> 7) & 1; }
 
 u32 gic_acknowledge() { return static_cast<u32>(BH_READ_SYSREG(icc_iar1_el1) & 0xffffff); }
 

@@ -8,6 +8,7 @@
 namespace bh::aarch64 {
 
 inline constexpr u32 kSgiKick = 0;          // "take an exit, something changed"
+inline constexpr u32 kSgiPoke = 1;          // "take an exit, your vCPU has a new interrupt"
 inline constexpr u32 kPpiMaintenance = 25;  // GIC virtual CPU interface maintenance
 inline constexpr u32 kPpiHypTimer = 26;     // CNTHP, the scheduler's timer
 inline constexpr u32 kPpiVirtTimer = 27;    // CNTV, a zone's virtual timer
@@ -21,6 +22,9 @@ void gic_send_sgi(u32 intid, u64 target_mpidr);
 // Routes an SPI to one CPU and enables it.
 void gic_enable_spi(u32 intid, u64 target_mpidr);
 u32 gic_acknowledge();
+// Whether another interrupt is pending for this CPU (ISR_EL1.I: the CPU's
+// own view, not a GIC register, so much cheaper to ask under emulation).
+bool gic_irq_pending();
 void gic_end(u32 intid);
 unsigned gic_list_registers();
 

@@ -18,10 +18,13 @@ namespace bh::aarch64 {
 
 void handle_host_interrupts() {
     PerCpu& c = arch::this_cpu();
-    for (;;) {
+    do {
         u32 intid = gic_acknowledge();
         if (intid >= 1020) break;
-        c.need_resched = true; // a tick, a kick or a timer: the scheduler decides
+        // A tick, a kick or a timer: the scheduler decides. A poke only
+        // makes the loaded vCPU's new interrupt reach a list register,
+        // which the end of every exit does anyway.
+        if (intid != kSgiPoke) c.need_resched = true;
         switch (intid) {
         case kPpiHypTimer:
             arch::timer_fired(); // the scheduler decides what the tick means
@@ -37,12 +40,12 @@ void handle_host_interrupts() {
         case kPpiMaintenance:
             vgic_maintenance();
             break;
-        default: // kSgiKick: the exit itself is the point
+        default: // kSgiKick, kSgiPoke: the exit itself is the point
             if (intid == platform().uart_intid) console_input_interrupt();
             break;
         }
         gic_end(intid);
-    }
+    } while (gic_irq_pending());
 }
 
 } // namespace bh::aarch64
@@ -54,6 +57,7 @@ void idle_wait() {
     aarch64::handle_host_interrupts();
 }
 
+void poke_cpu(unsigned index) { aarch64::gic_send_sgi(aarch64::kSgiPoke, cpu(index).hw_id); }
 void kick_cpu(unsigned index) { aarch64::gic_send_sgi(aarch64::kSgiKick, cpu(index).hw_id); }
 
 void power_off() {

@@ -13,6 +13,14 @@ namespace bh::aarch64 {
 namespace {
 
 unsigned lr_count = 4;
+// ICH_HCR_EL2 as last written on each CPU: vgic_flush checks it on every
+// exit, and a read of it is a GIC access (slow under emulation).
+u64 hcr_written[arch::kMaxCpus];
+
+void write_hcr(u64 value) {
+    hcr_written[arch::this_cpu().index] = value;
+    BH_WRITE_SYSREG(ich_hcr_el2, value);
+}
 
 u8 priority_of(const Vcpu& v, u32 intid) {
     if (intid < 32) return v.ctx.vgic.priority_private[intid];
@@ -57,7 +65,7 @@ void vgic_load(Vcpu& v) {
     BH_WRITE_SYSREG(ich_vmcr_el2, g.vmcr);
     BH_WRITE_SYSREG(ich_ap0r0_el2, g.ap0r0);
     BH_WRITE_SYSREG(ich_ap1r0_el2, g.ap1r0);
-    BH_WRITE_SYSREG(ich_hcr_el2, g.hcr);
+    write_hcr(g.hcr);
 }
 
 void vgic_save(Vcpu& v) {
@@ -66,8 +74,8 @@ void vgic_save(Vcpu& v) {
     g.vmcr = BH_READ_SYSREG(ich_vmcr_el2);
     g.ap0r0 = BH_READ_SYSREG(ich_ap0r0_el2);
     g.ap1r0 = BH_READ_SYSREG(ich_ap1r0_el2);
-    g.hcr = BH_READ_SYSREG(ich_hcr_el2) & ~kIchHcrUie;
-    BH_WRITE_SYSREG(ich_hcr_el2, 0);
+    g.hcr = hcr_written[arch::this_cpu().index] & ~kIchHcrUie;
+    write_hcr(0);
 }
 
 void vgic_raise(Vcpu& v, u32 intid) {
@@ -128,9 +136,9 @@ void vgic_flush(Vcpu& v) {
         }
     }
     // Out of list registers: ask for a maintenance interrupt when they drain.
-    u64 hcr = BH_READ_SYSREG(ich_hcr_el2);
+    u64 hcr = hcr_written[arch::this_cpu().index];
     u64 want = overflow ? (hcr | kIchHcrUie) : (hcr & ~kIchHcrUie);
-    if (want != hcr) BH_WRITE_SYSREG(ich_hcr_el2, want);
+    if (want != hcr) write_hcr(want);
 }
 
 bool vgic_has_pending(const Vcpu& v) {
@@ -159,9 +167,7 @@ void vgic_physical_timer_fired(Vcpu& v) {
     __atomic_fetch_or(&v.ctx.vgic.pending[0], 1u << arch::kPtimerIntid, __ATOMIC_RELEASE);
 }
 
-void vgic_maintenance() {
-    BH_WRITE_SYSREG(ich_hcr_el2, BH_READ_SYSREG(ich_hcr_el2) & ~kIchHcrUie);
-}
+void vgic_maintenance() { write_hcr(hcr_written[arch::this_cpu().index] & ~kIchHcrUie); }
 
 void vgic_sgi_write(Vcpu& v, u64 value) {
     Zone& z = *v.zone;

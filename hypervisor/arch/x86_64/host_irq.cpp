@@ -27,6 +27,9 @@ extern "C" void x86_64_interrupt(InterruptFrame* f) {
     case BH_VECTOR_SPURIOUS: return; // no EOI for spurious interrupts
     case BH_VECTOR_TIMER: timer_fired(); break;
     case BH_VECTOR_KICK: break; // the interrupt (and the exit it caused) is the point
+    case BH_VECTOR_POKE: // only the exit matters: the next entry injects the vCPU's new interrupt
+        lapic_eoi();
+        return;
     default: log("unexpected interrupt vector %llu", static_cast<unsigned long long>(f->vector)); break;
     }
     c.need_resched = true;
@@ -43,6 +46,7 @@ void idle_wait() {
     asm volatile("sti; hlt; cli" ::: "memory");
 }
 
+void poke_cpu(unsigned index) { x86_64::lapic_send_fixed(static_cast<u32>(cpu(index).hw_id), BH_VECTOR_POKE); }
 void kick_cpu(unsigned index) { x86_64::lapic_send_fixed(static_cast<u32>(cpu(index).hw_id), BH_VECTOR_KICK); }
 
 } // namespace bh::arch

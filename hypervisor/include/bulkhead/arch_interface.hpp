@@ -24,8 +24,12 @@ u64 now();
 u64 ticks_per_second();
 // Programs this CPU's hypervisor timer for `deadline` (0: none).
 void set_timer(u64 deadline);
-// Makes another CPU take an exit soon (physical SGI).
+// Makes another CPU take an exit soon and make a scheduling decision
+// (its queues changed).
 void kick_cpu(unsigned index);
+// Makes another CPU take an exit soon so that its loaded vCPU sees a new
+// interrupt; no scheduling decision (cheaper: the common IPI path).
+void poke_cpu(unsigned index);
 // Sleeps until a physical interrupt is pending, then handles it.
 void idle_wait();
 [[noreturn]] void power_off();

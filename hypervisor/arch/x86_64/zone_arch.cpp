@@ -35,9 +35,20 @@ void free_asid(u32 asid) {
     asid_used[asid / 64] &= ~(u64(1) << (asid % 64));
 }
 
+// Where x86 machines keep their I/O APIC and local APIC pages: zone RAM
+// there would hide the zone's own local APIC (xAPIC page at 0xFEE00000).
+constexpr Range<GuestPhys> kInterruptWindow{GuestPhys(0xfec00000), 0x1400000};
+
 } // namespace
 
 Status zone_init(Zone& z) {
+    if (z.ram.overlaps(kInterruptWindow)) {
+        log("zone '%s': memory [%#llx, %#llx) covers the interrupt-controller window [0xfec00000, 0x100000000) "
+            "of x86 zones: give it less memory or a memory-base at or above 4 GiB",
+            z.name, static_cast<unsigned long long>(z.ram.base.raw()),
+            static_cast<unsigned long long>(z.ram.base.raw() + z.ram.size));
+        return Status::invalid_argument;
+    }
     z.arch.asid = alloc_asid();
     if (!z.arch.asid) return Status::no_memory;
     if (Status s = x86_64::build_guest_identity_map(z); s != Status::ok) {
@@ -58,8 +69,8 @@ void zone_fini(Zone& z) {
 // x86 caches are coherent for every agent involved: nothing to clean.
 void sync_guest_memory(HostPhys, u64) {}
 
-// x86 zones have no virtual interrupt controller yet, so a device model's
-// interrupt (the console's receive line) has nowhere to go; the zone polls.
+// x86 zones have no virtual I/O APIC yet, so a device model's interrupt
+// (the console's receive line) has nowhere to go; the zone polls.
 void raise_zone_interrupt(Zone&, u32) {}
 
 Status prepare_linux_zone(Zone& z, const LinuxBoot&) {

@@ -124,6 +124,15 @@ bh_x86_scenario(preemption ARGS
 bh_x86_scenario(smp ARGS --expect smp:smp:SUCCESS
   --expect-log [=[^\[smp\] 100 IPI round trips between vCPU 0 and vCPU 1]=])
 
+# i. A zone whose RAM would hide its local APIC page is refused at boot,
+#    and so is the whole manifest: nothing starts, the machine powers off.
+bh_x86_scenario(bad-apic-window ARGS
+  --expect-log [=[zone 'hole': memory .0xfec00000, 0xfee00000. covers the interrupt-controller window]=]
+  --expect-log [=[zone 'hole': cannot be created: invalid argument]=]
+  --expect-log [=[refusing to start any zone]=]
+  --forbid-log [=[^\[[a-z0-9_-]+\] ]=]
+  --forbid-log [=[zone '[^']*' (exited|crashed|stopped)]=])
+
 # Benchmarks (numbers only): null hypercall, CPUID, port I/O, APIC register
 # reads through the xAPIC page (MMIO emulation) and the x2APIC MSRs, NPF to
 # #GP, IPI round trip.

@@ -88,6 +88,7 @@ Status ZoneTable::create(const ZoneSpec& spec, Zone*& out) {
     z->fault_policy = spec.fault_policy;
     z->ram = {spec.memory_base, spec.memory_size};
     z->uart.attach(*z, z->name);
+    z->vcpu_count = spec.vcpus; // zone_init sizes per-vCPU state by it
     Status s = z->stage2.init(*frames_);
     if (s == Status::ok) s = alloc_memory(*z, spec);
     if (s == Status::ok) s = arch::zone_init(*z);
@@ -98,7 +99,6 @@ Status ZoneTable::create(const ZoneSpec& spec, Zone*& out) {
         frames_->free(obj, kZoneObjectPages);
         return s;
     }
-    z->vcpu_count = spec.vcpus;
     for (u32 i = 0; i < spec.vcpus; ++i) {
         Vcpu& v = z->vcpus[i];
         v.zone = z;
@@ -219,6 +219,8 @@ void release_power() {
     }
 }
 
-u64 zone_overhead_bytes(const Zone& z) { return (kZoneObjectPages + z.stage2.table_pages()) * kPageSize; }
+u64 zone_overhead_bytes(const Zone& z) {
+    return (kZoneObjectPages + z.stage2.table_pages()) * kPageSize + arch::zone_arch_bytes(z);
+}
 
 } // namespace bh

@@ -238,7 +238,7 @@ void vcpu_load(Vcpu& v) {
     u64 pa = pa_of(v);
     bool ok = true;
     if (!ctx.control_block_ready) {
-        __builtin_memset(ctx.control_block, 0, sizeof ctx.control_block);
+        __builtin_memset(ctx.control_block, 0, kPageSize);
         u32 rev = caps().revision;
         __builtin_memcpy(ctx.control_block, &rev, sizeof rev);
         ok = vmclear(pa) && vmptrld(pa) && setup(v);

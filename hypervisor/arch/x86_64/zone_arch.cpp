@@ -8,6 +8,7 @@
 #include <bulkhead/log.hpp>
 #include <bulkhead/spinlock.hpp>
 #include <bulkhead/zone.hpp>
+#include <bulkhead/zone_table.hpp>
 
 namespace bh::arch {
 namespace {
@@ -35,6 +36,29 @@ void free_asid(u32 asid) {
     asid_used[asid / 64] &= ~(u64(1) << (asid % 64));
 }
 
+// One page per vCPU for its VMCB or VMCS (frames come from the zone
+// table's allocator: zone_init and zone_fini run under its lock).
+void free_control_blocks(Zone& z) {
+    for (u32 i = 0; i < z.vcpu_count; ++i) {
+        u8*& cb = z.vcpus[i].ctx.control_block;
+        if (cb) zones().frames().free(ptr_to_phys(cb), 1);
+        cb = nullptr;
+    }
+}
+
+Status alloc_control_blocks(Zone& z) {
+    for (u32 i = 0; i < z.vcpu_count; ++i) {
+        HostPhys pa;
+        if (!zones().frames().alloc(1, 1, pa)) {
+            free_control_blocks(z);
+            return Status::no_memory;
+        }
+        z.vcpus[i].ctx.control_block = phys_to_ptr<u8>(pa);
+        __builtin_memset(z.vcpus[i].ctx.control_block, 0, kPageSize);
+    }
+    return Status::ok;
+}
+
 // Where x86 machines keep their I/O APIC and local APIC pages: zone RAM
 // there would hide the zone's own local APIC (xAPIC page at 0xFEE00000).
 constexpr Range<GuestPhys> kInterruptWindow{GuestPhys(0xfec00000), 0x1400000};
@@ -51,17 +75,22 @@ Status zone_init(Zone& z) {
     }
     z.arch.asid = alloc_asid();
     if (!z.arch.asid) return Status::no_memory;
-    if (Status s = x86_64::build_guest_identity_map(z); s != Status::ok) {
+    Status s = x86_64::build_guest_identity_map(z);
+    if (s == Status::ok) s = alloc_control_blocks(z);
+    if (s != Status::ok) {
         free_asid(z.arch.asid);
         return s;
     }
     return Status::ok;
 }
 
+u64 zone_arch_bytes(const Zone& z) { return u64(z.vcpu_count) * kPageSize; }
+
 // A recycled ASID is flushed by the next vCPU that runs with it (its new
 // tlb_tag differs from what every CPU remembers), so nothing to do here
 // but give it back.
 void zone_fini(Zone& z) {
+    free_control_blocks(z);
     free_asid(z.arch.asid);
     z.arch.asid = 0;
 }

@@ -34,9 +34,14 @@ void poke_cpu(unsigned index);
 void idle_wait();
 [[noreturn]] void power_off();
 
-// Zones: per-arch set-up (VMID, virtual counter, interrupt controller).
+// Zones: per-arch set-up (VMID, virtual counter, interrupt controller,
+// per-vCPU hardware state). z.ram and z.vcpu_count are set; on failure
+// zone_init undoes its own work.
 Status zone_init(Zone& z);
 void zone_fini(Zone& z);
+// Hypervisor memory zone_init allocated beyond the Zone object (for the
+// per-zone overhead the boot log reports).
+u64 zone_arch_bytes(const Zone& z);
 // Makes freshly written zone memory visible to a guest running with its
 // caches off (clean to the point of coherency, invalidate I-cache).
 void sync_guest_memory(HostPhys pa, u64 size);

@@ -27,10 +27,12 @@ struct alignas(16) FxState {
     u8 bytes[512];
 };
 
-struct alignas(4096) VcpuContext {
-    // The hardware's control block for this vCPU (an SVM VMCB; a VMX VMCS
-    // region later): page-aligned, and physical = virtual (identity map).
-    u8 control_block[4096];
+struct VcpuContext {
+    // The hardware's control block for this vCPU (an SVM VMCB or a VMX VMCS
+    // region): its own page, allocated with the zone for the vCPUs it has
+    // (physical = virtual: the identity map), so that the vCPU object
+    // itself needs no page alignment.
+    u8* control_block = nullptr;
     GuestRegs regs;
     FxState fx;
     // Unique for each reset of this vCPU: a CPU flushes the zone's ASID

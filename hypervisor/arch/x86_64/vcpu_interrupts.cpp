@@ -103,17 +103,19 @@ bool lapic_mmio_claims(const Vcpu& v, u64 gpa) {
 void lapic_mmio(Vcpu& v, u64 gpa, u8 size, bool write, u64& value) {
     VirtualLapic& l = v.ctx.lapic;
     u32 offset = static_cast<u32>(gpa - kLapicMmioBase);
-    if (size != 4 || (offset & 0xf)) {
-        if (!write) value = 0;
-        return;
-    }
+    u32 reg = offset & ~0xfu, byte = offset & 0xf;
     u64 now = arch::now();
     if (!write) {
-        l.read(offset, now, value); // invalid registers read 0 in xAPIC mode
+        // Any read within a register's 32 bits sees those bytes of it (as
+        // KVM allows); beyond them, and for invalid registers, 0.
+        u64 whole = 0;
+        l.read(reg, now, whole);
+        value = (byte + size <= 4) ? (whole >> (8 * byte)) & (size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1) : 0;
         return;
     }
+    if (size != 4 || byte) return; // registers are written whole, as on hardware
     IpiRequest ipi;
-    l.write(offset, value & 0xffffffff, now, ipi);
+    l.write(reg, value & 0xffffffff, now, ipi);
     send(v, ipi);
 }
 

@@ -28,6 +28,9 @@ set_source_files_properties(${A}/manager_children.S PROPERTIES
 # two vCPUs: BH_HC_VCPU_ON, IPIs, the local APIC timer
 bh_guest(smp SOURCES ${Z}/smp.cpp)
 
+# the local APIC page: MMIO instruction emulation and what it refuses
+bh_guest(apic-mmio SOURCES ${Z}/apic_mmio.cpp ${Z}/apic_mmio_insns.S)
+
 # hypercall errors, preemption
 bh_guest(hc-unknown SOURCES ${Z}/hc_unknown.cpp)
 bh_guest(hc-arguments SOURCES ${A}/hc_arguments.cpp)

@@ -124,6 +124,13 @@ bh_x86_scenario(preemption ARGS
 bh_x86_scenario(smp ARGS --expect smp:smp:SUCCESS
   --expect-log [=[^\[smp\] 100 IPI round trips between vCPU 0 and vCPU 1]=])
 
+# j. The xAPIC page: loads and stores in many encodings emulated; a
+#    read-modify-write and a string move refused with #GP and logged.
+bh_x86_scenario(apic-mmio ARGS --expect apic-mmio:apic-mmio:SUCCESS
+  --expect-log [=[zone 'apic-mmio' vcpu 0: access to device page IPA 0xfee00080 at RIP 0x[0-9a-f]+ not emulated: not a plain load or store]=]
+  --expect-log [=[zone 'apic-mmio' vcpu 0: access to device page IPA 0xfee00030 at RIP 0x[0-9a-f]+ not emulated: not a plain load or store]=]
+  --forbid-log [=[zone 'apic-mmio' (crashed|stopped)]=])
+
 # i. A zone whose RAM would hide its local APIC page is refused at boot,
 #    and so is the whole manifest: nothing starts, the machine powers off.
 bh_x86_scenario(bad-apic-window ARGS

@@ -27,6 +27,26 @@ bh_probe_write32_insn:
 bh_probe_write32_done:
     ret
 
+/* void bh_probe_add32(u64 addr, u32 value): a read-modify-write. */
+probe_fn bh_probe_add32
+    .global bh_probe_add32_insn, bh_probe_add32_done
+bh_probe_add32_insn:
+    addl    %esi, (%rdi)
+bh_probe_add32_done:
+    ret
+
+/* void bh_probe_movs32(u64 addr): a string move from addr to the stack. */
+probe_fn bh_probe_movs32
+    sub     $16, %rsp
+    mov     %rdi, %rsi
+    mov     %rsp, %rdi
+    .global bh_probe_movs32_insn, bh_probe_movs32_done
+bh_probe_movs32_insn:
+    movsl
+bh_probe_movs32_done:
+    add     $16, %rsp
+    ret
+
 /* u64 bh_probe_rdmsr(u32 msr) */
 probe_fn bh_probe_rdmsr
     mov     %edi, %ecx

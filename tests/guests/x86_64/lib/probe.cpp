@@ -11,8 +11,11 @@ void bh_probe_write32(bh::u64 addr, bh::u32 value);
 bh::u64 bh_probe_rdmsr(bh::u32 msr);
 void bh_probe_wrmsr(bh::u32 msr, bh::u64 value);
 void bh_probe_exec(bh::u64 addr);
+void bh_probe_add32(bh::u64 addr, bh::u32 value);
+void bh_probe_movs32(bh::u64 addr);
 extern char bh_probe_read32_insn[], bh_probe_read32_done[], bh_probe_write32_insn[], bh_probe_write32_done[],
-    bh_probe_rdmsr_insn[], bh_probe_rdmsr_done[], bh_probe_wrmsr_insn[], bh_probe_wrmsr_done[], bh_probe_exec_ret[];
+    bh_probe_rdmsr_insn[], bh_probe_rdmsr_done[], bh_probe_wrmsr_insn[], bh_probe_wrmsr_done[], bh_probe_exec_ret[],
+    bh_probe_add32_insn[], bh_probe_add32_done[], bh_probe_movs32_insn[], bh_probe_movs32_done[];
 }
 
 namespace bh::probe {
@@ -59,7 +62,9 @@ bool handle_exception(ExceptionFrame& f) {
     const Site sites[] = {{bh_probe_read32_insn, bh_probe_read32_done},
                           {bh_probe_write32_insn, bh_probe_write32_done},
                           {bh_probe_rdmsr_insn, bh_probe_rdmsr_done},
-                          {bh_probe_wrmsr_insn, bh_probe_wrmsr_done}};
+                          {bh_probe_wrmsr_insn, bh_probe_wrmsr_done},
+                          {bh_probe_add32_insn, bh_probe_add32_done},
+                          {bh_probe_movs32_insn, bh_probe_movs32_done}};
     bool handled = false;
     for (const Site& site : sites) {
         if (f.rip == addr(site.insn)) {
@@ -96,6 +101,18 @@ Result write32(u64 a, u32 value) {
 Result exec(u64 a) {
     arm(a);
     bh_probe_exec(a);
+    return disarm(0);
+}
+
+Result add32(u64 a, u32 value) {
+    arm();
+    bh_probe_add32(a, value);
+    return disarm(0);
+}
+
+Result movs32(u64 a) {
+    arm();
+    bh_probe_movs32(a);
     return disarm(0);
 }
 

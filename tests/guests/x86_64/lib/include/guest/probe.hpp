@@ -24,6 +24,10 @@ Result write32(u64 addr, u32 value);
 // Calls addr; a fault on the fetch there returns here. Only point it at
 // memory that must not be reachable.
 Result exec(u64 addr);
+// An ADD to memory and a 32-bit string move from addr: instructions a
+// device page's emulation refuses.
+Result add32(u64 addr, u32 value);
+Result movs32(u64 addr);
 Result rdmsr(u32 msr);
 Result wrmsr(u32 msr, u64 value);
 

@@ -30,8 +30,9 @@ class FakeRam {
     void set32(u64 gpa, u32 v) { std::memcpy(at(gpa, 4), &v, 4); }
     unsigned reads = 0;
 
-    static bool read(void* ctx, u64 gpa, u64& value) {
+    static bool read(void* ctx, bh::GuestPhys at_gpa, u64& value) {
         auto* self = static_cast<FakeRam*>(ctx);
+        u64 gpa = at_gpa.raw();
         CHECK(gpa % 8 == 0);
         ++self->reads;
         if (gpa < kBase || gpa - kBase + 8 > kSize) return false;
@@ -56,9 +57,9 @@ struct Walk {
 };
 
 Walk walk(FakeRam& ram, const GuestPagingState& s, u64 linear) {
-    u64 gpa = 0xbad;
-    WalkStatus st = guest_linear_to_phys(s, linear, FakeRam::read, &ram, gpa);
-    return {st, st == WalkStatus::ok ? gpa : 0};
+    bh::GuestPhys gpa(0xbad);
+    WalkStatus st = guest_linear_to_phys(s, bh::GuestVirt(linear), FakeRam::read, &ram, gpa);
+    return {st, st == WalkStatus::ok ? gpa.raw() : 0};
 }
 
 } // namespace

@@ -19,7 +19,7 @@ constexpr u64 leaf(u64 entry, u64 linear, unsigned page_shift) {
 
 // One 8-byte entry: the table address comes from the entry above (or CR3).
 WalkStatus read_entry(ReadGuestPhys64 read, void* ctx, u64 gpa, u64& entry) {
-    if (!read(ctx, gpa, entry)) return WalkStatus::bad_memory;
+    if (!read(ctx, GuestPhys(gpa), entry)) return WalkStatus::bad_memory;
     return (entry & kPresent) ? WalkStatus::ok : WalkStatus::not_present;
 }
 
@@ -44,14 +44,12 @@ WalkStatus walk64(u64 table, u64 linear, unsigned top_shift, unsigned large_max_
 // (which never crosses the table's page).
 WalkStatus read_entry32(ReadGuestPhys64 read, void* ctx, u64 gpa, u64& entry) {
     u64 pair;
-    if (!read(ctx, gpa & ~7ull, pair)) return WalkStatus::bad_memory;
+    if (!read(ctx, GuestPhys(gpa & ~7ull), pair)) return WalkStatus::bad_memory;
     entry = (gpa & 4) ? pair >> 32 : pair & 0xffffffffull;
     return (entry & kPresent) ? WalkStatus::ok : WalkStatus::not_present;
 }
 
-} // namespace
-
-WalkStatus guest_linear_to_phys(const GuestPagingState& s, u64 linear, ReadGuestPhys64 read, void* ctx, u64& gpa) {
+WalkStatus translate(const GuestPagingState& s, u64 linear, ReadGuestPhys64 read, void* ctx, u64& gpa) {
     if (!(s.cr0 & kCr0Pg)) {
         gpa = linear & 0xffffffffull;
         return WalkStatus::ok;
@@ -84,6 +82,16 @@ WalkStatus guest_linear_to_phys(const GuestPagingState& s, u64 linear, ReadGuest
         return st;
     gpa = (pte & 0xfffff000ull) | (linear & 0xfffull);
     return WalkStatus::ok;
+}
+
+} // namespace
+
+WalkStatus guest_linear_to_phys(const GuestPagingState& s, GuestVirt linear, ReadGuestPhys64 read, void* ctx,
+                                GuestPhys& gpa) {
+    u64 out = 0;
+    WalkStatus st = translate(s, linear.raw(), read, ctx, out);
+    if (st == WalkStatus::ok) gpa = GuestPhys(out);
+    return st;
 }
 
 } // namespace bh::x86_64

@@ -20,7 +20,7 @@ struct GuestPagingState {
 
 // Reads the 8 bytes at guest-physical `gpa` (8-byte aligned); false if
 // they are not in the zone's RAM.
-using ReadGuestPhys64 = bool (*)(void* ctx, u64 gpa, u64& value);
+using ReadGuestPhys64 = bool (*)(void* ctx, GuestPhys gpa, u64& value);
 
 enum class WalkStatus : u8 {
     ok,
@@ -34,6 +34,6 @@ enum class WalkStatus : u8 {
 // PDPTEs read from memory at CR3 (the CPU caches them at CR3 load; a zone
 // rewriting them without reloading CR3 is not modelled). Else legacy 32-bit
 // paging with 4 MiB pages under CR4.PSE (PSE-36's high bits ignored).
-WalkStatus guest_linear_to_phys(const GuestPagingState& s, u64 linear, ReadGuestPhys64 read, void* ctx, u64& gpa);
+WalkStatus guest_linear_to_phys(const GuestPagingState& s, GuestVirt linear, ReadGuestPhys64 read, void* ctx, GuestPhys& gpa);
 
 } // namespace bh::x86_64

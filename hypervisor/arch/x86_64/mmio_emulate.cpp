@@ -14,11 +14,11 @@ namespace {
 constexpr usize kMaxInsn = 15;
 constexpr u32 kLoggedInFull = 16;
 
-bool read_guest64(void* ctx, u64 gpa, u64& value) {
+bool read_guest64(void* ctx, GuestPhys gpa, u64& value) {
     const Zone& z = *static_cast<const Zone*>(ctx);
     HostPhys pa;
     u64 run = 0;
-    if ((gpa & 7) || !z.ram_to_host(GuestPhys(gpa), pa, run) || run < 8) return false;
+    if (!gpa.aligned(8) || !z.ram_to_host(gpa, pa, run) || run < 8) return false;
     value = *phys_to_ptr<const u64>(pa);
     return true;
 }
@@ -29,13 +29,14 @@ usize fetch(const Vcpu& v, const GuestCpuMode& mode, u64 rip, u8 (&out)[kMaxInsn
     const Zone& z = *v.zone;
     usize got = 0;
     while (got < kMaxInsn) {
-        u64 linear = rip + got, gpa = 0;
+        GuestVirt linear(rip + got);
+        GuestPhys gpa;
         if (guest_linear_to_phys(mode.paging, linear, read_guest64, const_cast<Zone*>(&z), gpa) != WalkStatus::ok)
             break;
         HostPhys pa;
         u64 run = 0;
-        if (!z.ram_to_host(GuestPhys(gpa), pa, run)) break;
-        u64 in_page = kPageSize - (linear & (kPageSize - 1));
+        if (!z.ram_to_host(gpa, pa, run)) break;
+        u64 in_page = kPageSize - (linear.raw() & (kPageSize - 1));
         usize n = kMaxInsn - got;
         if (n > in_page) n = static_cast<usize>(in_page);
         if (n > run) n = static_cast<usize>(run);
@@ -45,19 +46,19 @@ usize fetch(const Vcpu& v, const GuestCpuMode& mode, u64 rip, u8 (&out)[kMaxInsn
     return got;
 }
 
-void log_refusal(Vcpu& v, u64 gpa, const char* why) {
+void log_refusal(Vcpu& v, GuestPhys gpa, const char* why) {
     Zone& z = *v.zone;
     u32 n = __atomic_add_fetch(&z.faults_logged, 1, __ATOMIC_RELAXED);
     if (n <= kLoggedInFull || n % 1024 == 0)
         log("zone '%s' vcpu %u: access to device page IPA %#llx at RIP %#llx not emulated: %s", z.name, v.index,
-            static_cast<unsigned long long>(gpa), static_cast<unsigned long long>(v.ctx.regs.rip), why);
+            static_cast<unsigned long long>(gpa.raw()), static_cast<unsigned long long>(v.ctx.regs.rip), why);
 }
 
 } // namespace
 
-bool mmio_claims(const Vcpu& v, u64 gpa) { return lapic_mmio_claims(v, gpa); }
+bool mmio_claims(const Vcpu& v, GuestPhys gpa) { return lapic_mmio_claims(v, gpa); }
 
-bool mmio_emulate(Vcpu& v, const GuestCpuMode& mode, u64 gpa, bool write) {
+bool mmio_emulate(Vcpu& v, const GuestCpuMode& mode, GuestPhys gpa, bool write) {
     u8 bytes[kMaxInsn];
     usize got = fetch(v, mode, v.ctx.regs.rip, bytes);
     MmioInsn insn;

@@ -21,9 +21,9 @@ struct GuestCpuMode {
 };
 
 // True if `gpa` is an emulated device page of this vCPU.
-bool mmio_claims(const Vcpu& v, u64 gpa);
+bool mmio_claims(const Vcpu& v, GuestPhys gpa);
 // Emulates the access. False when the instruction cannot be fetched or is
 // not a plain load or store (logged): the caller applies the fault policy.
-bool mmio_emulate(Vcpu& v, const GuestCpuMode& mode, u64 gpa, bool write);
+bool mmio_emulate(Vcpu& v, const GuestCpuMode& mode, GuestPhys gpa, bool write);
 
 } // namespace bh::x86_64

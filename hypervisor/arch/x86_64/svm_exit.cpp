@@ -100,7 +100,8 @@ void msr(Vcpu& v, Vmcb& vm) {
 // emulated; every other nested fault is an illegal access and goes to the
 // fault policy. SVM does not report the guest-virtual address.
 void nested_fault(Vcpu& v, Vmcb& vm) {
-    u64 err = vm.control.exitinfo1, gpa = vm.control.exitinfo2;
+    u64 err = vm.control.exitinfo1;
+    GuestPhys gpa(vm.control.exitinfo2);
     bool write = err & 2, fetch = err & 16;
     if (!fetch && mmio_claims(v, gpa)) {
         const VmcbSave& s = vm.save;
@@ -110,7 +111,7 @@ void nested_fault(Vcpu& v, Vmcb& vm) {
             return;
         }
     }
-    GuestFault f{GuestPhys(gpa), 0, v.ctx.regs.rip, write, fetch};
+    GuestFault f{gpa, 0, v.ctx.regs.rip, write, fetch};
     if (err & (u64(1) << 33)) f.what = "in the zone's own page-table walk";
     handle_guest_fault(v, f);
 }

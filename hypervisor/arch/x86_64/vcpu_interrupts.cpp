@@ -96,13 +96,13 @@ bool lapic_msr(Vcpu& v, u32 msr, bool write, u64 value, u64& result) {
     return true;
 }
 
-bool lapic_mmio_claims(const Vcpu& v, u64 gpa) {
-    return v.ctx.lapic.mmio_active() && gpa >= kLapicMmioBase && gpa < kLapicMmioBase + kPageSize;
+bool lapic_mmio_claims(const Vcpu& v, GuestPhys gpa) {
+    return v.ctx.lapic.mmio_active() && Range<GuestPhys>{GuestPhys(kLapicMmioBase), kPageSize}.contains(gpa);
 }
 
-void lapic_mmio(Vcpu& v, u64 gpa, u8 size, bool write, u64& value) {
+void lapic_mmio(Vcpu& v, GuestPhys gpa, u8 size, bool write, u64& value) {
     VirtualLapic& l = v.ctx.lapic;
-    u32 offset = static_cast<u32>(gpa - kLapicMmioBase);
+    u32 offset = static_cast<u32>(gpa.raw() - kLapicMmioBase);
     u32 reg = offset & ~0xfu, byte = offset & 0xf;
     u64 now = arch::now();
     if (!write) {

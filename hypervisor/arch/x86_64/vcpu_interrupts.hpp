@@ -17,10 +17,10 @@ bool is_lapic_msr(u32 msr);
 // An intercepted RDMSR/WRMSR of a local-APIC MSR. False: #GP.
 bool lapic_msr(Vcpu& v, u32 msr, bool write, u64 value, u64& result);
 // True if `gpa` is in the vCPU's xAPIC page while that interface is on.
-bool lapic_mmio_claims(const Vcpu& v, u64 gpa);
+bool lapic_mmio_claims(const Vcpu& v, GuestPhys gpa);
 // An access to the xAPIC page: reads of 1, 2 or 4 bytes within a
 // register's 32 bits; writes of whole aligned registers (others dropped).
-void lapic_mmio(Vcpu& v, u64 gpa, u8 size, bool write, u64& value);
+void lapic_mmio(Vcpu& v, GuestPhys gpa, u8 size, bool write, u64& value);
 // Before each entry: fires the vCPU's timer if due and arms the hypervisor
 // timer for its next deadline.
 void lapic_before_entry(Vcpu& v);

@@ -121,11 +121,11 @@ void cr_access(Vcpu& v) {
 void ept_violation(Vcpu& v) {
     u64 q = read(kExitQualification);
     GuestPhys gpa(read(kGuestPhysicalAddress));
-    if (!(q & 4) && mmio_claims(v, gpa.raw())) {
+    if (!(q & 4) && mmio_claims(v, gpa)) {
         constexpr u64 kArLong = 1u << 13;
         GuestCpuMode mode{{read(kGuestCr0), read(kGuestCr3), read(kGuestCr4), read(kGuestEfer)},
                           (read(kGuestCsAr) & kArLong) != 0};
-        if (mmio_emulate(v, mode, gpa.raw(), (q & 2) != 0)) return;
+        if (mmio_emulate(v, mode, gpa, (q & 2) != 0)) return;
     }
     u64 va = (q & (1u << 7)) ? read(kGuestLinearAddress) : 0;
     GuestFault f{gpa, va, v.ctx.regs.rip, (q & 2) != 0, (q & 4) != 0};

@@ -46,9 +46,11 @@ class Address {
 struct HostPhysTag {};
 struct GuestPhysTag {};
 struct VirtTag {};
+struct GuestVirtTag {};
 using HostPhys = Address<HostPhysTag>;   // what the CPU's bus sees
 using GuestPhys = Address<GuestPhysTag>; // what a zone believes is physical (IPA)
 using Virt = Address<VirtTag>;           // hypervisor virtual address
+using GuestVirt = Address<GuestVirtTag>; // a zone's own virtual (linear) address
 
 // A half-open range [base, base + size).
 template <class A>

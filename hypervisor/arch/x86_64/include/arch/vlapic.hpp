@@ -29,6 +29,9 @@ enum LapicReg : u32 {
 
 inline constexpr u64 kLapicMmioBase = 0xfee00000;
 inline constexpr u32 kX2apicMsrFirst = 0x800, kX2apicMsrLast = 0x8ff;
+static_assert(kX2apicMsrFirst + kLapicIcrLow / 16 == 0x830 && kX2apicMsrFirst + kLapicSelfIpi / 16 == 0x83f &&
+                  kX2apicMsrFirst + kLapicTimerDivide / 16 == 0x83e,
+              "x2APIC MSR = 0x800 + xAPIC offset / 16 (SDM vol. 3 table 11-6)");
 inline constexpr u64 kApicBaseBsp = 1u << 8, kApicBaseExtd = 1u << 10, kApicBaseEnable = 1u << 11;
 
 // What an ICR write asks for.

@@ -35,6 +35,7 @@ bh_guest(apic-mmio SOURCES ${Z}/apic_mmio.cpp ${Z}/apic_mmio_insns.S)
 bh_guest(hc-unknown SOURCES ${Z}/hc_unknown.cpp)
 bh_guest(hc-arguments SOURCES ${A}/hc_arguments.cpp)
 bh_guest(spinner SOURCES ${A}/spinner.cpp)
+bh_guest(hang SOURCES ${A}/hang.cpp)
 bh_guest(worker SOURCES ${A}/worker.cpp)
 
 # benchmarks

@@ -124,14 +124,20 @@ bh_x86_scenario(preemption ARGS
 bh_x86_scenario(smp ARGS --expect smp:smp:SUCCESS
   --expect-log [=[^\[smp\] 100 IPI round trips between vCPU 0 and vCPU 1]=])
 
-# j. The xAPIC page: loads and stores in many encodings emulated; a
+# i. The xAPIC page: loads and stores in many encodings emulated; a
 #    read-modify-write and a string move refused with #GP and logged.
 bh_x86_scenario(apic-mmio ARGS --expect apic-mmio:apic-mmio:SUCCESS
   --expect-log [=[zone 'apic-mmio' vcpu 0: access to device page IPA 0xfee00080 at RIP 0x[0-9a-f]+ not emulated: not a plain load or store]=]
   --expect-log [=[zone 'apic-mmio' vcpu 0: access to device page IPA 0xfee00030 at RIP 0x[0-9a-f]+ not emulated: not a plain load or store]=]
   --forbid-log [=[zone 'apic-mmio' (crashed|stopped)]=])
 
-# i. A zone whose RAM would hide its local APIC page is refused at boot,
+# j. A zone halted for good (HLT with interrupts off) is crashed by its
+#    manifest watchdog; the other finishes.
+bh_x86_scenario(watchdog ARGS --expect fine:two-zones-beta:SUCCESS
+  --expect-log [=[zone 'hung' crashed: watchdog: still running after 800 ms]=]
+  --forbid-log [=[zone 'fine' crashed]=])
+
+# k. A zone whose RAM would hide its local APIC page is refused at boot,
 #    and so is the whole manifest: nothing starts, the machine powers off.
 bh_x86_scenario(bad-apic-window ARGS
   --expect-log [=[zone 'hole': memory .0xfec00000, 0xfee00000. covers the interrupt-controller window]=]

@@ -23,6 +23,7 @@
 #define BH_VECTOR_TIMER 0xf0
 #define BH_VECTOR_KICK 0xf1
 #define BH_VECTOR_POKE 0xf2
+#define BH_VECTOR_CONSOLE 0xf3
 #define BH_VECTOR_SPURIOUS 0xff
 
 #endif

@@ -5,6 +5,7 @@
 #include <bulkhead/log.hpp>
 #include <bulkhead/scheduler.hpp>
 #include <bulkhead/zone_table.hpp>
+#include <bulkhead/zone_devices.hpp>
 
 namespace bh {
 
@@ -207,7 +208,7 @@ void watchdog_check(u64 now) {
 void console_input(char c) {
     ZoneTable& t = zones();
     LockGuard g(t.lock());
-    if (Zone* z = t.console_zone()) z->uart.receive(c);
+    if (Zone* z = t.console_zone()) zone_devices_console_input(*z, c);
 }
 
 void hold_power() { __atomic_add_fetch(&running_zones, 1, __ATOMIC_ACQ_REL); }

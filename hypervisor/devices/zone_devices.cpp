@@ -3,8 +3,10 @@
 // zone has is the architecture's choice (arch::kZoneDevices).
 #include <bulkhead/mmio.hpp>
 #include <bulkhead/pio.hpp>
+#include <bulkhead/arch_interface.hpp>
 #include <bulkhead/virtio_mmio_slots.hpp>
 #include <bulkhead/zone.hpp>
+#include <bulkhead/zone_devices.hpp>
 
 namespace bh {
 
@@ -27,13 +29,20 @@ bool zone_devices_mmio(Vcpu& v, GuestPhys ipa, MmioAccess& a) {
     return true;
 }
 
+void zone_devices_console_input(Zone& z, char c) {
+    z.uart.receive(c); // the PL011 raises its own line
+    if (arch::kZoneDevices.uart16550 && z.uart16550.input_arrived(z.uart))
+        arch::raise_zone_interrupt(z, Uart16550::kInterruptLine);
+}
+
 bool zone_devices_pio(Vcpu& v, PioAccess& a) {
     Zone& z = *v.zone;
     if (arch::kZoneDevices.uart16550 && a.port >= Uart16550::kBase && a.port < Uart16550::kBase + Uart16550::kPorts) {
         PioAccess rel = a;
         rel.port = static_cast<u16>(a.port - Uart16550::kBase);
-        z.uart16550.access(rel, z.uart);
+        bool raise = z.uart16550.access(rel, z.uart);
         a.value = rel.value;
+        if (raise) arch::raise_zone_interrupt(z, Uart16550::kInterruptLine);
         return true;
     }
     return false;

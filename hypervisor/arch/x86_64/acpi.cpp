@@ -30,7 +30,7 @@ struct __attribute__((packed)) SdtHeader {
 };
 static_assert(sizeof(SdtHeader) == 36, "ACPI table header");
 
-enum : u8 { kMadtLapic = 0, kMadtIoApic = 1, kMadtLapicOverride = 5, kMadtX2apic = 9 };
+enum : u8 { kMadtLapic = 0, kMadtIoApic = 1, kMadtSourceOverride = 2, kMadtLapicOverride = 5, kMadtX2apic = 9 };
 constexpr u32 kLapicEnabled = 1, kLapicOnlineCapable = 2;
 
 bool checksum_ok(const void* p, u64 len) {
@@ -114,7 +114,15 @@ bool acpi_read_madt(const void* hint, Madt& m) {
         case kMadtIoApic:
             if (m.ioapic_count < Madt::kMaxIoApics) {
                 __builtin_memcpy(&v32, e + 4, 4);
-                m.ioapic_base[m.ioapic_count++] = v32;
+                m.ioapic_base[m.ioapic_count] = v32;
+                __builtin_memcpy(&m.ioapic_gsi_base[m.ioapic_count], e + 8, 4);
+                ++m.ioapic_count;
+            }
+            break;
+        case kMadtSourceOverride: // bus 0 (ISA), source IRQ, GSI, flags
+            if (e[2] == 0 && e[3] < 16) {
+                __builtin_memcpy(&m.isa_gsi[e[3]], e + 4, 4);
+                __builtin_memcpy(&m.isa_flags[e[3]], e + 8, 2);
             }
             break;
         case kMadtLapicOverride:

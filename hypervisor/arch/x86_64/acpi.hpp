@@ -14,7 +14,13 @@ struct Madt {
     unsigned cpu_count = 0;
     unsigned cpus_ignored = 0; // beyond kMaxCpus
     u64 ioapic_base[kMaxIoApics] = {};
+    u32 ioapic_gsi_base[kMaxIoApics] = {};
     unsigned ioapic_count = 0;
+    // ISA IRQ n arrives at global system interrupt isa_gsi[n], with the
+    // MPS INTI flags isa_flags[n] (0: the bus's default, edge and active
+    // high for ISA), as the interrupt source overrides say.
+    u32 isa_gsi[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    u16 isa_flags[16] = {};
 };
 
 // Finds the RSDP (the copy GRUB passed, else the BIOS areas) and reads the

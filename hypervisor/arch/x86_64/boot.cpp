@@ -147,6 +147,7 @@ extern "C" [[noreturn]] void x86_64_boot_primary(u64 mbi, u64 magic) {
         refuse(err.message);
     zones().init(frames);
     if (!create_boot_zones(manifest)) refuse("boot: the manifest's zones could not be built");
+    console_enable_input(madt);
     enter_zones();
 }
 

@@ -56,7 +56,7 @@ void log_refusal(Vcpu& v, GuestPhys gpa, const char* why) {
 
 } // namespace
 
-bool mmio_claims(const Vcpu& v, GuestPhys gpa) { return lapic_mmio_claims(v, gpa); }
+bool mmio_claims(const Vcpu& v, GuestPhys gpa) { return lapic_mmio_claims(v, gpa) || ioapic_mmio_claims(gpa); }
 
 bool mmio_emulate(Vcpu& v, const GuestCpuMode& mode, GuestPhys gpa, bool write) {
     u8 bytes[kMaxInsn];
@@ -72,12 +72,13 @@ bool mmio_emulate(Vcpu& v, const GuestCpuMode& mode, GuestPhys gpa, bool write) 
         return false;
     }
     u64* regs = &v.ctx.regs.rax; // encoding order, as GuestRegs lays them out
+    auto device = lapic_mmio_claims(v, gpa) ? lapic_mmio : ioapic_mmio;
     if (write) {
         u64 value = mmio_store_value(insn, insn.has_imm ? 0 : regs[insn.reg]);
-        lapic_mmio(v, gpa, insn.size, true, value);
+        device(v, gpa, insn.size, true, value);
     } else {
         u64 value = 0;
-        lapic_mmio(v, gpa, insn.size, false, value);
+        device(v, gpa, insn.size, false, value);
         regs[insn.reg] = mmio_load_result(insn, regs[insn.reg], value);
     }
     v.ctx.regs.rip += insn.length;

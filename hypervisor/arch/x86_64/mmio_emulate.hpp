@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// A zone's access to an emulated device page (its xAPIC page): the nested
+// A zone's access to an emulated device page (its xAPIC page, its I/O
+// APIC): the nested
 // page fault or EPT violation gives the guest-physical address only, so the
 // instruction is fetched through the zone's own page tables, decoded
 // (mmio_insn.hpp) and carried out on the device; RIP moves past it.

@@ -3,6 +3,7 @@
 
 #include "timer.hpp"
 
+#include <arch/vioapic.hpp>
 #include <arch/vlapic.hpp>
 #include <arch/x86.hpp>
 #include <bulkhead/arch_interface.hpp>
@@ -27,28 +28,28 @@ const char* mode_name(IpiRequest::Mode m) {
     }
 }
 
-void deliver(Vcpu& from, Vcpu& to, u8 vector) {
+void deliver(const Vcpu* from, Vcpu& to, u8 vector) {
     to.ctx.lapic.accept(vector);
-    if (&to != &from) sched::wake(to);
+    if (&to != from) sched::wake(to);
 }
 
-// Fixed and lowest-priority IPIs reach the zone's own vCPUs only: a zone
-// has no way to name anything else. Lowest priority goes to the first
-// match (any choice among the targets is architectural).
-void send(Vcpu& from, const IpiRequest& ipi) {
+// Fixed and lowest-priority interrupts reach the zone's own vCPUs only: a
+// zone has no way to name anything else. Lowest priority goes to the first
+// match (any choice among the targets is architectural). `from` is the
+// sending vCPU, or null for the zone's I/O APIC.
+void send(Zone& z, Vcpu* from, const IpiRequest& ipi, const char* source) {
     using Mode = IpiRequest::Mode;
     using Shorthand = IpiRequest::Shorthand;
-    Zone& z = *from.zone;
     if (ipi.mode == Mode::none) return;
     if (ipi.mode != Mode::fixed && ipi.mode != Mode::lowest_priority) {
         u32 n = __atomic_add_fetch(&z.arch.ipis_logged, 1, __ATOMIC_RELAXED);
         if (n <= kLoggedInFull || n % 1024 == 0)
-            log("zone '%s' vcpu %u: %s IPI not delivered (vCPUs start with BH_HC_VCPU_ON)", z.name, from.index,
-                mode_name(ipi.mode));
+            log("zone '%s' %s %u: %s interrupt not delivered (vCPUs start with BH_HC_VCPU_ON)", z.name, source,
+                from ? from->index : 0, mode_name(ipi.mode));
         return;
     }
     if (ipi.shorthand == Shorthand::self) {
-        from.ctx.lapic.accept(ipi.vector);
+        if (from) from->ctx.lapic.accept(ipi.vector);
         return;
     }
     for (u32 i = 0; i < z.vcpu_count; ++i) {
@@ -56,7 +57,7 @@ void send(Vcpu& from, const IpiRequest& ipi) {
         bool hit = false;
         switch (ipi.shorthand) {
         case Shorthand::all_including_self: hit = true; break;
-        case Shorthand::all_excluding_self: hit = &t != &from; break;
+        case Shorthand::all_excluding_self: hit = &t != from; break;
         default: hit = t.ctx.lapic.accepts_destination(ipi.logical, ipi.destination); break;
         }
         if (!hit) continue;
@@ -64,6 +65,8 @@ void send(Vcpu& from, const IpiRequest& ipi) {
         if (ipi.mode == Mode::lowest_priority) return;
     }
 }
+
+void send(Vcpu& from, const IpiRequest& ipi) { send(*from.zone, &from, ipi, "vcpu"); }
 
 } // namespace
 
@@ -117,6 +120,31 @@ void lapic_mmio(Vcpu& v, GuestPhys gpa, u8 size, bool write, u64& value) {
     IpiRequest ipi;
     l.write(reg, value & 0xffffffff, now, ipi);
     send(v, ipi);
+}
+
+bool ioapic_mmio_claims(GuestPhys gpa) {
+    return Range<GuestPhys>{GuestPhys(kIoApicMmioBase), kPageSize}.contains(gpa);
+}
+
+void ioapic_mmio(Vcpu& v, GuestPhys gpa, u8 size, bool write, u64& value) {
+    Zone& z = *v.zone;
+    u32 offset = static_cast<u32>(gpa.raw() - kIoApicMmioBase);
+    LockGuard g(z.arch.ioapic_lock);
+    if (size != 4 || (offset & 3)) { // the chip decodes aligned 32-bit accesses only
+        if (!write) value = 0;
+        return;
+    }
+    if (write) z.arch.ioapic.write(offset, static_cast<u32>(value));
+    else value = z.arch.ioapic.read(offset);
+}
+
+void ioapic_raise(Zone& z, u32 pin) {
+    IpiRequest r;
+    {
+        LockGuard g(z.arch.ioapic_lock);
+        r = z.arch.ioapic.route(pin);
+    }
+    send(z, nullptr, r, "I/O APIC pin");
 }
 
 void lapic_before_entry(Vcpu& v) {

@@ -8,6 +8,7 @@
 #include <bulkhead/types.hpp>
 
 namespace bh {
+class Zone;
 struct Vcpu;
 }
 
@@ -21,6 +22,10 @@ bool lapic_mmio_claims(const Vcpu& v, GuestPhys gpa);
 // An access to the xAPIC page: reads of 1, 2 or 4 bytes within a
 // register's 32 bits; writes of whole aligned registers (others dropped).
 void lapic_mmio(Vcpu& v, GuestPhys gpa, u8 size, bool write, u64& value);
+// The zone's I/O APIC page and its lines (device interrupts).
+bool ioapic_mmio_claims(GuestPhys gpa);
+void ioapic_mmio(Vcpu& v, GuestPhys gpa, u8 size, bool write, u64& value);
+void ioapic_raise(Zone& z, u32 pin);
 // Before each entry: fires the vCPU's timer if due and arms the hypervisor
 // timer for its next deadline.
 void lapic_before_entry(Vcpu& v);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Per-zone x86-64 state: the ASID (SVM) or VPID (VMX) and the identity map vCPUs start with.
 #include "guest_paging.hpp"
+#include "vcpu_interrupts.hpp"
 #include "percpu.hpp"
 #include "backend.hpp"
 
@@ -75,6 +76,7 @@ Status zone_init(Zone& z) {
     }
     z.arch.asid = alloc_asid();
     if (!z.arch.asid) return Status::no_memory;
+    z.arch.ioapic.reset();
     Status s = x86_64::build_guest_identity_map(z);
     if (s == Status::ok) s = alloc_control_blocks(z);
     if (s != Status::ok) {
@@ -98,9 +100,8 @@ void zone_fini(Zone& z) {
 // x86 caches are coherent for every agent involved: nothing to clean.
 void sync_guest_memory(HostPhys, u64) {}
 
-// x86 zones have no virtual I/O APIC yet, so a device model's interrupt
-// (the console's receive line) has nowhere to go; the zone polls.
-void raise_zone_interrupt(Zone&, u32) {}
+// A device line is an I/O APIC pin (the console's is ISA IRQ 4).
+void raise_zone_interrupt(Zone& z, u32 line) { x86_64::ioapic_raise(z, line); }
 
 Status prepare_linux_zone(Zone& z, const LinuxBoot&) {
     log("zone '%s': Linux zones are not supported on x86-64 yet", z.name);

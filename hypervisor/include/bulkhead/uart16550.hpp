@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // A zone's console on x86: the registers of a 16550 UART at I/O ports
-// 0x3f8-0x3ff, enough for bare-metal programs and Linux's 8250 driver to
-// find it and print. Transmitted bytes go to the zone's console line
-// buffer (VirtualUart), which tags them with the zone's name. Nothing is
-// ever received and no interrupt is raised.
+// 0x3f8-0x3ff, enough for bare-metal programs and Linux's 8250 driver.
+// Transmitted bytes go to the zone's console line buffer (VirtualUart),
+// which tags them with the zone's name; received bytes come from its
+// receive FIFO (host console input). Its interrupt (received data,
+// transmitter empty), gated by MCR.OUT2 as on a PC, is ISA IRQ 4: the
+// caller raises that line whenever an access or new input leaves the
+// interrupt condition true.
 #pragma once
 
 #include <bulkhead/pio.hpp>
@@ -16,15 +19,21 @@ class Uart16550 {
   public:
     static constexpr u16 kBase = 0x3f8;
     static constexpr u16 kPorts = 8;
+    static constexpr u32 kInterruptLine = 4; // COM1's ISA IRQ
 
     // `a.port` is relative to kBase. Accesses wider than a byte touch the
     // register at the first port only, as on the bus of a real 16550.
-    void access(PioAccess& a, VirtualUart& out);
+    // True: the interrupt condition holds afterwards (raise the line).
+    bool access(PioAccess& a, VirtualUart& io);
+    // Input arrived in `io`'s receive FIFO. True: raise the line.
+    bool input_arrived(VirtualUart& io);
 
   private:
+    bool interrupt_pending(VirtualUart& io);
     Spinlock lock_;
     u8 ier_ = 0, lcr_ = 0, mcr_ = 0, scr_ = 0, fcr_ = 0;
     u8 dll_ = 1, dlm_ = 0;
+    bool thre_pending_ = false; // "transmitter empty" interrupt not yet seen in IIR
 };
 
 } // namespace bh

@@ -43,6 +43,19 @@ class VirtualUart {
         LockGuard g(lock_);
         put(c);
     }
+    // The receive FIFO, for another register model (the x86 16550).
+    bool take_received(char& c) {
+        LockGuard g(lock_);
+        if (!rx_count_) return false;
+        c = rx_[rx_head_];
+        rx_head_ = (rx_head_ + 1) % kRxFifo;
+        --rx_count_;
+        return true;
+    }
+    bool has_received() {
+        LockGuard g(lock_);
+        return rx_count_ != 0;
+    }
     void flush();
     ExitRecord exit_record() {
         LockGuard g(lock_);

@@ -36,6 +36,7 @@ bh_guest(hc-unknown SOURCES ${Z}/hc_unknown.cpp)
 bh_guest(hc-arguments SOURCES ${A}/hc_arguments.cpp)
 bh_guest(spinner SOURCES ${A}/spinner.cpp)
 bh_guest(hang SOURCES ${A}/hang.cpp)
+bh_guest(console-rx SOURCES ${Z}/console_rx.cpp)
 bh_guest(worker SOURCES ${A}/worker.cpp)
 
 # benchmarks

@@ -7,6 +7,7 @@
 #include <guest/cpu.hpp>
 #include <guest/gic.hpp>
 #include <guest/irq.hpp>
+#include <guest/line_input.hpp>
 #include <guest/mmio.hpp>
 #include <guest/testing.hpp>
 #include <guest/timer.hpp>
@@ -21,20 +22,12 @@ constexpr u32 kFrRxfe = 1u << 4, kRxIm = 1u << 4, kRtIm = 1u << 6;
 constexpr u32 kUartIntid = 33;
 constexpr char kExpected[] = "hello bulkhead";
 
-char line[64];
-volatile u32 len, interrupts, done;
+test::LineInput typed;
+volatile u32 interrupts;
 
 void on_uart(u32) {
     interrupts = interrupts + 1;
-    while (!(mmio::read32(kFr) & kFrRxfe)) {
-        char c = static_cast<char>(mmio::read32(kDr) & 0xff);
-        if (c == '\r' || c == '\n') {
-            if (len) done = 1;
-        } else if (len + 1 < sizeof line) {
-            line[len] = c;
-            len = len + 1;
-        }
-    }
+    while (!(mmio::read32(kFr) & kFrRxfe)) typed.feed(static_cast<char>(mmio::read32(kDr) & 0xff));
 }
 
 } // namespace
@@ -49,19 +42,8 @@ extern "C" void zone_main(u64) {
     BH_EXPECT(mmio::read32(kFr) & kFrRxfe); // nothing typed yet
     mmio::write32(kImsc, kRxIm | kRtIm);
     irq_enable();
-    print("console-input: ready, type a line\n");
-    // A 100 Hz tick bounds the wait even if no input ever comes.
-    timer::start_periodic(timer::frequency() / 100);
-    u64 give_up = timer::counter() + timer::ms_to_ticks(20000);
-    while (!done && timer::counter() < give_up) wfi();
-    timer::stop_periodic();
-    line[len] = '\0';
-    print("console-input: got '%s' after %u interrupt(s)\n", line, interrupts);
-    test::check(done, "no complete line arrived");
-    test::check(interrupts > 0, "the receive interrupt never fired");
+    typed.await_line(20000);
+    typed.check(kExpected, interrupts);
     BH_EXPECT_EQ(mmio::read32(kMis) & (kRxIm | kRtIm), 0u); // drained: nothing pending
-    bool same = len == sizeof kExpected - 1;
-    for (u32 i = 0; same && i < len; ++i) same = line[i] == kExpected[i];
-    test::check(same, "expected '%s'", kExpected);
     test::finish();
 }

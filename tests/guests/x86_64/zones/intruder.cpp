@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Under fault-policy "abort" (x86): every access outside the zone's RAM
 // must raise #GP(0) at the access and must neither return data nor change
-// any: another zone's frames, the hypervisor, the host's APIC and I/O APIC,
+// any: another zone's frames, the hypervisor, the host's APIC and HPET,
 // guest-physical space past the zone's RAM. The zone's own local APIC is
 // virtual: IPIs meant to reset or interrupt the machine's other CPUs through
 // it reach nothing outside the zone; once it is in x2APIC mode its xAPIC
@@ -31,7 +31,7 @@ constexpr Target kTargets[] = {
     {0x00200000, "the hypervisor image"},
     {0x00210000, "the hypervisor image"},
     {0xfee00000, "the host local APIC"},
-    {0xfec00000, "the host I/O APIC"},
+    {0xfed00000, "the host HPET"},
     {0x40200000, "past the end of this zone's RAM"},
     {0x100000000, "4 GiB"},
 };

@@ -2,15 +2,18 @@
 // Per-zone x86-64 state.
 #pragma once
 
+#include <arch/vioapic.hpp>
 #include <arch/x86_paging.hpp>
 #include <bulkhead/device_set.hpp>
+#include <bulkhead/spinlock.hpp>
 #include <bulkhead/types.hpp>
 
 namespace bh::arch {
 
 using Stage2Format = x86_64::Stage2Format;
 
-// An x86 zone's console is a 16550 at I/O port 0x3f8; it has no MMIO devices.
+// An x86 zone's console is a 16550 at I/O port 0x3f8 (its interrupt: I/O
+// APIC pin 4); its MMIO devices are its local and I/O APICs (vcpu_interrupts).
 inline constexpr ZoneDeviceSet kZoneDevices{false, true};
 
 struct ZoneContext {
@@ -19,6 +22,10 @@ struct ZoneContext {
     u32 ports_logged = 0;  // accesses to unassigned I/O ports
     u32 msrs_logged = 0;   // refused MSR accesses
     u32 ipis_logged = 0;   // IPIs of a kind zones cannot send
+    // The zone's I/O APIC: its device lines (the console's is ISA IRQ 4)
+    // become local-APIC interrupts. The lock serialises its registers.
+    Spinlock ioapic_lock;
+    x86_64::VirtualIoApic ioapic;
 };
 
 } // namespace bh::arch

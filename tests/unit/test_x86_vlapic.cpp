@@ -341,3 +341,26 @@ TEST_CASE("vlapic: the request summary follows the IRR", "[x86][vlapic]") {
     CHECK_FALSE(l.has_request());
     CHECK(l.deliverable() == -1);
 }
+
+TEST_CASE("vlapic: periodic timers get the minimum period", "[x86][vlapic]") {
+    VirtualLapic l;
+    l.reset(0, true, 1000);
+    REQUIRE(l.write_apic_base(kX2apic | kApicBaseBsp));
+    wr(l, kLapicSvr, 0x1ff);
+    wr(l, kLapicTimerDivide, 0xb);
+    wr(l, kLapicLvtTimer, (1u << 17) | 0x41);
+    wr(l, kLapicTimerInitial, 1, 0); // one tick asked for
+    CHECK(l.timer_deadline() == 1000);
+    CHECK(l.timer_check(1000));
+    CHECK(l.timer_deadline() == 2000);
+    wr(l, kLapicLvtTimer, 0x41, 2500); // one-shot: no minimum
+    wr(l, kLapicTimerInitial, 1, 3000);
+    CHECK(l.timer_deadline() == 3001);
+    REQUIRE(l.write_apic_base(kLapicMmioBase)); // a global disable keeps the minimum
+    REQUIRE(l.write_apic_base(kX2apic));
+    wr(l, kLapicSvr, 0x1ff);
+    wr(l, kLapicTimerDivide, 0xb);
+    wr(l, kLapicLvtTimer, (1u << 17) | 0x41);
+    wr(l, kLapicTimerInitial, 5, 0);
+    CHECK(l.timer_deadline() == 1000);
+}

@@ -17,9 +17,10 @@ bool in_bank(u32 offset, u32 base) { return offset >= base && offset < base + 0x
 
 } // namespace
 
-void VirtualLapic::reset(u32 id, bool bsp) {
+void VirtualLapic::reset(u32 id, bool bsp, u64 min_period) {
     *this = VirtualLapic{};
     id_ = id;
+    min_period_ = min_period;
     apic_base_ = kLapicMmioBase | kApicBaseEnable | (bsp ? kApicBaseBsp : 0);
 }
 
@@ -33,8 +34,7 @@ bool VirtualLapic::write_apic_base(u64 value) {
     u64 bsp = apic_base_ & kApicBaseBsp;               // read-only here
     if (!en && globally_enabled()) {
         // Globally disabling resets the APIC to its power-up state.
-        u32 id = id_;
-        reset(id, bsp != 0);
+        reset(id_, bsp != 0, min_period_);
     }
     apic_base_ = kLapicMmioBase | bsp | (en ? kApicBaseEnable : 0) | (extd ? kApicBaseExtd : 0);
     return true;
@@ -89,7 +89,8 @@ void VirtualLapic::eoi() {
 u64 VirtualLapic::timer_period() const {
     u32 d = ((timer_divide_ & 8) >> 1) | (timer_divide_ & 3);
     u64 divisor = d == 7 ? 1 : u64(2) << d;
-    return u64(timer_initial_) * divisor;
+    u64 period = u64(timer_initial_) * divisor;
+    return timer_mode() == TimerMode::periodic && period < min_period_ ? min_period_ : period;
 }
 
 void VirtualLapic::timer_arm(u64 now) {

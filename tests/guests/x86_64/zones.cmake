@@ -37,6 +37,7 @@ bh_guest(hc-arguments SOURCES ${A}/hc_arguments.cpp)
 bh_guest(spinner SOURCES ${A}/spinner.cpp)
 bh_guest(hang SOURCES ${A}/hang.cpp)
 bh_guest(console-rx SOURCES ${Z}/console_rx.cpp)
+bh_guest(timer-storm SOURCES ${Z}/timer_storm.cpp)
 bh_guest(worker SOURCES ${A}/worker.cpp)
 
 # benchmarks

@@ -86,7 +86,7 @@ bh_scenario(physical-timer ARGS --expect ptimer:physical-timer:SUCCESS --expect 
 
 # Host console input reaches the console-input zone's PL011 by its receive interrupt.
 bh_scenario(console-input ARGS --expect reader:console-input:SUCCESS
-  --send [=[\[reader\] console-input: ready]=] [=[hello bulkhead\n]=]
+  --send [=[\[reader\] console-input: ready]=] [=[hello bulkhead, this line is longer than any uart fifo\n]=]
   --forbid-log [=[\[bystander\].*hello bulkhead]=])
 
 # A zone that hangs is crashed by its manifest watchdog; the other finishes.

@@ -119,6 +119,12 @@ bh_x86_scenario(preemption ARGS
   --expect spinner:preemption-spinner:SUCCESS --expect worker:preemption-worker:SUCCESS
   --order [=[worker.*SUCCESS]=] [=[spinner done]=])
 
+# g2. A zone flooding itself with timer and UART interrupts cannot starve
+#     the worker on its CPU either.
+bh_x86_scenario(interrupt-storm ARGS
+  --expect storm:timer-storm:SUCCESS --expect worker:preemption-worker:SUCCESS
+  --order [=[worker.*SUCCESS]=] [=[storm done]=])
+
 # h. Two vCPUs: BH_HC_VCPU_ON, IPIs both ways (waking a halted vCPU),
 #    broadcast and self IPIs, TPR, the APIC timer at 1 kHz +-10%, TSC deadline.
 bh_x86_scenario(smp ARGS --expect smp:smp:SUCCESS
@@ -141,7 +147,7 @@ bh_x86_scenario(watchdog ARGS --expect fine:two-zones-beta:SUCCESS
 #    receive interrupt through the zone's I/O APIC (QEMU only: the Bochs
 #    runs cannot type).
 bh_x86_scenario(console-input NO_BOCHS ARGS --expect reader:console-input:SUCCESS
-  --send [=[\[reader\] console-input: ready]=] [=[hello bulkhead\n]=]
+  --send [=[\[reader\] console-input: ready]=] [=[hello bulkhead, this line is longer than any uart fifo\n]=]
   --forbid-log [=[\[bystander\].*hello bulkhead]=])
 
 # k. A zone whose RAM would hide its local APIC page is refused at boot,

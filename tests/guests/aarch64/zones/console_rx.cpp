@@ -20,7 +20,9 @@ constexpr u64 kUart = 0x09000000, kDr = kUart + 0x0, kFr = kUart + 0x18, kImsc =
 constexpr u64 kMis = kUart + 0x40;
 constexpr u32 kFrRxfe = 1u << 4, kRxIm = 1u << 4, kRtIm = 1u << 6;
 constexpr u32 kUartIntid = 33;
-constexpr char kExpected[] = "hello bulkhead";
+// Longer than a UART FIFO, so that bytes keep arriving while the
+// hypervisor drains its UART.
+constexpr char kExpected[] = "hello bulkhead, this line is longer than any uart fifo";
 
 test::LineInput typed;
 volatile u32 interrupts;

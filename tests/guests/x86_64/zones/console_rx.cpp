@@ -21,7 +21,9 @@ constexpr u8 kLsrDr = 0x01;
 constexpr u64 kIoApic = 0xfec00000;
 constexpr u8 kVector = 0x60;
 constexpr unsigned kComIrq = 4;
-constexpr char kExpected[] = "hello bulkhead";
+// Longer than a UART FIFO, so that bytes keep arriving while the
+// hypervisor drains its UART.
+constexpr char kExpected[] = "hello bulkhead, this line is longer than any uart fifo";
 
 test::LineInput typed;
 volatile u32 interrupts;

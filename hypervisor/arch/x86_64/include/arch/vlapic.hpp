@@ -49,7 +49,10 @@ class VirtualLapic {
   public:
     enum class Access : u8 { ok, invalid };
 
-    void reset(u32 id, bool bsp);
+    // min_period: the shortest period a periodic timer gets, in counter
+    // ticks (a guest asking for less gets this: a one-tick period would
+    // otherwise leave no time between interrupts to run anything).
+    void reset(u32 id, bool bsp, u64 min_period = 0);
 
     u32 id() const { return id_; }
     bool x2apic() const { return (apic_base_ & kApicBaseExtd) != 0; }
@@ -128,6 +131,7 @@ class VirtualLapic {
     u32 timer_initial_ = 0;
     u32 timer_divide_ = 0; // the register's value (bits 0, 1, 3)
     u64 timer_start_ = 0;
+    u64 min_period_ = 0;
     u64 timer_deadline_ = 0;
     u64 tsc_deadline_ = 0;
     u32 irr_[8] = {};

@@ -36,16 +36,18 @@ void deliver(const Vcpu* from, Vcpu& to, u8 vector) {
 // Fixed and lowest-priority interrupts reach the zone's own vCPUs only: a
 // zone has no way to name anything else. Lowest priority goes to the first
 // match (any choice among the targets is architectural). `from` is the
-// sending vCPU, or null for the zone's I/O APIC.
-void send(Zone& z, Vcpu* from, const IpiRequest& ipi, const char* source) {
+// sending vCPU, or null for the zone's I/O APIC; `source` and `number`
+// name the sender in the log.
+void send(Zone& z, Vcpu* from, const IpiRequest& ipi, const char* source, u32 number) {
     using Mode = IpiRequest::Mode;
     using Shorthand = IpiRequest::Shorthand;
     if (ipi.mode == Mode::none) return;
     if (ipi.mode != Mode::fixed && ipi.mode != Mode::lowest_priority) {
         u32 n = __atomic_add_fetch(&z.arch.ipis_logged, 1, __ATOMIC_RELAXED);
         if (n <= kLoggedInFull || n % 1024 == 0)
-            log("zone '%s' %s %u: %s interrupt not delivered (vCPUs start with BH_HC_VCPU_ON)", z.name, source,
-                from ? from->index : 0, mode_name(ipi.mode));
+            log("zone '%s' %s %u: %s interrupt not delivered (zones get fixed and lowest-priority interrupts; vCPUs start with BH_HC_VCPU_ON)",
+                z.name, source, number,
+                mode_name(ipi.mode));
         return;
     }
     if (ipi.shorthand == Shorthand::self) {
@@ -66,7 +68,7 @@ void send(Zone& z, Vcpu* from, const IpiRequest& ipi, const char* source) {
     }
 }
 
-void send(Vcpu& from, const IpiRequest& ipi) { send(*from.zone, &from, ipi, "vcpu"); }
+void send(Vcpu& from, const IpiRequest& ipi) { send(*from.zone, &from, ipi, "vcpu", from.index); }
 
 } // namespace
 
@@ -144,7 +146,7 @@ void ioapic_raise(Zone& z, u32 pin) {
         LockGuard g(z.arch.ioapic_lock);
         r = z.arch.ioapic.route(pin);
     }
-    send(z, nullptr, r, "I/O APIC pin");
+    send(z, nullptr, r, "I/O APIC pin", pin);
 }
 
 void lapic_before_entry(Vcpu& v) {

@@ -38,6 +38,7 @@ bh_guest(spinner SOURCES ${A}/spinner.cpp)
 bh_guest(hang SOURCES ${A}/hang.cpp)
 bh_guest(console-rx SOURCES ${Z}/console_rx.cpp)
 bh_guest(timer-storm SOURCES ${Z}/timer_storm.cpp)
+bh_guest(apic-fuzz SOURCES ${Z}/apic_fuzz.cpp)
 bh_guest(worker SOURCES ${A}/worker.cpp)
 
 # benchmarks

@@ -137,6 +137,13 @@ bh_x86_scenario(apic-mmio ARGS --expect apic-mmio:apic-mmio:SUCCESS
   --expect-log [=[zone 'apic-mmio' vcpu 0: access to device page IPA 0xfee00030 at RIP 0x[0-9a-f]+ not emulated: not a plain load or store]=]
   --forbid-log [=[zone 'apic-mmio' (crashed|stopped)]=])
 
+# i2. Random values into every local and I/O APIC register of one zone;
+#     the hypervisor and the neighbour zone are unaffected.
+bh_x86_scenario(apic-fuzz ARGS --expect fuzz:apic-fuzz:SUCCESS --expect neighbour:two-zones-beta:SUCCESS
+  --expect-log [=[zone 'fuzz' vcpu 0: (NMI|INIT|STARTUP|SMI|reserved) interrupt not delivered]=]
+  --forbid-log [=[zone '[^']*' (crashed|stopped)]=]
+  --forbid-log [=[zone 'neighbour'.*(illegal|not delivered)]=])
+
 # j. A zone halted for good (HLT with interrupts off) is crashed by its
 #    manifest watchdog; the other finishes.
 bh_x86_scenario(watchdog ARGS --expect fine:two-zones-beta:SUCCESS

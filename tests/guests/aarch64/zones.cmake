@@ -45,6 +45,7 @@ bh_guest(demo-mallory SOURCES ${Z}/demo_mallory.cpp)
 
 # virtual GIC identification registers (regression: GICR_TYPER read as IIDR)
 bh_guest(vgic-regs SOURCES ${Z}/vgic_regs.cpp)
+bh_guest(gic-fuzz SOURCES ${Z}/gic_fuzz.cpp)
 
 # the EL1 physical timer
 bh_guest(ptimer SOURCES ${Z}/ptimer.cpp)

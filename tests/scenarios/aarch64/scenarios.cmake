@@ -89,6 +89,12 @@ bh_scenario(console-input ARGS --expect reader:console-input:SUCCESS
   --send [=[\[reader\] console-input: ready]=] [=[hello bulkhead, this line is longer than any uart fifo\n]=]
   --forbid-log [=[\[bystander\].*hello bulkhead]=])
 
+# Random values into every GIC register a zone can reach, and random SGIs;
+# the hypervisor and the neighbour zone are unaffected.
+bh_scenario(gic-fuzz ARGS --expect fuzz:gic-fuzz:SUCCESS --expect neighbour:two-zones-beta:SUCCESS
+  --forbid-log [=[zone '[^']*' (crashed|stopped)]=]
+  --forbid-log [=[zone 'neighbour'.*illegal]=])
+
 # A zone that hangs is crashed by its manifest watchdog; the other finishes.
 bh_scenario(watchdog ARGS --expect fine:two-zones-beta:SUCCESS
   --expect-log [=[zone 'hung' crashed: watchdog: still running after 800 ms]=]

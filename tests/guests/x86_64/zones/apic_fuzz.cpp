@@ -13,6 +13,7 @@
 #include <guest/irq.hpp>
 #include <guest/lapic.hpp>
 #include <guest/probe.hpp>
+#include <guest/random.hpp>
 #include <guest/testing.hpp>
 
 using namespace bh;
@@ -25,13 +26,8 @@ constexpr u16 kCom1 = 0x3f8;
 constexpr u64 kIoApic = 0xfec00000;
 constexpr u8 kCheckVector = 0x70;
 
-u64 state = 0x9e3779b97f4a7c15ull;
-u64 next() { // xorshift64
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return state;
-}
+test::XorShift64 rng;
+u64 next() { return rng.next(); }
 
 volatile u32 check_interrupts;
 

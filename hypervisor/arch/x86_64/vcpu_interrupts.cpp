@@ -3,7 +3,6 @@
 
 #include "timer.hpp"
 
-#include <arch/vioapic.hpp>
 #include <arch/vlapic.hpp>
 #include <arch/x86.hpp>
 #include <bulkhead/arch_interface.hpp>
@@ -38,7 +37,9 @@ void deliver(const Vcpu* from, Vcpu& to, u8 vector) {
 // match (any choice among the targets is architectural). `from` is the
 // sending vCPU, or null for the zone's I/O APIC; `source` and `number`
 // name the sender in the log.
-void send(Zone& z, Vcpu* from, const IpiRequest& ipi, const char* source, u32 number) {
+} // namespace
+
+void deliver_interrupt(Zone& z, Vcpu* from, const IpiRequest& ipi, const char* source, u32 number) {
     using Mode = IpiRequest::Mode;
     using Shorthand = IpiRequest::Shorthand;
     if (ipi.mode == Mode::none) return;
@@ -68,8 +69,8 @@ void send(Zone& z, Vcpu* from, const IpiRequest& ipi, const char* source, u32 nu
     }
 }
 
-void send(Vcpu& from, const IpiRequest& ipi) { send(*from.zone, &from, ipi, "vcpu", from.index); }
-
+namespace {
+void send(Vcpu& from, const IpiRequest& ipi) { deliver_interrupt(*from.zone, &from, ipi, "vcpu", from.index); }
 } // namespace
 
 bool is_lapic_msr(u32 msr) {
@@ -122,31 +123,6 @@ void lapic_mmio(Vcpu& v, GuestPhys gpa, u8 size, bool write, u64& value) {
     IpiRequest ipi;
     l.write(reg, value & 0xffffffff, now, ipi);
     send(v, ipi);
-}
-
-bool ioapic_mmio_claims(GuestPhys gpa) {
-    return Range<GuestPhys>{GuestPhys(kIoApicMmioBase), kPageSize}.contains(gpa);
-}
-
-void ioapic_mmio(Vcpu& v, GuestPhys gpa, u8 size, bool write, u64& value) {
-    Zone& z = *v.zone;
-    u32 offset = static_cast<u32>(gpa.raw() - kIoApicMmioBase);
-    LockGuard g(z.arch.ioapic_lock);
-    if (size != 4 || (offset & 3)) { // the chip decodes aligned 32-bit accesses only
-        if (!write) value = 0;
-        return;
-    }
-    if (write) z.arch.ioapic.write(offset, static_cast<u32>(value));
-    else value = z.arch.ioapic.read(offset);
-}
-
-void ioapic_raise(Zone& z, u32 pin) {
-    IpiRequest r;
-    {
-        LockGuard g(z.arch.ioapic_lock);
-        r = z.arch.ioapic.route(pin);
-    }
-    send(z, nullptr, r, "I/O APIC pin", pin);
 }
 
 void lapic_before_entry(Vcpu& v) {

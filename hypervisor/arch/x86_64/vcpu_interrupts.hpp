@@ -5,6 +5,7 @@
 // can be injected (interrupt flag, shadows, pending events).
 #pragma once
 
+#include <arch/vlapic.hpp>
 #include <bulkhead/types.hpp>
 
 namespace bh {
@@ -22,7 +23,12 @@ bool lapic_mmio_claims(const Vcpu& v, GuestPhys gpa);
 // An access to the xAPIC page: reads of 1, 2 or 4 bytes within a
 // register's 32 bits; writes of whole aligned registers (others dropped).
 void lapic_mmio(Vcpu& v, GuestPhys gpa, u8 size, bool write, u64& value);
-// The zone's I/O APIC page and its lines (device interrupts).
+// Delivers a fixed or lowest-priority interrupt to the matching vCPUs of
+// zone `z` (others are logged and dropped). `from`: the sending vCPU, or
+// null for the I/O APIC; `source` and `number` name the sender in the log.
+void deliver_interrupt(Zone& z, Vcpu* from, const IpiRequest& ipi, const char* source, u32 number);
+
+// The zone's I/O APIC page and its lines (device interrupts): zone_ioapic.cpp.
 bool ioapic_mmio_claims(GuestPhys gpa);
 void ioapic_mmio(Vcpu& v, GuestPhys gpa, u8 size, bool write, u64& value);
 void ioapic_raise(Zone& z, u32 pin);

@@ -31,6 +31,7 @@ set_source_files_properties(${Z}/manager_children.S PROPERTIES
 bh_guest(smp SOURCES ${Z}/smp.cpp)
 bh_guest(hc-unknown SOURCES ${Z}/hc_unknown.cpp)
 bh_guest(hc-arguments SOURCES ${Z}/hc_arguments.cpp)
+bh_guest(hc-fuzz SOURCES ${Z}/hc_fuzz.cpp)
 bh_guest(spinner SOURCES ${Z}/spinner.cpp)
 bh_guest(worker SOURCES ${Z}/worker.cpp)
 bh_guest(yielder SOURCES ${Z}/yielder.cpp)

@@ -34,6 +34,7 @@ bh_guest(apic-mmio SOURCES ${Z}/apic_mmio.cpp ${Z}/apic_mmio_insns.S)
 # hypercall errors, preemption
 bh_guest(hc-unknown SOURCES ${Z}/hc_unknown.cpp)
 bh_guest(hc-arguments SOURCES ${A}/hc_arguments.cpp)
+bh_guest(hc-fuzz SOURCES ${A}/hc_fuzz.cpp)
 bh_guest(spinner SOURCES ${A}/spinner.cpp)
 bh_guest(hang SOURCES ${A}/hang.cpp)
 bh_guest(console-rx SOURCES ${Z}/console_rx.cpp)

@@ -56,6 +56,8 @@ bh_scenario(smp ARGS --expect smp:smp:SUCCESS)
 # f. Unknown hypercalls and bad arguments.
 bh_scenario(hypercall-errors ARGS
   --expect hc-unknown:hypercall-unknown:SUCCESS --expect hc-arguments:hypercall-arguments:SUCCESS)
+# Thousands of random hypercalls from an unprivileged zone.
+bh_scenario(hypercall-fuzz ARGS --expect hc-fuzz:hypercall-fuzz:SUCCESS --forbid-log [=[zone 'hc-fuzz' (crashed|stopped)]=])
 
 # g. A zone that never yields cannot starve another on its CPU.
 bh_scenario(preemption ARGS

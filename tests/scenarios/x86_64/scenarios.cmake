@@ -113,6 +113,9 @@ bh_x86_scenario(management ARGS
 # f. Unknown hypercalls and bad arguments.
 bh_x86_scenario(hypercall-errors ARGS
   --expect hc-unknown:hypercall-unknown:SUCCESS --expect hc-arguments:hypercall-arguments:SUCCESS)
+# Thousands of random hypercalls from an unprivileged zone.
+bh_x86_scenario(hypercall-fuzz ARGS --expect hc-fuzz:hypercall-fuzz:SUCCESS
+  --forbid-log [=[zone 'hc-fuzz' (crashed|stopped)]=])
 
 # g. A zone that never yields cannot starve another on its CPU.
 bh_x86_scenario(preemption ARGS

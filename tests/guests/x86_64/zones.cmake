@@ -44,6 +44,7 @@ bh_guest(worker SOURCES ${A}/worker.cpp)
 
 # benchmarks
 bh_guest(bench SOURCES ${Z}/bench.cpp)
+bh_guest(bench-switch SOURCES ${A}/bench_switch.cpp)
 
 # make demo (BULKHEAD_DEMO_ARCH=x86_64)
 bh_guest(demo-alpha SOURCES ${A}/demo_alpha.cpp)

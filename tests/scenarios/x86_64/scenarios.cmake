@@ -173,3 +173,6 @@ bh_x86_scenario(bad-apic-window ARGS
 # reads through the xAPIC page (MMIO emulation) and the x2APIC MSRs, NPF to
 # #GP, IPI round trip.
 bh_x86_scenario(bench LABELS bench ARGS --expect bench:bench:SUCCESS)
+# Zone switch: two zones yielding to each other on one CPU.
+bh_x86_scenario(bench-switch LABELS bench ARGS
+  --expect switch-a:bench-switch-a:SUCCESS --expect switch-b:bench-switch-b:SUCCESS)

@@ -7,17 +7,33 @@
 
 namespace bh {
 
-Status vcpu_power_on(Zone& z, u32 index, GuestPhys entry, u64 arg) {
-    if (index >= z.vcpu_count || !z.ram.contains(entry, 4)) return Status::invalid_argument;
+Status vcpu_start_with(Zone& z, u32 index, VcpuResetFn reset, const void* how) {
+    if (index >= z.vcpu_count) return Status::invalid_argument;
     Vcpu& t = z.vcpus[index];
     LockGuard g(z.lock); // one start at a time per zone
     {
         LockGuard h(arch::cpu(t.home_cpu).lock);
         if (t.state != VcpuState::off || t.on_cpu) return Status::busy;
     }
-    arch::vcpu_reset(t, entry, arg);
+    reset(t, how);
     sched::start(t);
     return Status::ok;
+}
+
+namespace {
+struct EntryPoint {
+    GuestPhys entry;
+    u64 arg;
+};
+} // namespace
+
+Status vcpu_power_on(Zone& z, u32 index, GuestPhys entry, u64 arg) {
+    if (!z.ram.contains(entry, 4)) return Status::invalid_argument;
+    EntryPoint e{entry, arg};
+    return vcpu_start_with(z, index, [](Vcpu& v, const void* p) {
+        auto* ep = static_cast<const EntryPoint*>(p);
+        arch::vcpu_reset(v, ep->entry, ep->arg);
+    }, &e);
 }
 
 } // namespace bh

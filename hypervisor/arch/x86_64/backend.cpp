@@ -11,10 +11,11 @@ namespace bh::x86_64 {
 namespace {
 
 void nothing(Vcpu&) {}
+bool always() { return true; }
 
-const Backend svm_backend{"AMD SVM with nested paging", svm::cpu_init, svm::vcpu_reset, svm::vcpu_run,
+const Backend svm_backend{"AMD SVM with nested paging", svm::cpu_init, svm::vcpu_reset, svm::vcpu_reset_real_mode, always, svm::vcpu_run,
                           nothing, nothing, svm::inject_gp, svm::asid_limit};
-const Backend vmx_backend{"Intel VMX with EPT", vmx::cpu_init, vmx::vcpu_reset, vmx::vcpu_run,
+const Backend vmx_backend{"Intel VMX with EPT", vmx::cpu_init, vmx::vcpu_reset, vmx::vcpu_reset_real_mode, vmx::can_run_real_mode, vmx::vcpu_run,
                           vmx::vcpu_load, vmx::vcpu_save, vmx::inject_gp, vmx::vpid_limit};
 const Backend* chosen = &svm_backend;
 

@@ -17,6 +17,10 @@ struct Backend {
     const char* name;
     bool (*cpu_init)(FrameAllocator& frames);   // on each CPU
     void (*vcpu_reset)(Vcpu& v, GuestPhys entry, u64 arg);
+    // The state a STARTUP IPI with `vector` leaves a CPU in: real mode at
+    // CS:IP = (vector << 8):0. False if the back end cannot run real mode.
+    bool (*vcpu_reset_real_mode)(Vcpu& v, u8 vector);
+    bool (*can_run_real_mode)();
     void (*vcpu_run)(Vcpu& v);                  // one run and the exit that ends it
     void (*vcpu_load)(Vcpu& v);                 // state the hardware does not switch itself
     void (*vcpu_save)(Vcpu& v);

@@ -24,6 +24,7 @@ u32 asid_limit();
 bool next_rip_saved();
 
 void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg);
+bool vcpu_reset_real_mode(Vcpu& v, u8 vector);
 // Enters the vCPU and handles the exit that ends its run.
 void vcpu_run(Vcpu& v);
 void inject_gp(Vcpu& v);

@@ -111,6 +111,28 @@ void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg) {
     ctx.tlb_tag = __atomic_fetch_add(&next_tag, 1, __ATOMIC_RELAXED);
 }
 
+// Real mode after INIT-SIPI (APM vol. 2 14.1.3, 16.x): CS = vector << 8,
+// IP 0, flat 64 KiB segments, paging and protection off; nested paging
+// still confines the zone to its memory.
+bool vcpu_reset_real_mode(Vcpu& v, u8 vector) {
+    constexpr u16 kAttrCode16 = 0x09b, kAttrData16 = 0x093, kAttrTss16Busy = 0x08b;
+    vcpu_reset(v, GuestPhys(0), 0);
+    VmcbSave& s = vmcb_of(v).save;
+    s.cs = {static_cast<u16>(vector << 8), kAttrCode16, 0xffff, u64(vector) << 12};
+    s.ds = s.es = s.ss = s.fs = s.gs = {0, kAttrData16, 0xffff, 0};
+    s.tr = {0, kAttrTss16Busy, 0xffff, 0};
+    s.gdtr = {0, 0, 0xffff, 0};
+    s.idtr = {0, 0, 0xffff, 0};
+    s.efer = x86::kEferSvme;
+    s.cr0 = x86::kCr0Et;
+    s.cr3 = 0;
+    s.cr4 = 0;
+    v.ctx.regs.rip = 0;
+    v.ctx.regs.rsp = 0;
+    v.ctx.regs.rdi = 0;
+    return true;
+}
+
 void vcpu_run(Vcpu& v) {
     CpuLocal& l = local();
     Vmcb& vm = vmcb_of(v);

@@ -14,6 +14,7 @@ namespace bh::arch {
 void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg) {
     v.ctx.lapic.reset(v.index, v.index == 0, ticks_per_second() / 5000); // periodic timers: 200 us at least
     v.ctx.irq_window = false;
+    v.ctx.wait_for_sipi = false;
     x86_64::backend().vcpu_reset(v, entry, arg);
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "vcpu_interrupts.hpp"
 
+#include "backend.hpp"
 #include "timer.hpp"
 
 #include <arch/vlapic.hpp>
@@ -9,6 +10,7 @@
 #include <bulkhead/log.hpp>
 #include <bulkhead/scheduler.hpp>
 #include <bulkhead/zone.hpp>
+#include <bulkhead/zone_table.hpp>
 
 namespace bh::x86_64 {
 namespace {
@@ -32,27 +34,62 @@ void deliver(const Vcpu* from, Vcpu& to, u8 vector) {
     if (&to != from) sched::wake(to);
 }
 
-// Fixed and lowest-priority interrupts reach the zone's own vCPUs only: a
-// zone has no way to name anything else. Lowest priority goes to the first
-// match (any choice among the targets is architectural). `from` is the
-// sending vCPU, or null for the zone's I/O APIC; `source` and `number`
-// name the sender in the log.
+void log_dropped(Zone& z, const char* source, u32 number, const char* what, const char* why) {
+    u32 n = __atomic_add_fetch(&z.arch.ipis_logged, 1, __ATOMIC_RELAXED);
+    if (n <= kLoggedInFull || n % 1024 == 0)
+        log("zone '%s' %s %u: %s not delivered (%s)", z.name, source, number, what, why);
+}
+
+// STARTUP after INIT: the vCPU starts in real mode at vector << 12, its
+// local APIC in its INIT state (as the SDM's INIT-SIPI-SIPI protocol).
+void start_in_real_mode(Vcpu& v, const void* how) {
+    u8 vector = *static_cast<const u8*>(how);
+    v.ctx.lapic.reset(v.index, v.index == 0, arch::ticks_per_second() / 5000);
+    v.ctx.irq_window = false;
+    v.ctx.wait_for_sipi = false;
+    backend().vcpu_reset_real_mode(v, vector);
+}
+
+// INIT parks an off vCPU until a STARTUP; a STARTUP starts a parked one
+// and is ignored by any other (as a CPU not waiting for SIPI ignores it).
+// Resetting a running vCPU with INIT is not offered.
+void init_or_startup(Zone& z, Vcpu& t, const IpiRequest& ipi, const char* source, u32 number) {
+    bool init = ipi.mode == IpiRequest::Mode::init;
+    if (init) {
+        LockGuard g(z.lock);
+        LockGuard h(arch::cpu(t.home_cpu).lock);
+        if (t.state == VcpuState::off && !t.on_cpu) __atomic_store_n(&t.ctx.wait_for_sipi, true, __ATOMIC_RELEASE);
+        else log_dropped(z, source, number, "INIT to a running vCPU", "resetting a running vCPU is not offered");
+        return;
+    }
+    if (!__atomic_load_n(&t.ctx.wait_for_sipi, __ATOMIC_ACQUIRE)) return;
+    if (!backend().can_run_real_mode()) {
+        log_dropped(z, source, number, "STARTUP", "this CPU cannot run zones in real mode; use BH_HC_VCPU_ON");
+        return;
+    }
+    u8 vector = ipi.vector;
+    vcpu_start_with(z, t.index, start_in_real_mode, &vector);
+}
+
 } // namespace
 
+// Interrupts reach the zone's own vCPUs only: a zone has no way to name
+// anything else. Lowest priority goes to the first match (any choice among
+// the targets is architectural). `from` is the sending vCPU, or null for
+// the zone's I/O APIC; `source` and `number` name the sender in the log.
 void deliver_interrupt(Zone& z, Vcpu* from, const IpiRequest& ipi, const char* source, u32 number) {
     using Mode = IpiRequest::Mode;
     using Shorthand = IpiRequest::Shorthand;
     if (ipi.mode == Mode::none) return;
-    if (ipi.mode != Mode::fixed && ipi.mode != Mode::lowest_priority) {
-        u32 n = __atomic_add_fetch(&z.arch.ipis_logged, 1, __ATOMIC_RELAXED);
-        if (n <= kLoggedInFull || n % 1024 == 0)
-            log("zone '%s' %s %u: %s interrupt not delivered (zones get fixed and lowest-priority interrupts; vCPUs start with BH_HC_VCPU_ON)",
-                z.name, source, number,
-                mode_name(ipi.mode));
+    bool start = ipi.mode == Mode::init || ipi.mode == Mode::startup;
+    if (ipi.mode != Mode::fixed && ipi.mode != Mode::lowest_priority && !start) {
+        char what[24];
+        format(what, sizeof what, "%s interrupt", mode_name(ipi.mode));
+        log_dropped(z, source, number, what, "zones get fixed and lowest-priority interrupts");
         return;
     }
     if (ipi.shorthand == Shorthand::self) {
-        if (from) from->ctx.lapic.accept(ipi.vector);
+        if (from && !start) from->ctx.lapic.accept(ipi.vector);
         return;
     }
     for (u32 i = 0; i < z.vcpu_count; ++i) {
@@ -64,6 +101,10 @@ void deliver_interrupt(Zone& z, Vcpu* from, const IpiRequest& ipi, const char* s
         default: hit = t.ctx.lapic.accepts_destination(ipi.logical, ipi.destination); break;
         }
         if (!hit) continue;
+        if (start) {
+            if (&t != from) init_or_startup(z, t, ipi, source, number);
+            continue;
+        }
         deliver(from, t, ipi.vector);
         if (ipi.mode == Mode::lowest_priority) return;
     }

@@ -68,7 +68,9 @@ bool supported(const char*& why) {
                                   kProcSecondary);
     // With EPT the guest owns CR3: no CR3 load/store exits.
     caps_.proc &= ~(kProcCr3Load | kProcCr3Store);
-    u32 want2 = kProc2Ept | kProc2Rdtscp | (caps_.vpid ? u32(kProc2Vpid) : 0u);
+    caps_.unrestricted = allows(kMsrProcbased2, kProc2Unrestricted);
+    u32 want2 = kProc2Ept | kProc2Rdtscp | (caps_.vpid ? u32(kProc2Vpid) : 0u) |
+                (caps_.unrestricted ? u32(kProc2Unrestricted) : 0u);
     caps_.proc2 = adjust(kMsrProcbased2, want2);
     caps_.exit = adjust(exit, kExitHost64 | kExitSavePat | kExitLoadPat | kExitSaveEfer | kExitLoadEfer);
     caps_.entry = adjust(entry, kEntryGuest64 | kEntryLoadPat | kEntryLoadEfer);

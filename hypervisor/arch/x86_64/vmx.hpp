@@ -18,6 +18,8 @@ bool cpu_init(FrameAllocator& frames);
 u32 vpid_limit();
 
 void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg);
+bool vcpu_reset_real_mode(Vcpu& v, u8 vector);
+bool can_run_real_mode(); // "unrestricted guest"
 void vcpu_run(Vcpu& v);
 // VMPTRLD (and first-time VMCS set-up) / VMCLEAR, and the SYSCALL MSRs the
 // VMCS does not hold. A vCPU's VMCS is current only while it is loaded.

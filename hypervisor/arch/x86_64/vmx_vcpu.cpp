@@ -65,6 +65,41 @@ void invvpid_single(u16 vpid) {
 
 u64 eptp_of(const Zone& z) { return z.stage2.root().raw() | kEptpWb4Level; }
 
+// Real mode after INIT-SIPI (SDM vol. 3 26.3.1 with "unrestricted guest"):
+// CS = vector << 8, IP 0, 64 KiB segments, protection and paging off (CR0
+// keeps NE, which VMX requires), not an IA-32e guest. EPT still confines
+// the zone to its memory.
+template <class Write>
+bool setup_real_mode(Write& w, u8 vector) {
+    const Caps& c = caps();
+    constexpr u32 kArCode16 = 0x9b, kArData16 = 0x93, kArTss16Busy = 0x8b;
+    w(kEntryControls, c.entry & ~u64(kEntryGuest64));
+    const Field sels[] = {kGuestEsSel, kGuestSsSel, kGuestDsSel, kGuestFsSel, kGuestGsSel};
+    const Field limits[] = {kGuestEsLimit, kGuestSsLimit, kGuestDsLimit, kGuestFsLimit, kGuestGsLimit};
+    const Field ars[] = {kGuestEsAr, kGuestSsAr, kGuestDsAr, kGuestFsAr, kGuestGsAr};
+    for (unsigned i = 0; i < 5; ++i) {
+        w(sels[i], 0);
+        w(limits[i], 0xffff);
+        w(ars[i], kArData16);
+    }
+    w(kGuestCsSel, u64(vector) << 8);
+    w(kGuestCsBase, u64(vector) << 12);
+    w(kGuestCsLimit, 0xffff);
+    w(kGuestCsAr, kArCode16);
+    w(kGuestTrLimit, 0xffff);
+    w(kGuestTrAr, kArTss16Busy);
+    w(kGuestGdtrLimit, 0xffff);
+    w(kGuestIdtrLimit, 0xffff);
+    u64 pe_pg = x86::kCr0Pe | x86::kCr0Pg;
+    w(kGuestCr0, ((x86::kCr0Et | x86::kCr0Ne) | (c.cr0_fixed0 & ~pe_pg)) & c.cr0_fixed1);
+    w(kCr0Shadow, x86::kCr0Et);
+    w(kGuestCr3, 0);
+    w(kGuestCr4, (x86::kCr4Vmxe | c.cr4_fixed0) & c.cr4_fixed1);
+    w(kCr4Shadow, 0);
+    w(kGuestEfer, 0);
+    return true;
+}
+
 bool setup(Vcpu& v) {
     const Caps& c = caps();
     const Zone& z = *v.zone;
@@ -157,6 +192,7 @@ bool setup(Vcpu& v) {
     w(kGuestSysenterCs, 0);
     w(kGuestSysenterEsp, 0);
     w(kGuestSysenterEip, 0);
+    if (v.ctx.real_mode_vector >= 0) ok = setup_real_mode(w, static_cast<u8>(v.ctx.real_mode_vector)) && ok;
     return ok;
 }
 
@@ -230,7 +266,18 @@ void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg) {
     ctx.star = ctx.lstar = ctx.cstar = ctx.sfmask = ctx.kernel_gs_base = 0;
     ctx.control_block_ready = false;
     ctx.launched = false;
+    ctx.real_mode_vector = -1;
     ctx.tlb_tag = __atomic_fetch_add(&next_tag, 1, __ATOMIC_RELAXED);
+}
+
+bool can_run_real_mode() { return caps().unrestricted; }
+
+bool vcpu_reset_real_mode(Vcpu& v, u8 vector) {
+    if (!caps().unrestricted) return false;
+    vcpu_reset(v, GuestPhys(0), 0);
+    v.ctx.regs.rsp = 0;
+    v.ctx.real_mode_vector = vector;
+    return true;
 }
 
 void vcpu_load(Vcpu& v) {

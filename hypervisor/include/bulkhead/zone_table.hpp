@@ -78,6 +78,10 @@ Status zone_start(Zone& z);
 // or RDI) and makes it runnable. invalid_argument: no such vCPU, or entry
 // outside the zone's RAM; busy: that vCPU is already on.
 Status vcpu_power_on(Zone& z, u32 index, GuestPhys entry, u64 arg);
+// The same start with an architecture's own reset (x86: STARTUP IPIs
+// start a vCPU in real mode): `reset(v, how)` runs only if the vCPU is off.
+using VcpuResetFn = void (*)(Vcpu& v, const void* how);
+Status vcpu_start_with(Zone& z, u32 index, VcpuResetFn reset, const void* how);
 // Ends a running zone with the given state; the first end wins. Powers the
 // machine off when no zone is left running.
 void zone_end(Zone& z, ZoneState state, u32 reason, u64 code, const char* why);

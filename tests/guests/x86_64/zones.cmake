@@ -27,6 +27,7 @@ set_source_files_properties(${A}/manager_children.S PROPERTIES
 
 # two vCPUs: BH_HC_VCPU_ON, IPIs, the local APIC timer
 bh_guest(smp SOURCES ${Z}/smp.cpp)
+bh_guest(sipi SOURCES ${Z}/sipi.cpp ${Z}/sipi_trampoline.S LINK_BASE 0x100000)
 
 # the local APIC page: MMIO instruction emulation and what it refuses
 bh_guest(apic-mmio SOURCES ${Z}/apic_mmio.cpp ${Z}/apic_mmio_insns.S)

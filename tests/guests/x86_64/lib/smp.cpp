@@ -21,15 +21,14 @@ alignas(16) u8 stacks[kMaxVcpus][kStackSize];
 
 u64 secondary_entry() { return reinterpret_cast<uptr>(bh_secondary_start); }
 
-i64 start_vcpu(u32 vcpu, Entry fn, u64 arg) {
-    u64 stack_top = 0;
-    if (vcpu < kMaxVcpus) {
-        slots[vcpu] = {fn, arg};
-        stack_top = reinterpret_cast<uptr>(stacks[vcpu] + kStackSize);
-        dmb();
-    }
-    return hc::vcpu_on(vcpu, secondary_entry(), stack_top);
+u64 prepare(u32 vcpu, Entry fn, u64 arg) {
+    if (vcpu >= kMaxVcpus) return 0;
+    slots[vcpu] = {fn, arg};
+    dmb();
+    return reinterpret_cast<uptr>(stacks[vcpu] + kStackSize);
 }
+
+i64 start_vcpu(u32 vcpu, Entry fn, u64 arg) { return hc::vcpu_on(vcpu, secondary_entry(), prepare(vcpu, fn, arg)); }
 
 } // namespace bh::smp
 

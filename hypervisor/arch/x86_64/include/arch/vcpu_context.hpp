@@ -53,6 +53,11 @@ struct VcpuContext {
     bool irq_window = false;
     // What this vCPU, while loaded, set as its CPU's guest timer deadline.
     u64 armed_deadline = 0;
+    // An INIT IPI left this (off) vCPU waiting for a STARTUP IPI.
+    bool wait_for_sipi = false;
+    // VMX only: the next VMCS set-up starts in real mode at this STARTUP
+    // vector (-1: the long-mode start state).
+    int real_mode_vector = -1;
 };
 
 // What fault-policy "abort" does on x86-64 (see docs/architecture.md).

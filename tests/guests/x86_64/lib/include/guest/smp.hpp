@@ -16,4 +16,8 @@ i64 start_vcpu(u32 vcpu, Entry fn, u64 arg);
 // bh_secondary_start, for tests of the call's argument checks.
 u64 secondary_entry();
 
+// For starting a vCPU another way (INIT-SIPI-SIPI): records fn and arg for
+// it and returns the top of its stack, which bh_secondary_start wants in RDI.
+u64 prepare(u32 vcpu, Entry fn, u64 arg);
+
 } // namespace bh::smp

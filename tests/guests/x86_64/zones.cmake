@@ -33,7 +33,7 @@ bh_guest(sipi SOURCES ${Z}/sipi.cpp ${Z}/sipi_trampoline.S LINK_BASE 0x100000)
 bh_guest(apic-mmio SOURCES ${Z}/apic_mmio.cpp ${Z}/apic_mmio_insns.S)
 
 # hypercall errors, preemption
-bh_guest(hc-unknown SOURCES ${Z}/hc_unknown.cpp)
+bh_guest(hc-unknown SOURCES ${A}/hc_unknown.cpp)
 bh_guest(hc-arguments SOURCES ${A}/hc_arguments.cpp)
 bh_guest(hc-fuzz SOURCES ${A}/hc_fuzz.cpp)
 bh_guest(spinner SOURCES ${A}/spinner.cpp)

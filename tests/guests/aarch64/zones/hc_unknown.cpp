@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Unknown function IDs (outside the Bulkhead range, with high bits set in
-// x0, or unassigned PSCI numbers) must return NOT_SUPPORTED (-1) and leave
-// the zone running.
+// x0 or RAX, unassigned PSCI numbers, which mean nothing at all on x86)
+// must return NOT_SUPPORTED (-1) and leave the zone running. The same
+// source runs on both architectures.
 #include <guest/console.hpp>
 #include <guest/hypercall.hpp>
 #include <guest/testing.hpp>
@@ -23,6 +24,8 @@ constexpr Unknown kUnknown[] = {
     {0x1C6000000ull, "BH_HC_VERSION with bit 32 set"},
     {0x12345678, "not an SMCCC fast call"},
     {0x8400001F, "unassigned PSCI number"},
+    {0, "zero"},
+    {~0ull, "all ones"},
 };
 
 } // namespace
@@ -31,7 +34,7 @@ extern "C" void zone_main(u64) {
     test::begin("hypercall-unknown");
     if (!hc::in_zone()) test::skip("needs the hypervisor");
     for (const Unknown& u : kUnknown) {
-        i64 rc = smccc_hvc(u.id, 1, 2, 3, 4).status;
+        i64 rc = hc::call(u.id, 1, 2, 3, 4).status;
         test::check(rc == BH_ERR_NOT_SUPPORTED, "0x%llx (%s) returned %lld, expected -1",
                     static_cast<unsigned long long>(u.id), u.why, static_cast<long long>(rc));
         print("0x%llx (%s) -> %lld\n", static_cast<unsigned long long>(u.id), u.why, static_cast<long long>(rc));

@@ -15,7 +15,7 @@ void handle_guest_fault(Vcpu& v, const GuestFault& f) {
     Zone& z = *v.zone;
     const char* kind = f.instruction ? "instruction fetch" : (f.write ? "write" : "read");
     bool stop = z.fault_policy == FaultPolicy::stop;
-    u32 n = __atomic_add_fetch(&z.faults_logged, 1, __ATOMIC_RELAXED);
+    u32 n = z.faults_logged.fetch_add(1, MemoryOrder::relaxed) + 1;
     if (stop || n <= kFaultsLoggedInFull || n % 1024 == 0)
         log("zone '%s' vcpu %u: illegal %s at IPA %#llx (VA %#llx, PC %#llx) %s: %s", z.name, v.index, kind,
             static_cast<unsigned long long>(f.ipa.raw()), static_cast<unsigned long long>(f.va),

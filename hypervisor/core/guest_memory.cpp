@@ -4,9 +4,7 @@
 #include <bulkhead/guest_memory.hpp>
 
 namespace bh {
-namespace {
-
-bool is_ram(const Zone& z, GuestPhys a, u64 len) {
+bool zone_range_is_ram(const Zone& z, GuestPhys a, u64 len) {
     if (len == 0) return false;
     while (len) {
         HostPhys pa;
@@ -19,10 +17,8 @@ bool is_ram(const Zone& z, GuestPhys a, u64 len) {
     return true;
 }
 
-} // namespace
-
 Status copy_from_guest(const Zone& z, GuestPhys src, void* dst, u64 len) {
-    if (!is_ram(z, src, len)) return Status::invalid_argument;
+    if (!zone_range_is_ram(z, src, len)) return Status::invalid_argument;
     u8* out = static_cast<u8*>(dst);
     while (len) {
         HostPhys pa;
@@ -38,7 +34,7 @@ Status copy_from_guest(const Zone& z, GuestPhys src, void* dst, u64 len) {
 }
 
 Status copy_to_guest(Zone& z, GuestPhys dst, const void* src, u64 len) {
-    if (!is_ram(z, dst, len)) return Status::invalid_argument;
+    if (!zone_range_is_ram(z, dst, len)) return Status::invalid_argument;
     const u8* in = static_cast<const u8*>(src);
     while (len) {
         HostPhys pa;
@@ -55,7 +51,7 @@ Status copy_to_guest(Zone& z, GuestPhys dst, const void* src, u64 len) {
 }
 
 Status copy_between_zones(Zone& dst_zone, GuestPhys dst, const Zone& src_zone, GuestPhys src, u64 len) {
-    if (!is_ram(src_zone, src, len) || !is_ram(dst_zone, dst, len)) return Status::invalid_argument;
+    if (!zone_range_is_ram(src_zone, src, len) || !zone_range_is_ram(dst_zone, dst, len)) return Status::invalid_argument;
     while (len) {
         HostPhys spa, dpa;
         u64 srun, drun;

@@ -48,6 +48,30 @@ Status decode_zone_handle(const HypercallArgs& a, ZoneHandle& out) {
     return Status::ok;
 }
 
+Status decode_zone_exit(const HypercallArgs& a, ZoneExitRequest& out) {
+    ZoneExitRequest r;
+    r.code = a.arg[0];
+    switch (a.arg[1]) {
+    case BH_EXIT_CODE_PLAIN: r.reason = BH_EXIT_CALL; break;
+    case BH_EXIT_CODE_STATUS: r.reason = BH_EXIT_WORKLOAD; break;
+    case BH_EXIT_CODE_SIGNAL: r.reason = BH_EXIT_WORKLOAD_SIGNAL; break;
+    default: return Status::invalid_argument;
+    }
+    // A status is 0-255 and a signal 1-64 on every Unix the zones run.
+    if (r.reason == BH_EXIT_WORKLOAD && r.code > 255) return Status::invalid_argument;
+    if (r.reason == BH_EXIT_WORKLOAD_SIGNAL && (r.code == 0 || r.code > 64)) return Status::invalid_argument;
+    out = r;
+    return Status::ok;
+}
+
+const char* zone_exit_reason_text(u32 reason) {
+    switch (reason) {
+    case BH_EXIT_WORKLOAD: return "workload exit status";
+    case BH_EXIT_WORKLOAD_SIGNAL: return "workload killed by a signal";
+    default: return "ZONE_EXIT";
+    }
+}
+
 Status decode_zone_create(const HypercallArgs& a, ZoneCreateRequest& out) {
     ZoneCreateRequest r;
     r.name_ipa = GuestPhys(a.arg[0]);

@@ -7,7 +7,7 @@
 namespace bh {
 namespace {
 
-Spinlock console_lock;
+Spinlock console_lock{LockLevel::console};
 
 void write_line(const char* prefix, const char* text, usize len) {
     LockGuard g(console_lock);

@@ -10,26 +10,63 @@ namespace {
 
 u64 deadline_of(const Vcpu& v) { return v.wake_deadline; }
 
-// Called with c.lock held.
-void wake_expired(PerCpu& c, u64 now) {
-    while (Vcpu* v = c.sleepers.front()) {
+void wake_expired(Locked<PerCpu> c, u64 now) {
+    while (Vcpu* v = c->sleepers.front()) {
         if (v->wake_deadline > now) break;
-        c.sleepers.remove(*v);
+        c->sleepers.remove(*v);
         arch::vcpu_timer_expired(*v);
         v->state = VcpuState::runnable;
-        c.runq.push_back(*v);
+        c->runq.push_back(*v);
     }
 }
 
-// Called with c.lock held.
-void program_timer(PerCpu& c, bool contended, u64 now) {
+void program_timer(Locked<PerCpu> c, bool contended, u64 now) {
     u64 deadline = 0;
-    if (contended) deadline = c.slice_end > now ? c.slice_end : now + 1;
-    if (c.index == 0)
+    if (contended) deadline = c->slice_end > now ? c->slice_end : now + 1;
+    if (c->index == 0)
         if (u64 w = watchdog_next(); w && (deadline == 0 || w < deadline)) deadline = w;
-    if (Vcpu* s = c.sleepers.front())
+    if (Vcpu* s = c->sleepers.front())
         if (deadline == 0 || s->wake_deadline < deadline) deadline = s->wake_deadline;
     arch::set_timer(deadline);
+}
+
+// What this CPU runs next: the current vCPU until its slice ends or it
+// yields or stops, then the run queue's head (dropping vCPUs whose zone
+// ended). Marks the choice running and loaded; switching registers is the
+// caller's, after the lock.
+Vcpu* pick_next(Locked<PerCpu> c, Vcpu* cur, u64 now) {
+    wake_expired(c, now);
+    bool yield = c->yield_requested;
+    c->yield_requested = false;
+    if (cur && cur->state == VcpuState::running && !cur->zone->is_running()) cur->state = VcpuState::off;
+    bool keep = cur && cur->state == VcpuState::running;
+    Vcpu* next = nullptr;
+    if (keep && !yield && now < c->slice_end) {
+        next = cur;
+    } else {
+        while (Vcpu* n = c->runq.pop_front()) {
+            if (n->zone->is_running()) {
+                next = n;
+                break;
+            }
+            n->state = VcpuState::off;
+        }
+        if (keep) {
+            if (next) {
+                cur->state = VcpuState::runnable;
+                c->runq.push_back(*cur);
+            } else {
+                next = cur;
+            }
+        }
+        if (next) c->slice_end = now + slice_ticks();
+    }
+    if (next) {
+        next->state = VcpuState::running;
+        next->on_cpu.store(true);
+    }
+    program_timer(c, next && !c->runq.empty(), now);
+    return next;
 }
 
 } // namespace
@@ -45,26 +82,24 @@ static void notify_home(const Vcpu& v) {
     else arch::kick_cpu(v.home_cpu);
 }
 
-void start(Vcpu& v) {
-    PerCpu& home = arch::cpu(v.home_cpu);
+void start(Locked<Zone>, Vcpu& v) {
     {
-        LockGuard g(home.lock);
+        Lock<PerCpu> home(arch::cpu(v.home_cpu));
         if (v.state != VcpuState::off) return;
         v.state = VcpuState::runnable;
-        home.runq.push_back(v);
+        home->runq.push_back(v);
     }
     notify_home(v);
 }
 
 void wake(Vcpu& v) {
-    PerCpu& home = arch::cpu(v.home_cpu);
     bool kick = false, poke = false;
     {
-        LockGuard g(home.lock);
+        Lock<PerCpu> home(arch::cpu(v.home_cpu));
         if (v.state == VcpuState::blocked) {
-            home.sleepers.remove(v);
+            home->sleepers.remove(v);
             v.state = VcpuState::runnable;
-            home.runq.push_back(v);
+            home->runq.push_back(v);
             kick = true;
         } else if (v.state == VcpuState::running) {
             poke = true; // it must exit to see the new interrupt; its CPU's queues are unchanged
@@ -78,7 +113,7 @@ void wake(Vcpu& v) {
 void block_current() {
     PerCpu& c = arch::this_cpu();
     Vcpu* v = c.current;
-    LockGuard g(c.lock);
+    Lock<PerCpu> g(c);
     // Checked under the lock a waker takes, so a wake-up cannot slip between
     // the check and the block.
     if (arch::vcpu_has_pending_interrupt(*v)) return;
@@ -94,7 +129,7 @@ void block_current() {
 
 void stop_current() {
     PerCpu& c = arch::this_cpu();
-    LockGuard g(c.lock);
+    Lock<PerCpu> g(c);
     c.current->state = VcpuState::off;
 }
 
@@ -104,13 +139,12 @@ void yield_current() {
 }
 
 bool detach(Vcpu& v) {
-    PerCpu& home = arch::cpu(v.home_cpu);
-    LockGuard g(home.lock);
-    if (v.on_cpu) return false;
-    home.runq.remove(v);
-    home.sleepers.remove(v);
+    Lock<PerCpu> home(arch::cpu(v.home_cpu));
+    if (v.on_cpu.load()) return false;
+    home->runq.remove(v);
+    home->sleepers.remove(v);
     v.state = VcpuState::off;
-    return true;
+    return !v.node.linked();
 }
 
 void schedule_if_needed() {
@@ -125,52 +159,25 @@ void schedule() {
         c.need_resched = false;
         if (c.index == 0) watchdog_check(arch::now()); // before taking c.lock: it may end zones
         Vcpu* cur = c.current;
-        Vcpu* next = nullptr;
+        Vcpu* next;
         {
-            LockGuard g(c.lock);
-            u64 now = arch::now();
-            wake_expired(c, now);
-            bool yield = c.yield_requested;
-            c.yield_requested = false;
-            if (cur && cur->state == VcpuState::running && !cur->zone->is_running()) cur->state = VcpuState::off;
-            bool keep = cur && cur->state == VcpuState::running;
-            bool slice_over = now >= c.slice_end;
-            if (keep && !yield && !slice_over) {
-                next = cur;
-            } else {
-                while (Vcpu* n = c.runq.pop_front()) {
-                    if (n->zone->is_running()) {
-                        next = n;
-                        break;
-                    }
-                    n->state = VcpuState::off;
-                }
-                if (keep) {
-                    if (next) {
-                        cur->state = VcpuState::runnable;
-                        c.runq.push_back(*cur);
-                    } else {
-                        next = cur;
-                    }
-                }
-                if (next) c.slice_end = now + slice_ticks();
+            Lock<PerCpu> g(c);
+            next = pick_next(g.held(), cur, arch::now());
+        }
+        // Registers are switched without the run-queue lock, which wakers
+        // on other CPUs take. on_cpu stays set on the outgoing vCPU until it
+        // is saved, so nobody resets or frees it meanwhile.
+        if (next != cur) {
+            if (cur) {
+                arch::vcpu_save(*cur);
+                cur->on_cpu.store(false);
             }
-            if (next) next->state = VcpuState::running;
-            program_timer(c, next && !c.runq.empty(), now);
-            if (next != cur) {
-                // Saving and loading under the lock keeps on_cpu exact for detach().
-                if (cur) {
-                    arch::vcpu_save(*cur);
-                    cur->on_cpu = false;
-                }
-                if (next) {
-                    arch::vcpu_load(*next);
-                    next->on_cpu = true;
-                    ++c.switches;
-                }
-                c.current = next;
-                c.guest_regs = next ? &next->ctx.regs : nullptr;
+            if (next) {
+                arch::vcpu_load(*next);
+                ++c.switches;
             }
+            c.current = next;
+            c.guest_regs = next ? &next->ctx.regs : nullptr;
         }
         if (next) return;
         arch::idle_wait();

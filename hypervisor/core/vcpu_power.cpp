@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Starting another vCPU of a running zone: PSCI CPU_ON on arm64 and
-// BH_HC_VCPU_ON on both architectures come here, so the checks are one.
+// Starting another vCPU of a running zone: PSCI CPU_ON on arm64, STARTUP
+// IPIs on x86 and BH_HC_VCPU_ON on both come here, so the checks are one.
 #include <bulkhead/arch_interface.hpp>
 #include <bulkhead/scheduler.hpp>
 #include <bulkhead/zone_table.hpp>
@@ -10,13 +10,16 @@ namespace bh {
 Status vcpu_start_with(Zone& z, u32 index, VcpuResetFn reset, const void* how) {
     if (index >= z.vcpu_count) return Status::invalid_argument;
     Vcpu& t = z.vcpus[index];
-    LockGuard g(z.lock); // one start at a time per zone
+    // Under the zone's lock, against zone_end: once a zone has ended none of
+    // its vCPUs starts again, so destroying it cannot race a restart.
+    Lock<Zone> zl(z);
+    if (!z.is_running()) return Status::bad_state;
     {
-        LockGuard h(arch::cpu(t.home_cpu).lock);
-        if (t.state != VcpuState::off || t.on_cpu) return Status::busy;
+        Lock<PerCpu> h(arch::cpu(t.home_cpu));
+        if (t.state != VcpuState::off || t.on_cpu.load()) return Status::busy;
     }
     reset(t, how);
-    sched::start(t);
+    sched::start(zl.held(), t);
     return Status::ok;
 }
 

@@ -308,7 +308,7 @@ TEST_CASE("page table: unmap", "[page_table]") {
     SECTION("a whole block, without splitting") {
         REQUIRE(pt.map(G(0x40200000), H(0x80200000), 2 * MiB, MemAttr::ram()) == Status::ok);
         const u64 tables = pt.table_pages();
-        pt.unmap(G(0x40200000), 2 * MiB);
+        REQUIRE(pt.unmap(G(0x40200000), 2 * MiB) == Status::ok);
         CHECK_FALSE(mapped(pt, G(0x40200000)));
         CHECK_FALSE(mapped(pt, G(0x403ff000)));
         CHECK(pt.table_pages() == tables);
@@ -320,7 +320,7 @@ TEST_CASE("page table: unmap", "[page_table]") {
         REQUIRE(pt.map(G(0x40000000), H(0x80000000), 4 * kPageSize, MemAttr::ram()) == Status::ok);
         REQUIRE(pt.map(G(0x40400000), H(0x80400000), 2 * MiB, MemAttr::ram()) == Status::ok);
         REQUIRE(pt.map(G(0x80000000), H(0x80000000), 1 * GiB, MemAttr::ram()) == Status::ok);
-        pt.unmap(G(0x40001000), 1 * GiB - 0x1000 + 1 * GiB);
+        REQUIRE(pt.unmap(G(0x40001000), 1 * GiB - 0x1000 + 1 * GiB) == Status::ok);
         CHECK(mapped(pt, G(0x40000000)));
         CHECK_FALSE(mapped(pt, G(0x40001000)));
         CHECK_FALSE(mapped(pt, G(0x40003000)));
@@ -329,13 +329,13 @@ TEST_CASE("page table: unmap", "[page_table]") {
         CHECK_FALSE(mapped(pt, G(0xbfffffff)));
     }
     SECTION("nothing mapped: nothing to do") {
-        pt.unmap(G(0), u64(1) << 39);
+        REQUIRE(pt.unmap(G(0), u64(1) << 39) == Status::ok);
         CHECK(pt.table_pages() == 1);
     }
     SECTION("part of a 1 GiB block splits it down to pages") {
         REQUIRE(pt.map(G(0x40000000), H(0x80000000), 1 * GiB, MemAttr::ram_ro()) == Status::ok);
         CHECK(pt.table_pages() == 1);
-        pt.unmap(G(0x40201000), kPageSize);
+        REQUIRE(pt.unmap(G(0x40201000), kPageSize) == Status::ok);
         CHECK(pt.table_pages() == 3); // one level-2 table, one level-3 table
         CHECK_FALSE(mapped(pt, G(0x40201000)));
         CHECK_FALSE(mapped(pt, G(0x40201fff)));
@@ -364,7 +364,7 @@ TEST_CASE("page table: unmap", "[page_table]") {
     }
     SECTION("a range straddling two blocks' edges") {
         REQUIRE(pt.map(G(0x40000000), H(0x80000000), 4 * MiB, MemAttr::ram()) == Status::ok);
-        pt.unmap(G(0x40100000), 2 * MiB);
+        REQUIRE(pt.unmap(G(0x40100000), 2 * MiB) == Status::ok);
         CHECK(maps_to(pt, G(0x400ff000), H(0x800ff000)));
         CHECK_FALSE(mapped(pt, G(0x40100000)));
         CHECK_FALSE(mapped(pt, G(0x402ff000)));
@@ -422,8 +422,8 @@ TEST_CASE("page table: destroy returns every table frame after map, split and un
     REQUIRE(pt.map(G(0x40000000), H(0x80000000), 1 * GiB, MemAttr::ram()) == Status::ok);
     REQUIRE(pt.map(G(0xc0000000 - 64 * kPageSize), H(0x1000000), 64 * kPageSize, MemAttr::device()) == Status::ok);
     REQUIRE(pt.map(G(0x100000000), H(0x200000), 6 * MiB, MemAttr::ram()) == Status::ok);
-    pt.unmap(G(0x40001000), 3 * kPageSize);
-    pt.unmap(G(0x100100000), 2 * MiB);
+    REQUIRE(pt.unmap(G(0x40001000), 3 * kPageSize) == Status::ok);
+    REQUIRE(pt.unmap(G(0x100100000), 2 * MiB) == Status::ok);
     CHECK(pt.table_pages() > 3);
     CHECK(t.frames.free_pages() == t.start_free - pt.table_pages());
     pt.destroy();
@@ -445,7 +445,7 @@ TEST_CASE("page table: a block mapped over an emptied table frees that table", "
     S2 pt;
     REQUIRE(pt.init(t.frames) == Status::ok);
     REQUIRE(pt.map(G(0x40000000), H(0x80000000), kPageSize, MemAttr::ram()) == Status::ok);
-    pt.unmap(G(0x40000000), kPageSize);
+    REQUIRE(pt.unmap(G(0x40000000), kPageSize) == Status::ok);
     REQUIRE(pt.map(G(0x40000000), H(0x80000000), 1 * GiB, MemAttr::ram()) == Status::ok);
     CHECK(maps_to(pt, G(0x40001000), H(0x80001000)));
     pt.destroy();
@@ -466,7 +466,7 @@ TEST_CASE("page table: unmap of part of a page never maps a table frame", "[page
     S2 pt;
     REQUIRE(pt.init(t.frames) == Status::ok);
     REQUIRE(pt.map(G(0x40000000), H(0x80000000), kPageSize, MemAttr::ram()) == Status::ok);
-    pt.unmap(G(0x40000800), 0x800);
+    CHECK(pt.unmap(G(0x40000800), 0x800) == Status::invalid_argument);
     HostPhys pa;
     MemAttr a;
     bool still = pt.lookup(G(0x40000000), pa, a);

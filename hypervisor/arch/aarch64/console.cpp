@@ -37,7 +37,8 @@ constexpr u32 kFrRxfe = 1u << 4, kRxIm = 1u << 4, kRtIm = 1u << 6;
 
 void console_enable_input() {
     Platform& p = platform();
-    Zone* z = zones().console_zone();
+    Lock<ZoneTable> g(zones());
+    Zone* z = zones().console_zone(g.held());
     if (!p.uart_intid || !z) return;
     mmio_write<u32>(p.uart + kImsc, kRxIm | kRtIm);
     gic_enable_spi(p.uart_intid, arch::cpu(0).hw_id);

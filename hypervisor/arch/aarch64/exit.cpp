@@ -53,6 +53,13 @@ void hypercall(Vcpu& v) {
     a.fn = x[0];
     for (unsigned i = 0; i < 6; ++i) a.arg[i] = x[i + 1];
     HypercallResult r = handle_hypercall(v, a);
+    if (r.restart) {
+        // Back onto the HVC (or SMC, which sync_exit already skipped) with
+        // the rest of the work in the argument registers.
+        v.ctx.regs.pc -= 4;
+        for (unsigned i = 0; i < 6; ++i) x[i + 1] = r.again.arg[i];
+        return;
+    }
     x[0] = static_cast<u64>(static_cast<long>(r.status));
     for (unsigned i = 0; i < 4; ++i) x[i + 1] = r.ret[i];
 }

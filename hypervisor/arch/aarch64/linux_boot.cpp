@@ -14,7 +14,7 @@ namespace {
 
 constexpr u64 k2M = 2u << 20;
 constexpr u64 kFdtMax = 64u << 10;
-Spinlock fdt_lock;
+Spinlock fdt_lock{LockLevel::allocator};
 alignas(8) u8 fdt_buffer[kFdtMax];
 
 u64 le64(const u8* p) {

@@ -17,7 +17,7 @@ constexpr u64 kPstateEl1hMasked = 0x3c5;   // EL1h, D, A, I, F masked
 constexpr u64 kSctlrEl1Reset = 0x30d00800; // RES1 bits, MMU and caches off
 constexpr u64 kCntCtlEnable = 1, kCntCtlImask = 2;
 
-bool loaded_here(const Vcpu& v) { return v.on_cpu && this_cpu().current == &v; }
+bool loaded_here(const Vcpu& v) { return v.on_cpu.load() && this_cpu().current == &v; }
 
 } // namespace
 

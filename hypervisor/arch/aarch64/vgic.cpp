@@ -144,7 +144,7 @@ void vgic_flush(Vcpu& v) {
 bool vgic_has_pending(const Vcpu& v) {
     for (unsigned w = 0; w < arch::kVgicIntids / 32; ++w)
         if (deliverable(v, w)) return true;
-    bool loaded = v.on_cpu && arch::this_cpu().current == &v;
+    bool loaded = v.on_cpu.load() && arch::this_cpu().current == &v;
     u64 empty = loaded ? BH_READ_SYSREG(ich_elrsr_el2) : 0;
     for (unsigned n = 0; n < lr_count; ++n) {
         if (loaded && (empty >> n & 1)) continue;

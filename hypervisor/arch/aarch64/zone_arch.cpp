@@ -12,7 +12,7 @@ namespace bh::arch {
 namespace {
 
 // 8-bit VMIDs; 0 is never given to a zone.
-Spinlock vmid_lock;
+Spinlock vmid_lock{LockLevel::allocator};
 u64 vmid_used[4] = {1, 0, 0, 0};
 
 u16 alloc_vmid() {

@@ -23,6 +23,19 @@ void hypercall(Vcpu& v) {
     a.arg[4] = r.r8;
     a.arg[5] = r.r9;
     HypercallResult res = handle_hypercall(v, a);
+    if (res.restart) {
+        // Back onto the instruction (VMCALL and VMMCALL are both 3 bytes;
+        // the back end already moved past it) with the rest of the work
+        // in the argument registers.
+        r.rip -= 3;
+        r.rdi = res.again.arg[0];
+        r.rsi = res.again.arg[1];
+        r.rdx = res.again.arg[2];
+        r.r10 = res.again.arg[3];
+        r.r8 = res.again.arg[4];
+        r.r9 = res.again.arg[5];
+        return;
+    }
     r.rax = static_cast<u64>(static_cast<long>(res.status));
     r.rdi = res.ret[0];
     r.rsi = res.ret[1];

@@ -48,7 +48,7 @@ usize fetch(const Vcpu& v, const GuestCpuMode& mode, u64 rip, u8 (&out)[kMaxInsn
 
 void log_refusal(Vcpu& v, GuestPhys gpa, const char* why) {
     Zone& z = *v.zone;
-    u32 n = __atomic_add_fetch(&z.faults_logged, 1, __ATOMIC_RELAXED);
+    u32 n = z.faults_logged.fetch_add(1, MemoryOrder::relaxed) + 1;
     if (n <= kLoggedInFull || n % 1024 == 0)
         log("zone '%s' vcpu %u: access to device page IPA %#llx at RIP %#llx not emulated: %s", z.name, v.index,
             static_cast<unsigned long long>(gpa.raw()), static_cast<unsigned long long>(v.ctx.regs.rip), why);

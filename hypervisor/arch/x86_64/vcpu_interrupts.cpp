@@ -56,9 +56,9 @@ void start_in_real_mode(Vcpu& v, const void* how) {
 void init_or_startup(Zone& z, Vcpu& t, const IpiRequest& ipi, const char* source, u32 number) {
     bool init = ipi.mode == IpiRequest::Mode::init;
     if (init) {
-        LockGuard g(z.lock);
-        LockGuard h(arch::cpu(t.home_cpu).lock);
-        if (t.state == VcpuState::off && !t.on_cpu) __atomic_store_n(&t.ctx.wait_for_sipi, true, __ATOMIC_RELEASE);
+        Lock<Zone> g(z);
+        Lock<PerCpu> h(arch::cpu(t.home_cpu));
+        if (t.state == VcpuState::off && !t.on_cpu.load()) __atomic_store_n(&t.ctx.wait_for_sipi, true, __ATOMIC_RELEASE);
         else log_dropped(z, source, number, "INIT to a running vCPU", "resetting a running vCPU is not offered");
         return;
     }
@@ -68,7 +68,9 @@ void init_or_startup(Zone& z, Vcpu& t, const IpiRequest& ipi, const char* source
         return;
     }
     u8 vector = ipi.vector;
-    vcpu_start_with(z, t.index, start_in_real_mode, &vector);
+    // A STARTUP that finds the vCPU busy, or its zone ending, is ignored,
+    // as a CPU not waiting for SIPI ignores it.
+    (void)vcpu_start_with(z, t.index, start_in_real_mode, &vector);
 }
 
 } // namespace

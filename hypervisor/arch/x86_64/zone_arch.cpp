@@ -16,7 +16,7 @@ namespace {
 
 // ASID 0 is the host's. Bounded by the CPU's count and by what the per-CPU
 // flush tracking covers.
-Spinlock asid_lock;
+Spinlock asid_lock{LockLevel::allocator};
 u64 asid_used[x86_64::CpuLocal::kTrackedAsids / 64] = {1};
 
 u32 alloc_asid() {

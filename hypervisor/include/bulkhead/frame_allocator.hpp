@@ -46,7 +46,7 @@ class FrameAllocator {
     Region* region_of(HostPhys pa, u64 pages);
     bool find_run(const Region& r, u64 pages, u64 align_pages, u64& first) const;
 
-    mutable Spinlock lock_;
+    mutable Spinlock lock_{LockLevel::allocator};
     Region regions_[kMaxRegions];
     unsigned region_count_ = 0;
 };

@@ -9,8 +9,10 @@
 
 namespace bh {
 
-Status copy_from_guest(const Zone& z, GuestPhys src, void* dst, u64 len);
-Status copy_between_zones(Zone& dst_zone, GuestPhys dst, const Zone& src_zone, GuestPhys src, u64 len);
-Status copy_to_guest(Zone& z, GuestPhys dst, const void* src, u64 len);
+// Whether [a, a + len) is all RAM of the zone (len 0: no).
+bool zone_range_is_ram(const Zone& z, GuestPhys a, u64 len);
+[[nodiscard]] Status copy_from_guest(const Zone& z, GuestPhys src, void* dst, u64 len);
+[[nodiscard]] Status copy_between_zones(Zone& dst_zone, GuestPhys dst, const Zone& src_zone, GuestPhys src, u64 len);
+[[nodiscard]] Status copy_to_guest(Zone& z, GuestPhys dst, const void* src, u64 len);
 
 } // namespace bh

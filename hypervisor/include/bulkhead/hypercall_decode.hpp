@@ -18,6 +18,12 @@ struct HypercallArgs {
 struct HypercallResult {
     Status status = Status::ok;
     u64 ret[4] = {};
+    // The call is not finished (a step of long work is done): the arch
+    // leaves the vCPU on its hypercall instruction with `again` in the
+    // argument registers, so the zone re-executes it after whatever
+    // interrupts and other vCPUs are due (Xen's hypercall continuations).
+    bool restart = false;
+    HypercallArgs again;
 };
 
 enum class Hypercall : u8 {
@@ -82,14 +88,23 @@ struct VcpuOnRequest {
     u64 arg = 0;
 };
 
+// How a zone ends itself: the code and the reason it is recorded under.
+struct ZoneExitRequest {
+    u64 code = 0;
+    u32 reason = BH_EXIT_CALL;
+};
+
 inline constexpr u64 kMaxLoadLength = u64(1) << 30;
 
-Status decode_zone_create(const HypercallArgs& a, ZoneCreateRequest& out);
-Status decode_zone_load(const HypercallArgs& a, ZoneLoadRequest& out);
-Status decode_zone_set_entry(const HypercallArgs& a, ZoneSetEntryRequest& out);
-Status decode_vcpu_on(const HypercallArgs& a, VcpuOnRequest& out);
-Status decode_zone_handle(const HypercallArgs& a, ZoneHandle& out);
+[[nodiscard]] Status decode_zone_exit(const HypercallArgs& a, ZoneExitRequest& out);
+// The log's words for a ZONE_EXIT reason.
+const char* zone_exit_reason_text(u32 reason);
+[[nodiscard]] Status decode_zone_create(const HypercallArgs& a, ZoneCreateRequest& out);
+[[nodiscard]] Status decode_zone_load(const HypercallArgs& a, ZoneLoadRequest& out);
+[[nodiscard]] Status decode_zone_set_entry(const HypercallArgs& a, ZoneSetEntryRequest& out);
+[[nodiscard]] Status decode_vcpu_on(const HypercallArgs& a, VcpuOnRequest& out);
+[[nodiscard]] Status decode_zone_handle(const HypercallArgs& a, ZoneHandle& out);
 // Validates a zone name already copied out of guest memory.
-Status validate_zone_name(const char* name, u64 len);
+[[nodiscard]] Status validate_zone_name(const char* name, u64 len);
 
 } // namespace bh

@@ -58,7 +58,7 @@ class PageTable {
             u64 step = 0;
             Status s = map_one(in + done, out + done, size - done, attr, step);
             if (s != Status::ok) {
-                unmap(in, done);
+                (void)unmap(in, done); // exactly what this call mapped: nothing to split
                 return s;
             }
             done += step;

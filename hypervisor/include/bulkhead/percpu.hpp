@@ -11,6 +11,10 @@
 
 namespace bh {
 
+// One limit for every architecture: the per-CPU table and everything sized
+// by CPUs use it.
+inline constexpr unsigned kMaxCpus = 8;
+
 struct PerCpu {
     // Read by the exception vectors: keep first, in this order.
     arch::GuestRegs* guest_regs = nullptr; // the current vCPU's register frame
@@ -26,7 +30,8 @@ struct PerCpu {
     // homed here, a yield. Plain hypercalls and MMIO exits skip the scheduler.
     bool need_resched = true;
 
-    Spinlock lock; // run queue, sleepers, and the state of every vCPU homed here
+    Spinlock lock{LockLevel::run_queue}; // run queue, sleepers, and the state of every vCPU homed here
+    Spinlock& spinlock() { return lock; }
     IntrusiveList<Vcpu, &Vcpu::node> runq;
     IntrusiveList<Vcpu, &Vcpu::node> sleepers; // sorted by wake_deadline
 

@@ -1,19 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Per-CPU round-robin scheduling of pinned vCPUs.
 //
-// Each physical CPU runs the vCPUs homed on it; a time slice of kSlice
-// counter ticks ends with the hypervisor timer when others are waiting, so a
-// vCPU that never yields cannot starve the rest. Blocked vCPUs with an armed
-// virtual timer wait on a sorted sleeper list that also programs the timer.
+// Each physical CPU runs the vCPUs homed on it; a time slice of
+// slice_ticks() ends with the hypervisor timer when others are waiting, so
+// a vCPU that never yields cannot starve the rest. Blocked vCPUs with an
+// armed timer wait on a sorted sleeper list that also programs the timer.
+// A vCPU's state changes only under its home CPU's lock (PerCpu::lock);
+// its registers are switched after that lock is dropped (Vcpu::on_cpu).
 #pragma once
 
+#include <bulkhead/percpu.hpp>
+#include <bulkhead/spinlock.hpp>
 #include <bulkhead/vcpu.hpp>
+
+namespace bh {
+class Zone;
+}
 
 namespace bh::sched {
 
-// Makes an off vCPU runnable on its home CPU (zone start, PSCI CPU_ON).
-void start(Vcpu& v);
-// Wakes a blocked vCPU (an interrupt became pending for it). Also kicks its
+// Makes an off vCPU runnable on its home CPU (zone start, vCPU start). The
+// zone's lock is held, so the zone cannot end in between (vcpu_start_with).
+void start(Locked<Zone> zone, Vcpu& v);
+// Wakes a blocked vCPU (an interrupt became pending for it). Also pokes its
 // home CPU when it is running there, so new interrupts are seen promptly.
 void wake(Vcpu& v);
 // The current vCPU executed WFI: blocks it unless an interrupt is pending.
@@ -22,8 +31,9 @@ void block_current();
 void stop_current();
 // Gives the rest of the time slice away.
 void yield_current();
-// Takes `v` off its queues for good; false while it is still loaded on a CPU.
-bool detach(Vcpu& v);
+// Takes `v` off its queues for good (its zone has ended): true when it is
+// off, on no list and loaded nowhere; false while it is still on its CPU.
+[[nodiscard]] bool detach(Vcpu& v);
 // Picks what this CPU runs next and loads it; idles until something is
 // runnable.
 void schedule();

@@ -30,7 +30,7 @@ class Uart16550 {
 
   private:
     bool interrupt_pending(VirtualUart& io);
-    Spinlock lock_;
+    Spinlock lock_{LockLevel::device};
     u8 ier_ = 0, lcr_ = 0, mcr_ = 0, scr_ = 0, fcr_ = 0;
     u8 dll_ = 1, dlm_ = 0;
     bool thre_pending_ = false; // "transmitter empty" interrupt not yet seen in IIR

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <arch/vcpu_context.hpp>
+#include <bulkhead/atomic.hpp>
 #include <bulkhead/intrusive_list.hpp>
 #include <bulkhead/types.hpp>
 
@@ -23,7 +24,10 @@ struct Vcpu {
     u32 index = 0;
     u32 home_cpu = 0;
     VcpuState state = VcpuState::off;
-    bool on_cpu = false;   // registers loaded on the home CPU
+    // Its registers are (or are being) loaded on the home CPU: set under the
+    // home CPU's lock when the scheduler picks it, cleared only after
+    // vcpu_save finished. Nobody resets or frees a vCPU while it is set.
+    Atomic<bool> on_cpu{false};
     ListNode node;         // run queue or sleeper list of the home CPU
     u64 wake_deadline = 0; // counter value when blocked with a timer armed
     arch::VcpuContext ctx;

@@ -68,7 +68,7 @@ class VirtualUart {
     bool rx_interrupt_wanted() const;
     void update_interrupt();
 
-    Spinlock lock_;
+    Spinlock lock_{LockLevel::console_buffer};
     const char* zone_name_ = "?";
     char line_[160];
     usize len_ = 0;

@@ -4,6 +4,7 @@
 
 #include <arch/zone_context.hpp>
 #include <bulkhead/abi/hypercall.h>
+#include <bulkhead/atomic.hpp>
 #include <bulkhead/hypercall_decode.hpp>
 #include <bulkhead/manifest.hpp>
 #include <bulkhead/page_table.hpp>
@@ -14,13 +15,20 @@
 
 namespace bh {
 
+// creating -> created -> running -> exited | crashed | stopped. Changed only
+// under the zone's lock; read without it through the atomic.
 enum class ZoneState : u8 {
+    creating = BH_ZONE_CREATING, // memory still being allocated and scrubbed
     created = BH_ZONE_CREATED,
     running = BH_ZONE_RUNNING,
     exited = BH_ZONE_EXITED,
     crashed = BH_ZONE_CRASHED,
     stopped = BH_ZONE_STOPPED,
 };
+
+constexpr bool zone_state_ended(ZoneState s) {
+    return s == ZoneState::exited || s == ZoneState::crashed || s == ZoneState::stopped;
+}
 
 struct MemoryChunk {
     GuestPhys guest;
@@ -34,6 +42,7 @@ class Zone {
 
     char name[BH_ZONE_NAME_MAX + 1] = {};
     ZoneHandle handle;
+    ZoneHandle creator; // the zone whose ZONE_CREATE made it (none for boot zones)
     bool privileged = false;
     FaultPolicy fault_policy = FaultPolicy::abort;
 
@@ -41,6 +50,9 @@ class Zone {
     MemoryChunk chunks[kMaxChunks];
     unsigned chunk_count = 0;
     bool pinned = false;
+    u64 scrubbed_bytes = 0; // creation progress: RAM zeroed and mapped so far
+    GuestPhys boot_entry;   // where every vCPU is reset to when the zone is built
+    bool arch_ready = false; // arch::zone_init done (zone_fini owed)
 
     PageTable<arch::Stage2Format> stage2;
     u32 vcpu_count = 0;
@@ -49,15 +61,20 @@ class Zone {
     Uart16550 uart16550;      // the x86 console's registers (arch::kZoneDevices)
     arch::ZoneContext arch;
 
-    Spinlock lock;
-    ZoneState state = ZoneState::created;
+    Spinlock lock{LockLevel::zone};
+    Spinlock& spinlock() { return lock; }
+    Atomic<ZoneState> state{ZoneState::creating};
+    // Management calls working on the zone outside the zone-table lock; a
+    // pinned zone is never destroyed (ZoneTable::pin).
+    Atomic<u32> pins{0};
     u32 exit_reason = BH_EXIT_NONE;
     u64 exit_code = 0;
-    u32 faults_logged = 0;
+    Atomic<u32> faults_logged{0};
     u64 watchdog_ms = 0;       // from the manifest, 0: none
     u64 watchdog_deadline = 0; // counter value, set when the zone starts
 
-    bool is_running() const { return __atomic_load_n(&state, __ATOMIC_ACQUIRE) == ZoneState::running; }
+    bool is_running() const { return state.load() == ZoneState::running; }
+    bool has_ended() const { return zone_state_ended(state.load()); }
     // Host-physical address behind `ipa` if it is zone RAM (never a device window).
     bool ram_to_host(GuestPhys ipa, HostPhys& out, u64& contiguous) const;
 };

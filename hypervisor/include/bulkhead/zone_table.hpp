@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// All zones, by handle. Management operations hold the table lock for their
-// whole duration: they are rare, and this makes a zone's lifetime simple
-// (nothing can destroy a zone while a management call works on it).
+// All zones, by handle, and their lifecycle.
+//
+// The table lock covers only the table: slots, names, handles. Work that
+// may take long (scrubbing gigabytes of a new zone's memory, copying an
+// image in, freeing a zone) happens outside it, on a zone that is pinned
+// (ZonePin) so that nobody destroys it meanwhile, and in bounded steps so a
+// hypercall doing it can be preempted and restarted.
 #pragma once
 
 #include <bulkhead/frame_allocator.hpp>
@@ -25,6 +29,7 @@ struct ZoneSpec {
     FaultPolicy fault_policy = FaultPolicy::abort;
     GuestPhys entry = kZoneDefaultMemoryBase;
     u64 watchdog_ms = 0;
+    ZoneHandle creator; // the zone making it by hypercall; none at boot
 };
 
 class ZoneTable {
@@ -32,32 +37,74 @@ class ZoneTable {
     static constexpr unsigned kSlots = 64;
 
     void init(FrameAllocator& frames) { frames_ = &frames; }
-    Spinlock& lock() { return lock_; }
-
-    // All below: caller holds lock().
-    Status create(const ZoneSpec& spec, Zone*& out);
-    Zone* lookup(ZoneHandle h);
-    Zone* lookup_slot(unsigned slot) { return slot < kSlots ? slots_[slot].zone : nullptr; }
-    // Frees a zone that no longer runs; busy while its vCPUs are still on CPUs.
-    Status destroy(Zone& z);
+    Spinlock& spinlock() { return lock_; }
     FrameAllocator& frames() { return *frames_; }
+
+    // Reserves a slot and a zone object for `spec`, claims its RAM's frames
+    // (not yet scrubbed or mapped) and leaves it `creating`; zone_build
+    // finishes it. bad_state: the name is taken; no_memory: no slot, or
+    // not enough free frames.
+    Status reserve(Locked<ZoneTable>, const ZoneSpec& spec, Zone*& out);
+    Zone* lookup(Locked<ZoneTable>, ZoneHandle h);
+    Zone* find(Locked<ZoneTable>, const char* name);
+    Zone* at(Locked<ZoneTable>, unsigned slot) { return slot < kSlots ? slots_[slot].zone : nullptr; }
+    // Takes `z` out of the table when nothing can touch it any more: it has
+    // ended (or never started), nobody has it pinned, and every vCPU is off,
+    // on no queue and loaded nowhere; then zone_free releases it. bad_state:
+    // still running; busy: pinned, or a vCPU is still on its CPU (try again).
+    Status unlink(Locked<ZoneTable>, Zone& z);
     // The zone that receives the host console's input (nullptr: none).
-    void set_console_zone(Zone* z) { console_zone_ = z; }
-    Zone* console_zone() { return console_zone_; }
+    void set_console_zone(Locked<ZoneTable>, Zone* z) { console_zone_ = z; }
+    Zone* console_zone(Locked<ZoneTable>) { return console_zone_; }
 
   private:
-    Status alloc_memory(Zone& z, const ZoneSpec& spec);
-    void free_memory(Zone& z);
-
     struct Slot {
         Zone* zone = nullptr;
         u32 generation = 0;
     };
-    Spinlock lock_;
+    Spinlock lock_{LockLevel::zone_table};
     Slot slots_[kSlots];
     FrameAllocator* frames_ = nullptr;
     Zone* console_zone_ = nullptr;
 };
+
+ZoneTable& zones();
+
+// Keeps a zone from being destroyed while a management call works on it
+// without the table lock. Taken under the table lock (the only place a zone
+// can be found), released anywhere.
+class [[nodiscard]] ZonePin {
+  public:
+    ZonePin() = default;
+    ~ZonePin() { release(); }
+    ZonePin(const ZonePin&) = delete;
+    ZonePin& operator=(const ZonePin&) = delete;
+
+    void hold(Locked<ZoneTable>, Zone& z) {
+        release();
+        zone_ = &z;
+        zone_->pins.fetch_add(1);
+    }
+    void release() {
+        if (zone_) zone_->pins.fetch_sub(1);
+        zone_ = nullptr;
+    }
+
+  private:
+    Zone* zone_ = nullptr;
+};
+
+// Scrubs (zeroes) and maps up to `budget` bytes of a creating zone's RAM;
+// once all of it is done, sets the zone up for its architecture and makes
+// it `created`. `done` says whether it got there. The caller has the zone
+// pinned; steps of one zone are serialised by its lock.
+[[nodiscard]] Status zone_build(Zone& z, u64 budget, bool& done);
+// Frees an unlinked zone: its memory, page tables and object.
+void zone_free(Zone& z);
+// Reserve, build and link in one go (boot zones, tests).
+[[nodiscard]] Status zone_create(const ZoneSpec& spec, Zone*& out);
+// Unlink and free (boot's clean-up, tests); see ZoneTable::unlink.
+[[nodiscard]] Status zone_destroy(Zone& z);
 
 // Zone watchdogs (manifest watchdog-ms). The earliest deadline of any
 // running zone, 0 if none; checked by CPU 0's scheduler, which also keeps
@@ -70,20 +117,19 @@ void watchdog_check(u64 now);
 // A character typed on the host console: goes to the console zone.
 void console_input(char c);
 
-ZoneTable& zones();
-
 // Starts a created zone's boot vCPU.
-Status zone_start(Zone& z);
+[[nodiscard]] Status zone_start(Zone& z);
 // Resets vCPU `index` of a running zone to start at `entry` with `arg` (x0
 // or RDI) and makes it runnable. invalid_argument: no such vCPU, or entry
-// outside the zone's RAM; busy: that vCPU is already on.
-Status vcpu_power_on(Zone& z, u32 index, GuestPhys entry, u64 arg);
+// outside the zone's RAM; busy: that vCPU is already on; bad_state: the
+// zone is not running (an ended zone's vCPUs never start again).
+[[nodiscard]] Status vcpu_power_on(Zone& z, u32 index, GuestPhys entry, u64 arg);
 // The same start with an architecture's own reset (x86: STARTUP IPIs
 // start a vCPU in real mode): `reset(v, how)` runs only if the vCPU is off.
 using VcpuResetFn = void (*)(Vcpu& v, const void* how);
-Status vcpu_start_with(Zone& z, u32 index, VcpuResetFn reset, const void* how);
-// Ends a running zone with the given state; the first end wins. Powers the
-// machine off when no zone is left running.
+[[nodiscard]] Status vcpu_start_with(Zone& z, u32 index, VcpuResetFn reset, const void* how);
+// Ends a zone that has not ended yet with the given state; the first end
+// wins. Powers the machine off when no zone is left running.
 void zone_end(Zone& z, ZoneState state, u32 reason, u64 code, const char* why);
 // While held, the machine stays on even if no zone runs: boot holds it until
 // every manifest zone has started, so an early exit of the first cannot

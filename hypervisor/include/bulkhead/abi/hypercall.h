@@ -23,7 +23,7 @@
 #define BH_HC_VERSION      BH_HC_FN(0x00) /* -> x1 = (major << 16) | minor */
 #define BH_HC_ZONE_SELF    BH_HC_FN(0x01) /* -> x1 handle, x2 vcpu index, x3 vcpus, x4 memory bytes */
 #define BH_HC_YIELD        BH_HC_FN(0x02)
-#define BH_HC_ZONE_EXIT    BH_HC_FN(0x03) /* x1 exit code; does not return */
+#define BH_HC_ZONE_EXIT    BH_HC_FN(0x03) /* x1 exit code, x2 what it is (BH_EXIT_CODE_*); does not return */
 #define BH_HC_VCPU_ON      BH_HC_FN(0x04) /* x1 vcpu index, x2 entry IPA, x3 argument (x0 / RDI at entry) */
 
 /* Zone management: only zones whose manifest entry is privileged. */
@@ -36,6 +36,11 @@
 #define BH_HC_ZONE_STATUS  BH_HC_FN(0x16) /* x1 handle -> x1 state, x2 exit reason, x3 exit code, x4 first host frame */
 
 #define BH_HC_COUNT 0x17 /* function numbers are below this */
+
+/* What BH_HC_ZONE_EXIT's code is (x2), and so the zone's exit reason. */
+#define BH_EXIT_CODE_PLAIN  0 /* a code of the zone's own: BH_EXIT_CALL */
+#define BH_EXIT_CODE_STATUS 1 /* zone init: the workload's exit status: BH_EXIT_WORKLOAD */
+#define BH_EXIT_CODE_SIGNAL 2 /* zone init: the signal that killed the workload: BH_EXIT_WORKLOAD_SIGNAL */
 
 #define BH_VERSION_MAJOR 0
 #define BH_VERSION_MINOR 1
@@ -56,6 +61,7 @@
 #define BH_ZONE_EXITED  2 /* ended by its own request */
 #define BH_ZONE_CRASHED 3 /* ended by the hypervisor: fault, reset */
 #define BH_ZONE_STOPPED 4 /* ended by a manager */
+#define BH_ZONE_CREATING 5 /* ZONE_CREATE still allocating and scrubbing its memory */
 
 /* Why a zone ended (BH_HC_ZONE_STATUS x2). */
 #define BH_EXIT_NONE        0
@@ -66,8 +72,8 @@
 #define BH_EXIT_STOPPED     5 /* BH_HC_ZONE_STOP */
 #define BH_EXIT_VCPUS_OFF   6 /* every vCPU called PSCI CPU_OFF */
 #define BH_EXIT_BAD_STATE   7 /* an exit the hypervisor cannot handle; x3 = syndrome */
-#define BH_EXIT_WORKLOAD    8 /* zone init's exit record, then PSCI SYSTEM_OFF; x3 = status */
-#define BH_EXIT_WORKLOAD_SIGNAL 9 /* likewise, the workload was killed; x3 = signal */
+#define BH_EXIT_WORKLOAD    8 /* zone init reported the workload's exit status (ZONE_EXIT); x3 = status */
+#define BH_EXIT_WORKLOAD_SIGNAL 9 /* zone init reported the workload killed by a signal; x3 = signal */
 #define BH_EXIT_WATCHDOG    10 /* still running when its manifest watchdog-ms ran out; x3 = ms */
 
 #define BH_ZONE_NAME_MAX 31

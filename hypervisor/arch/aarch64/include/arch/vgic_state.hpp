@@ -30,7 +30,7 @@ struct VgicCpuState {
 };
 
 struct VgicDistState {
-    Spinlock lock;
+    Spinlock lock{LockLevel::irq_controller};
     u32 ctlr;
     u32 enabled[kVgicSpis / 32];
     u8 priority[kVgicSpis];

@@ -24,7 +24,7 @@ struct ZoneContext {
     u32 ipis_logged = 0;   // IPIs of a kind zones cannot send
     // The zone's I/O APIC: its device lines (the console's is ISA IRQ 4)
     // become local-APIC interrupts. The lock serialises its registers.
-    Spinlock ioapic_lock;
+    Spinlock ioapic_lock{LockLevel::irq_controller};
     x86_64::VirtualIoApic ioapic;
 };
 

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// The fake arch's zones and vCPUs: the arch contract kept honestly enough
+// that the core's lifecycle bugs show (a vCPU loaded twice, or loaded after
+// its zone was torn down).
+#include <arch/fake.hpp>
+
+#include <bulkhead/arch_interface.hpp>
+#include <bulkhead/scheduler.hpp>
+#include <bulkhead/zone.hpp>
+
+namespace bh::arch {
+namespace {
+
+Atomic<u64> bad_loads{0};
+Atomic<u64> switches_under_lock{0};
+Atomic<u64> live_zones{0};
+Atomic<u32> next_vmid{1};
+
+} // namespace
+
+u64 fake_bad_loads() { return bad_loads.load(); }
+u64 fake_switches_under_lock() { return switches_under_lock.load(); }
+u64 fake_live_zones() { return live_zones.load(); }
+
+Status zone_init(Zone& z) {
+    z.arch.vmid = static_cast<u16>(next_vmid.fetch_add(1));
+    z.arch.initialised = true;
+    live_zones.fetch_add(1);
+    return Status::ok;
+}
+
+void zone_fini(Zone& z) {
+    z.arch.initialised = false;
+    live_zones.fetch_sub(1);
+}
+
+u64 zone_arch_bytes(const Zone&) { return 0; }
+void sync_guest_memory(HostPhys, u64) {}
+Status prepare_linux_zone(Zone&, const LinuxBoot&) { return Status::not_supported; }
+
+void raise_zone_interrupt(Zone& z, u32 line) { fake_raise(z.vcpus[0], line); }
+
+void fake_raise(Vcpu& v, u32 line) {
+    v.ctx.pending.fetch_or(u64(1) << line);
+    sched::wake(v);
+}
+
+void fake_arm_timer(Vcpu& v, u64 deadline) { v.ctx.timer_deadline = deadline; }
+
+void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg) {
+    v.ctx.regs = {};
+    v.ctx.regs.pc = entry.raw();
+    v.ctx.regs.x[0] = arg;
+    v.ctx.pending.store(0);
+    v.ctx.timer_deadline = 0;
+    ++v.ctx.resets;
+}
+
+// A full register switch is slow on hardware: never under a lock another
+// CPU may be spinning on.
+void vcpu_load(Vcpu& v) {
+    if (fake_held_lock_levels()) switches_under_lock.fetch_add(1);
+    int expected = -1;
+    if (!v.ctx.loaded_on.compare_exchange(expected, static_cast<int>(cpu_id())) || !v.zone->arch.initialised)
+        bad_loads.fetch_add(1);
+}
+
+void vcpu_save(Vcpu& v) {
+    if (fake_held_lock_levels()) switches_under_lock.fetch_add(1);
+    v.ctx.loaded_on.store(-1);
+}
+
+bool vcpu_has_pending_interrupt(const Vcpu& v) { return v.ctx.pending.load() != 0; }
+u64 vcpu_timer_deadline(const Vcpu& v) { return v.ctx.timer_deadline; }
+
+void vcpu_timer_expired(Vcpu& v) {
+    v.ctx.timer_deadline = 0;
+    v.ctx.pending.fetch_or(u64(1) << kFakeTimerLine);
+}
+
+void vcpu_inject_external_abort(Vcpu& v, u64, bool, bool) { ++v.ctx.aborts_injected; }
+
+} // namespace bh::arch

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Starting and ending zones, the power hold, watchdogs, console input.
+#include <bulkhead/arch_interface.hpp>
+#include <bulkhead/log.hpp>
+#include <bulkhead/scheduler.hpp>
+#include <bulkhead/zone_devices.hpp>
+#include <bulkhead/zone_table.hpp>
+
+namespace bh {
+
+namespace {
+Atomic<u32> running_zones{0}; // reaching zero powers the machine off
+Atomic<u64> next_watchdog{0}; // earliest watchdog deadline of a running zone
+} // namespace
+
+Status zone_start(Zone& z) {
+    Lock<Zone> zl(z);
+    if (z.state.load() != ZoneState::created) return Status::bad_state;
+    running_zones.fetch_add(1);
+    u64 now = arch::now();
+    z.uart.set_start_time(now);
+    if (z.watchdog_ms) {
+        z.watchdog_deadline = now + z.watchdog_ms * arch::ticks_per_second() / 1000;
+        // Publish the earlier deadline; CPU 0 re-arms its timer at its next decision.
+        next_watchdog.store_min(z.watchdog_deadline);
+        if (arch::this_cpu().index != 0) arch::kick_cpu(0);
+        else sched::request_reschedule();
+    }
+    z.state.store(ZoneState::running);
+    sched::start(zl.held(), z.vcpus[0]);
+    return Status::ok;
+}
+
+void zone_end(Zone& z, ZoneState state, u32 reason, u64 code, const char* why) {
+    bool was_running;
+    {
+        Lock<Zone> zl(z);
+        if (z.has_ended()) return;
+        was_running = z.is_running();
+        z.exit_reason = reason;
+        z.exit_code = code;
+        z.state.store(state);
+    }
+    z.uart.flush();
+    if (state == ZoneState::exited) log("zone '%s' exited: code %llu (%s)", z.name, static_cast<unsigned long long>(code), why);
+    else if (state == ZoneState::crashed) log("zone '%s' crashed: %s", z.name, why);
+    else log("zone '%s' stopped: %s", z.name, why);
+    // vCPUs loaded elsewhere must exit to notice; the scheduler then drops them.
+    unsigned self = arch::this_cpu().index;
+    for (u32 i = 0; i < z.vcpu_count; ++i)
+        if (z.vcpus[i].on_cpu.load() && z.vcpus[i].home_cpu != self) arch::kick_cpu(z.vcpus[i].home_cpu);
+    if (was_running) release_power();
+}
+
+u64 watchdog_next() { return next_watchdog.load(); }
+
+void watchdog_check(u64 now) {
+    u64 due = watchdog_next();
+    if (due == 0 || due > now) return;
+    ZoneTable& t = zones();
+    Lock<ZoneTable> g(t);
+    u64 next = 0;
+    for (unsigned i = 0; i < ZoneTable::kSlots; ++i) {
+        Zone* z = t.at(g.held(), i);
+        if (!z || !z->is_running() || !z->watchdog_deadline) continue;
+        if (z->watchdog_deadline <= now) {
+            char why[64];
+            format(why, sizeof why, "watchdog: still running after %llu ms",
+                   static_cast<unsigned long long>(z->watchdog_ms));
+            zone_end(*z, ZoneState::crashed, BH_EXIT_WATCHDOG, z->watchdog_ms, why);
+        } else if (next == 0 || z->watchdog_deadline < next) {
+            next = z->watchdog_deadline;
+        }
+    }
+    next_watchdog.store(next);
+}
+
+void console_input(char c) {
+    ZoneTable& t = zones();
+    Lock<ZoneTable> g(t);
+    if (Zone* z = t.console_zone(g.held())) zone_devices_console_input(*z, c);
+}
+
+void hold_power() { running_zones.fetch_add(1); }
+
+void release_power() {
+    if (running_zones.fetch_sub(1) == 1) {
+        log("all zones have ended; powering off");
+        arch::power_off();
+    }
+}
+
+} // namespace bh

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// A fake machine for tests of the stateful core: host memory as RAM, the
+// zone table on it, and the fake arch's CPUs, clock and counters reset.
+// Tests leave the zone table as they found it (empty).
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <arch/fake.hpp>
+#include <bulkhead/arch_interface.hpp>
+#include <bulkhead/scheduler.hpp>
+#include <bulkhead/zone_table.hpp>
+
+#include <cstring>
+
+#include "host_ram.hpp"
+
+namespace bh::test {
+
+struct FakeMachine {
+    HostRam ram;
+    FrameAllocator frames;
+    u64 free_at_start = 0;
+
+    explicit FakeMachine(unsigned cpus = 4, u64 ram_bytes = 64 * MiB) : ram(ram_bytes) {
+        arch::fake_reset_machine(cpus);
+        REQUIRE(frames.add_region(ram.base(), ram.size()) == Status::ok);
+        zones().init(frames);
+        // The machine stays on when a test's last zone ends.
+        static bool held = [] {
+            hold_power();
+            return true;
+        }();
+        (void)held;
+        free_at_start = frames.free_pages();
+    }
+
+    // A zone of `vcpus` vCPUs (vCPU i on CPU cpus[i], default i + 1 mod
+    // online CPUs), 2 MiB of RAM at the default base, built but not started.
+    Zone* create(const char* name, u32 vcpus = 1, std::initializer_list<u32> cpus = {}, u64 memory = 2 * MiB,
+                 bool privileged = false) {
+        ZoneSpec spec;
+        std::strncpy(spec.name, name, BH_ZONE_NAME_MAX);
+        spec.memory_size = memory;
+        spec.vcpus = vcpus;
+        spec.privileged = privileged;
+        u32 i = 0;
+        for (u32 c : cpus) spec.cpus[i++] = c;
+        for (; i < vcpus; ++i) spec.cpus[i] = (i + 1) % arch::online_cpus();
+        Zone* z = nullptr;
+        REQUIRE(zone_create(spec, z) == Status::ok);
+        return z;
+    }
+
+    Status destroy(Zone& z) { return zone_destroy(z); }
+};
+
+} // namespace bh::test

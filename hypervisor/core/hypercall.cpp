@@ -50,6 +50,7 @@ HypercallResult handle_hypercall(Vcpu& caller, const HypercallArgs& a) {
     case Hypercall::zone_stop: return hc_zone_stop(caller, a);
     case Hypercall::zone_destroy: return hc_zone_destroy(caller, a);
     case Hypercall::zone_status: return hc_zone_status(caller, a);
+    case Hypercall::host_info: return hc_host_info(caller, a);
     case Hypercall::unknown: break;
     }
     return hc_result(Status::not_supported);

@@ -22,6 +22,7 @@ Hypercall classify_hypercall(u64 fn) {
     case 0x14: return Hypercall::zone_stop;
     case 0x15: return Hypercall::zone_destroy;
     case 0x16: return Hypercall::zone_status;
+    case 0x17: return Hypercall::host_info;
     default: return Hypercall::unknown;
     }
 }
@@ -35,6 +36,7 @@ bool is_management_call(Hypercall h) {
     case Hypercall::zone_stop:
     case Hypercall::zone_destroy:
     case Hypercall::zone_status:
+    case Hypercall::host_info:
         return true;
     default:
         return false;

@@ -179,4 +179,18 @@ HypercallResult hc_zone_status(Vcpu&, const HypercallArgs& a) {
     });
 }
 
+// What a control plane needs to place zones: CPUs, memory, how many zones.
+HypercallResult hc_host_info(Vcpu&, const HypercallArgs&) {
+    ZoneTable& t = zones();
+    HypercallResult r;
+    r.ret[0] = arch::online_cpus();
+    r.ret[1] = t.frames().free_pages() * kPageSize;
+    r.ret[2] = t.frames().total_pages() * kPageSize;
+    Lock<ZoneTable> g(t);
+    u64 n = 0;
+    for (unsigned i = 0; i < ZoneTable::kSlots; ++i) n += t.at(g.held(), i) != nullptr;
+    r.ret[3] = n;
+    return r;
+}
+
 } // namespace bh

@@ -42,6 +42,7 @@ TEST_CASE("hypercall: every ABI function ID is classified", "[hypercall]") {
         {BH_HC_ZONE_STOP, Hypercall::zone_stop, true},
         {BH_HC_ZONE_DESTROY, Hypercall::zone_destroy, true},
         {BH_HC_ZONE_STATUS, Hypercall::zone_status, true},
+        {BH_HC_HOST_INFO, Hypercall::host_info, true},
     };
     for (auto e : table) {
         CAPTURE(e.fn);
@@ -49,7 +50,7 @@ TEST_CASE("hypercall: every ABI function ID is classified", "[hypercall]") {
         CHECK(is_management_call(e.h) == e.management);
     }
     CHECK_FALSE(is_management_call(Hypercall::unknown));
-    CHECK(BH_HC_ZONE_STATUS < BH_HC_FN(BH_HC_COUNT));
+    CHECK(BH_HC_HOST_INFO < BH_HC_FN(BH_HC_COUNT));
 }
 
 TEST_CASE("hypercall: IDs outside the table are unknown", "[hypercall]") {

@@ -39,6 +39,7 @@ enum class Hypercall : u8 {
     zone_stop,
     zone_destroy,
     zone_status,
+    host_info,
     unknown,
 };
 

@@ -23,6 +23,7 @@ HypercallResult hc_zone_start(Vcpu& caller, const HypercallArgs& a);
 HypercallResult hc_zone_stop(Vcpu& caller, const HypercallArgs& a);
 HypercallResult hc_zone_destroy(Vcpu& caller, const HypercallArgs& a);
 HypercallResult hc_zone_status(Vcpu& caller, const HypercallArgs& a);
+HypercallResult hc_host_info(Vcpu& caller, const HypercallArgs& a);
 
 inline HypercallResult hc_result(Status s) {
     HypercallResult r;

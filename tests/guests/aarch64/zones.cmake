@@ -27,6 +27,13 @@ add_dependencies(guest-manager guest-pattern guest-zerocheck)
 set_source_files_properties(${Z}/manager_children.S PROPERTIES
   OBJECT_DEPENDS "${BH_GUEST_DIR}/pattern.elf;${BH_GUEST_DIR}/zerocheck.elf")
 
+# destroy racing vCPU starts: the manager embeds the hammering child
+bh_guest(hammer SOURCES ${Z}/hammer.cpp)
+bh_guest(destroy-race SOURCES ${Z}/destroy_race.cpp ${Z}/destroy_race_child.S
+  DEFINITIONS HAMMER_BIN="${BH_GUEST_DIR}/hammer.bin")
+add_dependencies(guest-destroy-race guest-hammer)
+set_source_files_properties(${Z}/destroy_race_child.S PROPERTIES OBJECT_DEPENDS "${BH_GUEST_DIR}/hammer.elf")
+
 # smp, hypercall errors, preemption
 bh_guest(smp SOURCES ${Z}/smp.cpp)
 bh_guest(hc-unknown SOURCES ${Z}/hc_unknown.cpp)

@@ -25,6 +25,13 @@ add_dependencies(guest-manager guest-pattern guest-zerocheck)
 set_source_files_properties(${A}/manager_children.S PROPERTIES
   OBJECT_DEPENDS "${BH_GUEST_DIR}/pattern.elf;${BH_GUEST_DIR}/zerocheck.elf")
 
+# destroy racing vCPU starts: the manager embeds the hammering child
+bh_guest(hammer SOURCES ${A}/hammer.cpp)
+bh_guest(destroy-race SOURCES ${A}/destroy_race.cpp ${A}/destroy_race_child.S
+  DEFINITIONS HAMMER_BIN="${BH_GUEST_DIR}/hammer.bin")
+add_dependencies(guest-destroy-race guest-hammer)
+set_source_files_properties(${A}/destroy_race_child.S PROPERTIES OBJECT_DEPENDS "${BH_GUEST_DIR}/hammer.elf")
+
 # two vCPUs: BH_HC_VCPU_ON, IPIs, the local APIC timer
 bh_guest(smp SOURCES ${Z}/smp.cpp)
 bh_guest(sipi SOURCES ${Z}/sipi.cpp ${Z}/sipi_trampoline.S LINK_BASE 0x100000)

@@ -50,6 +50,12 @@ bh_scenario(management ARGS
   --expect-log [=[^\[child-b\] zerocheck: .* is all zero]=]
   --expect-log [=[zone 'child-b' exited: code 0]=])
 
+# Hole 3 (security): destroying a zone whose vCPUs keep restarting each
+# other, 500 times; no memory lost, nothing of a destroyed zone runs.
+bh_scenario(destroy-race LABELS qemu-aarch64 security ARGS
+  --expect manager:destroy-race:SUCCESS
+  --forbid-log [=[zone '[^']+' crashed]=] --forbid-log [=[PANIC]=])
+
 # e. Two vCPUs: PSCI, SGIs both ways, virtual timer rate.
 bh_scenario(smp ARGS --expect smp:smp:SUCCESS)
 

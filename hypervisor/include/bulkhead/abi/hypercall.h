@@ -34,8 +34,9 @@
 #define BH_HC_ZONE_STOP    BH_HC_FN(0x14) /* x1 handle */
 #define BH_HC_ZONE_DESTROY BH_HC_FN(0x15) /* x1 handle */
 #define BH_HC_ZONE_STATUS  BH_HC_FN(0x16) /* x1 handle -> x1 state, x2 exit reason, x3 exit code, x4 first host frame */
+#define BH_HC_HOST_INFO    BH_HC_FN(0x17) /* -> x1 online CPUs, x2 free memory bytes, x3 total memory bytes, x4 zones */
 
-#define BH_HC_COUNT 0x17 /* function numbers are below this */
+#define BH_HC_COUNT 0x18 /* function numbers are below this */
 
 /* What BH_HC_ZONE_EXIT's code is (x2), and so the zone's exit reason. */
 #define BH_EXIT_CODE_PLAIN  0 /* a code of the zone's own: BH_EXIT_CALL */

@@ -19,6 +19,11 @@ struct ZoneStatus {
     u64 state, exit_reason, exit_code, first_frame;
 };
 
+struct HostInfo {
+    i64 status;
+    u64 cpus, free_bytes, total_bytes, zones;
+};
+
 inline SmcccResult version() { return call(BH_HC_VERSION); }
 
 inline ZoneSelf zone_self() {
@@ -48,6 +53,11 @@ inline i64 zone_destroy(u64 handle) { return call(BH_HC_ZONE_DESTROY, handle).st
 
 inline ZoneStatus zone_status(u64 handle) {
     SmcccResult r = call(BH_HC_ZONE_STATUS, handle);
+    return {r.status, r.r1, r.r2, r.r3, r.r4};
+}
+
+inline HostInfo host_info() {
+    SmcccResult r = call(BH_HC_HOST_INFO);
     return {r.status, r.r1, r.r2, r.r3, r.r4};
 }
 

@@ -17,7 +17,7 @@ void handle_guest_fault(Vcpu& v, const GuestFault& f) {
     bool stop = z.fault_policy == FaultPolicy::stop;
     u32 n = z.faults_logged.fetch_add(1, MemoryOrder::relaxed) + 1;
     if (stop || n <= kFaultsLoggedInFull || n % 1024 == 0)
-        log("zone '%s' vcpu %u: illegal %s at IPA %#llx (VA %#llx, PC %#llx) %s: %s", z.name, v.index, kind,
+        zone_log(z, "zone '%s' vcpu %u: illegal %s at IPA %#llx (VA %#llx, PC %#llx) %s: %s", z.name, v.index, kind,
             static_cast<unsigned long long>(f.ipa.raw()), static_cast<unsigned long long>(f.va),
             static_cast<unsigned long long>(f.pc), f.what,
             stop ? "stopping the zone" : arch::kFaultInjectionName);

@@ -1,51 +1,64 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <bulkhead/arch_interface.hpp>
+#include <bulkhead/host_console.hpp>
 #include <bulkhead/log.hpp>
-#include <bulkhead/spinlock.hpp>
-
-#include <arch/console.hpp>
+#include <bulkhead/zone.hpp>
 
 namespace bh {
 namespace {
 
-Spinlock console_lock{LockLevel::console};
+void hypervisor_line(const char* prefix_fmt, const char* fmt, va_list ap) {
+    char line[256];
+    char prefix[32];
+    format(prefix, sizeof prefix, prefix_fmt, arch::cpu_id());
+    usize n = vformat(line, sizeof line, fmt, ap);
+    host_console::write_line(prefix, line, n, host_console::Priority::hypervisor);
+}
 
-void write_line(const char* prefix, const char* text, usize len) {
-    LockGuard g(console_lock);
-    usize p = 0;
-    while (prefix[p]) ++p;
-    arch::console_write(prefix, p);
-    arch::console_write(text, len);
-    if (len == 0 || text[len - 1] != '\n') arch::console_write("\n", 1);
+// Charges `bytes` of output to the zone; reports lines dropped before.
+bool charge(Zone& z, u64 bytes) {
+    u64 dropped = 0;
+    if (!z.log_budget.take(bytes, arch::now(), arch::ticks_per_second(), dropped)) return false;
+    if (dropped)
+        log("zone '%s': %llu console and log lines dropped: it wrote more than its console budget", z.name,
+            static_cast<unsigned long long>(dropped));
+    return true;
 }
 
 } // namespace
 
 void log(const char* fmt, ...) {
-    char line[256];
-    char prefix[16];
-    format(prefix, sizeof prefix, "[bulkhead:%u] ", arch::cpu_id());
     va_list ap;
     va_start(ap, fmt);
-    usize n = vformat(line, sizeof line, fmt, ap);
+    hypervisor_line("[bulkhead:%u] ", fmt, ap);
     va_end(ap);
-    write_line(prefix, line, n);
 }
 
-void zone_console_line(const char* zone_name, const char* text, usize len) {
-    char prefix[48];
-    format(prefix, sizeof prefix, "[%s] ", zone_name);
-    write_line(prefix, text, len);
-}
-
-void panic(const char* fmt, ...) {
+void zone_log(Zone& z, const char* fmt, ...) {
     char line[256];
     va_list ap;
     va_start(ap, fmt);
     usize n = vformat(line, sizeof line, fmt, ap);
     va_end(ap);
     char prefix[32];
-    format(prefix, sizeof prefix, "[bulkhead:%u] PANIC: ", arch::cpu_id());
-    write_line(prefix, line, n);
+    usize plen = format(prefix, sizeof prefix, "[bulkhead:%u] ", arch::cpu_id());
+    if (!charge(z, plen + n + 1)) return;
+    host_console::write_line(prefix, line, n, host_console::Priority::hypervisor);
+}
+
+void zone_console_line(Zone& z, const char* text, usize len) {
+    char prefix[48];
+    usize plen = format(prefix, sizeof prefix, "[%s] ", z.name);
+    if (!charge(z, plen + len + 1)) return;
+    if (!host_console::write_line(prefix, text, len, host_console::Priority::zone)) z.log_budget.count_drop();
+}
+
+void panic(const char* fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    hypervisor_line("[bulkhead:%u] PANIC: ", fmt, ap);
+    va_end(ap);
+    host_console::flush();
     arch::halt_machine();
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <bulkhead/arch_interface.hpp>
+#include <bulkhead/host_console.hpp>
 #include <bulkhead/log.hpp>
 #include <bulkhead/scheduler.hpp>
 #include <bulkhead/zone.hpp>
@@ -157,6 +158,7 @@ void schedule() {
     PerCpu& c = arch::this_cpu();
     for (;;) {
         c.need_resched = false;
+        host_console::drain(); // what a slow UART could not take earlier
         if (c.index == 0) watchdog_check(arch::now()); // before taking c.lock: it may end zones
         Vcpu* cur = c.current;
         Vcpu* next;

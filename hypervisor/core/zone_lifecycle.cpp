@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Starting and ending zones, the power hold, watchdogs, console input.
 #include <bulkhead/arch_interface.hpp>
+#include <bulkhead/host_console.hpp>
 #include <bulkhead/log.hpp>
 #include <bulkhead/scheduler.hpp>
 #include <bulkhead/zone_devices.hpp>
@@ -86,6 +87,7 @@ void hold_power() { running_zones.fetch_add(1); }
 void release_power() {
     if (running_zones.fetch_sub(1) == 1) {
         log("all zones have ended; powering off");
+        host_console::flush(); // the last lines reach the console before the power goes
         arch::power_off();
     }
 }

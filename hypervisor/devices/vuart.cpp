@@ -37,7 +37,7 @@ bool parse_exit_record(const char* line, usize len, ExitRecord& out) {
 }
 
 void VirtualUart::emit_line() {
-    zone_console_line(zone_name_, line_, len_);
+    zone_console_line(*zone_, line_, len_);
     parse_exit_record(line_, len_, record_);
     constexpr char kStart[] = "BULKHEAD-START";
     if (started_at_ && len_ >= sizeof kStart - 1 && __builtin_memcmp(line_, kStart, sizeof kStart - 1) == 0) {

@@ -10,12 +10,15 @@
 
 #include <arch/console.hpp>
 #include <arch/cpu.hpp>
+#include <bulkhead/host_console.hpp>
 
 namespace {
 
 struct FakeArchReset : Catch::TestEventListenerBase {
     using TestEventListenerBase::TestEventListenerBase;
     void testCaseStarting(Catch::TestCaseInfo const&) override {
+        bh::arch::fake_console_clear();
+        bh::host_console::flush(); // nothing left over from the last test
         bh::arch::fake_console_clear();
         bh::arch::fake_set_cpu_id(0);
     }

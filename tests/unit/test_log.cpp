@@ -31,12 +31,6 @@ TEST_CASE("log: empty message", "[log]") {
     CHECK(arch::fake_console_take() == "[bulkhead:0] \n");
 }
 
-TEST_CASE("log: zone console lines are tagged with the zone's name", "[log]") {
-    zone_console_line("alpha", "hi there", 8);
-    zone_console_line("beta", "done\n", 5);
-    zone_console_line("gamma", "ignored tail", 7); // only len bytes count
-    CHECK(arch::fake_console_take() == "[alpha] hi there\n[beta] done\n[gamma] ignored\n");
-}
 
 TEST_CASE("panic: prints and halts", "[log][panic]") {
     arch::fake_set_cpu_id(1);

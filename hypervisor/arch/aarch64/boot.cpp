@@ -11,6 +11,7 @@
 
 #include <arch/sysreg.hpp>
 #include <bulkhead/arch_interface.hpp>
+#include <bulkhead/host_console.hpp>
 #include <bulkhead/boot_zones.hpp>
 #include <bulkhead/frame_allocator.hpp>
 #include <bulkhead/log.hpp>
@@ -87,6 +88,7 @@ void start_secondaries() {
 [[noreturn]] void refuse(const char* why) {
     log("%s", why);
     log("refusing to start any zone");
+    host_console::flush();
     arch::power_off();
 }
 

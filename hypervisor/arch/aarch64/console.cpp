@@ -12,18 +12,33 @@
 
 namespace bh::arch {
 
-void console_write(const char* s, usize n) {
+namespace {
+constexpr u64 kDr = 0x00, kFr = 0x18;
+constexpr u32 kFrTxff = 1u << 5;
+
+// Room for one more byte in the transmit FIFO; waits for it if `wait`.
+bool tx_room(u64 base, bool wait) {
+    while (aarch64::mmio_read<u32>(base + kFr) & kFrTxff) {
+        if (!wait) return false;
+        cpu_relax();
+    }
+    return true;
+}
+} // namespace
+
+usize console_write_some(const char* s, usize n, bool wait) {
     u64 base = aarch64::platform().uart;
-    constexpr u64 kDr = 0x00, kFr = 0x18;
-    constexpr u32 kFrTxff = 1u << 5;
     for (usize i = 0; i < n; ++i) {
+        // A newline goes out as CR LF; should the FIFO fill between the two,
+        // the next call sends the CR again, which a terminal does not show.
         if (s[i] == '\n') {
-            while (aarch64::mmio_read<u32>(base + kFr) & kFrTxff) cpu_relax();
+            if (!tx_room(base, wait)) return i;
             aarch64::mmio_write<u32>(base + kDr, '\r');
         }
-        while (aarch64::mmio_read<u32>(base + kFr) & kFrTxff) cpu_relax();
+        if (!tx_room(base, wait)) return i;
         aarch64::mmio_write<u32>(base + kDr, static_cast<u8>(s[i]));
     }
+    return n;
 }
 
 } // namespace bh::arch

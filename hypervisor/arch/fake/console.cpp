@@ -7,11 +7,15 @@ namespace bh::arch {
 namespace {
 std::mutex console_mutex;
 std::string console_buffer;
+u64 room = ~u64(0);
 } // namespace
 
-void console_write(const char* s, usize len) {
+usize console_write_some(const char* s, usize n, bool wait) {
     std::lock_guard<std::mutex> g(console_mutex);
-    console_buffer.append(s, len);
+    usize take = wait || n <= room ? n : static_cast<usize>(room);
+    if (!wait && room != ~u64(0)) room -= take;
+    console_buffer.append(s, take);
+    return take;
 }
 
 std::string fake_console_take() {
@@ -24,6 +28,12 @@ std::string fake_console_take() {
 void fake_console_clear() {
     std::lock_guard<std::mutex> g(console_mutex);
     console_buffer.clear();
+    room = ~u64(0);
+}
+
+void fake_console_set_room(u64 bytes) {
+    std::lock_guard<std::mutex> g(console_mutex);
+    room = bytes;
 }
 
 } // namespace bh::arch

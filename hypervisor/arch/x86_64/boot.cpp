@@ -16,6 +16,7 @@
 
 #include <arch/x86.hpp>
 #include <bulkhead/arch_interface.hpp>
+#include <bulkhead/host_console.hpp>
 #include <bulkhead/boot_zones.hpp>
 #include <bulkhead/frame_allocator.hpp>
 #include <bulkhead/log.hpp>
@@ -43,6 +44,7 @@ constexpr u64 k4G = u64(1) << 32;
 [[noreturn]] void refuse(const char* why) {
     log("%s", why);
     log("refusing to start any zone");
+    host_console::flush();
     arch::power_off();
 }
 

@@ -73,16 +73,32 @@ void console_receive() {
 
 namespace bh::arch {
 
-void console_write(const char* s, usize n) {
+namespace {
+// Room for one more byte in the transmitter; waits for it if `wait`.
+bool tx_room(bool wait) {
+    using namespace x86_64;
+    while (!(x86::inb(kCom1 + kLsr) & kLsrThre)) {
+        if (!wait) return false;
+        cpu_relax();
+    }
+    return true;
+}
+} // namespace
+
+usize console_write_some(const char* s, usize n, bool wait) {
     using namespace x86_64;
     for (usize i = 0; i < n; ++i) {
+        // A newline goes out as CR LF; should the transmitter fill between
+        // the two, the next call sends the CR again, which a terminal does
+        // not show.
         if (s[i] == '\n') {
-            while (!(x86::inb(kCom1 + kLsr) & kLsrThre)) cpu_relax();
+            if (!tx_room(wait)) return i;
             x86::outb(kCom1 + kThr, '\r');
         }
-        while (!(x86::inb(kCom1 + kLsr) & kLsrThre)) cpu_relax();
+        if (!tx_room(wait)) return i;
         x86::outb(kCom1 + kThr, static_cast<u8>(s[i]));
     }
+    return n;
 }
 
 } // namespace bh::arch

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Hypervisor log: printf-style lines prefixed with the CPU number, written
-// whole under the console lock so lines from different CPUs never interleave.
+// Hypervisor log: printf-style lines prefixed with the CPU number, each
+// copied whole into the host console's buffer (bulkhead/host_console.hpp),
+// so lines from different CPUs never interleave and no CPU waits for the
+// UART while others wait for it.
 #pragma once
 
 #include <stdarg.h>
@@ -17,8 +19,15 @@ usize vformat(char* buf, usize size, const char* fmt, va_list ap);
 
 void log(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 
-// Writes a complete line of a zone's console output, tagged with its name.
-void zone_console_line(const char* zone_name, const char* text, usize len);
+class Zone;
+
+// A line about a zone's misbehaviour (an illegal access, a refused port or
+// MSR): charged to the zone's console budget and dropped when it is spent.
+void zone_log(Zone& z, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+
+// A complete line of a zone's console output, tagged with its name and
+// charged to its console budget.
+void zone_console_line(Zone& z, const char* text, usize len);
 
 [[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -16,7 +16,8 @@
 //   6. run_queue       PerCpu: run queue, sleepers, the state of every
 //                      vCPU homed on that CPU
 //   7. allocator       frame allocator, VMID/ASID allocator, boot FDT scratch
-//   8. console         the host console
+//   8. log_budget      a zone's allowance of host-console output
+//   9. console         the host console's buffer
 //
 // Nothing is ever done under a run-queue lock that another CPU could wait
 // behind for long: switching a vCPU's registers happens after it is dropped.
@@ -36,7 +37,8 @@ enum class LockLevel : u8 {
     irq_controller = 5,
     run_queue = 6,
     allocator = 7,
-    console = 8,
+    log_budget = 8,
+    console = 9,
 };
 
 class Spinlock {

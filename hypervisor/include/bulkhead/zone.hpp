@@ -6,6 +6,7 @@
 #include <bulkhead/abi/hypercall.h>
 #include <bulkhead/atomic.hpp>
 #include <bulkhead/hypercall_decode.hpp>
+#include <bulkhead/log_budget.hpp>
 #include <bulkhead/manifest.hpp>
 #include <bulkhead/page_table.hpp>
 #include <bulkhead/spinlock.hpp>
@@ -70,6 +71,7 @@ class Zone {
     u32 exit_reason = BH_EXIT_NONE;
     u64 exit_code = 0;
     Atomic<u32> faults_logged{0};
+    LogBudget log_budget; // its share of the host console
     u64 watchdog_ms = 0;       // from the manifest, 0: none
     u64 watchdog_deadline = 0; // counter value, set when the zone starts
 

@@ -27,6 +27,10 @@ add_dependencies(guest-manager guest-pattern guest-zerocheck)
 set_source_files_properties(${Z}/manager_children.S PROPERTIES
   OBJECT_DEPENDS "${BH_GUEST_DIR}/pattern.elf;${BH_GUEST_DIR}/zerocheck.elf")
 
+# a console flood beside a zone counting its timer interrupts
+bh_guest(ticker SOURCES ${Z}/ticker.cpp)
+bh_guest(chatty SOURCES ${Z}/chatty.cpp)
+
 # destroy racing vCPU starts: the manager embeds the hammering child
 bh_guest(hammer SOURCES ${Z}/hammer.cpp)
 bh_guest(destroy-race SOURCES ${Z}/destroy_race.cpp ${Z}/destroy_race_child.S

@@ -25,6 +25,10 @@ add_dependencies(guest-manager guest-pattern guest-zerocheck)
 set_source_files_properties(${A}/manager_children.S PROPERTIES
   OBJECT_DEPENDS "${BH_GUEST_DIR}/pattern.elf;${BH_GUEST_DIR}/zerocheck.elf")
 
+# a console flood beside a zone counting its timer interrupts
+bh_guest(ticker SOURCES ${A}/ticker.cpp)
+bh_guest(chatty SOURCES ${A}/chatty.cpp)
+
 # destroy racing vCPU starts: the manager embeds the hammering child
 bh_guest(hammer SOURCES ${A}/hammer.cpp)
 bh_guest(destroy-race SOURCES ${A}/destroy_race.cpp ${A}/destroy_race_child.S

@@ -50,6 +50,15 @@ bh_scenario(management ARGS
   --expect-log [=[^\[child-b\] zerocheck: .* is all zero]=]
   --expect-log [=[zone 'child-b' exited: code 0]=])
 
+# Hole 5 (security): a zone flooding the console neither slows another
+# zone's timer nor loses the hypervisor's lines; its excess is dropped and
+# reported, and it gets through again once it is quiet.
+bh_scenario(console-flood LABELS qemu-aarch64 security ARGS
+  --expect ticker:console-flood:SUCCESS
+  --expect-log [=[zone 'chatty': [0-9]+ console and log lines dropped]=]
+  --expect-log [=[^\[chatty\] chatty: done after [0-9]+ lines$]=]
+  --expect-log [=[zone 'chatty' exited: code 0]=])
+
 # Hole 3 (security): destroying a zone whose vCPUs keep restarting each
 # other, 500 times; no memory lost, nothing of a destroyed zone runs.
 bh_scenario(destroy-race LABELS qemu-aarch64 security ARGS

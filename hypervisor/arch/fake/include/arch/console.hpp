@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Fake arch console: output is appended to an in-memory buffer that tests
-// read (and empty) with fake_console_take().
+// Fake arch console: what the host console's UART is given is appended to
+// an in-memory buffer that tests read (and empty) with fake_console_take().
 #pragma once
 
 #include <string>
@@ -9,10 +9,13 @@
 
 namespace bh::arch {
 
-void console_write(const char* s, usize len);
+usize console_write_some(const char* s, usize n, bool wait);
 
 // Test hooks: everything written since the last take, and emptying it.
 std::string fake_console_take();
 void fake_console_clear();
+// A UART that takes at most `bytes` more without waiting (~0: unlimited,
+// the default), as a slow real one whose FIFO is full.
+void fake_console_set_room(u64 bytes);
 
 } // namespace bh::arch

@@ -5,8 +5,9 @@
 
 namespace bh::arch {
 
-// Writes to the host console (the 16550 at I/O port 0x3f8), polling;
-// callers serialise.
-void console_write(const char* s, usize n);
+// Writes up to `n` bytes to the host console (the 16550 at I/O port 0x3f8), a newline as CR LF,
+// as far as the UART takes them without waiting (or all, waiting, if
+// `wait`); returns how many. Only bulkhead/host_console.hpp calls it.
+usize console_write_some(const char* s, usize n, bool wait);
 
 } // namespace bh::arch

@@ -27,9 +27,12 @@ add_dependencies(guest-manager guest-pattern guest-zerocheck)
 set_source_files_properties(${Z}/manager_children.S PROPERTIES
   OBJECT_DEPENDS "${BH_GUEST_DIR}/pattern.elf;${BH_GUEST_DIR}/zerocheck.elf")
 
-# a console flood beside a zone counting its timer interrupts
-bh_guest(ticker SOURCES ${Z}/ticker.cpp)
+# a console flood, and huge zones made, beside a zone counting its timer
+# interrupts
+bh_guest(ticker SOURCES ${Z}/ticker.cpp DEFINITIONS TICKER_TEST="console-flood")
 bh_guest(chatty SOURCES ${Z}/chatty.cpp)
+bh_guest(mgmt-ticker SOURCES ${Z}/ticker.cpp DEFINITIONS TICKER_TEST="management-stall")
+bh_guest(big-manager SOURCES ${Z}/big_manager.cpp)
 
 # destroy racing vCPU starts: the manager embeds the hammering child
 bh_guest(hammer SOURCES ${Z}/hammer.cpp)

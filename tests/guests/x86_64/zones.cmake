@@ -25,9 +25,12 @@ add_dependencies(guest-manager guest-pattern guest-zerocheck)
 set_source_files_properties(${A}/manager_children.S PROPERTIES
   OBJECT_DEPENDS "${BH_GUEST_DIR}/pattern.elf;${BH_GUEST_DIR}/zerocheck.elf")
 
-# a console flood beside a zone counting its timer interrupts
-bh_guest(ticker SOURCES ${A}/ticker.cpp)
+# a console flood, and huge zones made, beside a zone counting its timer
+# interrupts
+bh_guest(ticker SOURCES ${A}/ticker.cpp DEFINITIONS TICKER_TEST="console-flood")
 bh_guest(chatty SOURCES ${A}/chatty.cpp)
+bh_guest(mgmt-ticker SOURCES ${A}/ticker.cpp DEFINITIONS TICKER_TEST="management-stall")
+bh_guest(big-manager SOURCES ${A}/big_manager.cpp)
 
 # destroy racing vCPU starts: the manager embeds the hammering child
 bh_guest(hammer SOURCES ${A}/hammer.cpp)

@@ -118,6 +118,14 @@ bh_x86_scenario(console-flood LABELS qemu-x86_64-svm security ARGS
   --expect-log [=[^\[chatty\] chatty: done after [0-9]+ lines$]=]
   --expect-log [=[zone 'chatty' exited: code 0]=])
 
+# Hole 5 (security), management: making huge zones holds nothing other
+# CPUs need; a watchdog falling due meanwhile is on time and CPU 0's zone
+# keeps its timer rate.
+bh_x86_scenario(management-stall LABELS qemu-x86_64-svm security ARGS
+  --expect ticker:management-stall:SUCCESS --expect manager:big-manager:SUCCESS
+  --expect-log [=[^\[manager\] created a [0-9]+ MiB zone]=]
+  --expect-log [=[zone 'overdue' crashed: watchdog]=])
+
 # Hole 3 (security): destroying a zone whose vCPUs keep restarting each
 # other, 500 times; no memory lost, nothing of a destroyed zone runs.
 bh_x86_scenario(destroy-race LABELS qemu-x86_64-svm security ARGS

@@ -15,15 +15,19 @@ struct Periodic {
     u64 next;
     u64 count_until;
     volatile u64 ticks;
+    volatile u64 late; // taken more than a period after their deadline: catching up
 };
 Periodic periodic[kMaxVcpus];
 
 void on_tick(u32) {
     Periodic& p = periodic[this_vcpu()];
+    u64 now = counter();
+    bool counted = p.count_until == 0 || now < p.count_until;
+    if (counted && now - p.next > p.period) p.late = p.late + 1;
     p.next += p.period;
     set_cval(p.next);
     set_ctl(kCtlEnable);
-    if (p.count_until == 0 || counter() < p.count_until) p.ticks = p.ticks + 1;
+    if (counted) p.ticks = p.ticks + 1;
 }
 
 } // namespace
@@ -33,6 +37,7 @@ void start_periodic(u64 period_ticks, u64 count_until) {
     p.period = period_ticks;
     p.count_until = count_until;
     p.ticks = 0;
+    p.late = 0;
     irq::set_handler(kIntid, on_tick);
     gic::enable_local(kIntid);
     p.next = counter() + period_ticks;
@@ -46,5 +51,6 @@ void stop_periodic() {
 }
 
 u64 periodic_ticks() { return periodic[this_vcpu()].ticks; }
+u64 periodic_late_ticks() { return periodic[this_vcpu()].late; }
 
 } // namespace bh::timer

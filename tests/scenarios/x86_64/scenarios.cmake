@@ -179,3 +179,25 @@ bh_x86_scenario(bench LABELS bench ARGS --expect bench:bench:SUCCESS)
 # Zone switch: two zones yielding to each other on one CPU.
 bh_x86_scenario(bench-switch LABELS bench ARGS
   --expect switch-a:bench-switch-a:SUCCESS --expect switch-b:bench-switch-b:SUCCESS)
+
+# Security: holes an attacker's review of the x86 back ends found, each
+# shown by a zone that tries it.
+# s1. Hypercalls from CPL 3 (a privileged zone's processes): every call,
+#     management or not, is refused with PERMISSION_DENIED and logged.
+bh_x86_scenario(hypercall-cpl LABELS qemu-x86_64-svm security ARGS --expect ring3:hypercall-cpl:SUCCESS
+  --expect-log [=[zone 'ring3' vcpu 0: hypercall 0xc6000001 from CPL 3 refused]=]
+  --forbid-log [=[zone 'ring3' exited: code 15934]=])
+
+# s2. CR8 is the zone's own virtual TPR: a zone halting with CR8 = 15 blocks
+#     none of the hypervisor's interrupts on its CPU; CR8 and TPR agree.
+bh_x86_scenario(cr8 LABELS qemu-x86_64-svm security ARGS
+  --expect cr8:cr8:SUCCESS --expect ticker:cr8-ticker:SUCCESS)
+
+# s3. Debug registers, TSC_AUX, PKRU and extended state do not cross from
+#     one zone to the next on a CPU; hardware breakpoints keep working.
+bh_x86_scenario(state-crossing LABELS qemu-x86_64-svm security ARGS
+  --expect crossing-a:state-crossing-a:SUCCESS --expect crossing-b:state-crossing-b:SUCCESS)
+
+# s4. RDPMC of counters CPUID does not offer: #GP, the zone goes on.
+bh_x86_scenario(rdpmc LABELS qemu-x86_64-svm security ARGS --expect rdpmc:rdpmc:SUCCESS
+  --forbid-log [=[zone 'rdpmc' (crashed|stopped)]=])

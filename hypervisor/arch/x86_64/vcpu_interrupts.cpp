@@ -3,6 +3,7 @@
 
 #include "backend.hpp"
 #include "timer.hpp"
+#include "vcpu_reset.hpp"
 
 #include <arch/vlapic.hpp>
 #include <arch/x86.hpp>
@@ -44,9 +45,8 @@ void log_dropped(Zone& z, const char* source, u32 number, const char* what, cons
 // local APIC in its INIT state (as the SDM's INIT-SIPI-SIPI protocol).
 void start_in_real_mode(Vcpu& v, const void* how) {
     u8 vector = *static_cast<const u8*>(how);
-    v.ctx.lapic.reset(v.index, v.index == 0, arch::ticks_per_second() / 5000);
-    v.ctx.irq_window = false;
-    v.ctx.wait_for_sipi = false;
+    reset_vcpu_state(v, GuestPhys(0), 0);
+    v.ctx.regs.rsp = 0;
     backend().vcpu_reset_real_mode(v, vector);
 }
 

@@ -22,6 +22,7 @@ struct ZoneContext {
     u32 ports_logged = 0;  // accesses to unassigned I/O ports
     u32 msrs_logged = 0;   // refused MSR accesses
     u32 ipis_logged = 0;   // IPIs of a kind zones cannot send
+    u32 hypercalls_refused_logged = 0; // hypercalls from CPL > 0
     // The zone's I/O APIC: its device lines (the console's is ISA IRQ 4)
     // become local-APIC interrupts. The lock serialises its registers.
     Spinlock ioapic_lock;

@@ -7,6 +7,7 @@
 #include "vmx_caps.hpp"
 
 #include <arch/x86.hpp>
+#include <bulkhead/log.hpp>
 
 namespace bh::x86_64::vmx {
 namespace {
@@ -23,6 +24,7 @@ constexpr u64 kEptWalk4 = 1u << 6, kEptWb = 1u << 14, kEpt2M = 1u << 16, kInvept
               kInveptSingle = 1u << 25, kInvvpid = 1ull << 32, kInvvpidSingle = 1ull << 41;
 
 Caps caps_;
+bool vpid_forgone = false;
 
 // A control's value: the bits we want that the CPU allows, plus the bits it requires.
 u32 adjust(u32 msr, u32 want) {
@@ -34,6 +36,8 @@ bool allows(u32 msr, u32 bits) { return (static_cast<u32>(x86::rdmsr(msr) >> 32)
 } // namespace
 
 const Caps& caps() { return caps_; }
+
+void forgo_vpid() { vpid_forgone = true; }
 
 bool supported(const char*& why) {
     if (!((x86::cpuid(1).ecx >> 5) & 1)) {
@@ -60,7 +64,10 @@ bool supported(const char*& why) {
         return false;
     }
     caps_.invept = (ept & kInvept) && (ept & kInveptSingle);
-    caps_.vpid = allows(kMsrProcbased2, kProc2Vpid) && (ept & kInvvpid) && (ept & kInvvpidSingle);
+    caps_.vpid = !vpid_forgone && allows(kMsrProcbased2, kProc2Vpid) && (ept & kInvvpid) && (ept & kInvvpidSingle);
+    if (!caps_.vpid)
+        log("VMX without VPIDs%s: every VM entry and exit flushes the zone's linear mappings",
+            vpid_forgone ? " (boot option vmx-no-vpid)" : "");
     caps_.pin = adjust(pin, kPinExternalInterrupt | kPinNmi | kPinPreemptionTimer);
     caps_.preemption_timer = caps_.pin & kPinPreemptionTimer;
     caps_.preemption_shift = static_cast<u32>(x86::rdmsr(kMsrMisc) & 0x1f);

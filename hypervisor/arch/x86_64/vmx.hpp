@@ -15,6 +15,9 @@ struct Vcpu;
 namespace bh::x86_64::vmx {
 
 bool supported(const char*& why);
+// Boot option vmx-no-vpid (before supported()): run as on a CPU without
+// VPIDs, to test that fallback on CPUs that have them.
+void forgo_vpid();
 bool global_init(FrameAllocator& frames);
 bool cpu_init(FrameAllocator& frames);
 u32 vpid_limit();

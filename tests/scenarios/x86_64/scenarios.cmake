@@ -207,3 +207,9 @@ bh_x86_scenario(state-crossing LABELS qemu-x86_64-svm security ARGS
 bh_x86_scenario(rdpmc LABELS qemu-x86_64-svm security ARGS --expect rdpmc:rdpmc:SUCCESS
   --forbid-log [=[zone 'rdpmc' (crashed|stopped)]=])
 
+# s5. VMX on a CPU without VPIDs (boot option vmx-no-vpid): more than one
+#     zone can run, and two zones sharing a CPU (the same guest-linear
+#     addresses over different memory) still see only their own.
+bh_x86_scenario(state-crossing-no-vpid ISO state-crossing-no-vpid VMX_ONLY LABELS qemu-x86_64-svm security ARGS
+  --expect crossing-a:state-crossing-a:SUCCESS --expect crossing-b:state-crossing-b:SUCCESS
+  --expect-log [=[VMX without VPIDs \(boot option vmx-no-vpid\)]=])

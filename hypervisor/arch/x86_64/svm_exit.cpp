@@ -34,6 +34,13 @@ void finish(Vcpu& v, Vmcb& vm, Emulation e, u64 length) {
     if (e == Emulation::completed) skip(v, vm, length);
 }
 
+// Past an instruction whose length is known (decoded, or from the decode
+// assists' next RIP).
+void advance(Vcpu& v, Vmcb& vm, u64 length) {
+    v.ctx.regs.rip += length;
+    vm.control.interrupt_shadow = 0;
+}
+
 GuestCpuMode cpu_mode(const Vmcb& vm) {
     const VmcbSave& s = vm.save;
     bool code64 = (s.efer & x86::kEferLma) && (s.cs.attrib & kAttrLong);
@@ -98,14 +105,14 @@ void write_cr4(Vcpu& v, Vmcb& vm) {
     }
     if (w.value != s.cr4) flush_guest_tlb(v);
     s.cr4 = w.value;
-    skip(v, vm, m.length);
+    advance(v, vm, m.length);
 }
 
 // CR8 writes exit only while an interrupt waits for the task priority.
 void write_cr8_exit(Vcpu& v, Vmcb& vm) {
     MovToCr m;
     if (!decode_cr_write(v, vm, 8, m)) return undecodable(v, "MOV to CR8");
-    finish(v, vm, write_cr8(v, source_value(v, vm, m.gpr)), m.length);
+    if (write_cr8(v, source_value(v, vm, m.gpr)) == Emulation::completed) advance(v, vm, m.length);
 }
 
 // EXITINFO2: the guest-physical address. The zone's xAPIC page is

@@ -157,8 +157,10 @@ void vcpu_run(Vcpu& v) {
     r.rsp = vm.save.rsp;
     r.rip = vm.save.rip;
     r.rflags = vm.save.rflags;
+    // A changed V_TPR is a CR8 write by the zone. (One that wrote the class
+    // TPR had already leaves TPR[3:0] as they were: V_TPR cannot tell.)
     u8 vtpr = static_cast<u8>(vm.control.vintr & kVintrTprMask);
-    if (vtpr != v.ctx.lapic.cr8()) v.ctx.lapic.write_cr8(vtpr); // the zone wrote CR8
+    if (vtpr != v.ctx.lapic.cr8()) v.ctx.lapic.write_cr8(vtpr);
     // An event whose delivery the exit interrupted is delivered again.
     vm.control.event_inject = (vm.control.exitintinfo & kEventValid) ? vm.control.exitintinfo : 0;
     handle_exit(v, vm);

@@ -115,6 +115,8 @@ extern "C" void zone_main(u64) {
     lapic::write(lapic::kLvtTimer, kTimer);
     lapic::write(lapic::kTimerInitial, count ? count : 1);
     write_cr8(15);
+    BH_EXPECT_EQ(read_cr8(), 15ull);
+    BH_EXPECT_EQ(lapic::read(lapic::kTpr), 0xf0ull);
     dmb();
     halting = 1;
     for (;;) asm volatile("sti; hlt; cli" ::: "memory");

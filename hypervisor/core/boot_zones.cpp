@@ -22,6 +22,7 @@ ZoneSpec spec_of(const ManifestZone& mz) {
     spec.privileged = mz.privileged;
     spec.fault_policy = mz.fault_policy;
     spec.entry = mz.entry;
+    spec.boot_argument = mz.boot_argument;
     spec.watchdog_ms = mz.watchdog_ms;
     return spec;
 }

@@ -5,18 +5,11 @@
 #include <bulkhead/zone_table.hpp>
 
 namespace bh {
-namespace {
-// A zone that faults in a loop must not flood the console: log the first
-// ones, then every 1024th.
-constexpr u32 kFaultsLoggedInFull = 16;
-} // namespace
-
 void handle_guest_fault(Vcpu& v, const GuestFault& f) {
     Zone& z = *v.zone;
     const char* kind = f.instruction ? "instruction fetch" : (f.write ? "write" : "read");
     bool stop = z.fault_policy == FaultPolicy::stop;
-    u32 n = z.faults_logged.fetch_add(1, MemoryOrder::relaxed) + 1;
-    if (stop || n <= kFaultsLoggedInFull || n % 1024 == 0)
+    if (z.faults_logged.sample() || stop)
         zone_log(z, "zone '%s' vcpu %u: illegal %s at IPA %#llx (VA %#llx, PC %#llx) %s: %s", z.name, v.index, kind,
             static_cast<unsigned long long>(f.ipa.raw()), static_cast<unsigned long long>(f.va),
             static_cast<unsigned long long>(f.pc), f.what,

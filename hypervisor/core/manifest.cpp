@@ -181,7 +181,12 @@ class Parser {
         if (child < 0 && child != -FDT_ERR_NOTFOUND) return fail(zn, fdt_strerror(child));
         if (z.image_count == 0 && !z.has_linux) return fail(zn, "no image or linux node to run");
         if (z.image_count && z.has_linux) return fail(zn, "a zone runs either images or a linux kernel, not both");
-        if (z.has_linux) return true; // entry and x0 follow the Linux boot protocol
+        if (z.has_linux) {
+            if (fdt_getprop(fdt_, node, "boot-argument", &len))
+                return fail(zn, "boot-argument is for image zones; a Linux zone's x0 is its device tree");
+            return true; // entry and x0 follow the Linux boot protocol
+        }
+        if (!u64_prop(zn, node, "boot-argument", z.boot_argument, false, present)) return false;
 
         v = z.images[0].load.raw();
         if (!u64_prop(zn, node, "entry", v, false, present)) return false;

@@ -68,7 +68,7 @@ Status zone_build(Zone& z, u64 budget, bool& done) {
     if (z.scrubbed_bytes < z.ram.size) return Status::ok;
     if (Status s = arch::zone_init(z); s != Status::ok) return s;
     z.arch_ready = true;
-    for (u32 i = 0; i < z.vcpu_count; ++i) arch::vcpu_reset(z.vcpus[i], z.boot_entry, 0);
+    for (u32 i = 0; i < z.vcpu_count; ++i) arch::vcpu_reset(z.vcpus[i], z.boot_entry, i == 0 ? z.boot_argument : 0);
     z.state.store(ZoneState::created);
     done = true;
     return Status::ok;

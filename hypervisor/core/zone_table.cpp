@@ -61,6 +61,7 @@ Status ZoneTable::reserve(Locked<ZoneTable>, const ZoneSpec& spec, Zone*& out) {
         v.home_cpu = spec.cpus[i];
     }
     z->boot_entry = spec.entry;
+    z->boot_argument = spec.boot_argument;
     Status s = z->stage2.init(*frames_);
     if (s == Status::ok) s = zone_claim_memory(*z, spec, *frames_);
     if (s != Status::ok) {

@@ -189,3 +189,16 @@ TEST_CASE("manifest: boundaries that are accepted", "[manifest]") {
         CHECK(std::string(p->m.zones[15].name) == "z15");
     }
 }
+
+TEST_CASE("manifest: boot-argument is vCPU 0's start argument", "[manifest]") {
+    FdtBuilder f = manifest();
+    zone(f, "seeded").u64("boot-argument", 0x1234567890abcdefull);
+    image(f, 0x40000000).end();
+    zone(f, "plain");
+    image(f, 0x40000000).end();
+    auto p = parse(done(f));
+    INFO(p->err.message);
+    REQUIRE(p->ok);
+    CHECK(p->m.zones[0].boot_argument == 0x1234567890abcdefull);
+    CHECK(p->m.zones[1].boot_argument == 0);
+}

@@ -114,3 +114,9 @@ TEST_CASE("manifest: linux zone rejections", "[manifest]") {
         CHECK_THAT(reject(done(f)), Contains("only image and linux nodes may appear"));
     }
 }
+
+TEST_CASE("manifest: a linux zone takes no boot-argument", "[manifest]") {
+    FdtBuilder f = manifest();
+    zone(f, "vm", 64 * MiB).u64("boot-argument", 1).node("linux").bytes("kernel", kKernel, sizeof kKernel).end().end();
+    CHECK_THAT(reject(done(f)), Contains("zone 'vm': boot-argument is for image zones"));
+}

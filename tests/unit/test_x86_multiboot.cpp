@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // The x86-64 Multiboot2 boot-information parser on hand-built tag lists:
 // GRUB's BIOS-style memory map, the EFI memory map it passes under UEFI,
-// modules (the manifest by name) and the ACPI RSDP copies.
+// modules (the manifest by name), the ACPI RSDP copies and the command line.
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -141,4 +141,25 @@ TEST_CASE("x86 multiboot: no memory map is refused", "[x86][multiboot]") {
     add_module(m, 0x600000, 0x600800, "manifest");
     BootInfo b;
     CHECK_FALSE(multiboot_parse(m.finish(), b));
+}
+
+TEST_CASE("x86 multiboot: the command line and its words", "[x86][multiboot]") {
+    Mbi m;
+    add_mmap(m, {{0x100000, 0x1000000, 1, 0}});
+    const char line[] = "vmx-no-vpid other";
+    m.tag(1, line, sizeof line);
+    BootInfo b;
+    REQUIRE(multiboot_parse(m.finish(), b));
+    CHECK(std::strcmp(b.cmdline, line) == 0);
+    CHECK(bh::x86_64::cmdline_has(b.cmdline, "vmx-no-vpid"));
+    CHECK(bh::x86_64::cmdline_has(b.cmdline, "other"));
+    CHECK_FALSE(bh::x86_64::cmdline_has(b.cmdline, "vmx-no"));
+    CHECK_FALSE(bh::x86_64::cmdline_has(b.cmdline, "vpid"));
+    CHECK_FALSE(bh::x86_64::cmdline_has("", "vmx-no-vpid"));
+    CHECK(bh::x86_64::cmdline_has("  vmx-no-vpid  ", "vmx-no-vpid"));
+    BootInfo none;
+    Mbi plain;
+    add_mmap(plain, {{0x100000, 0x1000000, 1, 0}});
+    REQUIRE(multiboot_parse(plain.finish(), none));
+    CHECK(none.cmdline[0] == '\0');
 }

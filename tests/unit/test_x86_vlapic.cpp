@@ -228,6 +228,46 @@ TEST_CASE("vlapic: priority, acknowledge and EOI", "[x86][vlapic]") {
     CHECK(l.deliverable() == 0x31);
 }
 
+TEST_CASE("vlapic: CR8 is TPR[7:4] both ways", "[x86][vlapic]") {
+    VirtualLapic l = enabled(0, true);
+    CHECK(l.cr8() == 0);
+    l.write_cr8(15);
+    CHECK(rd(l, kLapicTpr) == 0xf0);
+    CHECK(rd(l, kLapicPpr) == 0xf0);
+    wr(l, kLapicTpr, 0x5f);
+    CHECK(l.cr8() == 5);
+    l.write_cr8(9); // clears TPR[3:0]
+    CHECK(rd(l, kLapicTpr) == 0x90);
+    l.write_cr8(0x1f); // only bits 3:0 count (the caller refuses the others)
+    CHECK(l.cr8() == 0xf);
+}
+
+TEST_CASE("vlapic: an interrupt held back by TPR alone", "[x86][vlapic]") {
+    VirtualLapic l = enabled(0, true);
+    CHECK_FALSE(l.held_by_tpr()); // nothing requested
+    l.write_cr8(15);
+    l.accept(0x61);
+    CHECK(l.deliverable() == -1);
+    CHECK(l.held_by_tpr());
+    l.write_cr8(6); // same class: still held
+    CHECK(l.held_by_tpr());
+    l.write_cr8(5);
+    CHECK_FALSE(l.held_by_tpr());
+    CHECK(l.deliverable() == 0x61);
+    // Held back by the in-service class, not by TPR: lowering TPR would not help.
+    l.acknowledge(0x61);
+    l.accept(0x62);
+    l.write_cr8(0);
+    CHECK(l.deliverable() == -1);
+    CHECK_FALSE(l.held_by_tpr());
+    l.write_cr8(7);
+    CHECK_FALSE(l.held_by_tpr());
+    wr(l, kLapicEoi, 0);
+    CHECK(l.held_by_tpr()); // 0x62 now waits for TPR only
+    wr(l, kLapicSvr, 0xff); // software disabled: nothing is held by TPR
+    CHECK_FALSE(l.held_by_tpr());
+}
+
 TEST_CASE("vlapic: software disable holds interrupts and masks the LVT", "[x86][vlapic]") {
     VirtualLapic l = enabled(0, true);
     wr(l, kLapicLvtTimer, 0x40);

@@ -2,6 +2,7 @@
 #include "backend.hpp"
 
 #include "svm.hpp"
+#include "tsc_aux.hpp"
 #include "vmx.hpp"
 
 #include <arch/x86_paging.hpp>
@@ -13,10 +14,42 @@ namespace {
 void nothing(Vcpu&) {}
 bool always() { return true; }
 
-const Backend svm_backend{"AMD SVM with nested paging", svm::cpu_init, svm::vcpu_reset, svm::vcpu_reset_real_mode, always, svm::vcpu_run,
-                          nothing, nothing, svm::inject_gp, svm::asid_limit};
-const Backend vmx_backend{"Intel VMX with EPT", vmx::cpu_init, vmx::vcpu_reset, vmx::vcpu_reset_real_mode, vmx::can_run_real_mode, vmx::vcpu_run,
-                          vmx::vcpu_load, vmx::vcpu_save, vmx::inject_gp, vmx::vpid_limit};
+const Backend svm_backend{
+    .name = "AMD SVM with nested paging",
+    .hypercall_insn = HypercallInsn::vmmcall,
+    .cpu_init = svm::cpu_init,
+    .vcpu_reset = svm::vcpu_reset,
+    .vcpu_reset_real_mode = svm::vcpu_reset_real_mode,
+    .can_run_real_mode = always,
+    .vcpu_run = svm::vcpu_run,
+    .vcpu_load = nothing, // VMRUN, VMLOAD and VMSAVE switch what the VMCB holds
+    .vcpu_save = nothing,
+    .inject_gp = svm::inject_gp,
+    .tag_limit = svm::asid_limit,
+    .efer = svm::guest_efer,
+    .set_efer = svm::set_guest_efer,
+    .pat = svm::guest_pat,
+    .set_pat = svm::set_guest_pat,
+    .tsc_offset = svm::tsc_offset,
+};
+const Backend vmx_backend{
+    .name = "Intel VMX with EPT",
+    .hypercall_insn = HypercallInsn::vmcall,
+    .cpu_init = vmx::cpu_init,
+    .vcpu_reset = vmx::vcpu_reset,
+    .vcpu_reset_real_mode = vmx::vcpu_reset_real_mode,
+    .can_run_real_mode = vmx::can_run_real_mode,
+    .vcpu_run = vmx::vcpu_run,
+    .vcpu_load = vmx::vcpu_load,
+    .vcpu_save = vmx::vcpu_save,
+    .inject_gp = vmx::inject_gp,
+    .tag_limit = vmx::vpid_limit,
+    .efer = vmx::guest_efer,
+    .set_efer = vmx::set_guest_efer,
+    .pat = vmx::guest_pat,
+    .set_pat = vmx::set_guest_pat,
+    .tsc_offset = vmx::tsc_offset,
+};
 const Backend* chosen = &svm_backend;
 
 } // namespace
@@ -24,6 +57,7 @@ const Backend* chosen = &svm_backend;
 bool backend_select(FrameAllocator& frames, const char*& why) {
     const char* svm_why = "";
     const char* vmx_why = "";
+    tsc_aux_init();
     if (svm::supported(svm_why)) {
         chosen = &svm_backend;
         Stage2Format::ept = false;

@@ -13,9 +13,16 @@ struct Vcpu;
 
 namespace bh::x86_64 {
 
+// Which instruction makes a hypercall on this back end (reported to zones
+// in CPUID leaf 0x40000001).
+enum class HypercallInsn : u32 { vmmcall = 1, vmcall = 2 };
+
 struct Backend {
     const char* name;
+    HypercallInsn hypercall_insn;
     bool (*cpu_init)(FrameAllocator& frames);   // on each CPU
+    // The control block's part of a reset; vcpu.cpp resets the registers
+    // and the state both back ends keep outside it first.
     void (*vcpu_reset)(Vcpu& v, GuestPhys entry, u64 arg);
     // The state a STARTUP IPI with `vector` leaves a CPU in: real mode at
     // CS:IP = (vector << 8):0. False if the back end cannot run real mode.
@@ -26,6 +33,14 @@ struct Backend {
     void (*vcpu_save)(Vcpu& v);
     void (*inject_gp)(Vcpu& v);
     u32 (*tag_limit)();                         // ASIDs (SVM) or VPIDs (VMX), 0 excluded
+    // The MSRs the control block holds, as the zone sees them (exit
+    // handlers run with the vCPU loaded). set_efer gets a value
+    // efer_write_valid() accepted, with LMA as the CPU has it.
+    u64 (*efer)(Vcpu& v);
+    void (*set_efer)(Vcpu& v, u64 value);
+    u64 (*pat)(Vcpu& v);
+    void (*set_pat)(Vcpu& v, u64 value);
+    u64 (*tsc_offset)(Vcpu& v);
 };
 
 // Picks SVM or VMX (BH: SVM first where both exist) and sets it up for the

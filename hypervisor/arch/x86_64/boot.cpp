@@ -11,6 +11,7 @@
 #include "smp.hpp"
 #include "svm.hpp"
 #include "timer.hpp"
+#include "vmx.hpp"
 
 #include "asm_defs.h"
 
@@ -132,6 +133,7 @@ extern "C" [[noreturn]] void x86_64_boot_primary(u64 mbi, u64 magic) {
     percpu_init(0, self);
 
     const char* why = "";
+    if (cmdline_has(boot_info.cmdline, "vmx-no-vpid")) vmx::forgo_vpid(); // a test of the fallback
     if (!backend_select(frames, why)) refuse(why);
     log("virtualization: %s, %u address-space tags", backend().name, backend().tag_limit());
     init_virtualization_cpu();

@@ -5,6 +5,7 @@
 // monitor/mwait), plus the hypervisor leaves. Zones do get a local APIC
 // (xAPIC and x2APIC, with TSC-deadline timer mode: vlapic.hpp).
 #include "exit_common.hpp"
+#include "tsc_aux.hpp"
 
 #include <bulkhead/arch_interface.hpp>
 #include <bulkhead/vcpu.hpp>
@@ -25,11 +26,14 @@ constexpr u32 kLeaf1EdxHidden = bit(7) | bit(12) | bit(14) | bit(22) | bit(29) |
 constexpr u32 kLeaf1EdxSet = bit(9);
 // Leaf 7.0 EBX: SGX 2, AVX2 5, INVPCID 10, RTM 11, PQM 12, MPX 14, PQE 15,
 // AVX-512 16 17 21 26 27 28 30 31, Intel PT 25. ECX: AVX-512 bits, WAITPKG 5,
-// PKU/OSPKE 3 4, SGX_LC 30. EDX: AVX-512 2 3, hybrid, AMX 22 24 25.
+// PKU/OSPKE 3 4, CET shadow stacks 7, Key Locker 23, SGX_LC 30, PKS 31.
+// EDX: AVX-512 2 3, user interrupts 5, hybrid, CET IBT 20, AMX 22 24 25.
+// (Their CR4 enables are refused: cr4_policy.hpp.)
 constexpr u32 kLeaf7EbxHidden = bit(2) | bit(5) | bit(10) | bit(11) | bit(12) | bit(14) | bit(15) | bit(16) | bit(17) |
                                 bit(21) | bit(25) | bit(26) | bit(27) | bit(28) | bit(30) | bit(31);
-constexpr u32 kLeaf7EcxHidden = bit(1) | bit(3) | bit(4) | bit(5) | bit(6) | bit(11) | bit(12) | bit(14) | bit(30);
-constexpr u32 kLeaf7EdxHidden = bit(2) | bit(3) | bit(8) | bit(22) | bit(23) | bit(24) | bit(25);
+constexpr u32 kLeaf7EcxHidden = bit(1) | bit(3) | bit(4) | bit(5) | bit(6) | bit(7) | bit(11) | bit(12) | bit(14) |
+                                bit(23) | bit(30) | bit(31);
+constexpr u32 kLeaf7EdxHidden = bit(2) | bit(3) | bit(5) | bit(8) | bit(20) | bit(22) | bit(23) | bit(24) | bit(25);
 // Leaf 0x80000001 ECX: SVM 2, ExtApicSpace 3, IBS 10, SKINIT 12, WDT 13,
 // LWP 15, PerfCtrExtCore 23, PerfCtrExtNB 24, PerfCtrExtLLC 28, MONITORX 29.
 constexpr u32 kExt1EcxHidden = bit(2) | bit(3) | bit(10) | bit(12) | bit(13) | bit(15) | bit(23) | bit(24) | bit(28) |
@@ -71,6 +75,7 @@ x86::CpuidResult cpuid_for_zone(const Vcpu& v, u32 leaf, u32 subleaf, HypercallI
             r.ebx &= ~kLeaf7EbxHidden;
             r.ecx &= ~kLeaf7EcxHidden;
             r.edx &= ~kLeaf7EdxHidden;
+            if (!tsc_aux_offered()) r.ecx &= ~bit(22); // RDPID
         } else {
             r = {0, 0, 0, 0};
         }
@@ -78,11 +83,24 @@ x86::CpuidResult cpuid_for_zone(const Vcpu& v, u32 leaf, u32 subleaf, HypercallI
     case 0xb: case 0x1f: // topology: one thread per core, x2APIC ID = vCPU index
         r = {0, subleaf == 0 ? 1u : v.zone->vcpu_count, subleaf < 2 ? ((subleaf + 1) << 8) | subleaf : subleaf, v.index};
         break;
-    case 0x80000001: r.ecx &= ~kExt1EcxHidden; break;
+    case 0x80000001:
+        r.ecx &= ~kExt1EcxHidden;
+        if (!tsc_aux_offered()) r.edx &= ~bit(27); // RDTSCP
+        break;
     case 0x8000000a: r = {0, 0, 0, 0}; break; // SVM features
     default: break;
     }
     return r;
+}
+
+Emulation cpuid(Vcpu& v) {
+    arch::GuestRegs& r = v.ctx.regs;
+    x86::CpuidResult c = cpuid_for_zone(v, static_cast<u32>(r.rax), static_cast<u32>(r.rcx), backend().hypercall_insn);
+    r.rax = c.eax;
+    r.rbx = c.ebx;
+    r.rcx = c.ecx;
+    r.rdx = c.edx;
+    return Emulation::completed;
 }
 
 } // namespace bh::x86_64

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "exit_common.hpp"
 
+#include <bulkhead/abi/hypercall.h>
 #include <bulkhead/hypercall.hpp>
 #include <bulkhead/log.hpp>
 #include <bulkhead/pio.hpp>
@@ -8,12 +9,19 @@
 
 namespace bh::x86_64 {
 namespace {
-constexpr u32 kLoggedInFull = 16;
 constexpr u64 size_mask(u8 size) { return size >= 8 ? ~u64(0) : (u64(1) << (8 * size)) - 1; }
 } // namespace
 
-void hypercall(Vcpu& v) {
+void hypercall(Vcpu& v, u32 cpl) {
     arch::GuestRegs& r = v.ctx.regs;
+    if (cpl != 0) {
+        Zone& z = *v.zone;
+        if (z.arch.hypercalls_refused_logged.sample())
+            zone_log(z, "zone '%s' vcpu %u: hypercall %#llx from CPL %u refused", z.name, v.index,
+                static_cast<unsigned long long>(r.rax), cpl);
+        r.rax = static_cast<u64>(static_cast<long>(BH_ERR_PERMISSION_DENIED));
+        return;
+    }
     HypercallArgs a;
     a.fn = r.rax;
     a.arg[0] = r.rdi;
@@ -52,9 +60,8 @@ void port_io(Vcpu& v, u16 port, u8 size, bool write) {
     a.value = static_cast<u32>(r.rax & size_mask(size));
     if (!zone_devices_pio(v, a)) {
         Zone& z = *v.zone;
-        u32 n = __atomic_add_fetch(&z.arch.ports_logged, 1, __ATOMIC_RELAXED);
-        if (n <= kLoggedInFull || n % 1024 == 0)
-            log("zone '%s' vcpu %u: %s of %u byte(s) at unassigned port %#x %s", z.name, v.index,
+        if (z.arch.ports_logged.sample())
+            zone_log(z, "zone '%s' vcpu %u: %s of %u byte(s) at unassigned port %#x %s", z.name, v.index,
                 write ? "write" : "read", size, port, write ? "dropped" : "reads all ones");
         a.value = 0xffffffffu;
     }
@@ -63,6 +70,20 @@ void port_io(Vcpu& v, u16 port, u8 size, bool write) {
         u64 m = size_mask(size);
         r.rax = size == 4 ? (a.value & m) : ((r.rax & ~m) | (a.value & m));
     }
+}
+
+Emulation write_cr8(Vcpu& v, u64 value) {
+    if (value >> 4) {
+        backend().inject_gp(v);
+        return Emulation::faulted;
+    }
+    v.ctx.lapic.write_cr8(value);
+    return Emulation::completed;
+}
+
+Emulation rdpmc(Vcpu& v) {
+    backend().inject_gp(v);
+    return Emulation::faulted;
 }
 
 } // namespace bh::x86_64

@@ -6,7 +6,7 @@
 // (mmio_insn.hpp) and carried out on the device; RIP moves past it.
 #pragma once
 
-#include "guest_walk.hpp"
+#include "insn_fetch.hpp"
 
 #include <bulkhead/types.hpp>
 
@@ -15,11 +15,6 @@ struct Vcpu;
 }
 
 namespace bh::x86_64 {
-
-struct GuestCpuMode {
-    GuestPagingState paging;
-    bool code64; // CS.L in long mode: 64-bit code
-};
 
 // True if `gpa` is an emulated device page of this vCPU.
 bool mmio_claims(const Vcpu& v, GuestPhys gpa);

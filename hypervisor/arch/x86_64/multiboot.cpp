@@ -74,7 +74,27 @@ void add_range(BootInfo& b, u64 base, u64 len) {
     if (b.memory_count < BootInfo::kMaxMemory) b.memory[b.memory_count++] = {HostPhys(start), end - start};
 }
 
+// A tag whose payload is a NUL-terminated string, cut to fit.
+template <usize N>
+void copy_string(char (&to)[N], const Tag* t) {
+    const char* s = reinterpret_cast<const char*>(t) + 8;
+    usize n = 0;
+    for (; n + 1 < N && n + 8 < t->size && s[n]; ++n) to[n] = s[n];
+    to[n] = '\0';
+}
+
 } // namespace
+
+bool cmdline_has(const char* cmdline, const char* word) {
+    usize len = __builtin_strlen(word);
+    for (const char* p = cmdline; *p;) {
+        while (*p == ' ') ++p;
+        const char* start = p;
+        while (*p && *p != ' ') ++p;
+        if (static_cast<usize>(p - start) == len && __builtin_memcmp(start, word, len) == 0) return true;
+    }
+    return false;
+}
 
 bool multiboot_parse(u64 mbi, BootInfo& out) {
     u32 total = *reinterpret_cast<const u32*>(mbi);
@@ -86,15 +106,8 @@ bool multiboot_parse(u64 mbi, BootInfo& out) {
         const Tag* t = reinterpret_cast<const Tag*>(p);
         if (t->type == kTagEnd || t->size < sizeof(Tag)) break;
         switch (t->type) {
-        case kTagLoader: {
-            const char* s = reinterpret_cast<const char*>(p + 8);
-            usize n = 0;
-            while (n + 1 < sizeof out.loader && n + 8 < t->size && s[n]) {
-                out.loader[n] = s[n];
-                ++n;
-            }
-            break;
-        }
+        case kTagLoader: copy_string(out.loader, t); break;
+        case kTagCmdline: copy_string(out.cmdline, t); break;
         case kTagModule: {
             const ModuleTag* m = reinterpret_cast<const ModuleTag*>(p);
             bool named = __builtin_strcmp(m->cmdline, "manifest") == 0;

@@ -16,9 +16,14 @@ struct BootInfo {
     u64 manifest_size = 0;
     const void* rsdp = nullptr;     // copy of the ACPI RSDP inside the boot information
     char loader[48] = {};
+    char cmdline[64] = {};          // the kernel's command line (GRUB: after the image on the multiboot2 line)
 };
 
 // Parses the boot information at `mbi`; false (after logging) if unusable.
 bool multiboot_parse(u64 mbi, BootInfo& out);
+
+// Whether the space-separated command line holds `word`. The only words
+// are debug switches for tests (boot.cpp); production boots pass none.
+bool cmdline_has(const char* cmdline, const char* word);
 
 } // namespace bh::x86_64

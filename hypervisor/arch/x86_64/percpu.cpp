@@ -37,6 +37,7 @@ void percpu_init(unsigned index, u32 apic_id) {
     l.self = &l;
     l.stack_top = c.stack_top;
     l.apic_id = apic_id;
+    l.tsc_aux = ~u64(0); // whatever firmware left: the first vCPU loaded writes its own
     x86::wrmsr(x86::kMsrGsBase, reinterpret_cast<u64>(&l));
 }
 

@@ -16,6 +16,7 @@ struct CpuLocal {
     HostPhys host_vmsave;    // SVM: VMSAVE of the host's hidden state
     u64 current_vmcs;        // VMX: the VMCS VMPTRLD made current here (0: none)
     u32 apic_id;
+    u64 tsc_aux; // what IA32_TSC_AUX holds here (~0: unknown; tsc_aux.cpp)
     // Which tlb_tag last ran with each ASID/VPID here (svm_vcpu.cpp, vmx_vcpu.cpp).
     static constexpr unsigned kTrackedAsids = 256;
     u64 asid_tag[kTrackedAsids];

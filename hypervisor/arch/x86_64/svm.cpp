@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "svm.hpp"
 
+#include "cr4_policy.hpp"
 #include "percpu.hpp"
 
 #include <arch/x86.hpp>
@@ -10,7 +11,8 @@ namespace {
 
 HostPhys msr_map, io_map;
 u32 asids = 0;
-bool nrips = false;
+bool nrips = false, decode = false;
+u64 zone_cr4 = 0;
 
 constexpr u64 kMsrpmPages = 2, kIopmPages = 3;
 constexpr u64 kVmCrSvmDisable = 1u << 4;
@@ -54,6 +56,8 @@ bool supported(const char*& why) {
     }
     asids = f.ebx;
     nrips = (f.edx >> 3) & 1;
+    decode = (f.edx >> 7) & 1;
+    zone_cr4 = cr4_supported();
     return true;
 }
 
@@ -78,6 +82,8 @@ bool cpu_init(FrameAllocator& frames) {
 
 u32 asid_limit() { return asids; }
 bool next_rip_saved() { return nrips; }
+bool decode_assists() { return decode; }
+u64 zone_cr4_supported() { return zone_cr4; }
 HostPhys msrpm() { return msr_map; }
 HostPhys iopm() { return io_map; }
 

@@ -22,6 +22,9 @@ bool global_init(FrameAllocator& frames);
 bool cpu_init(FrameAllocator& frames);
 u32 asid_limit();
 bool next_rip_saved();
+bool decode_assists();
+// The CR4 bits a zone may set (cr4_policy.hpp), for emulated CR4 writes.
+u64 zone_cr4_supported();
 
 void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg);
 bool vcpu_reset_real_mode(Vcpu& v, u8 vector);
@@ -29,6 +32,16 @@ bool vcpu_reset_real_mode(Vcpu& v, u8 vector);
 void vcpu_run(Vcpu& v);
 void inject_gp(Vcpu& v);
 void inject_ud(Vcpu& v);
+// A guest TLB flush of the vCPU's ASID at its next VMRUN (what an emulated
+// instruction such as MOV to CR4 would have flushed).
+void flush_guest_tlb(Vcpu& v);
+
+// The MSRs the VMCB holds, as the zone sees them (backend.hpp).
+u64 guest_efer(Vcpu& v);
+void set_guest_efer(Vcpu& v, u64 value);
+u64 guest_pat(Vcpu& v);
+void set_guest_pat(Vcpu& v, u64 value);
+u64 tsc_offset(Vcpu& v);
 
 HostPhys msrpm();
 HostPhys iopm();

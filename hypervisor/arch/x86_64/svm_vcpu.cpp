@@ -19,8 +19,6 @@ void handle_exit(Vcpu& v, Vmcb& vm);
 
 namespace {
 
-u64 next_tag = 1;
-
 // Segment attributes in VMCB form: descriptor bits 47:40 and 55:52.
 constexpr u16 kAttrCode64 = 0xa9b; // G, L, P, S, execute/read, accessed
 constexpr u16 kAttrData = 0xc93;   // G, D/B, P, S, read/write, accessed
@@ -30,9 +28,18 @@ constexpr u64 kPatPowerOn = 0x0007040600070406ull;
 
 Vmcb& vmcb_of(Vcpu& v) { return *reinterpret_cast<Vmcb*>(v.ctx.control_block); }
 
+// CR4 writes always exit: the enables of hidden features are refused
+// (cr4_policy.hpp). CR8 writes exit only while an interrupt waits for the
+// task priority to drop (offer_interrupt); otherwise CR8 is V_TPR, which
+// the zone reads and writes without exits and vcpu_run keeps in step with
+// its local APIC's TPR. MOV DR exits until the vCPU's debug registers are
+// live (debug_regs.hpp).
 void set_intercepts(VmcbControl& c) {
-    c.intercept_misc1 = kMisc1Intr | kMisc1Nmi | kMisc1Smi | kMisc1Init | kMisc1Cpuid | kMisc1Invd | kMisc1Hlt |
-                        kMisc1Invlpga | kMisc1IoioProt | kMisc1MsrProt | kMisc1TaskSwitch | kMisc1Shutdown;
+    c.intercept_cr = intercept_cr_write(4);
+    c.intercept_dr = kInterceptAllDr;
+    c.intercept_misc1 = kMisc1Intr | kMisc1Nmi | kMisc1Smi | kMisc1Init | kMisc1Rdpmc | kMisc1Cpuid | kMisc1Invd |
+                        kMisc1Hlt | kMisc1Invlpga | kMisc1IoioProt | kMisc1MsrProt | kMisc1TaskSwitch |
+                        kMisc1Shutdown;
     c.intercept_misc2 = kMisc2Vmrun | kMisc2Vmmcall | kMisc2Vmload | kMisc2Vmsave | kMisc2Stgi | kMisc2Clgi |
                         kMisc2Skinit | kMisc2Monitor | kMisc2Mwait | kMisc2MwaitCond | kMisc2Xsetbv | kMisc2Rdpru;
     c.iopm_base_pa = iopm().raw();
@@ -49,7 +56,8 @@ void inject(Vcpu& v, u8 vector, bool error_code) {
 // The local APIC's highest deliverable interrupt goes in now if the zone
 // can take it (no event pending, RFLAGS.IF, no interrupt shadow); else a
 // virtual interrupt request with its intercept makes the CPU exit as soon
-// as the zone can.
+// as the zone can. An interrupt that only the task priority holds back
+// makes CR8 writes exit, so that lowering CR8 delivers it at once.
 void offer_interrupt(Vcpu& v, VmcbControl& c) {
     constexpr u64 kWindow = kVintrIrq | kVintrPrio15 | kVintrIgnoreTpr;
     int vector = v.ctx.lapic.deliverable();
@@ -69,13 +77,15 @@ void offer_interrupt(Vcpu& v, VmcbControl& c) {
         c.vintr = want_window ? c.vintr | kWindow : c.vintr & ~kWindow;
         c.intercept_misc1 = want_window ? c.intercept_misc1 | kMisc1Vintr : c.intercept_misc1 & ~kMisc1Vintr;
     }
+    bool held = vector < 0 && v.ctx.lapic.held_by_tpr();
+    c.intercept_cr = held ? c.intercept_cr | intercept_cr_write(8) : c.intercept_cr & ~intercept_cr_write(8);
 }
 
 } // namespace
 
-void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg) {
+// The VMCB's part of a reset: the long-mode start state (docs/architecture.md).
+void vcpu_reset(Vcpu& v, GuestPhys, u64) {
     const Zone& z = *v.zone;
-    arch::VcpuContext& ctx = v.ctx;
     Vmcb& vm = vmcb_of(v);
     __builtin_memset(&vm, 0, sizeof vm);
     set_intercepts(vm.control);
@@ -94,21 +104,9 @@ void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg) {
     s.cr0 = x86::kCr0Pe | x86::kCr0Mp | x86::kCr0Et | x86::kCr0Ne | x86::kCr0Wp | x86::kCr0Pg;
     s.cr3 = z.arch.boot_tables.raw();
     s.cr4 = x86::kCr4Pae | x86::kCr4Osfxsr | x86::kCr4Osxmmexcpt;
-    s.dr6 = 0xffff0ff0;
-    s.dr7 = 0x400;
+    s.dr6 = x86::kDr6Reset;
+    s.dr7 = x86::kDr7Reset;
     s.g_pat = kPatPowerOn;
-
-    ctx.regs = arch::GuestRegs{};
-    ctx.regs.rip = entry.raw();
-    ctx.regs.rflags = x86::kRflagsFixed;
-    ctx.regs.rdi = arg;
-    ctx.regs.rsp = z.arch.boot_tables.raw(); // the stack grows down from below the tables
-    __builtin_memset(&ctx.fx, 0, sizeof ctx.fx);
-    u16 fcw = 0x37f;    // FNINIT's control word
-    u32 mxcsr = 0x1f80; // all SSE exceptions masked
-    __builtin_memcpy(ctx.fx.bytes + 0, &fcw, sizeof fcw);
-    __builtin_memcpy(ctx.fx.bytes + 24, &mxcsr, sizeof mxcsr);
-    ctx.tlb_tag = __atomic_fetch_add(&next_tag, 1, __ATOMIC_RELAXED);
 }
 
 // Real mode after INIT-SIPI (APM vol. 2 14.1.3, 16.x): CS = vector << 8,
@@ -127,9 +125,6 @@ bool vcpu_reset_real_mode(Vcpu& v, u8 vector) {
     s.cr0 = x86::kCr0Et;
     s.cr3 = 0;
     s.cr4 = 0;
-    v.ctx.regs.rip = 0;
-    v.ctx.regs.rsp = 0;
-    v.ctx.regs.rdi = 0;
     return true;
 }
 
@@ -142,21 +137,30 @@ void vcpu_run(Vcpu& v) {
     vm.save.rip = r.rip;
     vm.save.rflags = r.rflags;
     // Guest TLB entries are tagged by ASID only, not by vCPU: flush when the
-    // ASID last ran something else on this CPU.
+    // ASID last ran something else on this CPU. (An exit handler may have
+    // asked for a flush already.)
     u32 asid = vm.control.guest_asid;
-    vm.control.tlb_control = 0;
     if (asid >= CpuLocal::kTrackedAsids || l.asid_tag[asid] != v.ctx.tlb_tag) {
         vm.control.tlb_control = kTlbFlushAsid;
         if (asid < CpuLocal::kTrackedAsids) l.asid_tag[asid] = v.ctx.tlb_tag;
     }
     lapic_before_entry(v);
+    // CR8 is V_TPR while the zone runs; the local APIC's TPR is the truth
+    // between runs (the zone may have changed it through the APIC).
+    vm.control.vintr = (vm.control.vintr & ~kVintrTprMask) | v.ctx.lapic.cr8();
     offer_interrupt(v, vm.control);
+    vm.control.intercept_dr = v.ctx.debug_live ? 0 : kInterceptAllDr;
     vm.control.clean_bits = 0; // nothing cached: the VMCB may have moved CPUs or changed
     svm_run(&r, ptr_to_phys(&vm).raw(), l.host_vmsave.raw());
+    vm.control.tlb_control = 0;
     r.rax = vm.save.rax;
     r.rsp = vm.save.rsp;
     r.rip = vm.save.rip;
     r.rflags = vm.save.rflags;
+    // A changed V_TPR is a CR8 write by the zone. (One that wrote the class
+    // TPR had already leaves TPR[3:0] as they were: V_TPR cannot tell.)
+    u8 vtpr = static_cast<u8>(vm.control.vintr & kVintrTprMask);
+    if (vtpr != v.ctx.lapic.cr8()) v.ctx.lapic.write_cr8(vtpr);
     // An event whose delivery the exit interrupted is delivered again.
     vm.control.event_inject = (vm.control.exitintinfo & kEventValid) ? vm.control.exitintinfo : 0;
     handle_exit(v, vm);
@@ -164,5 +168,13 @@ void vcpu_run(Vcpu& v) {
 
 void inject_gp(Vcpu& v) { inject(v, 13, true); }
 void inject_ud(Vcpu& v) { inject(v, 6, false); }
+void flush_guest_tlb(Vcpu& v) { vmcb_of(v).control.tlb_control = kTlbFlushAsid; }
+
+u64 guest_efer(Vcpu& v) { return vmcb_of(v).save.efer & ~x86::kEferSvme; }
+// SVME stays set in the VMCB (VMRUN requires it) and hidden from the zone.
+void set_guest_efer(Vcpu& v, u64 value) { vmcb_of(v).save.efer = value | x86::kEferSvme; }
+u64 guest_pat(Vcpu& v) { return vmcb_of(v).save.g_pat; }
+void set_guest_pat(Vcpu& v, u64 value) { vmcb_of(v).save.g_pat = value; }
+u64 tsc_offset(Vcpu& v) { return vmcb_of(v).control.tsc_offset; }
 
 } // namespace bh::x86_64::svm

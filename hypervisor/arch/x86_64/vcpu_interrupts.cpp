@@ -3,6 +3,7 @@
 
 #include "backend.hpp"
 #include "timer.hpp"
+#include "vcpu_reset.hpp"
 
 #include <arch/vlapic.hpp>
 #include <arch/x86.hpp>
@@ -17,7 +18,6 @@ namespace {
 
 constexpr u32 kMsrApicBase = 0x1b;
 constexpr u32 kMsrTscDeadline = 0x6e0;
-constexpr u32 kLoggedInFull = 16;
 
 const char* mode_name(IpiRequest::Mode m) {
     switch (m) {
@@ -35,18 +35,16 @@ void deliver(const Vcpu* from, Vcpu& to, u8 vector) {
 }
 
 void log_dropped(Zone& z, const char* source, u32 number, const char* what, const char* why) {
-    u32 n = __atomic_add_fetch(&z.arch.ipis_logged, 1, __ATOMIC_RELAXED);
-    if (n <= kLoggedInFull || n % 1024 == 0)
-        log("zone '%s' %s %u: %s not delivered (%s)", z.name, source, number, what, why);
+    if (z.arch.ipis_logged.sample())
+        zone_log(z, "zone '%s' %s %u: %s not delivered (%s)", z.name, source, number, what, why);
 }
 
 // STARTUP after INIT: the vCPU starts in real mode at vector << 12, its
 // local APIC in its INIT state (as the SDM's INIT-SIPI-SIPI protocol).
 void start_in_real_mode(Vcpu& v, const void* how) {
     u8 vector = *static_cast<const u8*>(how);
-    v.ctx.lapic.reset(v.index, v.index == 0, arch::ticks_per_second() / 5000);
-    v.ctx.irq_window = false;
-    v.ctx.wait_for_sipi = false;
+    reset_vcpu_state(v, GuestPhys(0), 0);
+    v.ctx.regs.rsp = 0;
     backend().vcpu_reset_real_mode(v, vector);
 }
 

@@ -48,10 +48,22 @@ int VirtualLapic::highest(const u32 (&bits)[8]) const {
     return -1;
 }
 
-u32 VirtualLapic::ppr() const {
+u32 VirtualLapic::isr_class() const {
     int isrv = highest(isr_);
-    u32 isr_class = isrv < 0 ? 0 : static_cast<u32>(isrv) & 0xf0;
-    return (tpr_ & 0xf0) >= isr_class ? tpr_ & 0xff : isr_class;
+    return isrv < 0 ? 0 : static_cast<u32>(isrv) & 0xf0;
+}
+
+u32 VirtualLapic::ppr() const {
+    u32 isr = isr_class();
+    return (tpr_ & 0xf0) >= isr ? tpr_ & 0xff : isr;
+}
+
+bool VirtualLapic::held_by_tpr() const {
+    if (!has_request() || !globally_enabled() || !software_enabled()) return false;
+    int v = highest(irr_);
+    if (v < 0) return false;
+    u32 cls = static_cast<u32>(v) & 0xf0;
+    return cls > isr_class() && cls <= (tpr_ & 0xf0);
 }
 
 void VirtualLapic::accept(u8 vector) {

@@ -48,6 +48,50 @@ static_assert(((kGuestEfer >> 13) & 3) == 1 && ((kExitReason >> 13) & 3) == 2 &&
                   ((kVpid >> 13) & 3) == 0,
               "VMCS field widths");
 
+static_assert(((kGuestSsAr >> 13) & 3) == 2 && ((kGuestInterruptibility >> 13) & 3) == 2 &&
+                  ((kExitQualification >> 13) & 3) == 3 && ((kProcControls >> 13) & 3) == 2,
+              "VMCS field widths");
+
+// VM-entry interruption information and IDT-vectoring information (SDM
+// vol. 3 24.8.3, 24.9.3): vector in bits 7:0, type in 10:8.
+namespace intr_info {
+inline constexpr u32 kValid = 1u << 31, kDeliverError = 1u << 11, kNmiUnblocking = 1u << 12;
+inline constexpr u32 kExternal = 0u << 8, kHardwareException = 3u << 8;
+} // namespace intr_info
+
+// Guest interruptibility state (SDM vol. 3 24.4.2): the STI and MOV SS shadows.
+inline constexpr u64 kBlockingSti = 1u << 0, kBlockingMovSs = 1u << 1;
+
+// Segment access rights in VMCS form (SDM vol. 3 24.4.1).
+struct AccessRights {
+    u64 raw;
+    u32 dpl() const { return (raw >> 5) & 3; } // of SS: the CPL
+    bool long_mode() const { return raw & (1u << 13); } // of CS: 64-bit code
+};
+
+// Exit qualifications (SDM vol. 3 27.2.1).
+struct CrAccessQualification { // table 27-3
+    enum class Type : u8 { mov_to_cr = 0, mov_from_cr = 1, clts = 2, lmsw = 3 };
+    u64 raw;
+    unsigned cr() const { return raw & 0xf; }
+    Type type() const { return static_cast<Type>((raw >> 4) & 3); }
+    unsigned gpr() const { return (raw >> 8) & 0xf; }
+};
+struct IoQualification { // table 27-5
+    u64 raw;
+    u8 size() const { return static_cast<u8>((raw & 7) + 1); }
+    bool in() const { return raw & (1u << 3); }
+    bool string() const { return raw & (1u << 4); }
+    u16 port() const { return static_cast<u16>(raw >> 16); }
+};
+struct EptViolationQualification { // table 27-7
+    u64 raw;
+    bool write() const { return raw & (1u << 1); }
+    bool fetch() const { return raw & (1u << 2); }
+    bool linear_valid() const { return raw & (1u << 7); }
+    bool in_table_walk() const { return linear_valid() && !(raw & (1u << 8)); }
+};
+
 inline u64 read(Field f) {
     u64 v;
     asm volatile("vmread %1, %0" : "=r"(v) : "r"(static_cast<u64>(f)) : "cc");

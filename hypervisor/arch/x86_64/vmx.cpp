@@ -2,10 +2,12 @@
 // VMX capabilities and VMXON (Intel SDM vol. 3 chapters 24, 25, appendix A).
 #include "vmx.hpp"
 
+#include "cr4_policy.hpp"
 #include "percpu.hpp"
 #include "vmx_caps.hpp"
 
 #include <arch/x86.hpp>
+#include <bulkhead/log.hpp>
 
 namespace bh::x86_64::vmx {
 namespace {
@@ -22,6 +24,7 @@ constexpr u64 kEptWalk4 = 1u << 6, kEptWb = 1u << 14, kEpt2M = 1u << 16, kInvept
               kInveptSingle = 1u << 25, kInvvpid = 1ull << 32, kInvvpidSingle = 1ull << 41;
 
 Caps caps_;
+bool vpid_forgone = false;
 
 // A control's value: the bits we want that the CPU allows, plus the bits it requires.
 u32 adjust(u32 msr, u32 want) {
@@ -33,6 +36,8 @@ bool allows(u32 msr, u32 bits) { return (static_cast<u32>(x86::rdmsr(msr) >> 32)
 } // namespace
 
 const Caps& caps() { return caps_; }
+
+void forgo_vpid() { vpid_forgone = true; }
 
 bool supported(const char*& why) {
     if (!((x86::cpuid(1).ecx >> 5) & 1)) {
@@ -59,23 +64,34 @@ bool supported(const char*& why) {
         return false;
     }
     caps_.invept = (ept & kInvept) && (ept & kInveptSingle);
-    caps_.vpid = allows(kMsrProcbased2, kProc2Vpid) && (ept & kInvvpid) && (ept & kInvvpidSingle);
+    caps_.vpid = !vpid_forgone && allows(kMsrProcbased2, kProc2Vpid) && (ept & kInvvpid) && (ept & kInvvpidSingle);
+    if (!caps_.vpid)
+        log("VMX without VPIDs%s: every VM entry and exit flushes the zone's linear mappings",
+            vpid_forgone ? " (boot option vmx-no-vpid)" : "");
     caps_.pin = adjust(pin, kPinExternalInterrupt | kPinNmi | kPinPreemptionTimer);
     caps_.preemption_timer = caps_.pin & kPinPreemptionTimer;
     caps_.preemption_shift = static_cast<u32>(x86::rdmsr(kMsrMisc) & 0x1f);
     caps_.irq_window_ok = allows(proc, kProcIntrWindow);
-    caps_.proc = adjust(proc, kProcHlt | kProcMwait | kProcRdpmc | kProcIoBitmaps | kProcMsrBitmaps | kProcMonitor |
-                                  kProcSecondary);
-    // With EPT the guest owns CR3: no CR3 load/store exits.
-    caps_.proc &= ~(kProcCr3Load | kProcCr3Store);
+    caps_.mov_dr_ok = allows(proc, kProcMovDr);
+    // CR8 is the zone's virtual TPR: every access exits (no TPR shadow), so
+    // a zone never writes the physical APIC's task priority.
+    caps_.proc = adjust(proc, kProcHlt | kProcMwait | kProcRdpmc | kProcCr8Load | kProcCr8Store | kProcIoBitmaps |
+                                  kProcMsrBitmaps | kProcMonitor | kProcSecondary);
+    // With EPT the guest owns CR3: no CR3 load/store exits. MOV-DR exiting
+    // is per vCPU.
+    caps_.proc &= ~(kProcCr3Load | kProcCr3Store | kProcMovDr);
     caps_.unrestricted = allows(kMsrProcbased2, kProc2Unrestricted);
     u32 want2 = kProc2Ept | kProc2Rdtscp | (caps_.vpid ? u32(kProc2Vpid) : 0u) |
                 (caps_.unrestricted ? u32(kProc2Unrestricted) : 0u);
     caps_.proc2 = adjust(kMsrProcbased2, want2);
-    caps_.exit = adjust(exit, kExitHost64 | kExitSavePat | kExitLoadPat | kExitSaveEfer | kExitLoadEfer);
-    caps_.entry = adjust(entry, kEntryGuest64 | kEntryLoadPat | kEntryLoadEfer);
-    if (!(caps_.pin & kPinExternalInterrupt) || !(caps_.proc & kProcHlt) || !caps_.irq_window_ok || (caps_.proc & (kProcCr3Load | kProcCr3Store)) ||
-        !(caps_.exit & kExitHost64) || !(caps_.entry & kEntryGuest64) || !(caps_.entry & kEntryLoadEfer)) {
+    // DR7 of the zone is switched by entry and exit (load / save debug controls).
+    caps_.exit = adjust(exit, kExitSaveDebug | kExitHost64 | kExitSavePat | kExitLoadPat | kExitSaveEfer | kExitLoadEfer);
+    caps_.entry = adjust(entry, kEntryLoadDebug | kEntryGuest64 | kEntryLoadPat | kEntryLoadEfer);
+    constexpr u32 kNeededProc = kProcHlt | kProcRdpmc | kProcCr8Load | kProcCr8Store;
+    if (!(caps_.pin & kPinExternalInterrupt) || (caps_.proc & kNeededProc) != kNeededProc || !caps_.irq_window_ok ||
+        !caps_.mov_dr_ok || (caps_.proc & (kProcCr3Load | kProcCr3Store)) || !(caps_.exit & kExitHost64) ||
+        !(caps_.exit & kExitSaveDebug) || !(caps_.entry & kEntryGuest64) || !(caps_.entry & kEntryLoadEfer) ||
+        !(caps_.entry & kEntryLoadDebug)) {
         why = "VMX lacks a control Bulkhead needs";
         return false;
     }
@@ -83,6 +99,7 @@ bool supported(const char*& why) {
     caps_.cr0_fixed1 = x86::rdmsr(kMsrCr0Fixed1);
     caps_.cr4_fixed0 = x86::rdmsr(kMsrCr4Fixed0);
     caps_.cr4_fixed1 = x86::rdmsr(kMsrCr4Fixed1);
+    caps_.zone_cr4 = cr4_supported() & caps_.cr4_fixed1;
     return true;
 }
 
@@ -124,6 +141,10 @@ bool cpu_init(FrameAllocator& frames) {
     return !bad;
 }
 
-u32 vpid_limit() { return caps_.vpid ? 0x10000 : 2; }
+// Without VPIDs the tags only track what each CPU last ran: the VMCS's
+// VPID stays 0, so every VM entry and exit flushes the linear mappings,
+// and INVEPT on a tag change (vcpu_run) the guest-physical ones. Zones are
+// not limited by it.
+u32 vpid_limit() { return 0x10000; }
 
 } // namespace bh::x86_64::vmx

@@ -3,6 +3,8 @@
 // bitmaps, and the vCPU operations of this back end.
 #pragma once
 
+#include "exit_common.hpp"
+
 #include <bulkhead/frame_allocator.hpp>
 #include <bulkhead/types.hpp>
 
@@ -13,6 +15,9 @@ struct Vcpu;
 namespace bh::x86_64::vmx {
 
 bool supported(const char*& why);
+// Boot option vmx-no-vpid (before supported()): run as on a CPU without
+// VPIDs, to test that fallback on CPUs that have them.
+void forgo_vpid();
 bool global_init(FrameAllocator& frames);
 bool cpu_init(FrameAllocator& frames);
 u32 vpid_limit();
@@ -27,5 +32,15 @@ void vcpu_load(Vcpu& v);
 void vcpu_save(Vcpu& v);
 void inject_gp(Vcpu& v);
 void inject_ud(Vcpu& v);
+
+// The MSRs the VMCS holds, as the zone sees them (backend.hpp); the vCPU's
+// VMCS must be current.
+u64 guest_efer(Vcpu& v);
+void set_guest_efer(Vcpu& v, u64 value);
+u64 guest_pat(Vcpu& v);
+void set_guest_pat(Vcpu& v, u64 value);
+u64 tsc_offset(Vcpu& v);
+// A MOV to CR4 that exited: refused (#GP) or emulated.
+Emulation write_cr4(Vcpu& v, u64 value);
 
 } // namespace bh::x86_64::vmx

@@ -3,6 +3,7 @@
 // The VMCS is current only between vcpu_load and vcpu_save on the vCPU's
 // home CPU (VMPTRLD ... VMCLEAR), so a VMCS never has to move between CPUs
 // while active, and a destroyed zone's VMCS is never current anywhere.
+#include "cr4_policy.hpp"
 #include "descriptors.hpp"
 #include "percpu.hpp"
 #include "timer.hpp"
@@ -30,13 +31,17 @@ namespace {
 using ull = unsigned long long;
 using namespace vmcs;
 
-u64 next_tag = 1;
-
 // Access rights in VMCS form (SDM vol. 3 24.4.1).
 constexpr u32 kArCode64 = 0xa09b, kArData = 0xc093, kArTss64Busy = 0x8b, kArUnusable = 1u << 16;
 constexpr u64 kPatPowerOn = 0x0007040600070406ull;
 constexpr u64 kEptpWb4Level = 6 | (3u << 3);
 constexpr u64 kGuestCr4Visible = x86::kCr4Pae | x86::kCr4Osfxsr | x86::kCr4Osxmmexcpt;
+// The CR4 bits the host owns: VMXE must stay set in VMX operation (the zone
+// sees it clear), and the enables of hidden features are refused
+// (cr4_policy.hpp). The read shadow holds them all clear, so a MOV to CR4
+// exits exactly when it tries to set one of them.
+constexpr u64 kCr4HostOwned = kCr4Refused;
+static_assert(kCr4HostOwned & x86::kCr4Vmxe);
 
 u64 pa_of(Vcpu& v) { return ptr_to_phys(v.ctx.control_block).raw(); }
 
@@ -64,6 +69,20 @@ void invvpid_single(u16 vpid) {
 }
 
 u64 eptp_of(const Zone& z) { return z.stage2.root().raw() | kEptpWb4Level; }
+
+// What this vCPU needs on top of the controls every vCPU has: an
+// interrupt window while an interrupt waits for one, MOV-DR exiting until
+// its debug registers are live (debug_regs.hpp).
+u32 proc_controls(const Vcpu& v) {
+    return caps().proc | (v.ctx.irq_window ? u32(kProcIntrWindow) : 0u) | (v.ctx.debug_live ? 0u : u32(kProcMovDr));
+}
+
+void update_proc_controls(Vcpu& v) {
+    u32 want = proc_controls(v);
+    if (want == v.ctx.vmx_proc) return;
+    v.ctx.vmx_proc = want;
+    write(kProcControls, want);
+}
 
 // Real mode after INIT-SIPI (SDM vol. 3 26.3.1 with "unrestricted guest"):
 // CS = vector << 8, IP 0, 64 KiB segments, protection and paging off (CR0
@@ -109,7 +128,8 @@ bool setup(Vcpu& v) {
     // Controls.
     w(kVpid, c.vpid ? z.arch.asid : 0);
     w(kPinControls, c.pin);
-    w(kProcControls, c.proc);
+    v.ctx.vmx_proc = proc_controls(v);
+    w(kProcControls, v.ctx.vmx_proc);
     w(kProcControls2, c.proc2);
     w(kExitControls, c.exit);
     w(kEntryControls, c.entry);
@@ -124,9 +144,8 @@ bool setup(Vcpu& v) {
     w(kMsrBitmap, c.msr_bitmap.raw());
     w(kTscOffset, 0);
     w(kEptPointer, eptp_of(z));
-    // CR4.VMXE must stay set in VMX operation: the zone sees it clear.
     w(kCr0Mask, 0);
-    w(kCr4Mask, x86::kCr4Vmxe);
+    w(kCr4Mask, kCr4HostOwned);
     w(kCr4Shadow, kGuestCr4Visible);
     // Host state: this CPU as it is now.
     w(kHostCr0, x86::read_cr0());
@@ -181,7 +200,7 @@ bool setup(Vcpu& v) {
     w(kCr0Shadow, cr0);
     w(kGuestCr3, z.arch.boot_tables.raw());
     w(kGuestCr4, ((kGuestCr4Visible | x86::kCr4Vmxe) | c.cr4_fixed0) & c.cr4_fixed1);
-    w(kGuestDr7, 0x400);
+    w(kGuestDr7, x86::kDr7Reset);
     w(kGuestEfer, x86::kEferLme | x86::kEferLma | x86::kEferNxe);
     w(kGuestPat, kPatPowerOn);
     w(kGuestDebugCtl, 0);
@@ -223,51 +242,37 @@ void arm_preemption_timer() {
 // can take it (no event pending, RFLAGS.IF, no STI/MOV SS shadow); else the
 // CPU exits as soon as it can (interrupt-window exiting).
 void offer_interrupt(Vcpu& v) {
-    constexpr u64 kValid = 1u << 31;
     int vector = v.ctx.lapic.deliverable();
     bool want_window = false;
     if (vector >= 0) {
-        bool can = !(read(kEntryInterruptInfo) & kValid) && (v.ctx.regs.rflags & x86::kRflagsIf) &&
-                   !(read(kGuestInterruptibility) & 3);
+        bool can = !(read(kEntryInterruptInfo) & intr_info::kValid) && (v.ctx.regs.rflags & x86::kRflagsIf) &&
+                   !(read(kGuestInterruptibility) & (kBlockingSti | kBlockingMovSs));
         if (can) {
-            write(kEntryInterruptInfo, kValid | static_cast<u64>(vector)); // type 0: external interrupt
+            write(kEntryInterruptInfo, intr_info::kValid | intr_info::kExternal | static_cast<u64>(vector));
             v.ctx.lapic.acknowledge(static_cast<u8>(vector));
         } else {
             want_window = true;
         }
     }
-    if (want_window != v.ctx.irq_window) {
-        v.ctx.irq_window = want_window;
-        write(kProcControls, caps().proc | (want_window ? u64(kProcIntrWindow) : 0));
-    }
+    v.ctx.irq_window = want_window;
 }
 
 void inject(u8 vector, bool error_code) {
-    constexpr u32 kValid = 1u << 31, kHardwareException = 3u << 8, kDeliverError = 1u << 11;
+    using namespace intr_info;
     write(kEntryInterruptInfo, kValid | kHardwareException | vector | (error_code ? kDeliverError : 0));
     if (error_code) write(kEntryExceptionError, 0);
 }
 
 } // namespace
 
-void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg) {
-    const Zone& z = *v.zone;
+// The VMCS's part of a reset: it is written in full at the vCPU's next
+// load (on its home CPU), from the state vcpu.cpp reset.
+void vcpu_reset(Vcpu& v, GuestPhys, u64) {
     arch::VcpuContext& ctx = v.ctx;
-    ctx.regs = arch::GuestRegs{};
-    ctx.regs.rip = entry.raw();
-    ctx.regs.rflags = x86::kRflagsFixed;
-    ctx.regs.rdi = arg;
-    ctx.regs.rsp = z.arch.boot_tables.raw();
-    __builtin_memset(&ctx.fx, 0, sizeof ctx.fx);
-    u16 fcw = 0x37f;
-    u32 mxcsr = 0x1f80;
-    __builtin_memcpy(ctx.fx.bytes + 0, &fcw, sizeof fcw);
-    __builtin_memcpy(ctx.fx.bytes + 24, &mxcsr, sizeof mxcsr);
     ctx.star = ctx.lstar = ctx.cstar = ctx.sfmask = ctx.kernel_gs_base = 0;
     ctx.control_block_ready = false;
     ctx.launched = false;
     ctx.real_mode_vector = -1;
-    ctx.tlb_tag = __atomic_fetch_add(&next_tag, 1, __ATOMIC_RELAXED);
 }
 
 bool can_run_real_mode() { return caps().unrestricted; }
@@ -275,7 +280,6 @@ bool can_run_real_mode() { return caps().unrestricted; }
 bool vcpu_reset_real_mode(Vcpu& v, u8 vector) {
     if (!caps().unrestricted) return false;
     vcpu_reset(v, GuestPhys(0), 0);
-    v.ctx.regs.rsp = 0;
     v.ctx.real_mode_vector = vector;
     return true;
 }
@@ -301,6 +305,10 @@ void vcpu_load(Vcpu& v) {
     x86::wrmsr(0xc0000083, ctx.cstar);
     x86::wrmsr(0xc0000084, ctx.sfmask);
     x86::wrmsr(x86::kMsrKernelGsBase, ctx.kernel_gs_base);
+    // DR6 is not in the VMCS: always the vCPU's own, so that a #DB the
+    // zone takes before its debug registers are live (single-step, INT1)
+    // adds its status bits to the vCPU's DR6 and no other.
+    x86::write_dr6(ctx.dr6);
 }
 
 void vcpu_save(Vcpu& v) {
@@ -310,6 +318,7 @@ void vcpu_save(Vcpu& v) {
     ctx.cstar = x86::rdmsr(0xc0000083);
     ctx.sfmask = x86::rdmsr(0xc0000084);
     ctx.kernel_gs_base = x86::rdmsr(x86::kMsrKernelGsBase);
+    ctx.dr6 = x86::read_dr6();
     vmclear(pa_of(v)); // writes the VMCS back to memory; the next load launches again
     local().current_vmcs = 0;
     ctx.launched = false;
@@ -332,6 +341,7 @@ void vcpu_run(Vcpu& v) {
     }
     lapic_before_entry(v);
     offer_interrupt(v);
+    update_proc_controls(v);
     arm_preemption_timer();
     if (vmx_run(&r, v.ctx.launched)) {
         crash(v, v.ctx.launched ? "VMRESUME failed" : "VMLAUNCH failed");
@@ -343,9 +353,9 @@ void vcpu_run(Vcpu& v) {
     r.rflags = read(kGuestRflags);
     // An event whose delivery the exit interrupted is delivered again.
     u64 idt = read(kIdtVectoringInfo);
-    if (idt & (1u << 31)) {
-        write(kEntryInterruptInfo, idt & ~u64(1u << 12));
-        if (idt & (1u << 11)) write(kEntryExceptionError, read(kIdtVectoringError));
+    if (idt & intr_info::kValid) {
+        write(kEntryInterruptInfo, idt & ~u64(intr_info::kNmiUnblocking));
+        if (idt & intr_info::kDeliverError) write(kEntryExceptionError, read(kIdtVectoringError));
         write(kEntryInstructionLength, read(kExitInstructionLength));
     }
     handle_exit(v);
@@ -353,5 +363,26 @@ void vcpu_run(Vcpu& v) {
 
 void inject_gp(Vcpu&) { inject(13, true); }
 void inject_ud(Vcpu&) { inject(6, false); }
+
+u64 guest_efer(Vcpu&) { return read(kGuestEfer); }
+void set_guest_efer(Vcpu&, u64 value) { write(kGuestEfer, value); }
+u64 guest_pat(Vcpu&) { return read(kGuestPat); }
+void set_guest_pat(Vcpu&, u64 value) { write(kGuestPat, value); }
+u64 tsc_offset(Vcpu&) { return read(kTscOffset); }
+
+// Only CR4 writes that would set a host-owned bit exit, and those are all
+// refused; the general path stays for any bit the mask may own later.
+Emulation write_cr4(Vcpu& v, u64 value) {
+    const Caps& c = caps();
+    Cr4Write w{value, read(kCr4Shadow), c.zone_cr4, read(kGuestCr3), (read(kGuestEfer) & x86::kEferLma) != 0};
+    if (!cr4_write_allowed(w)) {
+        inject_gp(v);
+        return Emulation::faulted;
+    }
+    write(kCr4Shadow, value);
+    write(kGuestCr4, ((value | x86::kCr4Vmxe) | c.cr4_fixed0) & c.cr4_fixed1);
+    if (c.vpid) invvpid_single(static_cast<u16>(v.zone->arch.asid)); // what the instruction would have flushed
+    return Emulation::completed;
+}
 
 } // namespace bh::x86_64::vmx

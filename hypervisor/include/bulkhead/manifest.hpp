@@ -53,6 +53,7 @@ struct ManifestZone {
     u64 watchdog_ms = 0;        // crash the zone if it still runs after this long (0: never)
     FaultPolicy fault_policy = FaultPolicy::abort;
     GuestPhys entry;
+    u64 boot_argument = 0; // x0 (arm64) or RDI (x86) of vCPU 0 at its entry
     ManifestImage images[kMaxImages];
     u32 image_count = 0;
     bool has_linux = false;

@@ -7,6 +7,7 @@
 #include <bulkhead/atomic.hpp>
 #include <bulkhead/hypercall_decode.hpp>
 #include <bulkhead/log_budget.hpp>
+#include <bulkhead/log_sampler.hpp>
 #include <bulkhead/manifest.hpp>
 #include <bulkhead/page_table.hpp>
 #include <bulkhead/spinlock.hpp>
@@ -53,6 +54,7 @@ class Zone {
     bool pinned = false;
     u64 scrubbed_bytes = 0; // creation progress: RAM zeroed and mapped so far
     GuestPhys boot_entry;   // where every vCPU is reset to when the zone is built
+    u64 boot_argument = 0;  // vCPU 0's x0 or RDI there
     bool arch_ready = false; // arch::zone_init done (zone_fini owed)
 
     PageTable<arch::Stage2Format> stage2;
@@ -70,7 +72,7 @@ class Zone {
     Atomic<u32> pins{0};
     u32 exit_reason = BH_EXIT_NONE;
     u64 exit_code = 0;
-    Atomic<u32> faults_logged{0};
+    LogSampler faults_logged; // illegal accesses, undecodable instructions
     LogBudget log_budget; // its share of the host console
     u64 watchdog_ms = 0;       // from the manifest, 0: none
     u64 watchdog_deadline = 0; // counter value, set when the zone starts

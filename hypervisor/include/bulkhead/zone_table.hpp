@@ -28,6 +28,7 @@ struct ZoneSpec {
     bool privileged = false;
     FaultPolicy fault_policy = FaultPolicy::abort;
     GuestPhys entry = kZoneDefaultMemoryBase;
+    u64 boot_argument = 0; // vCPU 0's x0 or RDI at entry
     u64 watchdog_ms = 0;
     ZoneHandle creator; // the zone making it by hypercall; none at boot
 };

@@ -19,4 +19,13 @@ foreach(dtb ${bh_dtbs})
     VERBATIM)
   list(APPEND bh_outputs ${iso})
 endforeach()
+# A variant booted with a hypervisor command line (a debug switch):
+# state-crossing-no-vpid.iso runs VMX as on a CPU without VPIDs.
+set(iso ${BH_SCENARIO_OUT}/state-crossing-no-vpid.iso)
+add_custom_command(OUTPUT ${iso}
+  COMMAND ${BH_MKISO} ${iso} $<TARGET_FILE:bulkhead> ${BH_SCENARIO_OUT}/state-crossing.dtb vmx-no-vpid
+  DEPENDS ${BH_SCENARIO_OUT}/state-crossing.dtb bulkhead ${BH_MKISO} ${BULKHEAD_ROOT}/boot/x86_64/grub.cfg
+  COMMENT "grub-mkrescue state-crossing-no-vpid.iso"
+  VERBATIM)
+list(APPEND bh_outputs ${iso})
 add_custom_target(bh-scenario-manifests ALL DEPENDS ${bh_outputs})

@@ -64,3 +64,11 @@ bh_guest(bench-switch SOURCES ${A}/bench_switch.cpp)
 # make demo (BULKHEAD_DEMO_ARCH=x86_64)
 bh_guest(demo-alpha SOURCES ${A}/demo_alpha.cpp)
 bh_guest(demo-mallory SOURCES ${Z}/demo_mallory.cpp)
+
+# security: what a zone (or its CPL-3 code) must not reach
+bh_guest(hypercall-cpl SOURCES ${Z}/hypercall_cpl.cpp)
+bh_guest(cr8 SOURCES ${Z}/cr8.cpp)
+bh_guest(cr8-ticker SOURCES ${Z}/cr8_ticker.cpp)
+bh_guest(state-crossing-a SOURCES ${Z}/state_crossing.cpp DEFINITIONS ZONE_TAG="a")
+bh_guest(state-crossing-b SOURCES ${Z}/state_crossing.cpp DEFINITIONS ZONE_TAG="b")
+bh_guest(rdpmc SOURCES ${Z}/rdpmc.cpp)

@@ -79,3 +79,31 @@ probe_fn bh_probe_exec
     call    *%rdi
 bh_probe_exec_ret:
     ret
+
+/*
+ * u64 bh_probe_call(u64 (*fn)(u64), u64 arg, u64* saved_rsp): fn(arg). An
+ * exception anywhere inside fn resumes at bh_probe_call_landing with the
+ * stack pointer stored in *saved_rsp, i.e. as if fn had returned.
+ */
+probe_fn bh_probe_call
+    push    %rbp
+    push    %rbx
+    push    %r12
+    push    %r13
+    push    %r14
+    push    %r15
+    sub     $8, %rsp                /* the call below sees a 16-byte aligned stack */
+    mov     %rsp, (%rdx)
+    mov     %rdi, %rax
+    mov     %rsi, %rdi
+    call    *%rax
+    .global bh_probe_call_landing
+bh_probe_call_landing:
+    add     $8, %rsp
+    pop     %r15
+    pop     %r14
+    pop     %r13
+    pop     %r12
+    pop     %rbx
+    pop     %rbp
+    ret

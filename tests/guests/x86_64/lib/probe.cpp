@@ -13,9 +13,11 @@ void bh_probe_wrmsr(bh::u32 msr, bh::u64 value);
 void bh_probe_exec(bh::u64 addr);
 void bh_probe_add32(bh::u64 addr, bh::u32 value);
 void bh_probe_movs32(bh::u64 addr);
+bh::u64 bh_probe_call(bh::u64 (*fn)(bh::u64), bh::u64 arg, volatile bh::u64* saved_rsp);
 extern char bh_probe_read32_insn[], bh_probe_read32_done[], bh_probe_write32_insn[], bh_probe_write32_done[],
     bh_probe_rdmsr_insn[], bh_probe_rdmsr_done[], bh_probe_wrmsr_insn[], bh_probe_wrmsr_done[], bh_probe_exec_ret[],
-    bh_probe_add32_insn[], bh_probe_add32_done[], bh_probe_movs32_insn[], bh_probe_movs32_done[];
+    bh_probe_add32_insn[], bh_probe_add32_done[], bh_probe_movs32_insn[], bh_probe_movs32_done[],
+    bh_probe_call_landing[];
 }
 
 namespace bh::probe {
@@ -27,13 +29,16 @@ struct State {
     volatile u32 vector;
     volatile u64 error;
     volatile u64 exec_target;
+    volatile bool call_armed; // a probe::call: any fault inside the function
+    volatile u64 call_rsp;
 };
 State states[kMaxVcpus];
 
 State& mine() { return states[this_vcpu() % kMaxVcpus]; }
 
-void arm(u64 exec_target = 0) {
+void arm(u64 exec_target = 0, bool call = false) {
     State& s = mine();
+    s.call_armed = call;
     s.faulted = false;
     s.vector = 0;
     s.error = 0;
@@ -45,6 +50,7 @@ void arm(u64 exec_target = 0) {
 Result disarm(u64 value) {
     State& s = mine();
     s.armed = false;
+    s.call_armed = false;
     return {s.faulted, s.vector, s.error, value};
 }
 
@@ -76,6 +82,13 @@ bool handle_exception(ExceptionFrame& f) {
         // The fetch at the call's target faulted: return to the probe.
         f.rip = addr(bh_probe_exec_ret);
         f.rsp += 8;
+        handled = true;
+    }
+    if (!handled && s.call_armed) {
+        // Unwind to bh_probe_call as if the function had returned (RAX poisoned).
+        f.rip = addr(bh_probe_call_landing);
+        f.rsp = s.call_rsp;
+        f.rax = 0xffffffffbad0bad0ull;
         handled = true;
     }
     if (!handled) return false;
@@ -114,6 +127,12 @@ Result movs32(u64 a) {
     arm();
     bh_probe_movs32(a);
     return disarm(0);
+}
+
+Result call(u64 (*fn)(u64), u64 arg) {
+    arm(0, true);
+    u64 v = bh_probe_call(fn, arg, &mine().call_rsp);
+    return disarm(v);
 }
 
 Result rdmsr(u32 msr) {

@@ -46,6 +46,18 @@ struct VcpuContext {
     // VMX only: SYSCALL state the VMCS does not hold, switched with the vCPU
     // (SVM's VMLOAD/VMSAVE switch it).
     u64 star = 0, lstar = 0, cstar = 0, sfmask = 0, kernel_gs_base = 0;
+    // Debug registers no control block holds (DR7 is in both; DR6 in the
+    // VMCB only). Until the zone first touches one (a MOV-DR intercept) its
+    // values are the reset ones and the hardware's are not switched; from
+    // then on they are live: loaded and saved with the vCPU, MOV DR no
+    // longer intercepted (debug_regs.hpp).
+    u64 dr[4] = {};
+    u64 dr6 = 0;
+    bool debug_live = false;
+    // IA32_TSC_AUX as RDTSCP and RDPID return it to this vCPU (tsc_aux.hpp).
+    u64 tsc_aux = 0;
+    // VMX only: the primary processor-based controls in the VMCS now.
+    u32 vmx_proc = 0;
     // The zone's view of this vCPU's local APIC (x2APIC ID = vCPU index).
     x86_64::VirtualLapic lapic;
     // An exit is requested for the moment the zone can take an interrupt

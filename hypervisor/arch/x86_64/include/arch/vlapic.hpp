@@ -87,6 +87,16 @@ class VirtualLapic {
     void acknowledge(u8 vector);
     // Any request at all.
     bool has_request() const { return __atomic_load_n(&irr_summary_, __ATOMIC_ACQUIRE) != 0; }
+    // A requested interrupt that only the task priority holds back (its
+    // class is above the in-service one but not above TPR's): lowering TPR
+    // or CR8 would make it deliverable.
+    bool held_by_tpr() const;
+
+    // CR8, the 64-bit view of the task priority: CR8 = TPR[7:4]; writing
+    // it sets TPR[7:4] and clears TPR[3:0] (SDM vol. 3 10.8.6.1). Only the
+    // low 4 bits are taken (the caller refuses the reserved ones).
+    u8 cr8() const { return static_cast<u8>((tpr_ >> 4) & 0xf); }
+    void write_cr8(u64 value) { tpr_ = static_cast<u32>(value & 0xf) << 4; }
 
     // The counter value at which the timer interrupt comes next, 0 if none
     // (not armed, or masked: then nobody needs waking for it).
@@ -108,6 +118,7 @@ class VirtualLapic {
 
     int deliverable_slow() const;
     u32 ppr() const;
+    u32 isr_class() const;
     int highest(const u32 (&bits)[8]) const;
     u64 timer_period() const;
     TimerMode timer_mode() const { return static_cast<TimerMode>((lvt_timer_ >> 17) & 3); }

@@ -64,6 +64,20 @@ BH_X86_CR(3)
 BH_X86_CR(4)
 #undef BH_X86_CR
 
+#define BH_X86_DR(n)                                                                 \
+    inline u64 read_dr##n() {                                                        \
+        u64 v;                                                                       \
+        asm volatile("mov %%db" #n ", %0" : "=r"(v));                                \
+        return v;                                                                    \
+    }                                                                                \
+    inline void write_dr##n(u64 v) { asm volatile("mov %0, %%db" #n ::"r"(v) : "memory"); }
+BH_X86_DR(0)
+BH_X86_DR(1)
+BH_X86_DR(2)
+BH_X86_DR(3)
+BH_X86_DR(6)
+#undef BH_X86_DR
+
 // A pointer to a fixed low physical address (BIOS data, the trampoline page).
 // Laundered through an empty asm so the compiler does not take the constant
 // for a null-page dereference.
@@ -87,6 +101,7 @@ enum Msr : u32 {
     kMsrFsBase = 0xc0000100,
     kMsrGsBase = 0xc0000101,
     kMsrKernelGsBase = 0xc0000102,
+    kMsrTscAux = 0xc0000103,
     kMsrVmCr = 0xc0010114,
     kMsrVmHsavePa = 0xc0010117,
 };
@@ -98,6 +113,8 @@ inline constexpr u64 kCr0Pe = 1u << 0, kCr0Mp = 1u << 1, kCr0Et = 1u << 4, kCr0N
 inline constexpr u64 kCr4Pae = 1u << 5, kCr4Pge = 1u << 7, kCr4Osfxsr = 1u << 9, kCr4Osxmmexcpt = 1u << 10,
                      kCr4Vmxe = 1u << 13;
 inline constexpr u64 kRflagsIf = 1u << 9, kRflagsFixed = 1u << 1;
+// Debug registers at reset (SDM vol. 3 18.2): no breakpoint enabled.
+inline constexpr u64 kDr6Reset = 0xffff0ff0, kDr7Reset = 0x400;
 
 // Interrupts stay off in the hypervisor except where they are polled.
 inline void irq_poll() { asm volatile("sti; nop; cli" ::: "memory"); }

@@ -5,6 +5,7 @@
 #include <arch/vioapic.hpp>
 #include <arch/x86_paging.hpp>
 #include <bulkhead/device_set.hpp>
+#include <bulkhead/log_sampler.hpp>
 #include <bulkhead/spinlock.hpp>
 #include <bulkhead/types.hpp>
 
@@ -19,9 +20,10 @@ inline constexpr ZoneDeviceSet kZoneDevices{false, true};
 struct ZoneContext {
     u32 asid = 0;        // SVM address-space ID (VPID on VMX)
     GuestPhys boot_tables; // the identity map vCPUs start with (top of RAM)
-    u32 ports_logged = 0;  // accesses to unassigned I/O ports
-    u32 msrs_logged = 0;   // refused MSR accesses
-    u32 ipis_logged = 0;   // IPIs of a kind zones cannot send
+    LogSampler ports_logged;  // accesses to unassigned I/O ports, string I/O
+    LogSampler msrs_logged;   // refused MSR accesses
+    LogSampler ipis_logged;   // IPIs of a kind zones cannot send
+    LogSampler hypercalls_refused_logged; // hypercalls from CPL > 0
     // The zone's I/O APIC: its device lines (the console's is ISA IRQ 4)
     // become local-APIC interrupts. The lock serialises its registers.
     Spinlock ioapic_lock{LockLevel::irq_controller};

@@ -11,6 +11,7 @@ namespace bh::probe {
 
 inline constexpr u32 kVectorGp = 13;
 inline constexpr u32 kVectorUd = 6;
+inline constexpr u32 kVectorDb = 1;
 
 struct Result {
     bool faulted;
@@ -29,6 +30,10 @@ Result exec(u64 addr);
 Result add32(u64 addr, u32 value);
 Result movs32(u64 addr);
 Result rdmsr(u32 msr);
+// fn(arg), with any exception inside fn ending it: then `faulted` and the
+// exception are reported, else `value` is what fn returned. For single
+// privileged or feature-gated instructions a test wraps in a small function.
+Result call(u64 (*fn)(u64), u64 arg = 0);
 Result wrmsr(u32 msr, u64 value);
 
 } // namespace bh::probe

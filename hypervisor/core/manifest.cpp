@@ -12,7 +12,8 @@ namespace {
 
 class Parser {
   public:
-    Parser(const void* blob, u32 online_cpus, ManifestError& err) : fdt_(blob), cpus_(online_cpus), err_(err) {}
+    Parser(const void* blob, u32 online_cpus, const ZonePlatform& platform, ManifestError& err)
+        : fdt_(blob), cpus_(online_cpus), platform_(platform), err_(err) {}
 
     bool fail(const char* zone, const char* what) {
         if (zone) format(err_.message, sizeof err_.message, "manifest: zone '%s': %s", zone, what);
@@ -101,18 +102,18 @@ class Parser {
         if (!u64_prop(zn, node, "memory-size", v, true, present)) return false;
         if (v == 0) return fail(zn, "memory-size is zero");
         if (!is_aligned(v, kPageSize)) return fail(zn, "memory-size is not a multiple of 4 KiB");
-        if (v > kZoneMaxMemory) return fail(zn, "memory-size is larger than 64 GiB");
         z.memory_size = v;
 
-        v = kZoneDefaultMemoryBase.raw();
+        v = platform_.default_ram_base.raw();
         if (!u64_prop(zn, node, "memory-base", v, false, present)) return false;
-        if (!is_aligned(v, 2u << 20)) return fail(zn, "memory-base is not 2 MiB aligned");
         z.memory_base = GuestPhys(v);
-        if (v >= kZoneIpaLimit || z.memory_size > kZoneIpaLimit - v)
-            return fail(zn, "memory does not fit in the 512 GiB guest-physical space");
         Range<GuestPhys> ram{z.memory_base, z.memory_size};
-        if (ram.overlaps(kZoneDeviceWindow))
-            return fail(zn, "memory overlaps the virtual device window [0x08000000, 0x40000000)");
+        // Every rule of the architecture's zone platform, here rather than
+        // when the zone is built: a manifest starts whole or not at all.
+        char why[160];
+        if (!platform_.ram_allowed(ram, why, sizeof why)) return fail(zn, why);
+        // What the zone's images may use: all of RAM but the start-up area.
+        Range<GuestPhys> image_room{ram.base, ram.size - platform_.boot_area_bytes};
 
         if (!u64_prop(zn, node, "host-address", v, false, present)) return false;
         if (present) {
@@ -173,6 +174,12 @@ class Parser {
             img.data = static_cast<const u8*>(data);
             img.size = static_cast<u64>(len);
             if (!ram.contains(img.load, img.size)) return fail(zn, "an image does not fit inside the zone's memory");
+            if (!image_room.contains(img.load, img.size)) {
+                char msg[160];
+                format(msg, sizeof msg, "an image overlaps the %llu KiB at the top of memory that %s zones start with",
+                       static_cast<unsigned long long>(platform_.boot_area_bytes >> 10), platform_.name);
+                return fail(zn, msg);
+            }
             for (u32 i = 0; i < z.image_count; ++i)
                 if (Range<GuestPhys>{z.images[i].load, z.images[i].size}.overlaps({img.load, img.size}))
                     return fail(zn, "two images overlap");
@@ -192,7 +199,11 @@ class Parser {
         if (!u64_prop(zn, node, "entry", v, false, present)) return false;
         z.entry = GuestPhys(v);
         if (!ram.contains(z.entry, 4)) return fail(zn, "entry lies outside the zone's memory");
-        if (!z.entry.aligned(4)) return fail(zn, "entry is not 4-byte aligned");
+        if (!z.entry.aligned(platform_.entry_alignment)) {
+            char msg[64];
+            format(msg, sizeof msg, "entry is not %llu-byte aligned", static_cast<unsigned long long>(platform_.entry_alignment));
+            return fail(zn, msg);
+        }
         return true;
     }
 
@@ -253,17 +264,19 @@ class Parser {
   private:
     const void* fdt_;
     u32 cpus_;
+    const ZonePlatform& platform_;
     ManifestError& err_;
 };
 
 } // namespace
 
-bool parse_manifest(const void* blob, usize blob_size, u32 online_cpus, Manifest& out, ManifestError& err) {
+bool parse_manifest(const void* blob, usize blob_size, u32 online_cpus, const ZonePlatform& platform, Manifest& out,
+                    ManifestError& err) {
     if (!blob) {
         format(err.message, sizeof err.message, "manifest: none was given (no initrd in /chosen)");
         return false;
     }
-    Parser p(blob, online_cpus ? online_cpus : 1, err);
+    Parser p(blob, online_cpus ? online_cpus : 1, platform, err);
     return p.parse(blob_size, out);
 }
 

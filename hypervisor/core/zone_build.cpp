@@ -75,7 +75,7 @@ Status zone_build(Zone& z, u64 budget, bool& done) {
 }
 
 void zone_free(Zone& z) {
-    z.uart.flush();
+    z.console.flush();
     if (z.arch_ready) arch::zone_fini(z);
     z.stage2.destroy();
     FrameAllocator& frames = zones().frames();

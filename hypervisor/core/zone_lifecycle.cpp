@@ -4,7 +4,6 @@
 #include <bulkhead/host_console.hpp>
 #include <bulkhead/log.hpp>
 #include <bulkhead/scheduler.hpp>
-#include <bulkhead/zone_devices.hpp>
 #include <bulkhead/zone_table.hpp>
 
 namespace bh {
@@ -19,7 +18,7 @@ Status zone_start(Zone& z) {
     if (z.state.load() != ZoneState::created) return Status::bad_state;
     running_zones.fetch_add(1);
     u64 now = arch::now();
-    z.uart.set_start_time(now);
+    z.console.set_start_time(now);
     if (z.watchdog_ms) {
         z.watchdog_deadline = now + z.watchdog_ms * arch::ticks_per_second() / 1000;
         // Publish the earlier deadline; CPU 0 re-arms its timer at its next decision.
@@ -42,7 +41,7 @@ void zone_end(Zone& z, ZoneState state, u32 reason, u64 code, const char* why) {
         z.exit_code = code;
         z.state.store(state);
     }
-    z.uart.flush();
+    z.console.flush();
     if (state == ZoneState::exited) log("zone '%s' exited: code %llu (%s)", z.name, static_cast<unsigned long long>(code), why);
     else if (state == ZoneState::crashed) log("zone '%s' crashed: %s", z.name, why);
     else log("zone '%s' stopped: %s", z.name, why);
@@ -79,7 +78,7 @@ void watchdog_check(u64 now) {
 void console_input(char c) {
     ZoneTable& t = zones();
     Lock<ZoneTable> g(t);
-    if (Zone* z = t.console_zone(g.held())) zone_devices_console_input(*z, c);
+    if (Zone* z = t.console_zone(g.held())) (void)z->console.receive(c); // a full FIFO drops it, as a UART's would
 }
 
 void hold_power() { running_zones.fetch_add(1); }

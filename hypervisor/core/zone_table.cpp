@@ -3,6 +3,7 @@
 // table lock and is short; building and freeing zones is in zone_build.cpp.
 #include <new>
 
+#include <bulkhead/log.hpp>
 #include <bulkhead/scheduler.hpp>
 #include <bulkhead/zone_table.hpp>
 
@@ -43,6 +44,12 @@ Status ZoneTable::reserve(Locked<ZoneTable>, const ZoneSpec& spec, Zone*& out) {
     }
     if (slot == kSlots) return Status::no_memory;
 
+    // The platform's rules hold for every zone, not only the manifest's.
+    char why[160];
+    if (!arch::kZonePlatform.ram_allowed({spec.memory_base, spec.memory_size}, why, sizeof why)) {
+        log("zone '%s': %s", spec.name, why);
+        return Status::invalid_argument;
+    }
     HostPhys obj;
     if (!frames_->alloc(kZoneObjectPages, 1, obj)) return Status::no_memory;
     Zone* z = new (phys_to_ptr<void>(obj)) Zone;
@@ -52,7 +59,7 @@ Status ZoneTable::reserve(Locked<ZoneTable>, const ZoneSpec& spec, Zone*& out) {
     z->watchdog_ms = spec.watchdog_ms;
     z->fault_policy = spec.fault_policy;
     z->ram = {spec.memory_base, spec.memory_size};
-    z->uart.attach(*z, z->name);
+    z->console.attach(*z);
     z->vcpu_count = spec.vcpus; // zone_init sizes per-vCPU state by it
     for (u32 i = 0; i < spec.vcpus; ++i) {
         Vcpu& v = z->vcpus[i];

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <bulkhead/arch_interface.hpp>
 #include <bulkhead/uart16550.hpp>
 
 namespace bh {
@@ -15,34 +16,54 @@ constexpr u8 kMsrCts = 0x10, kMsrDsr = 0x20, kMsrDcd = 0x80;
 
 } // namespace
 
-bool Uart16550::interrupt_pending(VirtualUart& io) {
-    bool rx = (ier_ & kIerRx) && io.has_received();
+void Uart16550::attach(Zone& zone, ZoneConsole& console) {
+    zone_ = &zone;
+    console_ = &console;
+    console.set_input_listener(input_arrived, this);
+}
+
+void Uart16550::input_arrived(void* self) {
+    Uart16550& u = *static_cast<Uart16550*>(self);
+    bool raise;
+    {
+        LockGuard g(u.lock_);
+        raise = u.interrupt_pending();
+    }
+    if (raise) arch::raise_zone_interrupt(*u.zone_, kInterruptLine);
+}
+
+bool Uart16550::access(Vcpu&, DeviceAccess& a) {
+    bool raise;
+    {
+        LockGuard g(lock_);
+        raise = access_locked(a);
+    }
+    if (raise) arch::raise_zone_interrupt(*zone_, kInterruptLine);
+    return true;
+}
+
+bool Uart16550::interrupt_pending() {
+    bool rx = (ier_ & kIerRx) && console_->received_count() != 0;
     bool thre = (ier_ & kIerThre) && thre_pending_;
     return (rx || thre) && (mcr_ & kMcrOut2);
 }
 
-bool Uart16550::input_arrived(VirtualUart& io) {
-    LockGuard g(lock_);
-    return interrupt_pending(io);
-}
-
-bool Uart16550::access(PioAccess& a, VirtualUart& io) {
-    LockGuard g(lock_);
+bool Uart16550::access_locked(DeviceAccess& a) {
     bool dlab = lcr_ & kLcrDlab;
     if (!a.write) {
         u8 v = 0;
-        switch (a.port) {
+        switch (a.offset) {
         case kData: {
             char c = 0;
             if (dlab) v = dll_;
-            else if (io.take_received(c)) v = static_cast<u8>(c);
+            else if (console_->take_received(c)) v = static_cast<u8>(c);
             break;
         }
         case kIer: v = dlab ? dlm_ : ier_; break;
         case kIirFcr: {
             // Highest-priority cause first; reading it clears "transmitter empty".
             u8 cause = kIirNoInterrupt;
-            if ((ier_ & kIerRx) && io.has_received()) cause = kIirRxData;
+            if ((ier_ & kIerRx) && console_->received_count() != 0) cause = kIirRxData;
             else if ((ier_ & kIerThre) && thre_pending_) {
                 cause = kIirThre;
                 thre_pending_ = false;
@@ -52,21 +73,21 @@ bool Uart16550::access(PioAccess& a, VirtualUart& io) {
         }
         case kLcr: v = lcr_; break;
         case kMcr: v = mcr_; break;
-        case kLsr: v = static_cast<u8>(kLsrThre | kLsrTemt | (io.has_received() ? kLsrDr : 0)); break;
+        case kLsr: v = static_cast<u8>(kLsrThre | kLsrTemt | (console_->received_count() != 0 ? kLsrDr : 0)); break;
         // Loopback mode reflects MCR's outputs, as drivers probing the UART expect.
         case kMsr: v = (mcr_ & kMcrLoop) ? static_cast<u8>((mcr_ & 0x0f) << 4) : (kMsrCts | kMsrDsr | kMsrDcd); break;
         case kScr: v = scr_; break;
         default: break;
         }
         a.value = v;
-        return a.port == kData && interrupt_pending(io); // more input left: raise again
+        return a.offset == kData && interrupt_pending(); // more input left: raise again
     }
     u8 v = static_cast<u8>(a.value);
-    switch (a.port) {
+    switch (a.offset) {
     case kData:
         if (dlab) dll_ = v;
         else {
-            if (!(mcr_ & kMcrLoop)) io.write_byte(static_cast<char>(v));
+            if (!(mcr_ & kMcrLoop)) console_->write_byte(static_cast<char>(v));
             thre_pending_ = true; // sent at once: the holding register is empty again
         }
         break;
@@ -83,7 +104,7 @@ bool Uart16550::access(PioAccess& a, VirtualUart& io) {
     case kScr: scr_ = v; break;
     default: break; // LSR and MSR are read-only
     }
-    return interrupt_pending(io);
+    return interrupt_pending();
 }
 
 } // namespace bh

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <arch/aarch64_platform.hpp>
+#include <arch/x86_64_platform.hpp>
 #include <bulkhead/manifest.hpp>
 
 #include <memory>
@@ -58,15 +60,18 @@ struct Parsed {
     ManifestError err;
 };
 
-inline std::unique_ptr<Parsed> parse(const std::vector<u8>& blob, u32 cpus = 4) {
+// Parsed against the arm64 zone platform unless another is given.
+inline std::unique_ptr<Parsed> parse(const std::vector<u8>& blob, u32 cpus = 4,
+                                     const ZonePlatform& platform = aarch64::kZonePlatform) {
     auto p = std::make_unique<Parsed>();
-    p->ok = parse_manifest(blob.data(), blob.size(), cpus, p->m, p->err);
+    p->ok = parse_manifest(blob.data(), blob.size(), cpus, platform, p->m, p->err);
     return p;
 }
 
 // Parses a blob that must be rejected and returns the message.
-inline std::string reject(const std::vector<u8>& blob, u32 cpus = 4) {
-    auto p = parse(blob, cpus);
+inline std::string reject(const std::vector<u8>& blob, u32 cpus = 4,
+                          const ZonePlatform& platform = aarch64::kZonePlatform) {
+    auto p = parse(blob, cpus, platform);
     REQUIRE_FALSE(p->ok);
     std::string msg = p->err.message;
     REQUIRE(msg.rfind("manifest: ", 0) == 0);

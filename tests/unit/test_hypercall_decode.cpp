@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <catch2/catch.hpp>
 
+#include <arch/zone_platform.hpp>
 #include <bulkhead/hypercall_decode.hpp>
 #include <bulkhead/manifest.hpp>
 
@@ -132,8 +133,8 @@ TEST_CASE("hypercall: decode_zone_create", "[hypercall]") {
         CHECK(ok(4, 4096, 1));
         CHECK_FALSE(ok(4, 4095, 1));
         CHECK_FALSE(ok(4, 4096 + 512, 1));
-        CHECK(ok(4, kZoneMaxMemory, 1));
-        CHECK_FALSE(ok(4, kZoneMaxMemory + 4096, 1));
+        CHECK(ok(4, arch::kZonePlatform.max_memory, 1));
+        CHECK_FALSE(ok(4, arch::kZonePlatform.max_memory + 4096, 1));
         CHECK_FALSE(ok(4, ~u64(0) & ~u64(4095), 1));
     }
     SECTION("vcpus") {

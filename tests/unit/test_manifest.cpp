@@ -26,7 +26,7 @@ TEST_CASE("manifest: two zones with defaults applied", "[manifest]") {
 
     const ManifestZone& a = p->m.zones[0];
     CHECK(std::string(a.name) == "alpha");
-    CHECK(a.memory_base == kZoneDefaultMemoryBase);
+    CHECK(a.memory_base == aarch64::kZonePlatform.default_ram_base);
     CHECK(a.memory_base == GuestPhys(0x40000000));
     CHECK(a.memory_size == 2 * MiB);
     CHECK_FALSE(a.pinned);

@@ -31,7 +31,7 @@ TEST_CASE("manifest: truncated blobs are rejected", "[manifest]") {
         u8 byte = 0;
         Manifest m;
         ManifestError err;
-        CHECK_FALSE(parse_manifest(&byte, 0, 1, m, err));
+        CHECK_FALSE(parse_manifest(&byte, 0, 1, aarch64::kZonePlatform, m, err));
         CHECK_THAT(std::string(err.message), Contains("smaller than a header"));
     }
 }
@@ -40,7 +40,7 @@ TEST_CASE("manifest: not a device tree at all", "[manifest]") {
     SECTION("no blob") {
         Manifest m;
         ManifestError err;
-        CHECK_FALSE(parse_manifest(nullptr, 4096, 1, m, err));
+        CHECK_FALSE(parse_manifest(nullptr, 4096, 1, aarch64::kZonePlatform, m, err));
         CHECK_THAT(std::string(err.message), Contains("none was given"));
     }
     SECTION("text") {
@@ -129,28 +129,28 @@ TEST_CASE("manifest: memory", "[manifest]") {
         CHECK_THAT(reject(with(2 * MiB + 512, false, 0, 0x40000000)), Contains("memory-size is not a multiple of 4 KiB"));
     }
     SECTION("more than 64 GiB") {
-        CHECK_THAT(reject(with(64 * GiB + 4096, false, 0, 0x40000000)), Contains("memory-size is larger than 64 GiB"));
+        CHECK_THAT(reject(with(64 * GiB + 4096, false, 0, 0x40000000)), Contains("memory-size 65536 MiB is more than the 64 GiB a zone may have"));
     }
     SECTION("memory-base not 2 MiB aligned") {
-        CHECK_THAT(reject(with(2 * MiB, true, 0x40100000, 0x40100000)), Contains("memory-base is not 2 MiB aligned"));
+        CHECK_THAT(reject(with(2 * MiB, true, 0x40100000, 0x40100000)), Contains("memory-base 0x40100000 is not a multiple of 2 MiB"));
     }
     SECTION("overlapping the device window from below") {
         CHECK_THAT(reject(with(0x08200000, true, 0, 0x1000)),
-                   Contains("memory overlaps the virtual device window [0x08000000, 0x40000000)"));
+                   Contains("overlaps the device window [0x8000000, 0x40000000) of arm64 zones"));
     }
     SECTION("overlapping the device window from inside") {
-        CHECK_THAT(reject(with(2 * MiB, true, 0x3fe00000, 0x3fe00000)), Contains("overlaps the virtual device window"));
+        CHECK_THAT(reject(with(2 * MiB, true, 0x3fe00000, 0x3fe00000)), Contains("overlaps the device window [0x8000000, 0x40000000)"));
     }
     SECTION("starting at 512 GiB") {
         CHECK_THAT(reject(with(2 * MiB, true, u64(1) << 39, u64(1) << 39)),
-                   Contains("memory does not fit in the 512 GiB guest-physical space"));
+                   Contains("does not end below 0x8000000000, the end of a zone's guest-physical space"));
     }
     SECTION("crossing 512 GiB") {
         CHECK_THAT(reject(with(4 * MiB, true, (u64(1) << 39) - 2 * MiB, (u64(1) << 39) - 2 * MiB)),
-                   Contains("memory does not fit in the 512 GiB"));
+                   Contains("does not end below 0x8000000000"));
     }
     SECTION("a base so large that base + size wraps") {
-        CHECK_THAT(reject(with(4 * MiB, true, ~u64(0) - 2 * MiB + 1, 0x40000000)), Contains("does not fit"));
+        CHECK_THAT(reject(with(4 * MiB, true, ~u64(0) - 2 * MiB + 1, 0x40000000)), Contains("does not end below 0x8000000000"));
     }
     SECTION("host-address not page aligned") {
         FdtBuilder f = manifest();
@@ -347,4 +347,44 @@ TEST_CASE("manifest: two console-input zones are rejected", "[manifest]") {
     zone(f, "beta").flag("console-input");
     image(f, 0x40000000).end();
     CHECK_THAT(reject(done(f)), Contains("console-input"));
+}
+
+// x86-64's platform rules, caught while the manifest is validated rather
+// than when the zone is built.
+TEST_CASE("manifest: x86-64 zone platform rules", "[manifest]") {
+    const ZonePlatform& x86 = x86_64::kZonePlatform;
+    SECTION("RAM may not hide the interrupt-controller window") {
+        FdtBuilder f = manifest();
+        zone(f, "hole", 0x200000).u64("memory-base", 0xfec00000);
+        image(f, 0xfec00000).end();
+        CHECK_THAT(reject(done(f), 4, x86), Contains("zone 'hole': memory [0xfec00000, 0xfee00000) overlaps the device "
+                                                     "window [0xfec00000, 0x100000000) of x86-64 zones"));
+        // On arm64 the same RAM is fine.
+        FdtBuilder g = manifest();
+        zone(g, "hole", 0x200000).u64("memory-base", 0xfec00000);
+        image(g, 0xfec00000).end();
+        CHECK(parse(done(g))->ok);
+    }
+    SECTION("an image may not overlap the start-up page tables at the top of RAM") {
+        FdtBuilder f = manifest();
+        zone(f, "top", 0x200000);
+        image(f, 0x40000000 + 0x200000 - 0x8000 - 8).end(); // its last 8 bytes reach into them
+        auto blob = done(f);
+        CHECK_THAT(reject(blob, 4, x86),
+                   Contains("zone 'top': an image overlaps the 32 KiB at the top of memory that x86-64 zones start with"));
+        CHECK(parse(blob)->ok); // arm64 has no such area
+    }
+    SECTION("RAM must hold twice the start-up area") {
+        FdtBuilder f = manifest();
+        zone(f, "tiny", 0x8000);
+        image(f, 0x40000000).end();
+        CHECK_THAT(reject(done(f), 4, x86),
+                   Contains("zone 'tiny': memory-size 32 KiB is less than twice the 32 KiB start-up area"));
+    }
+    SECTION("a zone that respects them") {
+        FdtBuilder f = manifest();
+        zone(f, "fine", 0x200000);
+        image(f, 0x40000000).end();
+        CHECK(parse(done(f), 4, x86)->ok);
+    }
 }

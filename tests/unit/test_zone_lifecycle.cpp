@@ -32,7 +32,7 @@ TEST_CASE("lifecycle: a zone is built scrubbed, mapped and reset", "[lifecycle]"
         CHECK(z->stage2.lookup(z->chunks[i].guest, out, attr));
         CHECK(out == z->chunks[i].host);
     }
-    CHECK(z->vcpus[0].ctx.regs.pc == kZoneDefaultMemoryBase.raw());
+    CHECK(z->vcpus[0].ctx.regs.pc == arch::kZonePlatform.default_ram_base.raw());
     CHECK(z->vcpus[1].home_cpu == 2);
     CHECK(z->arch.initialised);
     REQUIRE(m.destroy(*z) == Status::ok);

@@ -11,6 +11,7 @@
 
 #include <arch/sysreg.hpp>
 #include <bulkhead/arch_interface.hpp>
+#include <arch/zone_platform.hpp>
 #include <bulkhead/host_console.hpp>
 #include <bulkhead/boot_zones.hpp>
 #include <bulkhead/frame_allocator.hpp>
@@ -113,7 +114,7 @@ extern "C" [[noreturn]] void aarch64_boot_primary(const void* dtb) {
 
     Platform& p = platform();
     ManifestError err;
-    if (!parse_manifest(p.manifest, p.manifest_size, arch::online_cpus(), manifest, err)) refuse(err.message);
+    if (!parse_manifest(p.manifest, p.manifest_size, arch::online_cpus(), arch::kZonePlatform, manifest, err)) refuse(err.message);
     zones().init(frames);
     if (!create_boot_zones(manifest)) refuse("boot: the manifest's zones could not be built");
     console_enable_input();

@@ -12,7 +12,6 @@
 #include <bulkhead/guest_fault.hpp>
 #include <bulkhead/hypercall.hpp>
 #include <bulkhead/log.hpp>
-#include <bulkhead/mmio.hpp>
 #include <bulkhead/scheduler.hpp>
 #include <bulkhead/zone_table.hpp>
 
@@ -98,15 +97,16 @@ void data_abort(Vcpu& v, u64 esr) {
         handle_guest_fault(v, f);
         return;
     }
-    MmioAccess a;
+    DeviceAccess a;
     a.size = static_cast<u8>(1u << ((iss >> 22) & 3));
     a.write = write;
     unsigned srt = (iss >> 16) & 0x1f;
     if (write) a.value = reg(v, srt) & (a.size == 8 ? ~u64(0) : (u64(1) << (8 * a.size)) - 1);
-    bool emulated_window = false;
-    if (isv) emulated_window = vgic_mmio(v, ipa, a) || zone_devices_mmio(v, ipa, a);
-    if (!emulated_window) {
-        if (!isv && (vgic_mmio_window(v, ipa) || zone_devices_window(v, ipa)))
+    // The zone's device registry says who owns the address; without a
+    // syndrome to decode (ISV clear) nothing is emulated.
+    const DeviceRegistry& devices = v.zone->devices;
+    if (!isv || !devices.dispatch(v, AddressSpace::mmio, ipa.raw(), a)) {
+        if (!isv && devices.find(AddressSpace::mmio, ipa.raw()))
             f.what = "to a device with an instruction that cannot be emulated";
         handle_guest_fault(v, f);
         return;

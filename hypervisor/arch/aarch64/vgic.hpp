@@ -3,7 +3,7 @@
 // trapped ICC_SGI1R_EL1 writes, delivery through the list registers.
 #pragma once
 
-#include <bulkhead/mmio.hpp>
+#include <bulkhead/device_registry.hpp>
 #include <bulkhead/vcpu.hpp>
 
 namespace bh {
@@ -34,8 +34,13 @@ void vgic_physical_timer_fired(Vcpu& v);
 void vgic_maintenance();
 void vgic_sgi_write(Vcpu& v, u64 value);
 
-// Emulates an access to the zone's distributor or redistributor windows.
-bool vgic_mmio(Vcpu& v, GuestPhys ipa, MmioAccess& a);
-bool vgic_mmio_window(const Vcpu& v, GuestPhys ipa);
+// The zone's distributor and redistributor windows, as device models of
+// its registry (stateless: the state is the zone's and its vCPUs').
+struct VgicDistributorWindow {
+    bool access(Vcpu& v, DeviceAccess& a);
+};
+struct VgicRedistributorWindow {
+    bool access(Vcpu& v, DeviceAccess& a);
+};
 
 } // namespace bh::aarch64

@@ -50,7 +50,7 @@ u32 spi_pending_read(const Zone& z, u32 spi_word) {
 }
 
 // Byte-wise priority registers, accessed as 8 or 32 bits.
-void priority_access(u8* prio, u32 count, u64 index, MmioAccess& a) {
+void priority_access(u8* prio, u32 count, u64 index, DeviceAccess& a) {
     u32 n = a.size >= 4 ? 4 : a.size;
     if (!a.write) a.value = 0;
     for (u32 i = 0; i < n; ++i) {
@@ -60,7 +60,7 @@ void priority_access(u8* prio, u32 count, u64 index, MmioAccess& a) {
     }
 }
 
-void distributor(Vcpu& v, MmioAccess& a) {
+void distributor(Vcpu& v, DeviceAccess& a) {
     Zone& z = *v.zone;
     arch::VgicDistState& d = z.arch.dist;
     LockGuard g(d.lock);
@@ -116,7 +116,7 @@ void distributor(Vcpu& v, MmioAccess& a) {
     if (!a.write) a.value = r;
 }
 
-void redistributor(Vcpu& v, Vcpu& target, bool last, MmioAccess& a) {
+void redistributor(Vcpu& v, Vcpu& target, bool last, DeviceAccess& a) {
     arch::VgicDistState& d = v.zone->arch.dist;
     arch::VgicCpuState& g = target.ctx.vgic;
     LockGuard lock(d.lock);
@@ -164,27 +164,19 @@ void redistributor(Vcpu& v, Vcpu& target, bool last, MmioAccess& a) {
 
 } // namespace
 
-bool vgic_mmio_window(const Vcpu& v, GuestPhys ipa) {
-    return Range<GuestPhys>{kVgicdBase, kVgicdSize}.contains(ipa) ||
-           Range<GuestPhys>{kVgicrBase, kVgicrStride * v.zone->vcpu_count}.contains(ipa);
+bool VgicDistributorWindow::access(Vcpu& v, DeviceAccess& a) {
+    distributor(v, a);
+    return true;
 }
 
-bool vgic_mmio(Vcpu& v, GuestPhys ipa, MmioAccess& a) {
+// One frame per vCPU of the zone (the range is sized by them).
+bool VgicRedistributorWindow::access(Vcpu& v, DeviceAccess& a) {
     Zone& z = *v.zone;
-    if (Range<GuestPhys>{kVgicdBase, kVgicdSize}.contains(ipa)) {
-        a.offset = ipa - kVgicdBase;
-        distributor(v, a);
-        return true;
-    }
-    Range<GuestPhys> redists{kVgicrBase, kVgicrStride * z.vcpu_count};
-    if (redists.contains(ipa)) {
-        u64 off = ipa - kVgicrBase;
-        u32 idx = static_cast<u32>(off / kVgicrStride);
-        a.offset = off % kVgicrStride;
-        redistributor(v, z.vcpus[idx], idx + 1 == z.vcpu_count, a);
-        return true;
-    }
-    return false;
+    u32 idx = static_cast<u32>(a.offset / kVgicrStride);
+    if (idx >= z.vcpu_count) return false;
+    a.offset %= kVgicrStride;
+    redistributor(v, z.vcpus[idx], idx + 1 == z.vcpu_count, a);
+    return true;
 }
 
 } // namespace bh::aarch64

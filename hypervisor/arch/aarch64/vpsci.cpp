@@ -88,8 +88,8 @@ i64 handle_psci(Vcpu& v, u64 fn, u64 a1, u64 a2, u64 a3) {
         return 2; // no trusted OS to migrate
     case kPsciSystemOff: {
         // A zone init reports how its workload ended on the console first.
-        z.uart.flush();
-        ExitRecord r = z.uart.exit_record();
+        z.console.flush();
+        ExitRecord r = z.console.exit_record();
         if (r.seen && r.signal) zone_end(z, ZoneState::exited, BH_EXIT_WORKLOAD_SIGNAL, r.value, "workload killed by a signal");
         else if (r.seen) zone_end(z, ZoneState::exited, BH_EXIT_WORKLOAD, r.value, "workload exit status");
         else zone_end(z, ZoneState::exited, BH_EXIT_PSCI_OFF, 0, "PSCI SYSTEM_OFF");

@@ -33,7 +33,32 @@ void free_vmid(u16 vmid) {
 
 } // namespace
 
+namespace {
+
+aarch64::VgicDistributorWindow distributor_window;
+aarch64::VgicRedistributorWindow redistributor_window;
+
+Status register_devices(Zone& z) {
+    using namespace aarch64;
+    DeviceRegistry& d = z.devices;
+    z.arch.uart.attach(z, z.console);
+    if (Status s = d.add(AddressSpace::mmio, kVgicdBase.raw(), kVgicdSize, distributor_window, "GIC distributor");
+        s != Status::ok)
+        return s;
+    if (Status s = d.add(AddressSpace::mmio, kVgicrBase.raw(), kVgicrStride * z.vcpu_count, redistributor_window,
+                         "GIC redistributors");
+        s != Status::ok)
+        return s;
+    if (Status s = d.add(AddressSpace::mmio, Pl011::kBase.raw(), Pl011::kSize, z.arch.uart, "PL011"); s != Status::ok)
+        return s;
+    return d.add(AddressSpace::mmio, VirtioMmioSlots::kBase.raw(), VirtioMmioSlots::kSize, z.arch.virtio,
+                 "virtio-mmio slots");
+}
+
+} // namespace
+
 Status zone_init(Zone& z) {
+    if (Status s = register_devices(z); s != Status::ok) return s;
     z.arch.vmid = alloc_vmid();
     if (!z.arch.vmid) return Status::no_memory;
     z.arch.cntvoff = now();

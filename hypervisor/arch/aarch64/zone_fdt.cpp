@@ -8,7 +8,7 @@
 
 #include <bulkhead/log.hpp>
 #include <bulkhead/virtio_mmio_slots.hpp>
-#include <bulkhead/vuart.hpp>
+#include <bulkhead/pl011.hpp>
 
 extern "C" {
 #include <libfdt.h>
@@ -109,7 +109,7 @@ void uart(Writer& w) {
     w.begin("pl011@9000000");
     static const char compat[] = "arm,pl011\0arm,primecell";
     w.bytes("compatible", compat, sizeof compat);
-    w.reg(VirtualUart::kBase.raw(), VirtualUart::kSize);
+    w.reg(Pl011::kBase.raw(), Pl011::kSize);
     u32 irq[3] = {kIrqTypeSpi, 1, kIrqLevelHigh};
     w.cells("interrupts", irq, 3);
     u32 clocks[2] = {kPhandleClock, kPhandleClock};

@@ -23,6 +23,14 @@ u64 fake_switches_under_lock() { return switches_under_lock.load(); }
 u64 fake_live_zones() { return live_zones.load(); }
 
 Status zone_init(Zone& z) {
+    z.arch.uart.attach(z, z.console);
+    if (Status s = z.devices.add(AddressSpace::mmio, Pl011::kBase.raw(), Pl011::kSize, z.arch.uart, "PL011");
+        s != Status::ok)
+        return s;
+    if (Status s = z.devices.add(AddressSpace::mmio, VirtioMmioSlots::kBase.raw(), VirtioMmioSlots::kSize,
+                                 z.arch.virtio, "virtio-mmio slots");
+        s != Status::ok)
+        return s;
     z.arch.vmid = static_cast<u16>(next_vmid.fetch_add(1));
     z.arch.initialised = true;
     live_zones.fetch_add(1);

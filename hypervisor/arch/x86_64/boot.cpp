@@ -17,6 +17,7 @@
 
 #include <arch/x86.hpp>
 #include <bulkhead/arch_interface.hpp>
+#include <arch/zone_platform.hpp>
 #include <bulkhead/host_console.hpp>
 #include <bulkhead/boot_zones.hpp>
 #include <bulkhead/frame_allocator.hpp>
@@ -147,7 +148,7 @@ extern "C" [[noreturn]] void x86_64_boot_primary(u64 mbi, u64 magic) {
 
     ManifestError err;
     if (!boot_info.manifest) refuse("boot: no manifest (GRUB: module2 /boot/manifest.dtb manifest)");
-    if (!parse_manifest(boot_info.manifest, boot_info.manifest_size, arch::online_cpus(), manifest, err))
+    if (!parse_manifest(boot_info.manifest, boot_info.manifest_size, arch::online_cpus(), arch::kZonePlatform, manifest, err))
         refuse(err.message);
     zones().init(frames);
     if (!create_boot_zones(manifest)) refuse("boot: the manifest's zones could not be built");

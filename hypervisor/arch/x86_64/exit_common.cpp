@@ -4,7 +4,6 @@
 #include <bulkhead/abi/hypercall.h>
 #include <bulkhead/hypercall.hpp>
 #include <bulkhead/log.hpp>
-#include <bulkhead/pio.hpp>
 #include <bulkhead/zone.hpp>
 
 namespace bh::x86_64 {
@@ -53,12 +52,11 @@ void hypercall(Vcpu& v, u32 cpl) {
 
 void port_io(Vcpu& v, u16 port, u8 size, bool write) {
     arch::GuestRegs& r = v.ctx.regs;
-    PioAccess a;
-    a.port = port;
+    DeviceAccess a;
     a.size = size;
     a.write = write;
-    a.value = static_cast<u32>(r.rax & size_mask(size));
-    if (!zone_devices_pio(v, a)) {
+    a.value = r.rax & size_mask(size);
+    if (!v.zone->devices.dispatch(v, AddressSpace::port, port, a)) {
         Zone& z = *v.zone;
         if (z.arch.ports_logged.sample())
             zone_log(z, "zone '%s' vcpu %u: %s of %u byte(s) at unassigned port %#x %s", z.name, v.index,

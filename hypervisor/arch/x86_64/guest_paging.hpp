@@ -6,6 +6,8 @@
 // own memory: it may rebuild or reuse it once running).
 #pragma once
 
+#include <arch/x86_64_platform.hpp>
+
 #include <bulkhead/status.hpp>
 #include <bulkhead/types.hpp>
 
@@ -16,6 +18,7 @@ class Zone;
 namespace bh::x86_64 {
 
 inline constexpr u64 kBootTablesSize = 0x8000;
+static_assert(kBootTablesSize == kZonePlatform.boot_area_bytes, "the platform's start-up area is these tables");
 
 // Identity-maps [0, 512 GiB) with 1 GiB pages where the CPU has them
 // (CPUID 0x80000001 EDX bit 26), else [0, 4 GiB) with 2 MiB pages; writable,

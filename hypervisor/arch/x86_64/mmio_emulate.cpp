@@ -19,7 +19,7 @@ void log_refusal(Vcpu& v, GuestPhys gpa, const char* why) {
 
 } // namespace
 
-bool mmio_claims(const Vcpu& v, GuestPhys gpa) { return lapic_mmio_claims(v, gpa) || ioapic_mmio_claims(gpa); }
+bool mmio_claims(const Vcpu& v, GuestPhys gpa) { return v.zone->devices.claims(v, AddressSpace::mmio, gpa.raw()); }
 
 bool mmio_emulate(Vcpu& v, const GuestCpuMode& mode, GuestPhys gpa, bool write) {
     u8 bytes[kMaxInsnLength];
@@ -35,15 +35,12 @@ bool mmio_emulate(Vcpu& v, const GuestCpuMode& mode, GuestPhys gpa, bool write) 
         return false;
     }
     u64* regs = &v.ctx.regs.rax; // encoding order, as GuestRegs lays them out
-    auto device = lapic_mmio_claims(v, gpa) ? lapic_mmio : ioapic_mmio;
-    if (write) {
-        u64 value = mmio_store_value(insn, insn.has_imm ? 0 : regs[insn.reg]);
-        device(v, gpa, insn.size, true, value);
-    } else {
-        u64 value = 0;
-        device(v, gpa, insn.size, false, value);
-        regs[insn.reg] = mmio_load_result(insn, regs[insn.reg], value);
-    }
+    DeviceAccess a;
+    a.size = insn.size;
+    a.write = write;
+    if (write) a.value = mmio_store_value(insn, insn.has_imm ? 0 : regs[insn.reg]);
+    if (!v.zone->devices.dispatch(v, AddressSpace::mmio, gpa.raw(), a)) return false;
+    if (!write) regs[insn.reg] = mmio_load_result(insn, regs[insn.reg], a.value);
     v.ctx.regs.rip += insn.length;
     return true;
 }

@@ -143,27 +143,27 @@ bool lapic_msr(Vcpu& v, u32 msr, bool write, u64 value, u64& result) {
     return true;
 }
 
-bool lapic_mmio_claims(const Vcpu& v, GuestPhys gpa) {
-    return v.ctx.lapic.mmio_active() && Range<GuestPhys>{GuestPhys(kLapicMmioBase), kPageSize}.contains(gpa);
-}
+bool LapicPage::claims(const Vcpu& v, u64) const { return v.ctx.lapic.mmio_active(); }
 
-void lapic_mmio(Vcpu& v, GuestPhys gpa, u8 size, bool write, u64& value) {
+bool LapicPage::access(Vcpu& v, DeviceAccess& a) {
+    if (!claims(v, a.offset)) return false;
     VirtualLapic& l = v.ctx.lapic;
-    u32 offset = static_cast<u32>(gpa.raw() - kLapicMmioBase);
+    u32 offset = static_cast<u32>(a.offset);
     u32 reg = offset & ~0xfu, byte = offset & 0xf;
     u64 now = arch::now();
-    if (!write) {
+    if (!a.write) {
         // Any read within a register's 32 bits sees those bytes of it (as
         // KVM allows); beyond them, and for invalid registers, 0.
         u64 whole = 0;
         l.read(reg, now, whole);
-        value = (byte + size <= 4) ? (whole >> (8 * byte)) & (size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1) : 0;
-        return;
+        a.value = (byte + a.size <= 4) ? (whole >> (8 * byte)) & (a.size >= 4 ? 0xffffffffu : (1u << (8 * a.size)) - 1) : 0;
+        return true;
     }
-    if (size != 4 || byte) return; // registers are written whole, as on hardware
+    if (a.size != 4 || byte) return true; // registers are written whole, as on hardware
     IpiRequest ipi;
-    l.write(reg, value & 0xffffffff, now, ipi);
+    l.write(reg, a.value & 0xffffffff, now, ipi);
     send(v, ipi);
+    return true;
 }
 
 void lapic_before_entry(Vcpu& v) {

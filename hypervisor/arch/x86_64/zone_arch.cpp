@@ -60,20 +60,25 @@ Status alloc_control_blocks(Zone& z) {
     return Status::ok;
 }
 
-// Where x86 machines keep their I/O APIC and local APIC pages: zone RAM
-// there would hide the zone's own local APIC (xAPIC page at 0xFEE00000).
-constexpr Range<GuestPhys> kInterruptWindow{GuestPhys(0xfec00000), 0x1400000};
+
+x86_64::LapicPage lapic_page;
+x86_64::IoApicPage ioapic_page;
+
+Status register_devices(Zone& z) {
+    using namespace x86_64;
+    DeviceRegistry& d = z.devices;
+    z.arch.uart.attach(z, z.console);
+    if (Status s = d.add(AddressSpace::port, Uart16550::kBase, Uart16550::kPorts, z.arch.uart, "16550"); s != Status::ok)
+        return s;
+    if (Status s = d.add(AddressSpace::mmio, kLapicMmioBase, kPageSize, lapic_page, "local APIC"); s != Status::ok)
+        return s;
+    return d.add(AddressSpace::mmio, kIoApicMmioBase, kPageSize, ioapic_page, "I/O APIC");
+}
 
 } // namespace
 
 Status zone_init(Zone& z) {
-    if (z.ram.overlaps(kInterruptWindow)) {
-        log("zone '%s': memory [%#llx, %#llx) covers the interrupt-controller window [0xfec00000, 0x100000000) "
-            "of x86 zones: give it less memory or a memory-base at or above 4 GiB",
-            z.name, static_cast<unsigned long long>(z.ram.base.raw()),
-            static_cast<unsigned long long>(z.ram.base.raw() + z.ram.size));
-        return Status::invalid_argument;
-    }
+    if (Status s = register_devices(z); s != Status::ok) return s;
     z.arch.asid = alloc_asid();
     if (!z.arch.asid) return Status::no_memory;
     z.arch.ioapic.reset();

@@ -8,20 +8,17 @@
 
 namespace bh::x86_64 {
 
-bool ioapic_mmio_claims(GuestPhys gpa) {
-    return Range<GuestPhys>{GuestPhys(kIoApicMmioBase), kPageSize}.contains(gpa);
-}
-
-void ioapic_mmio(Vcpu& v, GuestPhys gpa, u8 size, bool write, u64& value) {
+bool IoApicPage::access(Vcpu& v, DeviceAccess& a) {
     Zone& z = *v.zone;
-    u32 offset = static_cast<u32>(gpa.raw() - kIoApicMmioBase);
+    u32 offset = static_cast<u32>(a.offset);
     LockGuard g(z.arch.ioapic_lock);
-    if (size != 4 || (offset & 3)) { // the chip decodes aligned 32-bit accesses only
-        if (!write) value = 0;
-        return;
+    if (a.size != 4 || (offset & 3)) { // the chip decodes aligned 32-bit accesses only
+        if (!a.write) a.value = 0;
+        return true;
     }
-    if (write) z.arch.ioapic.write(offset, static_cast<u32>(value));
-    else value = z.arch.ioapic.read(offset);
+    if (a.write) z.arch.ioapic.write(offset, static_cast<u32>(a.value));
+    else a.value = z.arch.ioapic.read(offset);
+    return true;
 }
 
 void ioapic_raise(Zone& z, u32 pin) {

@@ -6,6 +6,7 @@
 
 #include <bulkhead/abi/hypercall.h>
 #include <bulkhead/types.hpp>
+#include <bulkhead/zone_platform.hpp>
 
 namespace bh {
 
@@ -70,15 +71,12 @@ struct ManifestError {
     char message[192] = {};
 };
 
-// Zone RAM must stay clear of the virtual device window below it.
-inline constexpr GuestPhys kZoneDefaultMemoryBase{0x40000000};
-inline constexpr Range<GuestPhys> kZoneDeviceWindow{GuestPhys(0x08000000), 0x38000000};
-inline constexpr u64 kZoneIpaLimit = u64(1) << 39;
-inline constexpr u64 kZoneMaxMemory = u64(64) << 30;
-
-// Parses and validates `blob` of `blob_size` bytes. `online_cpus` bounds
-// the physical CPUs that vCPUs may be placed on. On failure `err` says what
-// is wrong and where. The result points into the blob for image data.
-bool parse_manifest(const void* blob, usize blob_size, u32 online_cpus, Manifest& out, ManifestError& err);
+// Parses and validates `blob` of `blob_size` bytes against the rules of
+// `platform` (arch::kZonePlatform; tests pass each architecture's).
+// `online_cpus` bounds the physical CPUs that vCPUs may be placed on. On
+// failure `err` says what is wrong and where. The result points into the
+// blob for image data.
+bool parse_manifest(const void* blob, usize blob_size, u32 online_cpus, const ZonePlatform& platform, Manifest& out,
+                    ManifestError& err);
 
 } // namespace bh

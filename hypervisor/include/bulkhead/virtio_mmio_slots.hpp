@@ -3,9 +3,10 @@
 // 0x0a000000), so that kernels written for QEMU virt find them where they
 // expect. Until the control domain serves devices, every slot reads as a
 // virtio-mmio device with DeviceID 0 ("no device"), which drivers skip.
+// A device model of the zone's registry.
 #pragma once
 
-#include <bulkhead/mmio.hpp>
+#include <bulkhead/device_registry.hpp>
 #include <bulkhead/types.hpp>
 
 namespace bh {
@@ -17,7 +18,7 @@ struct VirtioMmioSlots {
     static constexpr u64 kSize = kSlotSize * kSlots;
     static constexpr u32 kFirstSpi = 16; // slot i raises the zone's SPI 16 + i
 
-    static void access(MmioAccess& a);
+    bool access(Vcpu& v, DeviceAccess& a);
 };
 
 } // namespace bh

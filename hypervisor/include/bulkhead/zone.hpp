@@ -11,9 +11,9 @@
 #include <bulkhead/manifest.hpp>
 #include <bulkhead/page_table.hpp>
 #include <bulkhead/spinlock.hpp>
-#include <bulkhead/uart16550.hpp>
+#include <bulkhead/device_registry.hpp>
 #include <bulkhead/vcpu.hpp>
-#include <bulkhead/vuart.hpp>
+#include <bulkhead/zone_console.hpp>
 
 namespace bh {
 
@@ -60,9 +60,9 @@ class Zone {
     PageTable<arch::Stage2Format> stage2;
     u32 vcpu_count = 0;
     Vcpu vcpus[BH_ZONE_VCPUS_MAX];
-    VirtualUart uart;         // the console's line buffer, and the PL011's registers
-    Uart16550 uart16550;      // the x86 console's registers (arch::kZoneDevices)
-    arch::ZoneContext arch;
+    ZoneConsole console;      // whatever UART model the platform puts in front of it
+    DeviceRegistry devices;   // who owns which of its addresses; filled while it is built
+    arch::ZoneContext arch;   // its interrupt controller and UART models among them
 
     Spinlock lock{LockLevel::zone};
     Spinlock& spinlock() { return lock; }

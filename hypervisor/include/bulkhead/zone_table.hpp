@@ -14,12 +14,14 @@
 #include <bulkhead/spinlock.hpp>
 #include <bulkhead/zone.hpp>
 
+#include <arch/zone_platform.hpp>
+
 namespace bh {
 
 // What a new zone looks like, from the manifest or from ZONE_CREATE.
 struct ZoneSpec {
     char name[BH_ZONE_NAME_MAX + 1] = {};
-    GuestPhys memory_base = kZoneDefaultMemoryBase;
+    GuestPhys memory_base = arch::kZonePlatform.default_ram_base;
     u64 memory_size = 0;
     bool pinned = false;
     HostPhys host_address;
@@ -27,7 +29,7 @@ struct ZoneSpec {
     u32 cpus[BH_ZONE_VCPUS_MAX] = {};
     bool privileged = false;
     FaultPolicy fault_policy = FaultPolicy::abort;
-    GuestPhys entry = kZoneDefaultMemoryBase;
+    GuestPhys entry = arch::kZonePlatform.default_ram_base;
     u64 boot_argument = 0; // vCPU 0's x0 or RDI at entry
     u64 watchdog_ms = 0;
     ZoneHandle creator; // the zone making it by hypercall; none at boot

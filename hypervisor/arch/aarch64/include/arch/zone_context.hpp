@@ -4,20 +4,23 @@
 
 #include <arch/vgic_state.hpp>
 #include <arch/vmsa_format.hpp>
-#include <bulkhead/device_set.hpp>
+#include <bulkhead/pl011.hpp>
 #include <bulkhead/types.hpp>
+#include <bulkhead/virtio_mmio_slots.hpp>
 
 namespace bh::arch {
 
 using Stage2Format = aarch64::Stage2Format;
 
-// An arm64 zone's console is a PL011 at 0x09000000 (QEMU virt's address).
-inline constexpr ZoneDeviceSet kZoneDevices{true, false, true};
-
+// An arm64 zone's devices are QEMU virt's, at its addresses: a GICv3
+// (vgic.hpp), a PL011 console and 32 virtio-mmio slots; zone_init enters
+// them in the zone's device registry.
 struct ZoneContext {
     u16 vmid = 0;
     u64 cntvoff = 0; // the zone's virtual counter starts near zero
     VgicDistState dist;
+    Pl011 uart;
+    VirtioMmioSlots virtio;
 };
 
 } // namespace bh::arch

@@ -4,19 +4,21 @@
 #pragma once
 
 #include <arch/vmsa_format.hpp>
-#include <bulkhead/device_set.hpp>
+#include <bulkhead/pl011.hpp>
 #include <bulkhead/types.hpp>
+#include <bulkhead/virtio_mmio_slots.hpp>
 
 namespace bh::arch {
 
 using Stage2Format = aarch64::Stage2Format;
 
-// Like arm64: a PL011 and the virtio-mmio slots.
-inline constexpr ZoneDeviceSet kZoneDevices{true, false, true};
-
+// Like arm64's: a PL011 console and the virtio-mmio slots, entered in the
+// zone's device registry by zone_init.
 struct ZoneContext {
     u16 vmid = 0;
     bool initialised = false; // between zone_init and zone_fini
+    Pl011 uart;
+    VirtioMmioSlots virtio;
 };
 
 } // namespace bh::arch

@@ -4,18 +4,18 @@
 
 #include <arch/vioapic.hpp>
 #include <arch/x86_paging.hpp>
-#include <bulkhead/device_set.hpp>
 #include <bulkhead/log_sampler.hpp>
 #include <bulkhead/spinlock.hpp>
 #include <bulkhead/types.hpp>
+#include <bulkhead/uart16550.hpp>
 
 namespace bh::arch {
 
 using Stage2Format = x86_64::Stage2Format;
 
-// An x86 zone's console is a 16550 at I/O port 0x3f8 (its interrupt: I/O
-// APIC pin 4); its MMIO devices are its local and I/O APICs (vcpu_interrupts).
-inline constexpr ZoneDeviceSet kZoneDevices{false, true};
+// An x86 zone's devices are a PC's: its console a 16550 at I/O port 0x3f8
+// (interrupt: I/O APIC pin 4), its vCPUs' local APICs and its I/O APIC
+// (vcpu_interrupts.hpp); zone_init enters them in its device registry.
 
 struct ZoneContext {
     u32 asid = 0;        // SVM address-space ID (VPID on VMX)
@@ -28,6 +28,7 @@ struct ZoneContext {
     // become local-APIC interrupts. The lock serialises its registers.
     Spinlock ioapic_lock{LockLevel::irq_controller};
     x86_64::VirtualIoApic ioapic;
+    Uart16550 uart;
 };
 
 } // namespace bh::arch

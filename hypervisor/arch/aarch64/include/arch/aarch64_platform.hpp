@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// An arm64 zone's address space: QEMU virt's, so kernels built for it run
+// unchanged. Devices (GIC, PL011, virtio-mmio slots) sit in
+// [0x08000000, 0x40000000); RAM above, 39-bit IPAs (VTCR_EL2.T0SZ 25).
+// Pure data, also compiled into the host unit tests.
+#pragma once
+
+#include <bulkhead/zone_platform.hpp>
+
+namespace bh::aarch64 {
+
+inline constexpr ZonePlatform kZonePlatform{
+    .name = "arm64",
+    .default_ram_base = GuestPhys(0x40000000),
+    .ram_base_alignment = u64(2) << 20,
+    .guest_phys_limit = u64(1) << 39,
+    .max_memory = u64(64) << 30,
+    .entry_alignment = 4,
+    .boot_area_bytes = 0,
+    .device_windows = {{GuestPhys(0x08000000), 0x38000000}},
+    .device_window_count = 1,
+};
+
+} // namespace bh::aarch64

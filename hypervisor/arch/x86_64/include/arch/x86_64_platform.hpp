@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// An x86-64 zone's address space: RAM from 0x40000000 by default (or from
+// 0 for zones whose OS starts vCPUs with INIT-SIPI-SIPI), the same device
+// window below it as arm64's (room for virtio-mmio windows), and the PC's
+// interrupt-controller window [0xfec00000, 4 GiB) with the I/O APIC and
+// the local APIC pages, which RAM may never hide. The hypervisor writes
+// the identity map vCPUs start with into the last 32 KiB of RAM.
+// Pure data, also compiled into the host unit tests.
+#pragma once
+
+#include <bulkhead/zone_platform.hpp>
+
+namespace bh::x86_64 {
+
+inline constexpr ZonePlatform kZonePlatform{
+    .name = "x86-64",
+    .default_ram_base = GuestPhys(0x40000000),
+    .ram_base_alignment = u64(2) << 20,
+    .guest_phys_limit = u64(1) << 39,
+    .max_memory = u64(64) << 30,
+    .entry_alignment = 4,
+    .boot_area_bytes = 32 * 1024,
+    .device_windows = {{GuestPhys(0x08000000), 0x38000000}, {GuestPhys(0xfec00000), 0x1400000}},
+    .device_window_count = 2,
+};
+
+} // namespace bh::x86_64

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// A zone's console, whatever UART model the zone's platform shows it (a
+// PL011 on arm64, a 16550 on x86-64): what it transmits is collected per
+// line and written to the host console tagged with the zone's name (within
+// its console budget); what is typed for it waits in a receive FIFO.
+#pragma once
+
+#include <bulkhead/spinlock.hpp>
+#include <bulkhead/types.hpp>
+
+namespace bh {
+
+// The machine-readable line a zone's init prints when its workload ends:
+// "BULKHEAD-EXIT status=N" or "BULKHEAD-EXIT signal=N".
+struct ExitRecord {
+    bool seen = false;
+    bool signal = false;
+    u32 value = 0;
+};
+bool parse_exit_record(const char* line, usize len, ExitRecord& out);
+
+class Zone;
+
+class ZoneConsole {
+  public:
+    static constexpr u32 kRxFifo = 64;
+    static constexpr usize kLineMax = 160;
+
+    void attach(Zone& zone) { zone_ = &zone; }
+    // The UART model in front of this console: told when input arrives, so
+    // it can raise its interrupt.
+    void set_input_listener(void (*fn)(void* model), void* model) {
+        listener_ = fn;
+        listener_model_ = model;
+    }
+    // The counter value when the zone started, for the boot-time report a
+    // zone init's "BULKHEAD-START" line triggers.
+    void set_start_time(u64 ticks) { started_at_ = ticks; }
+
+    // One transmitted byte.
+    void write_byte(char c);
+    // Input from the host console; false if the receive FIFO is full.
+    bool receive(char c);
+    // Takes the oldest received byte; false if there is none.
+    bool take_received(char& c);
+    u32 received_count();
+    // Writes out a partial line (the zone ended, or is about to).
+    void flush();
+    ExitRecord exit_record();
+
+  private:
+    void emit_line();
+
+    Spinlock lock_{LockLevel::console_buffer};
+    Zone* zone_ = nullptr;
+    char line_[kLineMax];
+    usize len_ = 0;
+    char rx_[kRxFifo];
+    u32 rx_head_ = 0, rx_count_ = 0;
+    ExitRecord record_;
+    u64 started_at_ = 0;
+    void (*listener_)(void*) = nullptr;
+    void* listener_model_ = nullptr;
+};
+
+} // namespace bh

@@ -3,7 +3,8 @@
 // numbers (Bulkhead's range and anything else) and random arguments. Every
 // call must come back with one of the ABI's statuses, management calls
 // must all be refused, and the zone must be intact afterwards. (Calls that
-// end or reshape the zone itself - ZONE_EXIT, PSCI - are left out.)
+// end or reshape the zone itself - ZONE_EXIT, PSCI - are left out.) The
+// seed is the boot argument (test::seed_from).
 #include <guest/console.hpp>
 #include <guest/hypercall.hpp>
 #include <guest/random.hpp>
@@ -25,11 +26,11 @@ bool ends_or_reshapes_the_zone(u64 fn) {
 
 } // namespace
 
-extern "C" void zone_main(u64) {
+extern "C" void zone_main(u64 boot_argument) {
     test::begin("hypercall-fuzz");
+    test::XorShift64 rng(test::seed_from(boot_argument));
     if (!hc::in_zone()) test::skip("needs the hypervisor");
     hc::ZoneSelf before = hc::zone_self();
-    test::XorShift64 rng(0x5eed);
     u32 by_status[8] = {};
     for (u32 i = 0; i < kCalls; ++i) {
         u64 r = rng.next();

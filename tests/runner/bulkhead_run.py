@@ -86,7 +86,8 @@ def parse_args(argv):
     exp.add_argument("--expect", action="append", default=[], metavar="ZONE:TEST:VERDICT",
                      help="ZONE may be * (any) or empty (untagged output); TEST may be *")
     exp.add_argument("--expect-log", action="append", default=[], metavar="REGEX",
-                     help=f"some console line matches REGEX ({seed.PLACEHOLDER} in any REGEX: the seed as zones print it)")
+                     help=f"some console line matches REGEX ({seed.PLACEHOLDER} in any REGEX: the seed as "
+                          "zones print it)")
     exp.add_argument("--forbid-log", action="append", default=[], metavar="REGEX")
     exp.add_argument("--order", action="append", nargs=2, default=[], metavar=("REGEX_A", "REGEX_B"),
                      help="the first line matching A comes before the first matching B")
@@ -105,9 +106,10 @@ def parse_args(argv):
     except ValueError as e:
         p.error(str(e))
     if args.arch == "x86_64":
-        if args.native or bool(args.iso) == bool(args.hypervisor and args.manifest) or \
-                (args.iso and (args.hypervisor or args.manifest)):
-            p.error("--arch x86_64 boots an --iso, or --hypervisor bulkhead.elf with --manifest (and takes no --native)")
+        build_iso = bool(args.hypervisor or args.manifest)  # from both, by the runner
+        if args.native or bool(args.iso) == build_iso or (build_iso and not (args.hypervisor and args.manifest)):
+            p.error("--arch x86_64 boots an --iso, or --hypervisor bulkhead.elf with --manifest "
+                    "(and takes no --native)")
         if args.iso and (args.seed_zone or args.truncate_manifest):
             p.error("--seed-zone and --truncate-manifest change the manifest: on x86_64 give --hypervisor and "
                     "--manifest instead of --iso")

@@ -199,7 +199,8 @@ class Seeds(unittest.TestCase):
     def test_seeded_copy_sets_the_named_zones_only(self):
         with tempfile.TemporaryDirectory() as d:
             src = os.path.join(d, "m.dtb")
-            subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", src, "-"], input=SEEDED_DTS.encode(), check=True)
+            subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", src, "-"], input=SEEDED_DTS.encode(),
+                           check=True)
             before = read(src)
             dst = seed.seeded_copy(src, ["a", "b"], 0x0123456789abcdef, d)
             self.assertEqual(read(src), before)  # the original is left alone

@@ -93,13 +93,13 @@ def kvm_accel() -> Accel:
     return Accel("none", [], "/dev/kvm offers neither nested VMX nor nested SVM to a guest")
 
 
-MKISO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "boot", "x86_64", "mkiso.sh")
+MKISO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../boot/x86_64/mkiso.sh"))
 
 
 def make_iso(hypervisor: str, manifest: str, directory: str) -> str:
     """boot/x86_64/mkiso.sh into directory; returns the ISO's path."""
     iso = os.path.join(directory, os.path.splitext(os.path.basename(manifest))[0] + ".iso")
-    r = subprocess.run([os.path.normpath(MKISO), iso, hypervisor, manifest], capture_output=True, text=True,
+    r = subprocess.run([MKISO, iso, hypervisor, manifest], capture_output=True, text=True,
                        env=dict(os.environ, TMPDIR=directory))
     if r.returncode:
         raise ValueError(f"mkiso.sh failed: {(r.stderr or r.stdout).strip()}")

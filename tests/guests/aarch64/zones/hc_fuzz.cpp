@@ -39,13 +39,13 @@ extern "C" void zone_main(u64 boot_argument) {
         u64 a1 = rng.next(), a2 = rng.next(), a3 = rng.next(), a4 = rng.next();
         if (r & 0x10000) a1 &= 0xff; // small values reach deeper into the checks
         i64 st = hc::call(fn, a1, a2, a3, a4).status;
-        if (!test::check(st <= 0 && st >= -7, "call %#llx returned %lld", static_cast<unsigned long long>(fn),
+        if (!test::check(st <= 0 && st >= -7, "call 0x%llx returned %lld", static_cast<unsigned long long>(fn),
                          static_cast<ll>(st)))
             break;
         by_status[-st] = by_status[-st] + 1;
         bool management = (fn >> 32) == 0 && (fn & 0xffffffc0) == BH_HC_BASE && (fn & 0x3f) >= 0x10 &&
                           (fn & 0x3f) < BH_HC_COUNT;
-        if (management) test::check(st == BH_ERR_PERMISSION_DENIED, "management call %#llx gave %lld",
+        if (management) test::check(st == BH_ERR_PERMISSION_DENIED, "management call 0x%llx gave %lld",
                                     static_cast<unsigned long long>(fn), static_cast<ll>(st));
     }
     print("statuses: ok %u, not supported %u, invalid argument %u, permission denied %u, busy %u\n", by_status[0],

@@ -1,8 +1,15 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
 """Unit tests of the scenario runner's judgement: console parsing and the
-evaluation of expectations, on made-up consoles (no QEMU needed)."""
+evaluation of expectations, on made-up consoles (no QEMU needed); and of
+its set-up: manifest copies, fuzzing seeds, command-line checks."""
+import contextlib
+import io
 import os
+import re
+import shlex
+import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -11,7 +18,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import bulkhead_run  # noqa: E402
-from bhrun import accel, x86  # noqa: E402
+from bhrun import accel, seed, x86  # noqa: E402
 from bhrun.console import Console  # noqa: E402
 from bhrun.expect import Expectations, VerdictExpectation, compile_regex, evaluate  # noqa: E402
 from bhrun.manifest import truncated_copy  # noqa: E402
@@ -25,6 +32,11 @@ def console_of(*lines):
     for text in lines:
         c.feed(text, 0.0)
     return c
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
 
 
 def failed(checks):
@@ -105,8 +117,8 @@ class Setup(unittest.TestCase):
             src = os.path.join(d, "m.dtb")
             with open(src, "wb") as f:
                 f.write(bytes(range(100)))
-            self.assertEqual(open(truncated_copy(src, "50%", d), "rb").read(), bytes(range(50)))
-            self.assertEqual(len(open(truncated_copy(src, "7", d), "rb").read()), 7)
+            self.assertEqual(read(truncated_copy(src, "50%", d)), bytes(range(50)))
+            self.assertEqual(len(read(truncated_copy(src, "7", d))), 7)
             with self.assertRaises(ValueError):
                 truncated_copy(src, "100", d)
 
@@ -125,9 +137,141 @@ class Setup(unittest.TestCase):
             self.assertEqual(status, bulkhead_run.SKIPPED)
             self.assertEqual(open(log).read(), f"skipped: {acc.reason}\n")
 
+    def test_iso_build_failures_are_set_up_errors(self):
+        with tempfile.TemporaryDirectory() as d:
+            with self.assertRaisesRegex(ValueError, "mkiso.sh failed"):
+                x86.make_iso(os.path.join(d, "missing.elf"), os.path.join(d, "missing.dtb"), d)
+
     def test_x86_hosts_never_use_kvm(self):
         if accel.platform.machine() not in ("aarch64", "arm64"):
             self.assertEqual(accel.choose().name, "tcg")
+
+
+SEEDED_DTS = """/dts-v1/;
+/ { compatible = "bulkhead,manifest-v1";
+    zones { a { vcpus = <1>; }; b { vcpus = <1>; boot-argument = /bits/ 64 <7>; }; c { vcpus = <1>; }; }; };
+"""
+
+
+def parse_quietly(argv):
+    """bulkhead_run.parse_args, its usage errors as SystemExit without noise."""
+    with contextlib.redirect_stderr(io.StringIO()):
+        return bulkhead_run.parse_args(argv)
+
+
+class Seeds(unittest.TestCase):
+    def test_parse(self):
+        self.assertEqual(seed.parse("0x1234"), 0x1234)
+        self.assertEqual(seed.parse(" 42 "), 42)
+        self.assertEqual(seed.parse("0xffffffffffffffff"), 2**64 - 1)
+        for bad in ("0", "-1", "0x10000000000000000", "seed", ""):
+            with self.assertRaises(ValueError):
+                seed.parse(bad)
+
+    def test_choose_prefers_the_option_then_the_environment(self):
+        self.assertEqual(seed.choose("5", {seed.ENV: "6"}), (5, "--seed"))
+        self.assertEqual(seed.choose(None, {seed.ENV: "0x6"}), (6, seed.ENV))
+        with self.assertRaises(ValueError):
+            seed.choose(None, {seed.ENV: "nonsense"})
+
+    def test_fresh_seeds_differ_and_are_never_zero(self):
+        seeds = {seed.choose(None, {})[0] for _ in range(64)}
+        self.assertEqual(len(seeds), 64)
+        self.assertNotIn(0, seeds)
+        self.assertTrue(all(0 < s < 2**64 for s in seeds))
+        self.assertEqual(seed.choose(None, {seed.ENV: ""})[1], "fresh")
+
+    def test_text_and_substitution(self):
+        self.assertEqual(seed.text(0x1234), "0x0000000000001234")
+        self.assertEqual(seed.substitute("^seed {seed}$", 0xab), "^seed 0x00000000000000ab$")
+        self.assertEqual(seed.substitute("no placeholder", None), "no placeholder")
+        with self.assertRaises(ValueError):
+            seed.substitute("seed {seed}", None)
+
+    def test_replay_command_fixes_the_seed(self):
+        argv = ["--manifest", "m b.dtb", "--seed-zone", "z", "--seed", "1", "--seed=2", "--expect-log", "x {seed}$"]
+        cmd = shlex.split(seed.replay_command("/r/bulkhead_run.py", argv, 0xabc))
+        self.assertEqual(cmd[0], sys.executable)
+        self.assertEqual(cmd[1:], ["/r/bulkhead_run.py", "--manifest", "m b.dtb", "--seed-zone", "z",
+                                   "--expect-log", "x {seed}$", "--seed", "0x0000000000000abc"])
+
+    @unittest.skipUnless(shutil.which("dtc") and shutil.which("fdtput"), "needs device-tree-compiler")
+    def test_seeded_copy_sets_the_named_zones_only(self):
+        with tempfile.TemporaryDirectory() as d:
+            src = os.path.join(d, "m.dtb")
+            subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", src, "-"], input=SEEDED_DTS.encode(),
+                           check=True)
+            before = read(src)
+            dst = seed.seeded_copy(src, ["a", "b"], 0x0123456789abcdef, d)
+            self.assertEqual(read(src), before)  # the original is left alone
+
+            def arg(zone):
+                out = subprocess.run(["fdtget", "-t", "bx", "-d", "none", dst, f"/zones/{zone}", "boot-argument"],
+                                     capture_output=True, text=True, check=True).stdout.split()
+                return int("".join(f"{int(b, 16):02x}" for b in out), 16) if out != ["none"] else None
+            self.assertEqual(arg("a"), 0x0123456789abcdef)
+            self.assertEqual(arg("b"), 0x0123456789abcdef)
+            self.assertIsNone(arg("c"))
+            with self.assertRaisesRegex(ValueError, "no such zone.*its zones: a, b, c"):
+                seed.seeded_copy(src, ["a", "nope"], 1, d)
+
+
+class Arguments(unittest.TestCase):
+    ARM = ["--hypervisor", "hv.bin", "--manifest", "m.dtb"]
+    X86 = ["--arch", "x86_64", "--hypervisor", "bulkhead.elf", "--manifest", "m.dtb"]
+
+    def test_seed_comes_with_a_zone(self):
+        args = parse_quietly(self.ARM + ["--seed-zone", "z", "--seed", "0x10"])
+        self.assertEqual((args.seed_value, args.seed_source), (0x10, "--seed"))
+        self.assertIsNone(parse_quietly(self.ARM).seed_value)
+        for argv in (self.ARM + ["--seed", "1"], self.ARM + ["--seed-zone", "z", "--seed", "0"],
+                     ["--native", "x.elf", "--seed-zone", "z"]):
+            with self.assertRaises(SystemExit):
+                parse_quietly(argv)
+
+    def test_environment_seed(self):
+        old = os.environ.get(seed.ENV)
+        os.environ[seed.ENV] = "77"
+        try:
+            self.assertEqual(parse_quietly(self.ARM + ["--seed-zone", "z"]).seed_value, 77)
+        finally:
+            if old is None:
+                del os.environ[seed.ENV]
+            else:
+                os.environ[seed.ENV] = old
+
+    def test_x86_boots_an_iso_or_builds_one(self):
+        self.assertEqual(parse_quietly(["--arch", "x86_64", "--iso", "x.iso"]).iso, "x.iso")
+        self.assertEqual(parse_quietly(self.X86 + ["--seed-zone", "z"]).seed_zone, ["z"])
+        for argv in (["--arch", "x86_64", "--iso", "x.iso", "--seed-zone", "z"],
+                     ["--arch", "x86_64", "--iso", "x.iso", "--manifest", "m.dtb"],
+                     ["--arch", "x86_64", "--hypervisor", "bulkhead.elf"], ["--arch", "x86_64"]):
+            with self.assertRaises(SystemExit):
+                parse_quietly(argv)
+
+    def test_expected_regexes_get_the_seed(self):
+        args = parse_quietly(self.ARM + ["--seed-zone", "z", "--seed", "0x5", "--expect-log", "seed {seed}$",
+                                         "--forbid-log", "not {seed}", "--order", "{seed}", "b"])
+        exp = bulkhead_run.build_expectations(args)
+        self.assertEqual(exp.logs[0].pattern, "seed 0x0000000000000005$")
+        self.assertEqual(exp.forbidden[0].pattern, "not 0x0000000000000005")
+        self.assertEqual(exp.orders[0][0].pattern, "0x0000000000000005")
+        with self.assertRaises(ValueError):
+            bulkhead_run.build_expectations(parse_quietly(self.ARM + ["--expect-log", "{seed}"]))
+
+    def test_the_seed_and_its_replay_come_first(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = io.StringIO()
+            argv = ["--hypervisor", os.path.join(d, "missing.bin"), "--manifest", "m.dtb", "--seed-zone", "z"]
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+                self.assertEqual(bulkhead_run.main(argv), 2)  # no hypervisor: a set-up error, after the line
+            first = out.getvalue().splitlines()[0]
+            m = re.match(r"bulkhead_run: m: seed (0x[0-9a-f]{16}) \(fresh\) for zone z; "
+                                       r"replay: (.*)$", first)
+            self.assertTrue(m, first)
+            replay = shlex.split(m.group(2))
+            self.assertEqual(replay[-2:], ["--seed", m.group(1)])
+            self.assertEqual(parse_quietly(replay[2:]).seed_value, int(m.group(1), 16))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,10 @@
 """x86-64 boots: a GRUB ISO (hypervisor + manifest, built by
 boot/x86_64/mkiso.sh) under QEMU (SVM, SeaBIOS or OVMF) or Bochs (VMX).
 
+The ISO is either given or built by the runner into its temporary
+directory from the hypervisor ELF and a manifest (make_iso: a seeded or
+damaged manifest copy), which grub-mkrescue does in about a second.
+
 QEMU: `-cpu max` under TCG implements AMD SVM with nested paging. The
 hypervisor powers off through isa-debug-exit (port 0xf4, value 0), after
 which QEMU exits with status 1; a hypervisor panic writes 1 (status 3).
@@ -87,6 +91,19 @@ def kvm_accel() -> Accel:
         if flag in flags and _nested(module):
             return Accel("kvm", ["-accel", "kvm", "-cpu", "host"], f"x86-64 host with nested {flag.upper()}")
     return Accel("none", [], "/dev/kvm offers neither nested VMX nor nested SVM to a guest")
+
+
+MKISO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../boot/x86_64/mkiso.sh"))
+
+
+def make_iso(hypervisor: str, manifest: str, directory: str) -> str:
+    """boot/x86_64/mkiso.sh into directory; returns the ISO's path."""
+    iso = os.path.join(directory, os.path.splitext(os.path.basename(manifest))[0] + ".iso")
+    r = subprocess.run([MKISO, iso, hypervisor, manifest], capture_output=True, text=True,
+                       env=dict(os.environ, TMPDIR=directory))
+    if r.returncode:
+        raise ValueError(f"mkiso.sh failed: {(r.stderr or r.stdout).strip()}")
+    return iso
 
 
 @dataclass

@@ -79,8 +79,11 @@ bh_scenario(smp ARGS --expect smp:smp:SUCCESS)
 # f. Unknown hypercalls and bad arguments.
 bh_scenario(hypercall-errors ARGS
   --expect hc-unknown:hypercall-unknown:SUCCESS --expect hc-arguments:hypercall-arguments:SUCCESS)
-# Thousands of random hypercalls from an unprivileged zone.
-bh_scenario(hypercall-fuzz ARGS --expect hc-fuzz:hypercall-fuzz:SUCCESS --forbid-log [=[zone 'hc-fuzz' (crashed|stopped)]=])
+# Thousands of random hypercalls from an unprivileged zone, from a new seed
+# each run (printed first; BULKHEAD_FUZZ_SEED=N replays one).
+bh_scenario(hypercall-fuzz SEED hc-fuzz ARGS --expect hc-fuzz:hypercall-fuzz:SUCCESS
+  --expect-log [=[^\[hc-fuzz\] hypercall-fuzz: seed {seed}$]=]
+  --forbid-log [=[zone 'hc-fuzz' (crashed|stopped)]=])
 
 # g. A zone that never yields cannot starve another on its CPU.
 bh_scenario(preemption ARGS
@@ -114,9 +117,11 @@ bh_scenario(console-input ARGS --expect reader:console-input:SUCCESS
   --send [=[\[reader\] console-input: ready]=] [=[hello bulkhead, this line is longer than any uart fifo\n]=]
   --forbid-log [=[\[bystander\].*hello bulkhead]=])
 
-# Random values into every GIC register a zone can reach, and random SGIs;
-# the hypervisor and the neighbour zone are unaffected.
-bh_scenario(gic-fuzz ARGS --expect fuzz:gic-fuzz:SUCCESS --expect neighbour:two-zones-beta:SUCCESS
+# Random values into every GIC register a zone can reach, and random SGIs
+# (a new seed each run, as hypercall-fuzz); the hypervisor and the neighbour
+# zone are unaffected.
+bh_scenario(gic-fuzz SEED fuzz ARGS --expect fuzz:gic-fuzz:SUCCESS --expect neighbour:two-zones-beta:SUCCESS
+  --expect-log [=[^\[fuzz\] gic-fuzz: seed {seed}$]=]
   --forbid-log [=[zone '[^']*' (crashed|stopped)]=]
   --forbid-log [=[zone 'neighbour'.*illegal]=])
 

@@ -9,21 +9,29 @@
 #                     or SVM (the back end the host CPU has); named
 #                     x86_64-kvm.NAME, skipped with the reason elsewhere
 set(BH_X86_ISOS ${BULKHEAD_X86_64_DIR}/tests/scenarios)
+set(BH_X86_HYPERVISOR ${BULKHEAD_X86_64_DIR}/hypervisor/bulkhead.elf)
 
 # Bochs runs 2 emulated CPUs at 50 M instructions per emulated second, far
 # slower than QEMU: its scenarios get three times the time.
 set(BH_BOCHS_RUN_TIMEOUT 180)
 set(BH_BOCHS_CTEST_TIMEOUT 300)
 
-# bh_x86_scenario(NAME [ISO iso-name] [FIRMWARE bios|uefi] [LABELS ...] ARGS ...):
+# bh_x86_scenario(NAME [ISO iso-name] [FIRMWARE bios|uefi] [SEED zone] [LABELS ...] ARGS ...):
 # test x86_64.NAME booting ISO.iso (default NAME.iso) under QEMU (SVM), and
 # test x86_64-vmx.NAME booting it under Bochs (VMX) unless NO_BOCHS; with
-# VMX_ONLY only the Bochs test (LABELS name the QEMU label as usual).
+# VMX_ONLY only the Bochs test (LABELS name the QEMU label as usual). SEED
+# names a fuzzing zone that gets a fresh seed each run, as on arm64: the
+# runner then boots an ISO it builds from ISO.dtb with the seed in it.
 function(bh_x86_scenario name)
-  cmake_parse_arguments(S "NO_BOCHS;VMX_ONLY" "ISO;FIRMWARE" "LABELS;ARGS" ${ARGN})
+  cmake_parse_arguments(S "NO_BOCHS;VMX_ONLY" "ISO;FIRMWARE;SEED" "LABELS;ARGS" ${ARGN})
   set(test x86_64.${name})
   if(NOT S_ISO)
     set(S_ISO ${name})
+  endif()
+  if(S_SEED)
+    set(boot --hypervisor ${BH_X86_HYPERVISOR} --manifest ${BH_X86_ISOS}/${S_ISO}.dtb --seed-zone ${S_SEED})
+  else()
+    set(boot --iso ${BH_X86_ISOS}/${S_ISO}.iso)
   endif()
   if(NOT S_FIRMWARE)
     set(S_FIRMWARE bios)
@@ -33,7 +41,7 @@ function(bh_x86_scenario name)
   endif()
   if(NOT S_VMX_ONLY)
     add_test(NAME ${test}
-      COMMAND ${Python3_EXECUTABLE} ${BH_RUNNER} --name ${test} --arch x86_64 --iso ${BH_X86_ISOS}/${S_ISO}.iso
+      COMMAND ${Python3_EXECUTABLE} ${BH_RUNNER} --name ${test} --arch x86_64 ${boot}
               --firmware ${S_FIRMWARE} --timeout ${BH_RUN_TIMEOUT}
               --junit ${BH_REPORTS}/${test}.xml --log ${BH_REPORTS}/${test}.log --expect-poweroff ${S_ARGS})
     set_tests_properties(${test} PROPERTIES LABELS "${S_LABELS}" TIMEOUT ${BH_CTEST_TIMEOUT} PROCESSORS 2)
@@ -46,7 +54,7 @@ function(bh_x86_scenario name)
     set(kvm_labels ${S_LABELS})
     list(TRANSFORM kvm_labels REPLACE "^qemu-x86_64-svm$" "kvm-x86_64")
     add_test(NAME ${test}
-      COMMAND ${Python3_EXECUTABLE} ${BH_RUNNER} --name ${test} --arch x86_64 --emulator kvm --iso ${BH_X86_ISOS}/${S_ISO}.iso
+      COMMAND ${Python3_EXECUTABLE} ${BH_RUNNER} --name ${test} --arch x86_64 --emulator kvm ${boot}
               --timeout ${BH_RUN_TIMEOUT}
               --junit ${BH_REPORTS}/${test}.xml --log ${BH_REPORTS}/${test}.log --expect-poweroff ${S_ARGS})
     set_tests_properties(${test} PROPERTIES LABELS "${kvm_labels}" TIMEOUT ${BH_CTEST_TIMEOUT} PROCESSORS 2
@@ -55,8 +63,8 @@ function(bh_x86_scenario name)
   set(test x86_64-vmx.${name})
   list(TRANSFORM S_LABELS REPLACE "^qemu-x86_64-svm$" "bochs-x86_64-vmx")
   add_test(NAME ${test}
-    COMMAND ${Python3_EXECUTABLE} ${BH_RUNNER} --name ${test} --arch x86_64 --emulator bochs
-            --iso ${BH_X86_ISOS}/${S_ISO}.iso --timeout ${BH_BOCHS_RUN_TIMEOUT}
+    COMMAND ${Python3_EXECUTABLE} ${BH_RUNNER} --name ${test} --arch x86_64 --emulator bochs ${boot}
+            --timeout ${BH_BOCHS_RUN_TIMEOUT}
             --junit ${BH_REPORTS}/${test}.xml --log ${BH_REPORTS}/${test}.log --expect-poweroff ${S_ARGS})
   set_tests_properties(${test} PROPERTIES LABELS "${S_LABELS}" TIMEOUT ${BH_BOCHS_CTEST_TIMEOUT} PROCESSORS 2)
 endfunction()
@@ -140,8 +148,10 @@ bh_x86_scenario(destroy-race LABELS qemu-x86_64-svm security ARGS
 # f. Unknown hypercalls and bad arguments.
 bh_x86_scenario(hypercall-errors ARGS
   --expect hc-unknown:hypercall-unknown:SUCCESS --expect hc-arguments:hypercall-arguments:SUCCESS)
-# Thousands of random hypercalls from an unprivileged zone.
-bh_x86_scenario(hypercall-fuzz ARGS --expect hc-fuzz:hypercall-fuzz:SUCCESS
+# Thousands of random hypercalls from an unprivileged zone, from a new seed
+# each run (printed first; BULKHEAD_FUZZ_SEED=N replays one).
+bh_x86_scenario(hypercall-fuzz SEED hc-fuzz ARGS --expect hc-fuzz:hypercall-fuzz:SUCCESS
+  --expect-log [=[^\[hc-fuzz\] hypercall-fuzz: seed {seed}$]=]
   --forbid-log [=[zone 'hc-fuzz' (crashed|stopped)]=])
 
 # g. A zone that never yields cannot starve another on its CPU.
@@ -172,8 +182,10 @@ bh_x86_scenario(apic-mmio ARGS --expect apic-mmio:apic-mmio:SUCCESS
   --forbid-log [=[zone 'apic-mmio' (crashed|stopped)]=])
 
 # i2. Random values into every local and I/O APIC register of one zone;
-#     the hypervisor and the neighbour zone are unaffected.
-bh_x86_scenario(apic-fuzz ARGS --expect fuzz:apic-fuzz:SUCCESS --expect neighbour:two-zones-beta:SUCCESS
+#     the hypervisor and the neighbour zone are unaffected. A new seed each
+#     run, as hypercall-fuzz.
+bh_x86_scenario(apic-fuzz SEED fuzz ARGS --expect fuzz:apic-fuzz:SUCCESS --expect neighbour:two-zones-beta:SUCCESS
+  --expect-log [=[^\[fuzz\] apic-fuzz: seed {seed}$]=]
   --expect-log [=[zone 'fuzz' vcpu 0: (NMI|INIT|STARTUP|SMI|reserved) interrupt not delivered]=]
   --forbid-log [=[zone '[^']*' (crashed|stopped)]=]
   --forbid-log [=[zone 'neighbour'.*(illegal|not delivered)]=])

@@ -5,7 +5,8 @@
 // ICC_SGI1R_EL1 values. Each access either works or takes an external abort
 // (fault policy "abort"); the hypervisor must neither crash nor let an SGI
 // out of the zone. Interrupts stay masked meanwhile. Afterwards a
-// re-initialised GIC must deliver an SGI normally.
+// re-initialised GIC must deliver an SGI normally. The seed is the boot
+// argument (test::seed_from).
 #include <guest/console.hpp>
 #include <guest/cpu.hpp>
 #include <guest/gic.hpp>
@@ -53,8 +54,9 @@ void fuzz_sgis() {
 
 } // namespace
 
-extern "C" void zone_main(u64) {
+extern "C" void zone_main(u64 boot_argument) {
     test::begin("gic-fuzz");
+    rng = test::XorShift64(test::seed_from(boot_argument));
     if (!hc::in_zone()) test::skip("needs the hypervisor");
     irq_disable();
     gic::init_distributor();

@@ -7,6 +7,7 @@
 // the zone (random IPIs and routed lines reach only its own vCPU; NMI, INIT
 // and STARTUP are dropped). Interrupts stay off meanwhile, so the random
 // vectors pile up unseen. Afterwards a reset APIC must work normally.
+// The seed is the boot argument (test::seed_from).
 #include <guest/console.hpp>
 #include <guest/cpu.hpp>
 #include <guest/hypercall.hpp>
@@ -85,8 +86,9 @@ void fuzz_ioapic(Tally& t) {
 
 } // namespace
 
-extern "C" void zone_main(u64) {
+extern "C" void zone_main(u64 boot_argument) {
     test::begin("apic-fuzz");
+    rng = test::XorShift64(test::seed_from(boot_argument));
     if (!hc::in_zone()) test::skip("needs the hypervisor");
     asm volatile("cli" ::: "memory");
     lapic::init(true);

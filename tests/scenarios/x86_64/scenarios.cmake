@@ -122,12 +122,14 @@ bh_x86_scenario(management ARGS
   --expect-log [=[^\[child-b\] zerocheck: .* is all zero]=]
   --expect-log [=[zone 'child-b' exited: code 0]=])
 
-# Hole 5 (security): a zone flooding the console neither slows another
-# zone's timer nor loses the hypervisor's lines; its excess is dropped and
-# reported, and it gets through again once it is quiet.
+# Hole 5 (security): a zone flooding the console does not slow another
+# zone's timer. (Every byte a zone writes to its 16550 is an exit, which
+# under QEMU's emulation keeps it below its console budget, unlike arm64's
+# faster PL011 traps: the budget's dropping is checked on arm64 and in the
+# unit tests.)
 bh_x86_scenario(console-flood LABELS qemu-x86_64-svm security ARGS
   --expect ticker:console-flood:SUCCESS
-  --expect-log [=[zone 'chatty': [0-9]+ console and log lines dropped]=]
+  --expect-log [=[^\[ticker\] ticker: still ticking]=]
   --expect-log [=[^\[chatty\] chatty: done after [0-9]+ lines$]=]
   --expect-log [=[zone 'chatty' exited: code 0]=])
 

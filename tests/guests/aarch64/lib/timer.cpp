@@ -15,15 +15,20 @@ struct Periodic {
     u64 next;
     u64 count_until;
     volatile u64 ticks;
-    volatile u64 late; // taken more than a period after their deadline: catching up
+    volatile u64 late; // taken long after their deadline: catching up after a stall
 };
+
+// Late means more than 16 periods behind: a vCPU held up that long was
+// stalled (by the hypervisor), not merely scheduled late by the emulator's
+// host, whose hiccups of a few milliseconds the catch-up absorbs.
+constexpr u64 kLatePeriods = 16;
 Periodic periodic[kMaxVcpus];
 
 void on_tick(u32) {
     Periodic& p = periodic[this_vcpu()];
     u64 now = counter();
     bool counted = p.count_until == 0 || now < p.count_until;
-    if (counted && now - p.next > p.period) p.late = p.late + 1;
+    if (counted && now - p.next > kLatePeriods * p.period) p.late = p.late + 1;
     p.next += p.period;
     set_cval(p.next);
     set_ctl(kCtlEnable);

@@ -55,8 +55,8 @@ inline void delay_ms(u64 ms) {
 void start_periodic(u64 period_ticks, u64 count_until = 0);
 void stop_periodic();
 u64 periodic_ticks(); // on the calling vCPU
-// Of those, the ones taken more than a period late, catching up after the
-// vCPU was held up (always 0 where missed periods are dropped instead).
+// Of those, the ones taken more than 16 periods late, catching up after the
+// vCPU was stalled (always 0 where missed periods are dropped instead).
 u64 periodic_late_ticks();
 
 } // namespace bh::timer

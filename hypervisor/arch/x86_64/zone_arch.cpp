@@ -7,35 +7,19 @@
 
 #include <bulkhead/arch_interface.hpp>
 #include <bulkhead/log.hpp>
-#include <bulkhead/spinlock.hpp>
+#include <bulkhead/tag_allocator.hpp>
 #include <bulkhead/zone.hpp>
 #include <bulkhead/zone_table.hpp>
 
 namespace bh::arch {
 namespace {
 
-// ASID 0 is the host's. Bounded by the CPU's count and by what the per-CPU
-// flush tracking covers.
-Spinlock asid_lock{LockLevel::allocator};
-u64 asid_used[x86_64::CpuLocal::kTrackedAsids / 64] = {1};
+// ASID (SVM) or VPID (VMX) tags; 0 is the host's. Bounded by the CPU's
+// count and by what the per-CPU flush tracking covers.
+TagAllocator<x86_64::CpuLocal::kTrackedAsids> tags;
 
-u32 alloc_asid() {
-    u32 limit = x86_64::backend().tag_limit();
-    if (limit > x86_64::CpuLocal::kTrackedAsids) limit = x86_64::CpuLocal::kTrackedAsids;
-    LockGuard g(asid_lock);
-    for (u32 i = 1; i < limit; ++i) {
-        if (!(asid_used[i / 64] >> (i % 64) & 1)) {
-            asid_used[i / 64] |= u64(1) << (i % 64);
-            return i;
-        }
-    }
-    return 0;
-}
-
-void free_asid(u32 asid) {
-    LockGuard g(asid_lock);
-    asid_used[asid / 64] &= ~(u64(1) << (asid % 64));
-}
+u32 alloc_asid() { return tags.alloc(x86_64::backend().tag_limit()); }
+void free_asid(u32 asid) { tags.free(asid); }
 
 // One page per vCPU for its VMCB or VMCS (frames come from the zone
 // table's allocator: zone_init and zone_fini run under its lock).

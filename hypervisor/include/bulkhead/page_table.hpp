@@ -4,8 +4,9 @@
 // A Format supplies the geometry (levels, bits per level, where blocks are
 // allowed) and how descriptors encode output addresses and attributes; the
 // walk, block selection, table allocation and teardown are written once here.
-// Used for the EL2 stage-1 map and for every zone's stage-2 map (and later
-// EPT/NPT), and unit-tested on the host.
+// Used for the hypervisor's own map (arm64 EL2 stage 1, x86 long mode) and
+// every zone's stage-2 map (arm64 stage 2, x86 NPT and EPT), and
+// unit-tested on the host.
 #pragma once
 
 #include <bulkhead/frame_allocator.hpp>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Bulkhead hypercall ABI, shared by the hypervisor, test guests and (later)
- * the control domain's Linux driver. C-compatible on purpose.
+ * Bulkhead hypercall ABI, shared by the hypervisor, test guests and the
+ * control domain's Linux driver (coming). C-compatible on purpose.
  *
  * arm64: HVC #0 following the SMC Calling Convention. The function ID is in
  * w0 (fast call, SMC64, owner "vendor specific hypervisor service"), the

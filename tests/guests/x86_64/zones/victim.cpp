@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // The zone others attack (x86). It fills its free memory with a marker,
 // waits 1.5 s of TSC time while the intruder works, then checks that the
-// marker is intact. (No timer interrupts: x86 zones have no virtual APIC yet.)
+// marker is intact. (It polls the TSC and needs no timer interrupts.)
 #include <guest/console.hpp>
 #include <guest/cpu.hpp>
 #include <guest/hypercall.hpp>

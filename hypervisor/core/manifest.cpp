@@ -2,6 +2,7 @@
 #include <bulkhead/log.hpp>
 #include <bulkhead/hypercall_decode.hpp>
 #include <bulkhead/manifest.hpp>
+#include <bulkhead/manifest_schema.hpp>
 
 extern "C" {
 #include <libfdt.h>
@@ -66,8 +67,15 @@ class Parser {
         return true;
     }
 
+    // Every property and child node of `node` is one `schema` knows.
+    bool known(const char* zn, int node, const NodeSchema& schema) {
+        char why[160];
+        return manifest_node_known(fdt_, node, schema, why, sizeof why) || fail(zn, why);
+    }
+
     bool linux_node(const char* zn, int node, ManifestZone& z) {
         if (z.has_linux) return fail(zn, "more than one linux node");
+        if (!known(zn, node, kLinuxSchema)) return false;
         z.has_linux = true;
         LinuxBoot& l = z.linux_boot;
         bytes_prop(node, "kernel", l.kernel);
@@ -76,6 +84,7 @@ class Parser {
         if (!string_prop(zn, node, "bootargs", l.bootargs)) return false;
         int w = fdt_subnode_offset(fdt_, node, "workload");
         if (w >= 0) {
+            if (!known(zn, w, kWorkloadSchema)) return false;
             if (!string_prop(zn, w, "command", l.command) || !string_prop(zn, w, "args", l.args) ||
                 !string_prop(zn, w, "env", l.env) || !string_prop(zn, w, "cwd", l.cwd))
                 return false;
@@ -96,6 +105,7 @@ class Parser {
         for (int i = 0; i < name_len; ++i) z.name[i] = name[i];
         z.name[name_len] = '\0';
         const char* zn = z.name;
+        if (!known(zn, node, kZoneSchema)) return false;
 
         bool present;
         u64 v = 0;
@@ -131,7 +141,12 @@ class Parser {
         const fdt32_t* cpus = static_cast<const fdt32_t*>(fdt_getprop(fdt_, node, "cpus", &len));
         for (u32 i = 0; i < z.vcpus; ++i) z.cpus[i] = i % cpus_;
         if (cpus) {
-            if (len != static_cast<int>(z.vcpus * 4)) return fail(zn, "cpus must list one physical CPU for each vCPU");
+            if (len != static_cast<int>(z.vcpus * 4)) {
+                char msg[96];
+                format(msg, sizeof msg, "cpus lists %d CPU(s) for %u vCPU(s): give one physical CPU per vCPU", len / 4,
+                       z.vcpus);
+                return fail(zn, msg);
+            }
             for (u32 i = 0; i < z.vcpus; ++i) {
                 z.cpus[i] = fdt32_ld(&cpus[i]);
                 if (z.cpus[i] >= cpus_) {
@@ -162,10 +177,10 @@ class Parser {
                 if (!linux_node(zn, child, z)) return false;
                 continue;
             }
-            if (!cname || __builtin_strncmp(cname, "image", 5) != 0 || (cname[5] != '\0' && cname[5] != '@'))
-                return fail(zn, "only image and linux nodes may appear inside a zone");
+            // (known() has refused any other node already.)
             if (z.image_count == ManifestZone::kMaxImages) return fail(zn, "more than 4 images");
             ManifestImage& img = z.images[z.image_count];
+            if (!known(zn, child, kImageSchema)) return false;
             if (!u64_prop(zn, child, "load-address", v, true, present)) return false;
             img.load = GuestPhys(v);
             const void* data = fdt_getprop(fdt_, child, "data", &len);
@@ -223,8 +238,11 @@ class Parser {
         }
         if (fdt_node_check_compatible(fdt_, 0, "bulkhead,manifest-v1") != 0)
             return fail(nullptr, "root node is not compatible with \"bulkhead,manifest-v1\"");
+        char why[160];
+        if (!manifest_node_known(fdt_, 0, kRootSchema, why, sizeof why)) return fail(nullptr, why);
         int zones = fdt_subnode_offset(fdt_, 0, "zones");
         if (zones < 0) return fail(nullptr, "no /zones node");
+        if (!manifest_node_known(fdt_, zones, kZonesSchema, why, sizeof why)) return fail(nullptr, why);
         int node;
         out.zone_count = 0;
         fdt_for_each_subnode(node, fdt_, zones) {

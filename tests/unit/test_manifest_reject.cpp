@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <bulkhead/manifest_schema.hpp>
+
 #include "manifest_helpers.hpp"
 
 using namespace bh;
@@ -188,13 +190,13 @@ TEST_CASE("manifest: vCPUs", "[manifest]") {
         FdtBuilder f = manifest();
         zone(f, "alpha", 2 * MiB, 2).cells("cpus", {0});
         image(f, 0x40000000).end();
-        CHECK_THAT(reject(done(f)), Contains("cpus must list one physical CPU for each vCPU"));
+        CHECK_THAT(reject(done(f)), Contains("zone 'alpha': cpus lists 1 CPU(s) for 2 vCPU(s)"));
     }
     SECTION("cpus longer than vcpus") {
         FdtBuilder f = manifest();
         zone(f, "alpha", 2 * MiB, 1).cells("cpus", {0, 1});
         image(f, 0x40000000).end();
-        CHECK_THAT(reject(done(f)), Contains("cpus must list one physical CPU for each vCPU"));
+        CHECK_THAT(reject(done(f)), Contains("cpus lists 2 CPU(s) for 1 vCPU(s)"));
     }
     SECTION("cpu index not online") {
         FdtBuilder f = manifest();
@@ -284,7 +286,7 @@ TEST_CASE("manifest: images and entry", "[manifest]") {
         FdtBuilder f = manifest();
         zone(f, "alpha");
         image(f, 0x40000000).node("images").end().end();
-        CHECK_THAT(reject(done(f)), Contains("only image and linux nodes may appear inside a zone"));
+        CHECK_THAT(reject(done(f)), Contains("unknown node 'images' in the zone (did you mean 'image'?)"));
     }
     SECTION("entry outside RAM") {
         FdtBuilder f = manifest();
@@ -387,4 +389,68 @@ TEST_CASE("manifest: x86-64 zone platform rules", "[manifest]") {
         image(f, 0x40000000).end();
         CHECK(parse(done(f), 4, x86)->ok);
     }
+}
+
+// A misspelt optional property or node must not silently cost a zone its
+// privilege, fault policy or watchdog: every unknown name is refused, with
+// the closest known one as a suggestion.
+TEST_CASE("manifest: unknown properties and nodes are refused with a suggestion", "[manifest]") {
+    auto zone_with = [](auto extra) {
+        FdtBuilder f = manifest();
+        zone(f, "alpha");
+        extra(f);
+        image(f, 0x40000000).end();
+        return done(f);
+    };
+    CHECK_THAT(reject(zone_with([](FdtBuilder& f) { f.flag("privilged"); })),
+               Contains("zone 'alpha': unknown property 'privilged' in the zone (did you mean 'privileged'?)"));
+    CHECK_THAT(reject(zone_with([](FdtBuilder& f) { f.str("fault_policy", "stop"); })),
+               Contains("unknown property 'fault_policy' in the zone (did you mean 'fault-policy'?)"));
+    CHECK_THAT(reject(zone_with([](FdtBuilder& f) { f.u32("watchdog-msec", 100); })),
+               Contains("unknown property 'watchdog-msec' in the zone (did you mean 'watchdog-ms'?)"));
+    CHECK_THAT(reject(zone_with([](FdtBuilder& f) { f.u32("colour", 3); })),
+               Contains("unknown property 'colour' in the zone"));
+    CHECK_THAT(reject(zone_with([](FdtBuilder& f) { f.u32("colour", 3); })), !Contains("did you mean"));
+
+    SECTION("in a linux zone") {
+        FdtBuilder f = manifest();
+        zone(f, "vm", 64 * MiB).node("linux").bytes("kernel", kCode, sizeof kCode).str("bootarg", "quiet").end().end();
+        CHECK_THAT(reject(done(f)),
+                   Contains("zone 'vm': unknown property 'bootarg' in the linux node (did you mean 'bootargs'?)"));
+        FdtBuilder g = manifest();
+        zone(g, "vm", 64 * MiB).node("linux").bytes("kernel", kCode, sizeof kCode).bytes("initrdd", kCode, 4).end().end();
+        CHECK_THAT(reject(done(g)), Contains("unknown property 'initrdd' in the linux node (did you mean 'initrd'?)"));
+        FdtBuilder h = manifest();
+        zone(h, "vm", 64 * MiB).node("linux").bytes("kernel", kCode, sizeof kCode);
+        h.node("workloads").str("command", "/bin/true").end().end().end();
+        CHECK_THAT(reject(done(h)), Contains("unknown node 'workloads' in the linux node (did you mean 'workload'?)"));
+    }
+    SECTION("a node that is neither image nor linux") {
+        FdtBuilder f = manifest();
+        zone(f, "alpha").node("linx").end();
+        image(f, 0x40000000).end();
+        CHECK_THAT(reject(done(f)), Contains("unknown node 'linx' in the zone (did you mean 'linux'?)"));
+    }
+    SECTION("in an image node") {
+        FdtBuilder f = manifest();
+        zone(f, "alpha").node("image").u64("load_address", 0x40000000).bytes("data", kCode, sizeof kCode).end().end();
+        CHECK_THAT(reject(done(f)), Contains("unknown property 'load_address' in the image node (did you mean 'load-address'?)"));
+    }
+    SECTION("at the top") {
+        FdtBuilder f;
+        f.str("compatible", "bulkhead,manifest-v1");
+        f.node("zone").end();
+        f.node("zones");
+        zone(f, "alpha");
+        image(f, 0x40000000).end();
+        CHECK_THAT(reject(done(f)), Contains("manifest: unknown node 'zone' in the root node (did you mean 'zones'?)"));
+    }
+}
+
+TEST_CASE("manifest: name distance", "[manifest]") {
+    CHECK(name_distance("privileged", "privileged") == 0);
+    CHECK(name_distance("privileged", "privilged") == 1);
+    CHECK(name_distance("watchdog-ms", "watchdog-msec") == 2);
+    CHECK(name_distance("entry", "etnry") == 1); // two neighbours swapped
+    CHECK(name_distance("", "abc") == 3);
 }

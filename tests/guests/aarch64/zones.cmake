@@ -59,3 +59,6 @@ bh_guest(hang SOURCES ${Z}/hang.cpp)
 
 # waiting just after a timer's deadline (regression: lost timer interrupt)
 bh_guest(timer-expired SOURCES ${Z}/timer_expired.cpp)
+
+# security: state that must not cross between zones sharing a CPU
+bh_guest(state-leak SOURCES ${Z}/state_leak.cpp)

@@ -104,3 +104,8 @@ bh_scenario(watchdog ARGS --expect fine:two-zones-beta:SUCCESS
 
 # Waiting just after a timer's deadline still delivers the interrupt, ISTATUS set.
 bh_scenario(timer-expired ARGS --expect timers:timer-expired-wait:SUCCESS)
+
+# Security: no register state crosses from one zone to the next on a CPU
+# (debug registers, DISR_EL1, TPIDR2_EL0, RAS error records, LORegions).
+bh_scenario(state-leak LABELS qemu-aarch64 security
+  ARGS --expect planter:state-leak:SUCCESS --expect observer:state-leak:SUCCESS)

@@ -115,12 +115,28 @@ void data_abort(Vcpu& v, u64 esr) {
     skip(v);
 }
 
+// WFI blocks the vCPU until an interrupt is pending for it; WFIT also
+// until the virtual counter reaches Xt (the wake-up comes from the sleeper
+// list, vcpu_timer_deadline). WFE and WFET are not trapped (HCR_EL2.TWE).
+void wait(Vcpu& v, WfxIss iss) {
+    skip(v);
+    if (iss.kind() == WfxIss::kWfit) {
+        u64 virt = reg(v, iss.rn());
+        u64 deadline = virt + v.zone->arch.cntvoff;
+        if (deadline < virt) deadline = ~u64(0); // past the end of time: no timeout
+        if (deadline <= arch::now()) return;
+        v.ctx.wfit_deadline = deadline;
+    } else if (iss.kind() != WfxIss::kWfi) {
+        return;
+    }
+    sched::block_current();
+}
+
 void sync_exit(Vcpu& v) {
     u64 esr = BH_READ_SYSREG(esr_el2);
     switch (esr::ec(esr)) {
     case kEcWfx:
-        skip(v);
-        if (!(esr & 1)) sched::block_current(); // WFI; WFE is not trapped
+        wait(v, WfxIss{esr::iss(esr)});
         return;
     case kEcHvc64:
         hypercall(v);
@@ -160,6 +176,7 @@ extern "C" void aarch64_handle_exit(u64 kind) {
     PerCpu& c = arch::this_cpu();
     Vcpu& v = *c.current;
     ++c.exits;
+    v.ctx.wfit_deadline = 0;
     switch (kind) {
     case BH_EXIT_KIND_SYNC:
         sync_exit(v);

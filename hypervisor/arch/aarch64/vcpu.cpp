@@ -154,7 +154,7 @@ static void timers_of(const Vcpu& v, TimerView (&t)[2]) {
 u64 vcpu_timer_deadline(const Vcpu& v) {
     TimerView t[2];
     timers_of(v, t);
-    u64 best = 0;
+    u64 best = v.ctx.wfit_deadline;
     for (const TimerView& tv : t)
         if (tv.armed() && (best == 0 || tv.deadline() < best)) best = tv.deadline();
     return best;
@@ -165,6 +165,7 @@ void vcpu_timer_expired(Vcpu& v) {
     timers_of(v, t);
     u64 time = now();
     bool live = loaded_here(v);
+    if (v.ctx.wfit_deadline && v.ctx.wfit_deadline <= time) v.ctx.wfit_deadline = 0; // WFIT timed out
     for (unsigned i = 0; i < 2; ++i) {
         if (!t[i].armed() || t[i].deadline() > time) continue;
         // Mask the expired timer (its output is level) and raise its PPI,

@@ -62,3 +62,6 @@ bh_guest(timer-expired SOURCES ${Z}/timer_expired.cpp)
 
 # security: state that must not cross between zones sharing a CPU
 bh_guest(state-leak SOURCES ${Z}/state_leak.cpp)
+bh_guest(id-regs SOURCES ${Z}/id_regs.cpp)
+bh_guest(wfit SOURCES ${Z}/wfit.cpp)
+bh_guest(inject-pstate SOURCES ${Z}/inject_pstate.cpp)

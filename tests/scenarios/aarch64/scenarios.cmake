@@ -109,3 +109,16 @@ bh_scenario(timer-expired ARGS --expect timers:timer-expired-wait:SUCCESS)
 # (debug registers, DISR_EL1, TPIDR2_EL0, RAS error records, LORegions).
 bh_scenario(state-leak LABELS qemu-aarch64 security
   ARGS --expect planter:state-leak:SUCCESS --expect observer:state-leak:SUCCESS)
+
+# Security: the ID registers advertise only what the hypervisor supports
+# for a zone (HCRX_EL2-gated features hidden).
+bh_scenario(id-registers LABELS qemu-aarch64 security ARGS --expect ids:id-registers:SUCCESS)
+
+# Robustness: WFIT wakes at its timeout (SKIP where the CPU has no FEAT_WFxT).
+bh_scenario(wfit LABELS qemu-aarch64 security
+  ARGS --expect-log [=[^\[wfit\] BULKHEAD-TEST wfit: (SUCCESS|SKIP)$]=])
+# Robustness: PSTATE on entry to an injected exception (PAN per SCTLR_EL1.SPAN,
+# UAO, DIT, SSBS per DSSBS), checked against a native exception, also on bare QEMU.
+bh_scenario(inject-pstate LABELS qemu-aarch64 security ARGS --expect inject-pstate:inject-pstate:SUCCESS)
+bh_scenario(inject-pstate-native NATIVE ${BH_GUESTS}/inject-pstate.elf LABELS qemu-aarch64 native
+  ARGS --expect [=[:inject-pstate:SUCCESS]=])

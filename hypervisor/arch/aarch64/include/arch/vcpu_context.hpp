@@ -63,6 +63,9 @@ struct VcpuContext {
     DebugRegs debug;
     VgicCpuState vgic;
     u64 pauth_keys[10];
+    // The counter value a WFIT waits for (0: none); set by the WFIT exit,
+    // cleared at the next exit.
+    u64 wfit_deadline;
 };
 
 } // namespace bh::arch

@@ -30,11 +30,16 @@ void handle_host_interrupts() {
             arch::timer_fired(); // the scheduler decides what the tick means
             break;
         case kPpiVirtTimer:
-            if (c.current) vgic_virtual_timer_fired(*c.current);
-            else BH_WRITE_SYSREG(cntv_ctl_el0, 0);
-            break;
         case kPpiPhysTimer:
-            if (c.current) vgic_physical_timer_fired(*c.current);
+            // The loaded vCPU's: it stays active, handed to the vCPU
+            // (vgic.cpp). With none loaded (cannot happen: saving stops the
+            // timers), it is silenced.
+            if (c.current) {
+                gic_priority_drop(intid);
+                vgic_timer_fired(*c.current, intid == kPpiVirtTimer ? 0 : 1);
+                continue;
+            }
+            if (intid == kPpiVirtTimer) BH_WRITE_SYSREG(cntv_ctl_el0, 0);
             else BH_WRITE_SYSREG(cntp_ctl_el0, 0);
             break;
         case kPpiMaintenance:

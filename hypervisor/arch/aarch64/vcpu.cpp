@@ -19,9 +19,6 @@ namespace {
 
 constexpr u64 kPstateEl1hMasked = aarch64::pstate::kEl1hMasked;
 constexpr u64 kSctlrEl1Reset = 0x30d00800; // RES1 bits, MMU and caches off
-constexpr u64 kCntCtlEnable = 1, kCntCtlImask = 2;
-
-bool loaded_here(const Vcpu& v) { return v.on_cpu && this_cpu().current == &v; }
 
 } // namespace
 
@@ -129,71 +126,5 @@ void vcpu_save(Vcpu& v) {
 }
 
 bool vcpu_has_pending_interrupt(const Vcpu& v) { return aarch64::vgic_has_pending(v); }
-
-// The vCPU's two EL1 timers: virtual (offset by the zone's CNTVOFF) and
-// physical. Either one, enabled and unmasked, can wake a blocked vCPU.
-struct TimerView {
-    u64 ctl, cval, offset;
-    u32 intid;
-    bool armed() const { return (ctl & (kCntCtlEnable | kCntCtlImask)) == kCntCtlEnable; }
-    u64 deadline() const {
-        u64 d = cval + offset;
-        if (d < cval) return ~u64(0); // past the end of time
-        return d ? d : 1;
-    }
-};
-
-static void timers_of(const Vcpu& v, TimerView (&t)[2]) {
-    bool live = loaded_here(v);
-    t[0] = {live ? BH_READ_SYSREG(cntv_ctl_el0) : v.ctx.el1.cntv_ctl,
-            live ? BH_READ_SYSREG(cntv_cval_el0) : v.ctx.el1.cntv_cval, v.zone->arch.cntvoff, kVtimerIntid};
-    t[1] = {live ? BH_READ_SYSREG(cntp_ctl_el0) : v.ctx.el1.cntp_ctl,
-            live ? BH_READ_SYSREG(cntp_cval_el0) : v.ctx.el1.cntp_cval, 0, kPtimerIntid};
-}
-
-u64 vcpu_timer_deadline(const Vcpu& v) {
-    TimerView t[2];
-    timers_of(v, t);
-    u64 best = v.ctx.wfit_deadline;
-    for (const TimerView& tv : t)
-        if (tv.armed() && (best == 0 || tv.deadline() < best)) best = tv.deadline();
-    return best;
-}
-
-void vcpu_timer_expired(Vcpu& v) {
-    TimerView t[2];
-    timers_of(v, t);
-    u64 time = now();
-    bool live = loaded_here(v);
-    if (v.ctx.wfit_deadline && v.ctx.wfit_deadline <= time) v.ctx.wfit_deadline = 0; // WFIT timed out
-    for (unsigned i = 0; i < 2; ++i) {
-        if (!t[i].armed() || t[i].deadline() > time) continue;
-        // Mask the expired timer (its output is level) and raise its PPI,
-        // as when it fires while the vCPU runs. A loaded timer is disabled
-        // first: writing ENABLE afresh makes it evaluate ISTATUS now, as
-        // vcpu_load's write does for a saved one. QEMU otherwise updates
-        // ISTATUS only when its own timer callback runs, which can lag the
-        // counter by 100 us or more; the guest would read ISTATUS = 0 in its
-        // handler, ignore the interrupt (Linux does), and with the timer
-        // masked never get another one.
-        u64 masked = t[i].ctl | kCntCtlImask;
-        if (i == 0) {
-            if (live) {
-                BH_WRITE_SYSREG(cntv_ctl_el0, 0);
-                BH_WRITE_SYSREG(cntv_ctl_el0, masked);
-            } else {
-                v.ctx.el1.cntv_ctl = masked;
-            }
-        } else {
-            if (live) {
-                BH_WRITE_SYSREG(cntp_ctl_el0, 0);
-                BH_WRITE_SYSREG(cntp_ctl_el0, masked);
-            } else {
-                v.ctx.el1.cntp_ctl = masked;
-            }
-        }
-        __atomic_fetch_or(&v.ctx.vgic.pending[0], 1u << t[i].intid, __ATOMIC_RELEASE);
-    }
-}
 
 } // namespace bh::arch

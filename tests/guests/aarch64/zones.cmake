@@ -65,3 +65,7 @@ bh_guest(state-leak SOURCES ${Z}/state_leak.cpp)
 bh_guest(id-regs SOURCES ${Z}/id_regs.cpp)
 bh_guest(wfit SOURCES ${Z}/wfit.cpp)
 bh_guest(inject-pstate SOURCES ${Z}/inject_pstate.cpp)
+
+# conformance: the generic timer and the GIC as the architecture defines them
+bh_guest(timer-rules SOURCES ${Z}/timer_rules.cpp)
+bh_guest(gic-rules SOURCES ${Z}/gic_rules.cpp)

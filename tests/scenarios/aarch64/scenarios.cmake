@@ -122,3 +122,14 @@ bh_scenario(wfit LABELS qemu-aarch64 security
 bh_scenario(inject-pstate LABELS qemu-aarch64 security ARGS --expect inject-pstate:inject-pstate:SUCCESS)
 bh_scenario(inject-pstate-native NATIVE ${BH_GUESTS}/inject-pstate.elf LABELS qemu-aarch64 native
   ARGS --expect [=[:inject-pstate:SUCCESS]=])
+
+# Conformance: the generic timer's rules and its level-sensitive PPI, in a
+# zone and (the reference) on bare QEMU.
+bh_scenario(timer-rules ARGS --expect timers:timer-rules:SUCCESS)
+bh_scenario(timer-rules-native NATIVE ${BH_GUESTS}/timer-rules.elf LABELS qemu-aarch64 native
+  ARGS --expect [=[:timer-rules:SUCCESS]=])
+# Conformance: GICv3 pending/active/enable state, priority, preemption,
+# EOImode and SGI targeting, in a zone and on bare QEMU.
+bh_scenario(gic-rules ARGS --expect gic:gic-rules:SUCCESS)
+bh_scenario(gic-rules-native NATIVE ${BH_GUESTS}/gic-rules.elf LABELS qemu-aarch64 native
+  ARGS --expect [=[:gic-rules:SUCCESS]=])

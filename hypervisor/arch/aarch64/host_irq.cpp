@@ -21,10 +21,11 @@ void handle_host_interrupts() {
     do {
         u32 intid = gic_acknowledge();
         if (intid >= 1020) break;
-        // A tick, a kick or a timer: the scheduler decides. A poke only
-        // makes the loaded vCPU's new interrupt reach a list register,
-        // which the end of every exit does anyway.
-        if (intid != kSgiPoke) c.need_resched = true;
+        // The hypervisor's tick or a kick: the scheduler decides. A poke, a
+        // zone's timer PPI or a maintenance interrupt only make the loaded
+        // vCPU's interrupts reach its list registers, which the end of every
+        // exit does anyway; a device's input wakes whom it concerns itself.
+        if (intid == kPpiHypTimer || intid == kSgiKick) c.need_resched = true;
         switch (intid) {
         case kPpiHypTimer:
             arch::timer_fired(); // the scheduler decides what the tick means

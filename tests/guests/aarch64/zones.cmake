@@ -69,3 +69,4 @@ bh_guest(inject-pstate SOURCES ${Z}/inject_pstate.cpp)
 # conformance: the generic timer and the GIC as the architecture defines them
 bh_guest(timer-rules SOURCES ${Z}/timer_rules.cpp)
 bh_guest(gic-rules SOURCES ${Z}/gic_rules.cpp)
+bh_guest(bench-xen XEN SOURCES ${Z}/bench.cpp)

@@ -248,17 +248,30 @@ bool vgic_has_pending(const Vcpu& v) {
 
 void vgic_maintenance() { write_hcr(hcr_written[arch::this_cpu().index] & ~kIchHcrUie); }
 
+// ICC_SGI1R_EL1 (GICv3 12.2.23).
+struct Sgi1r {
+    u64 raw;
+    constexpr u32 target_list() const { return static_cast<u32>(raw & 0xffff); }
+    constexpr u32 aff1() const { return static_cast<u32>(raw >> 16) & 0xff; }
+    constexpr u32 intid() const { return static_cast<u32>(raw >> 24) & 0xf; }
+    constexpr u32 aff2() const { return static_cast<u32>(raw >> 32) & 0xff; }
+    constexpr bool irm() const { return raw >> 40 & 1; } // every PE but the sender
+    constexpr u32 rs() const { return static_cast<u32>(raw >> 44) & 0xf; }
+    constexpr u32 aff3() const { return static_cast<u32>(raw >> 48) & 0xff; }
+};
+static_assert(Sgi1r{(u64(5) << 24) | (u64(1) << 40) | 3}.intid() == 5 && Sgi1r{u64(1) << 40}.irm() &&
+              Sgi1r{(u64(2) << 44) | (u64(7) << 16)}.rs() == 2 && Sgi1r{u64(7) << 16}.aff1() == 7);
+
+// A vCPU's MPIDR is Aff0 = its index (vcpu.cpp): targets with Aff1-3 or a
+// range selector other than 0 name no vCPU.
 void vgic_sgi_write(Vcpu& v, u64 value) {
     Zone& z = *v.zone;
-    u32 intid = static_cast<u32>((value >> 24) & 0xf);
-    bool all_others = value >> 40 & 1;
-    u64 aff1 = (value >> 16) & 0xff, aff2 = (value >> 32) & 0xff, aff3 = (value >> 48) & 0xff;
-    u64 rs = (value >> 44) & 0xf;
-    u32 targets = static_cast<u32>(value & 0xffff);
+    Sgi1r sgi{value};
+    bool ours = sgi.aff1() == 0 && sgi.aff2() == 0 && sgi.aff3() == 0 && sgi.rs() == 0;
     for (u32 i = 0; i < z.vcpu_count; ++i) {
         Vcpu& t = z.vcpus[i];
-        bool hit = all_others ? &t != &v : (aff1 == 0 && aff2 == 0 && aff3 == 0 && rs == 0 && (targets >> i & 1));
-        if (hit) vgic_raise(t, intid);
+        bool hit = sgi.irm() ? &t != &v : (ours && (sgi.target_list() >> i & 1));
+        if (hit) vgic_raise(t, sgi.intid());
     }
 }
 

@@ -30,6 +30,8 @@ unsigned lr_count = 4;
 u64 hcr_written[arch::kMaxCpus];
 // Whether this CPU's list registers may hold a hardware (timer) entry.
 bool hw_lrs[arch::kMaxCpus];
+// Timers whose PPI fired in this exit: asserted, nothing to re-sample.
+u8 fresh[arch::kMaxCpus];
 
 void write_hcr(u64 value) {
     hcr_written[arch::this_cpu().index] = value;
@@ -67,8 +69,9 @@ void resample_timers(Vcpu& v) {
         any_hw = true;
     }
     hw_lrs[arch::this_cpu().index] = any_hw;
+    u8 stale = static_cast<u8>(g.hw_held & ~fresh[arch::this_cpu().index]);
     for (unsigned t = 0; t < kTimers; ++t) {
-        if (!(g.hw_held >> t & 1) || timer_line(v, t)) continue;
+        if (!(stale >> t & 1) || timer_line(v, t)) continue;
         g.hw_held = static_cast<u8>(g.hw_held & ~(1u << t));
         clear_pending_bit(v, kTimerIntid[t]);
         gic_deactivate(kTimerIntid[t]);
@@ -172,13 +175,16 @@ void vgic_raise(Vcpu& v, u32 intid) {
 
 void vgic_timer_fired(Vcpu& v, unsigned t) {
     v.ctx.vgic.hw_held = static_cast<u8>(v.ctx.vgic.hw_held | (1u << t));
+    unsigned cpu = arch::this_cpu().index;
+    fresh[cpu] = static_cast<u8>(fresh[cpu] | (1u << t));
     __atomic_fetch_or(&v.ctx.vgic.pending[0], 1u << kTimerIntid[t], __ATOMIC_RELEASE);
 }
 
 bool vgic_timer_held(const Vcpu& v, unsigned t) { return loaded_here(v) && (v.ctx.vgic.hw_held >> t & 1); }
 
 void vgic_resample(Vcpu& v) {
-    if (v.ctx.vgic.hw_held || hw_lrs[arch::this_cpu().index]) resample_timers(v);
+    unsigned cpu = arch::this_cpu().index;
+    if ((v.ctx.vgic.hw_held & ~fresh[cpu]) || hw_lrs[cpu]) resample_timers(v);
 }
 
 } // namespace bh::aarch64
@@ -198,6 +204,7 @@ namespace bh::aarch64 {
 
 void vgic_flush(Vcpu& v) {
     vgic_resample(v);
+    fresh[arch::this_cpu().index] = 0;
     bool any = false;
     for (unsigned w = 0; w < arch::kVgicIntids / 32; ++w) any |= deliverable(v, w) != 0;
     if (!any) return;

@@ -33,7 +33,7 @@ constexpr u32 kWarmup = 20;
 constexpr u32 kSgiPing = 1;
 constexpr u32 kSgiPong = 2;
 constexpr u32 kSgiWait = 3;
-constexpr u32 kTimerRounds = 30;
+constexpr u32 kTimerRounds = 100;
 
 volatile u32 pongs;
 volatile u64 ping_sent_at;   // counter just before vCPU 0 sends a ping

@@ -18,6 +18,7 @@
 #include <guest/mmio.hpp>
 #include <guest/psci.hpp>
 #include <guest/smp.hpp>
+#include <guest/sysreg.hpp>
 #include <guest/testing.hpp>
 #include <guest/timer.hpp>
 #include <guest/zone.hpp>
@@ -82,6 +83,18 @@ void secondary(u64) {
     }
 }
 
+// What the virtual GIC says when an SGI did not come back (diagnosis).
+[[noreturn]] void lost(const char* what, u32 n) {
+    constexpr u64 kIspendr0 = 0x200, kIsactiver0 = 0x300;
+    print("%s: n %u pongs %u one-way %u; vCPU 0 pending 0x%x active 0x%x; vCPU 1 pending 0x%x active 0x%x; "
+          "HPPIR %u RPR 0x%llx\n",
+          what, n, pongs, one_way_count, mmio::read32(gic::sgi_frame(0) + kIspendr0),
+          mmio::read32(gic::sgi_frame(0) + kIsactiver0), mmio::read32(gic::sgi_frame(1) + kIspendr0),
+          mmio::read32(gic::sgi_frame(1) + kIsactiver0), static_cast<u32>(BH_MRS(icc_hppir1_el1)),
+          static_cast<ull>(BH_MRS(icc_rpr_el1)));
+    test::error("%s", what);
+}
+
 bool ping(u32 n) {
     ping_sent_at = timer::counter();
     gic::send_sgi(kSgiPing, 1);
@@ -110,12 +123,12 @@ void bench_sgi() {
     for (u32 idle = 0; idle < 2; ++idle) {
         secondary_idles = idle;
         for (u32 i = 0; i < kWarmup; ++i)
-            if (!ping(++n)) test::error("no SGI came back");
+            if (!ping(++n)) lost("no SGI came back", n);
         one_way_ticks = 0;
         one_way_count = 0;
         u64 t0 = timer::counter();
         for (u32 i = 0; i < kSgis; ++i)
-            if (!ping(++n)) test::error("no SGI came back");
+            if (!ping(++n)) lost("no SGI came back", n);
         report(names[idle], timer::counter() - t0, kSgis);
         report(one_way[idle], one_way_ticks, one_way_count);
     }
@@ -132,7 +145,7 @@ void bench_ipi_wait() {
         gic::send_sgi(kSgiWait, 1);
         u64 give_up = timer::counter() + timer::ms_to_ticks(1000);
         for (u32 polls = 1; waits_handled < n; ++polls)
-            if (polls % 4096 == 0 && timer::counter() >= give_up) test::error("the IPI was not handled");
+            if (polls % 4096 == 0 && timer::counter() >= give_up) lost("the IPI was not handled", n);
     }
     report("ipi-wait", timer::counter() - t0, kSgis);
 }

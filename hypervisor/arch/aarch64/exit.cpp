@@ -121,6 +121,7 @@ void data_abort(Vcpu& v, u64 esr) {
 void wait(Vcpu& v, WfxIss iss) {
     skip(v);
     if (iss.kind() == WfxIss::kWfit) {
+        if (!iss.register_valid()) return; // no timeout to honour: wake now (allowed, like any WFI)
         u64 virt = reg(v, iss.rn());
         u64 deadline = virt + v.zone->arch.cntvoff;
         if (deadline < virt) deadline = ~u64(0); // past the end of time: no timeout

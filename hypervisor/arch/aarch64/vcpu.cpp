@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Loading and saving a vCPU's EL1 state, its timer, and exception injection.
+// Resetting, loading and saving a vCPU's EL1 state (its timers' deadlines:
+// vtimer.cpp; exceptions it is made to take: inject.cpp).
 #include "cpu_features.hpp"
 #include "debug_regs.hpp"
 #include "pauth.hpp"

@@ -238,10 +238,10 @@ class Parser {
         }
         if (fdt_node_check_compatible(fdt_, 0, "bulkhead,manifest-v1") != 0)
             return fail(nullptr, "root node is not compatible with \"bulkhead,manifest-v1\"");
-        char why[160];
-        if (!manifest_node_known(fdt_, 0, kRootSchema, why, sizeof why)) return fail(nullptr, why);
         int zones = fdt_subnode_offset(fdt_, 0, "zones");
         if (zones < 0) return fail(nullptr, "no /zones node");
+        char why[160];
+        if (!manifest_node_known(fdt_, 0, kRootSchema, why, sizeof why)) return fail(nullptr, why);
         if (!manifest_node_known(fdt_, zones, kZonesSchema, why, sizeof why)) return fail(nullptr, why);
         int node;
         out.zone_count = 0;

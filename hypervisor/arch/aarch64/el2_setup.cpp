@@ -2,7 +2,10 @@
 // EL2 controls that are the same for every zone, set once per CPU.
 #include "el2_setup.hpp"
 
+#include "cpu_features.hpp"
+#include "debug_regs.hpp"
 #include "pauth.hpp"
+#include "stage2_idle.hpp"
 
 #include <arch/sysreg.hpp>
 #include <arch/vmsa_format.hpp>
@@ -21,7 +24,38 @@ enum : u64 {
     kHcrTsc = 1ull << 19, // SMC traps: PSCI by SMC goes to the zone's PSCI
     kHcrTacr = 1ull << 21,
     kHcrRw = 1ull << 31,  // EL1 is AArch64
+    kHcrTlor = 1ull << 35, // LORegion registers trap (ras_lor.cpp)
+    kHcrTerr = 1ull << 36, // RAS error-record registers trap (ras_lor.cpp)
 };
+
+enum : u64 {
+    kMdcrHpmnMask = 0x1f,
+    kMdcrTpmcr = 1u << 5, kMdcrTpm = 1u << 6, // PMU registers trap
+    kMdcrTpms = 1u << 14,                     // SPE registers trap
+    kMdcrTtrf = 1u << 19,                     // trace filter registers trap
+};
+
+// MDCR_EL2: the PMU, SPE and trace filter are hidden from zones
+// (id_regs.cpp) and their registers trap, so no zone reads counters another
+// zone drove; the debug registers trap and are emulated per vCPU
+// (debug_regs.cpp). HPMN keeps its reset value.
+u64 mdcr_el2() {
+    const CpuFeatures& f = cpu_features();
+    u64 v = debug_mdcr_bits();
+    if (f.pmu) v |= ((BH_READ_SYSREG(pmcr_el0) >> 11) & kMdcrHpmnMask) | kMdcrTpmcr | kMdcrTpm;
+    if (f.spe) v |= kMdcrTpms;
+    if (f.trace_filter) v |= kMdcrTtrf;
+    return v;
+}
+
+u64 hcr_el2() {
+    const CpuFeatures& f = cpu_features();
+    u64 v = kHcrVm | kHcrSwio | kHcrFmo | kHcrImo | kHcrAmo | kHcrFb | kHcrBsuIs | kHcrTwi | kHcrTid3 | kHcrTsc |
+            kHcrTacr | kHcrRw | pauth_hcr_bits();
+    if (f.lor) v |= kHcrTlor;
+    if (f.ras) v |= kHcrTerr;
+    return v;
+}
 
 // VTCR_EL2: 39-bit IPA, start at level 1, 4 KiB granule, inner-shareable WB walks.
 u64 vtcr_el2() {
@@ -35,9 +69,13 @@ u64 vtcr_el2() {
 } // namespace
 
 void el2_setup_cpu() {
+    cpu_features_init();
     pauth_init_cpu();
-    BH_WRITE_SYSREG(hcr_el2, kHcrVm | kHcrSwio | kHcrFmo | kHcrImo | kHcrAmo | kHcrFb | kHcrBsuIs | kHcrTwi | kHcrTid3 | kHcrTsc |
-                                 kHcrTacr | kHcrRw | pauth_hcr_bits());
+    BH_WRITE_SYSREG(hcr_el2, hcr_el2());
+    // Every HCRX_EL2 enable off: zones get none of MOPS, TCR2, SCTLR2, GCS,
+    // LS64, NMI (hidden in id_regs.cpp; their instructions and registers
+    // are undefined for EL1).
+    if (cpu_features().hcx) BH_WRITE_SYSREG(s3_4_c1_c2_2, 0); // HCRX_EL2
     BH_WRITE_SYSREG(vtcr_el2, vtcr_el2());
     // FP/SIMD for zones without traps (switched with the vCPU); SVE, SME and
     // trace trap (their state is not switched).
@@ -48,15 +86,10 @@ void el2_setup_cpu() {
     BH_WRITE_SYSREG(cnthctl_el2, (1u << 0) | (1u << 1));
     BH_WRITE_SYSREG(cntp_ctl_el0, 0);
     BH_WRITE_SYSREG(cntvoff_el2, 0);
-    BH_WRITE_SYSREG(vttbr_el2, 0);
+    stage2_idle();
     BH_WRITE_SYSREG(vpidr_el2, BH_READ_SYSREG(midr_el1));
-    // The PMU is hidden from zones (ID_AA64DFR0_EL1) and its registers trap,
-    // so no zone reads counters another zone drove. HPMN keeps its reset value.
-    u64 dfr0 = BH_READ_SYSREG(id_aa64dfr0_el1);
-    if ((dfr0 >> 8) & 0xf) {
-        u64 hpmn = (BH_READ_SYSREG(pmcr_el0) >> 11) & 0x1f;
-        BH_WRITE_SYSREG(mdcr_el2, hpmn | (1u << 5) /* TPMCR */ | (1u << 6) /* TPM */);
-    }
+    BH_WRITE_SYSREG(mdcr_el2, mdcr_el2());
+    debug_init_cpu();
     // The hypervisor's own timer starts off.
     BH_WRITE_SYSREG(cnthp_ctl_el2, 0);
     isb();

@@ -2,8 +2,10 @@
 // Zone exits: decode ESR_EL2, hand the event to its handler, schedule, and
 // return to whichever vCPU is current. Short and allocation-free.
 #include "asm_defs.h"
+#include "esr.hpp"
 #include "host_irq.hpp"
 #include "id_regs.hpp"
+#include "sysreg_trap.hpp"
 #include "vgic.hpp"
 #include "vpsci.hpp"
 
@@ -21,19 +23,11 @@ void vcpu_inject_undefined(Vcpu& v);
 
 namespace {
 
-enum Ec : u32 {
-    kEcWfx = 0x01, kEcHvc64 = 0x16, kEcSmc64 = 0x17, kEcSysreg = 0x18, kEcSve = 0x19,
-    kEcInstrAbortLower = 0x20, kEcDataAbortLower = 0x24,
-};
+using namespace esr;
 
-// ICC_SGI1R_EL1 as an ESR ISS: Op0 3, Op1 0, CRn 12, CRm 11, Op2 5.
-constexpr u32 kIssSysregMask = 0x3ffc1e; // Op0, Op2, Op1, CRn, CRm (not Rt, not direction)
-constexpr u32 sysreg_iss(u32 op0, u32 op1, u32 crn, u32 crm, u32 op2) {
-    return (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (crm << 1);
-}
-constexpr u32 kIssSgi1r = sysreg_iss(3, 0, 12, 11, 5);
-constexpr u32 kIssAsgi1r = sysreg_iss(3, 1, 12, 11, 6);
-constexpr u32 kIssSgi0r = sysreg_iss(3, 2, 12, 11, 7);
+// The GIC's SGI registers as trapped: op0 3, CRn 12, CRm 11.
+bool is_sgi1r(const SysregAccess& a) { return a.is(3, 0, 12, 11, 5); }
+bool is_other_sgi(const SysregAccess& a) { return a.is(3, 1, 12, 11, 6) || a.is(3, 2, 12, 11, 7); } // ASGI1R, SGI0R
 
 u64 reg(const Vcpu& v, unsigned n) { return n == 31 ? 0 : v.ctx.regs.x[n]; }
 void set_reg(Vcpu& v, unsigned n, u64 val) {
@@ -63,34 +57,41 @@ void hypercall(Vcpu& v) {
     for (unsigned i = 0; i < 4; ++i) x[i + 1] = r.ret[i];
 }
 
-void sysreg(Vcpu& v, u32 iss) {
-    bool read = iss & 1;
-    unsigned rt = (iss >> 5) & 0x1f;
-    u32 id = iss & kIssSysregMask;
-    u32 op0 = (iss >> 20) & 3, op2 = (iss >> 17) & 7, op1 = (iss >> 14) & 7, crn = (iss >> 10) & 0xf,
-        crm = (iss >> 1) & 0xf;
-    if (read && is_id_register(op0, op1, crn, crm)) {
-        set_reg(v, rt, read_id_register_for_zone(crm, op2));
-    } else if (!read && id == kIssSgi1r) {
-        vgic_sgi_write(v, reg(v, rt));
-    } else if (id == kIssAsgi1r || id == kIssSgi0r || id == kIssSgi1r) {
-        // Group 0 and alias SGIs: zones have group 1 only; ignore writes.
-        if (read) set_reg(v, rt, 0);
+SysregResult gic_and_id_sysreg(Vcpu& v, SysregAccess& a) {
+    if (a.read && is_id_register(a.op0, a.op1, a.crn, a.crm)) {
+        a.value = read_id_register_for_zone(a.crm, a.op2);
+    } else if (!a.read && is_sgi1r(a)) {
+        vgic_sgi_write(v, a.value);
+    } else if (is_other_sgi(a) || is_sgi1r(a)) {
+        a.value = 0; // group 0 and alias SGIs: zones have group 1 only; writes are ignored
     } else {
+        return SysregResult::not_mine;
+    }
+    return SysregResult::done;
+}
+
+void sysreg(Vcpu& v, SysregIss iss) {
+    SysregAccess a{iss.op0(), iss.op1(), iss.crn(), iss.crm(), iss.op2(), iss.read(), 0};
+    if (!a.read) a.value = reg(v, iss.rt());
+    SysregResult r = gic_and_id_sysreg(v, a);
+    if (r == SysregResult::not_mine) r = debug_sysreg(v, a);
+    if (r == SysregResult::not_mine) r = ras_lor_sysreg(v, a);
+    if (r != SysregResult::done) { // not_mine too: every other trapped register is undefined for zones
         vcpu_inject_undefined(v);
         return;
     }
+    if (a.read) set_reg(v, iss.rt(), a.value);
     skip(v);
 }
 
 void data_abort(Vcpu& v, u64 esr) {
-    u32 iss = static_cast<u32>(esr & 0x1ffffff);
+    DataAbortIss iss{esr::iss(esr)};
     u64 far = BH_READ_SYSREG(far_el2);
     u64 hpfar = BH_READ_SYSREG(hpfar_el2);
     GuestPhys ipa((hpfar >> 4) << 12 | (far & 0xfff));
-    bool isv = iss >> 24 & 1;
-    bool write = iss >> 6 & 1;
-    bool s1ptw = iss >> 7 & 1;
+    bool isv = iss.isv();
+    bool write = iss.write();
+    bool s1ptw = iss.s1ptw();
     GuestFault f{ipa, far, v.ctx.regs.pc, write, false};
     if (s1ptw) {
         f.what = "in the zone's own page-table walk";
@@ -98,9 +99,9 @@ void data_abort(Vcpu& v, u64 esr) {
         return;
     }
     DeviceAccess a;
-    a.size = static_cast<u8>(1u << ((iss >> 22) & 3));
+    a.size = static_cast<u8>(iss.size());
     a.write = write;
-    unsigned srt = (iss >> 16) & 0x1f;
+    unsigned srt = iss.srt();
     if (write) a.value = reg(v, srt) & (a.size == 8 ? ~u64(0) : (u64(1) << (8 * a.size)) - 1);
     // The zone's device registry says who owns the address; without a
     // syndrome to decode (ISV clear) nothing is emulated.
@@ -113,7 +114,7 @@ void data_abort(Vcpu& v, u64 esr) {
     }
     if (!write) {
         u64 val = a.size == 8 ? a.value : a.value & ((u64(1) << (8 * a.size)) - 1);
-        bool sse = iss >> 21 & 1, sf = iss >> 15 & 1;
+        bool sse = iss.sign_extend(), sf = iss.sixty_four();
         if (sse && a.size < 8 && (val >> (8 * a.size - 1) & 1)) val |= ~((u64(1) << (8 * a.size)) - 1);
         if (!sf) val &= 0xffffffff;
         set_reg(v, srt, val);
@@ -121,13 +122,29 @@ void data_abort(Vcpu& v, u64 esr) {
     skip(v);
 }
 
+// WFI blocks the vCPU until an interrupt is pending for it; WFIT also
+// until the virtual counter reaches Xt (the wake-up comes from the sleeper
+// list, vcpu_timer_deadline). WFE and WFET are not trapped (HCR_EL2.TWE).
+void wait(Vcpu& v, WfxIss iss) {
+    skip(v);
+    if (iss.kind() == WfxIss::kWfit) {
+        if (!iss.register_valid()) return; // no timeout to honour: wake now (allowed, like any WFI)
+        u64 virt = reg(v, iss.rn());
+        u64 deadline = virt + v.zone->arch.cntvoff;
+        if (deadline < virt) deadline = ~u64(0); // past the end of time: no timeout
+        if (deadline <= arch::now()) return;
+        v.ctx.wfit_deadline = deadline;
+    } else if (iss.kind() != WfxIss::kWfi) {
+        return;
+    }
+    sched::block_current();
+}
+
 void sync_exit(Vcpu& v) {
     u64 esr = BH_READ_SYSREG(esr_el2);
-    u32 ec = static_cast<u32>(esr >> 26) & 0x3f;
-    switch (ec) {
+    switch (esr::ec(esr)) {
     case kEcWfx:
-        skip(v);
-        if (!(esr & 1)) sched::block_current(); // WFI; WFE is not trapped
+        wait(v, WfxIss{esr::iss(esr)});
         return;
     case kEcHvc64:
         hypercall(v);
@@ -137,7 +154,7 @@ void sync_exit(Vcpu& v) {
         hypercall(v);
         return;
     case kEcSysreg:
-        sysreg(v, static_cast<u32>(esr & 0x1ffffff));
+        sysreg(v, SysregIss{esr::iss(esr)});
         return;
     case kEcDataAbortLower:
         data_abort(v, esr);
@@ -149,6 +166,7 @@ void sync_exit(Vcpu& v) {
         return;
     }
     case kEcSve:
+    case kEcSme:
         vcpu_inject_undefined(v);
         return;
     default: {
@@ -166,6 +184,7 @@ extern "C" void aarch64_handle_exit(u64 kind) {
     PerCpu& c = arch::this_cpu();
     Vcpu& v = *c.current;
     ++c.exits;
+    v.ctx.wfit_deadline = 0;
     switch (kind) {
     case BH_EXIT_KIND_SYNC:
         sync_exit(v);

@@ -19,6 +19,7 @@ enum : u64 {
 constexpr u32 kCtlrRwp = 1u << 31, kCtlrAre = 1u << 4, kCtlrGrp1 = 1u << 1;
 constexpr u64 kRedistStride = 0x20000;
 constexpr u64 kTyperLast = 1u << 4;
+constexpr u64 kIccCtlrEoiMode = 1u << 1;
 
 void wait_rwp(u64 gicd) {
     while (mmio_read<u32>(gicd + kGicdCtlr) & kCtlrRwp) {}
@@ -70,7 +71,7 @@ bool gic_init_cpu(u64 mpidr) {
     isb();
     BH_WRITE_SYSREG(icc_pmr_el1, 0xff);
     BH_WRITE_SYSREG(icc_bpr1_el1, 0);
-    BH_WRITE_SYSREG(icc_ctlr_el1, 0); // EOImode 0: EOIR both drops priority and deactivates
+    BH_WRITE_SYSREG(icc_ctlr_el1, kIccCtlrEoiMode); // EOIR drops priority, DIR deactivates
     BH_WRITE_SYSREG(icc_igrpen1_el1, 1);
     isb();
     return true;
@@ -97,6 +98,17 @@ u32 gic_acknowledge() { return static_cast<u32>(BH_READ_SYSREG(icc_iar1_el1) & 0
 
 void gic_end(u32 intid) {
     BH_WRITE_SYSREG(icc_eoir1_el1, intid);
+    BH_WRITE_SYSREG(icc_dir_el1, intid);
+    isb();
+}
+
+void gic_priority_drop(u32 intid) {
+    BH_WRITE_SYSREG(icc_eoir1_el1, intid);
+    isb();
+}
+
+void gic_deactivate(u32 intid) {
+    BH_WRITE_SYSREG(icc_dir_el1, intid);
     isb();
 }
 

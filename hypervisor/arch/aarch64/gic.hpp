@@ -25,7 +25,11 @@ u32 gic_acknowledge();
 // Whether another interrupt is pending for this CPU (ISR_EL1.I: the CPU's
 // own view, not a GIC register, so much cheaper to ask under emulation).
 bool gic_irq_pending();
-void gic_end(u32 intid);
+// EOImode 1: priority drop and deactivation are separate (a timer PPI
+// handed to a vCPU stays active until the zone deactivates it).
+void gic_end(u32 intid); // both
+void gic_priority_drop(u32 intid);
+void gic_deactivate(u32 intid);
 unsigned gic_list_registers();
 
 } // namespace bh::aarch64

@@ -21,20 +21,26 @@ void handle_host_interrupts() {
     do {
         u32 intid = gic_acknowledge();
         if (intid >= 1020) break;
-        // A tick, a kick or a timer: the scheduler decides. A poke only
-        // makes the loaded vCPU's new interrupt reach a list register,
-        // which the end of every exit does anyway.
-        if (intid != kSgiPoke) c.need_resched = true;
+        // The hypervisor's tick or a kick: the scheduler decides. A poke, a
+        // zone's timer PPI or a maintenance interrupt only make the loaded
+        // vCPU's interrupts reach its list registers, which the end of every
+        // exit does anyway; a device's input wakes whom it concerns itself.
+        if (intid == kPpiHypTimer || intid == kSgiKick) c.need_resched = true;
         switch (intid) {
         case kPpiHypTimer:
             arch::timer_fired(); // the scheduler decides what the tick means
             break;
         case kPpiVirtTimer:
-            if (c.current) vgic_virtual_timer_fired(*c.current);
-            else BH_WRITE_SYSREG(cntv_ctl_el0, 0);
-            break;
         case kPpiPhysTimer:
-            if (c.current) vgic_physical_timer_fired(*c.current);
+            // The loaded vCPU's: it stays active, handed to the vCPU
+            // (vgic.cpp). With none loaded (cannot happen: saving stops the
+            // timers), it is silenced.
+            if (c.current) {
+                gic_priority_drop(intid);
+                vgic_timer_fired(*c.current, intid == kPpiVirtTimer ? 0 : 1);
+                continue;
+            }
+            if (intid == kPpiVirtTimer) BH_WRITE_SYSREG(cntv_ctl_el0, 0);
             else BH_WRITE_SYSREG(cntp_ctl_el0, 0);
             break;
         case kPpiMaintenance:

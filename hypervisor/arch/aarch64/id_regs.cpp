@@ -27,8 +27,17 @@ u64 read_id_register_for_zone(u32 crm, u32 op2) {
     switch (crm * 8 + op2) {
     case 4 * 8 + 0: // ID_AA64PFR0_EL1: SVE, SEL2, MPAM, AMU, RME
         return v & ~(field(32) | field(36) | field(40) | field(44) | field(52));
-    case 4 * 8 + 1: // ID_AA64PFR1_EL1: MTE, MPAM_frac, SME, NMI
-        return v & ~(field(8) | field(16) | field(24) | field(36));
+    case 4 * 8 + 1: // ID_AA64PFR1_EL1: MTE, MPAM_frac, SME, NMI, MTE_frac, GCS, THE
+        return v & ~(field(8) | field(16) | field(24) | field(36) | field(40) | field(44) | field(48));
+    case 4 * 8 + 2: // ID_AA64PFR2_EL1: MTE extensions, FPMR (HCRX_EL2.EnFPM)
+    case 7 * 8 + 3: // ID_AA64MMFR3_EL1: TCR2, SCTLR2 (HCRX_EL2) and what builds on them (S1PIE, S1POE, D128...)
+        return 0;
+    case 6 * 8 + 1: // ID_AA64ISAR1_EL1: LS64 (HCRX_EL2.EnALS, EnAS0, EnASR)
+        return v & ~field(60);
+    case 6 * 8 + 2: // ID_AA64ISAR2_EL1: MOPS (HCRX_EL2.MSCEn). WFxT stays: WFIT is emulated (exit.cpp)
+        return v & ~field(16);
+    case 7 * 8 + 1: // ID_AA64MMFR1_EL1: HCX (an EL2 register; zones have no EL2)
+        return v & ~field(40);
     case 4 * 8 + 4: // ID_AA64ZFR0_EL1 (SVE)
     case 4 * 8 + 5: // ID_AA64SMFR0_EL1 (SME)
         return 0;

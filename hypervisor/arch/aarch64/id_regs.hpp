@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // The CPU feature ID registers a zone sees (HCR_EL2.TID3): the host's, less
 // the features whose state the hypervisor does not switch per vCPU (SVE,
-// SME, MTE, AMU, MPAM, PMU, SPE, trace), so a zone's kernel never uses them.
+// SME, MTE, AMU, MPAM, PMU, SPE, trace) and those that need an HCRX_EL2
+// enable the hypervisor leaves off (MOPS, TCR2, SCTLR2 and what builds on
+// them, GCS, LS64, FPMR, NMI, THE), so a zone's kernel never uses them.
 #pragma once
 
 #include <bulkhead/types.hpp>

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Loading and saving a vCPU's EL1 state, its timer, and exception injection.
+// Resetting, loading and saving a vCPU's EL1 state (its timers' deadlines:
+// vtimer.cpp; exceptions it is made to take: inject.cpp).
+#include "cpu_features.hpp"
+#include "debug_regs.hpp"
 #include "pauth.hpp"
+#include "pstate.hpp"
+#include "stage2_idle.hpp"
 #include "vgic.hpp"
 
 #include <arch/sysreg.hpp>
@@ -13,11 +18,8 @@ extern "C" void fp_state_load(const bh::arch::FpRegs*);
 namespace bh::arch {
 namespace {
 
-constexpr u64 kPstateEl1hMasked = 0x3c5;   // EL1h, D, A, I, F masked
+constexpr u64 kPstateEl1hMasked = aarch64::pstate::kEl1hMasked;
 constexpr u64 kSctlrEl1Reset = 0x30d00800; // RES1 bits, MMU and caches off
-constexpr u64 kCntCtlEnable = 1, kCntCtlImask = 2;
-
-bool loaded_here(const Vcpu& v) { return v.on_cpu.load() && this_cpu().current == &v; }
 
 } // namespace
 
@@ -31,6 +33,7 @@ void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg) {
     c.el1.vmpidr = (1ull << 31) | v.index; // Aff0 = vCPU index
     aarch64::vgic_vcpu_reset(v);
     aarch64::pauth_reset(v);
+    aarch64::debug_reset(v);
 }
 
 void vcpu_load(Vcpu& v) {
@@ -68,6 +71,10 @@ void vcpu_load(Vcpu& v) {
     BH_WRITE_SYSREG(cntv_ctl_el0, s.cntv_ctl);
     BH_WRITE_SYSREG(cntp_cval_el0, s.cntp_cval);
     BH_WRITE_SYSREG(cntp_ctl_el0, s.cntp_ctl);
+    const aarch64::CpuFeatures& f = aarch64::cpu_features();
+    if (f.ras) BH_WRITE_SYSREG(s3_4_c12_c1_1, s.vdisr); // VDISR_EL2
+    if (f.sme) BH_WRITE_SYSREG(s3_3_c13_c0_5, s.tpidr2); // TPIDR2_EL0
+    aarch64::debug_load(v);
     aarch64::pauth_load(v);
     fp_state_load(&v.ctx.fp);
     aarch64::vgic_load(v);
@@ -105,108 +112,20 @@ void vcpu_save(Vcpu& v) {
     s.cntv_cval = BH_READ_SYSREG(cntv_cval_el0);
     s.cntp_ctl = BH_READ_SYSREG(cntp_ctl_el0);
     s.cntp_cval = BH_READ_SYSREG(cntp_cval_el0);
+    const aarch64::CpuFeatures& f = aarch64::cpu_features();
+    if (f.ras) s.vdisr = BH_READ_SYSREG(s3_4_c12_c1_1);
+    if (f.sme) s.tpidr2 = BH_READ_SYSREG(s3_3_c13_c0_5);
     // Its timers must not fire for whoever runs next.
     BH_WRITE_SYSREG(cntv_ctl_el0, 0);
     BH_WRITE_SYSREG(cntp_ctl_el0, 0);
     aarch64::pauth_save(v);
     fp_state_save(&v.ctx.fp);
     aarch64::vgic_save(v);
+    // Nothing loaded: stage 2 points at no zone's tables, which may be freed
+    // before the next vCPU is loaded.
+    aarch64::stage2_idle();
 }
 
 bool vcpu_has_pending_interrupt(const Vcpu& v) { return aarch64::vgic_has_pending(v); }
 
-// The vCPU's two EL1 timers: virtual (offset by the zone's CNTVOFF) and
-// physical. Either one, enabled and unmasked, can wake a blocked vCPU.
-struct TimerView {
-    u64 ctl, cval, offset;
-    u32 intid;
-    bool armed() const { return (ctl & (kCntCtlEnable | kCntCtlImask)) == kCntCtlEnable; }
-    u64 deadline() const {
-        u64 d = cval + offset;
-        if (d < cval) return ~u64(0); // past the end of time
-        return d ? d : 1;
-    }
-};
-
-static void timers_of(const Vcpu& v, TimerView (&t)[2]) {
-    bool live = loaded_here(v);
-    t[0] = {live ? BH_READ_SYSREG(cntv_ctl_el0) : v.ctx.el1.cntv_ctl,
-            live ? BH_READ_SYSREG(cntv_cval_el0) : v.ctx.el1.cntv_cval, v.zone->arch.cntvoff, kVtimerIntid};
-    t[1] = {live ? BH_READ_SYSREG(cntp_ctl_el0) : v.ctx.el1.cntp_ctl,
-            live ? BH_READ_SYSREG(cntp_cval_el0) : v.ctx.el1.cntp_cval, 0, kPtimerIntid};
-}
-
-u64 vcpu_timer_deadline(const Vcpu& v) {
-    TimerView t[2];
-    timers_of(v, t);
-    u64 best = 0;
-    for (const TimerView& tv : t)
-        if (tv.armed() && (best == 0 || tv.deadline() < best)) best = tv.deadline();
-    return best;
-}
-
-void vcpu_timer_expired(Vcpu& v) {
-    TimerView t[2];
-    timers_of(v, t);
-    u64 time = now();
-    bool live = loaded_here(v);
-    for (unsigned i = 0; i < 2; ++i) {
-        if (!t[i].armed() || t[i].deadline() > time) continue;
-        // Mask the expired timer (its output is level) and raise its PPI,
-        // as when it fires while the vCPU runs. A loaded timer is disabled
-        // first: writing ENABLE afresh makes it evaluate ISTATUS now, as
-        // vcpu_load's write does for a saved one. QEMU otherwise updates
-        // ISTATUS only when its own timer callback runs, which can lag the
-        // counter by 100 us or more; the guest would read ISTATUS = 0 in its
-        // handler, ignore the interrupt (Linux does), and with the timer
-        // masked never get another one.
-        u64 masked = t[i].ctl | kCntCtlImask;
-        if (i == 0) {
-            if (live) {
-                BH_WRITE_SYSREG(cntv_ctl_el0, 0);
-                BH_WRITE_SYSREG(cntv_ctl_el0, masked);
-            } else {
-                v.ctx.el1.cntv_ctl = masked;
-            }
-        } else {
-            if (live) {
-                BH_WRITE_SYSREG(cntp_ctl_el0, 0);
-                BH_WRITE_SYSREG(cntp_ctl_el0, masked);
-            } else {
-                v.ctx.el1.cntp_ctl = masked;
-            }
-        }
-        __atomic_fetch_or(&v.ctx.vgic.pending[0], 1u << t[i].intid, __ATOMIC_RELEASE);
-    }
-}
-
-// Takes an exception to the vCPU's EL1 as the hardware would. The vCPU is
-// loaded on this CPU (exits are handled on the vCPU's own CPU).
-static void inject(Vcpu& v, u64 esr, u64 far, bool set_far) {
-    GuestRegs& r = v.ctx.regs;
-    u64 mode = r.pstate & 0xf;
-    u64 vbar = BH_READ_SYSREG(vbar_el1);
-    u64 offset = mode == 0 ? 0x400 : (mode == 4 ? 0x000 : 0x200); // from EL0, EL1t, EL1h
-    BH_WRITE_SYSREG(esr_el1, esr);
-    if (set_far) BH_WRITE_SYSREG(far_el1, far);
-    BH_WRITE_SYSREG(elr_el1, r.pc);
-    BH_WRITE_SYSREG(spsr_el1, r.pstate);
-    r.pc = vbar + offset;
-    r.pstate = kPstateEl1hMasked;
-}
-
-void vcpu_inject_external_abort(Vcpu& v, u64 fault_va, bool write, bool instruction) {
-    bool from_el0 = (v.ctx.regs.pstate & 0xf) == 0;
-    u64 ec = instruction ? (from_el0 ? 0x20 : 0x21) : (from_el0 ? 0x24 : 0x25);
-    u64 iss = 0x10; // synchronous external abort, not on a table walk
-    if (write && !instruction) iss |= 1u << 6;
-    inject(v, (ec << 26) | (1u << 25) | iss, fault_va, true);
-}
-
 } // namespace bh::arch
-
-namespace bh::aarch64 {
-
-void vcpu_inject_undefined(Vcpu& v) { arch::inject(v, (0ull << 26) | (1u << 25), 0, false); }
-
-} // namespace bh::aarch64

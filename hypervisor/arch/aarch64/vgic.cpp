@@ -1,9 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Interrupt delivery to vCPUs through the GIC's list registers.
+//
+// Software interrupts (SGIs, SPIs, ISPENDR writes) are pending bits until
+// the end of an exit moves them into free list registers. The two EL1 timer
+// PPIs are level-sensitive and arrive as physical PPIs: the hypervisor
+// acknowledges one and drops its priority (EOImode 1) but leaves it active,
+// and writes a hardware list register (HW = 1, pINTID = the PPI), so the
+// zone's deactivation deactivates the physical PPI and, if the timer still
+// asserts it, it fires again. Until the zone takes it, the line is
+// re-sampled at every exit: a timer disabled, masked or moved into the future
+// takes its interrupt back. A vCPU saved with such an interrupt hands the
+// physical PPI back (deactivated); its timer is re-sampled when it is loaded.
 #include "vgic.hpp"
 
 #include "gic.hpp"
 #include "vgic_lr.hpp"
+#include "vtimer.hpp"
 
 #include <bulkhead/arch_interface.hpp>
 #include <bulkhead/scheduler.hpp>
@@ -16,15 +28,14 @@ unsigned lr_count = 4;
 // ICH_HCR_EL2 as last written on each CPU: vgic_flush checks it on every
 // exit, and a read of it is a GIC access (slow under emulation).
 u64 hcr_written[arch::kMaxCpus];
+// Whether this CPU's list registers may hold a hardware (timer) entry.
+bool hw_lrs[arch::kMaxCpus];
+// Timers whose PPI fired in this exit: asserted, nothing to re-sample.
+u8 fresh[arch::kMaxCpus];
 
 void write_hcr(u64 value) {
     hcr_written[arch::this_cpu().index] = value;
     BH_WRITE_SYSREG(ich_hcr_el2, value);
-}
-
-u8 priority_of(const Vcpu& v, u32 intid) {
-    if (intid < 32) return v.ctx.vgic.priority_private[intid];
-    return v.zone->arch.dist.priority[intid - 32];
 }
 
 u32 deliverable(const Vcpu& v, unsigned word) {
@@ -34,7 +45,65 @@ u32 deliverable(const Vcpu& v, unsigned word) {
     return pend & v.zone->arch.dist.enabled[word - 1];
 }
 
+void clear_pending_bit(Vcpu& v, u32 intid) {
+    __atomic_fetch_and(&v.ctx.vgic.pending[intid / 32], ~(1u << (intid % 32)), __ATOMIC_ACQ_REL);
+}
+
+// Timer interrupts of the loaded vCPU that the zone has not taken yet
+// (pending in a hardware list register, or held back by the virtual GIC)
+// whose timer no longer asserts its line: withdrawn, physical PPI deactivated.
+void resample_timers(Vcpu& v) {
+    arch::VgicCpuState& g = v.ctx.vgic;
+    bool any_hw = false;
+    u64 empty = BH_READ_SYSREG(ich_elrsr_el2);
+    for (unsigned n = 0; n < lr_count; ++n) {
+        if (empty >> n & 1) continue;
+        u64 lr = read_lr(n);
+        if (!(lr & kLrHw)) continue;
+        int t = timer_of_intid(lr_intid(lr));
+        if (t >= 0 && (lr & kLrStateMask) == kLrStatePending && !timer_line(v, static_cast<unsigned>(t))) {
+            write_lr(n, 0);
+            gic_deactivate(lr_pintid(lr));
+            continue;
+        }
+        any_hw = true;
+    }
+    hw_lrs[arch::this_cpu().index] = any_hw;
+    u8 stale = static_cast<u8>(g.hw_held & ~fresh[arch::this_cpu().index]);
+    for (unsigned t = 0; t < kTimers; ++t) {
+        if (!(stale >> t & 1) || timer_line(v, t)) continue;
+        g.hw_held = static_cast<u8>(g.hw_held & ~(1u << t));
+        clear_pending_bit(v, kTimerIntid[t]);
+        gic_deactivate(kTimerIntid[t]);
+    }
+}
+
+// The list-register value for `intid` becoming pending, merged into `lr`
+// (0 for a new one). A timer held by the hypervisor goes in as hardware.
+u64 pending_lr(Vcpu& v, u64 lr, u32 intid) {
+    arch::VgicCpuState& g = v.ctx.vgic;
+    if (!lr) lr = kLrGroup1 | (u64(vgic_priority(v, intid)) << kLrPriorityShift) | intid;
+    int t = timer_of_intid(intid);
+    if (t >= 0 && (g.hw_held >> t & 1)) {
+        g.hw_held = static_cast<u8>(g.hw_held & ~(1u << t));
+        hw_lrs[arch::this_cpu().index] = true;
+        lr = (lr & ~kLrPintidMask) | lr_hw(intid);
+        // Active already (from before a switch): the physical PPI now stands
+        // for it, and fires again after the zone's deactivation if asserted.
+        if (lr & kLrStateActive) return lr & ~kLrStatePending;
+    }
+    if ((lr & kLrHw) && (lr & kLrStateActive)) return lr; // pending and active is not a hardware state
+    return lr | kLrStatePending;
+}
+
 } // namespace
+
+u8 vgic_priority(const Vcpu& v, u32 intid) {
+    if (intid < 32) return v.ctx.vgic.priority_private[intid];
+    return v.zone->arch.dist.priority[intid - 32];
+}
+
+unsigned vgic_lr_count() { return lr_count; }
 
 void vgic_init_cpu() { lr_count = gic_list_registers(); }
 
@@ -57,6 +126,7 @@ void vgic_vcpu_reset(Vcpu& v) {
     for (auto& lr : g.lr) lr = 0;
     g.vmcr = g.ap0r0 = g.ap1r0 = 0;
     g.hcr = kIchHcrEn;
+    g.hw_held = 0;
 }
 
 void vgic_load(Vcpu& v) {
@@ -68,9 +138,27 @@ void vgic_load(Vcpu& v) {
     write_hcr(g.hcr);
 }
 
+// Called with the vCPU's timers already stopped (vcpu_save).
 void vgic_save(Vcpu& v) {
     arch::VgicCpuState& g = v.ctx.vgic;
-    for (unsigned n = 0; n < lr_count; ++n) g.lr[n] = read_lr(n);
+    for (unsigned n = 0; n < lr_count; ++n) {
+        u64 lr = read_lr(n);
+        if (lr & kLrHw) {
+            // Hand the physical PPI back. Taken already: the zone still
+            // ends it (a software entry). Not taken yet: forgotten; loading
+            // the timer raises it again if it still asserts.
+            gic_deactivate(lr_pintid(lr));
+            lr = (lr & kLrStateActive) ? (lr & ~(kLrHw | kLrPintidMask | kLrStatePending)) : 0;
+        }
+        g.lr[n] = lr;
+    }
+    for (unsigned t = 0; t < kTimers; ++t) {
+        if (!(g.hw_held >> t & 1)) continue;
+        clear_pending_bit(v, kTimerIntid[t]);
+        gic_deactivate(kTimerIntid[t]);
+    }
+    g.hw_held = 0;
+    hw_lrs[arch::this_cpu().index] = false;
     g.vmcr = BH_READ_SYSREG(ich_vmcr_el2);
     g.ap0r0 = BH_READ_SYSREG(ich_ap0r0_el2);
     g.ap1r0 = BH_READ_SYSREG(ich_ap1r0_el2);
@@ -83,6 +171,20 @@ void vgic_raise(Vcpu& v, u32 intid) {
     __atomic_fetch_or(&v.ctx.vgic.pending[intid / 32], 1u << (intid % 32), __ATOMIC_RELEASE);
     // The loaded vCPU on this CPU picks it up at the end of this exit.
     if (arch::this_cpu().current != &v) sched::wake(v);
+}
+
+void vgic_timer_fired(Vcpu& v, unsigned t) {
+    v.ctx.vgic.hw_held = static_cast<u8>(v.ctx.vgic.hw_held | (1u << t));
+    unsigned cpu = arch::this_cpu().index;
+    fresh[cpu] = static_cast<u8>(fresh[cpu] | (1u << t));
+    __atomic_fetch_or(&v.ctx.vgic.pending[0], 1u << kTimerIntid[t], __ATOMIC_RELEASE);
+}
+
+bool vgic_timer_held(const Vcpu& v, unsigned t) { return loaded_here(v) && (v.ctx.vgic.hw_held >> t & 1); }
+
+void vgic_resample(Vcpu& v) {
+    unsigned cpu = arch::this_cpu().index;
+    if ((v.ctx.vgic.hw_held & ~fresh[cpu]) || hw_lrs[cpu]) resample_timers(v);
 }
 
 } // namespace bh::aarch64
@@ -101,6 +203,8 @@ void raise_zone_interrupt(Zone& z, u32 line) {
 namespace bh::aarch64 {
 
 void vgic_flush(Vcpu& v) {
+    vgic_resample(v);
+    fresh[arch::this_cpu().index] = 0;
     bool any = false;
     for (unsigned w = 0; w < arch::kVgicIntids / 32; ++w) any |= deliverable(v, w) != 0;
     if (!any) return;
@@ -112,27 +216,22 @@ void vgic_flush(Vcpu& v) {
             unsigned b = static_cast<unsigned>(__builtin_ctz(bits));
             bits &= bits - 1;
             u32 intid = w * 32 + b;
-            // Already in a list register? Edge semantics: merge into it.
-            bool merged = false;
-            for (unsigned n = 0; n < lr_count; ++n) {
-                if (empty >> n & 1) continue;
-                u64 lr = read_lr(n);
-                if ((lr & kLrIntidMask) != intid) continue;
-                if (!(lr & kLrStatePending)) write_lr(n, lr | kLrStatePending);
-                merged = true;
-                break;
-            }
-            if (!merged) {
-                unsigned n = 0;
-                while (n < lr_count && !(empty >> n & 1)) ++n;
+            // Already in a list register? Merge into it.
+            unsigned n = 0;
+            for (; n < lr_count; ++n)
+                if (!(empty >> n & 1) && lr_intid(read_lr(n)) == intid) break;
+            if (n < lr_count) {
+                write_lr(n, pending_lr(v, read_lr(n), intid));
+            } else {
+                for (n = 0; n < lr_count && !(empty >> n & 1); ++n) {}
                 if (n == lr_count) {
                     overflow = true;
                     break;
                 }
-                write_lr(n, kLrStatePending | kLrGroup1 | (u64(priority_of(v, intid)) << kLrPriorityShift) | intid);
+                write_lr(n, pending_lr(v, 0, intid));
                 empty &= ~(u64(1) << n);
             }
-            __atomic_fetch_and(&v.ctx.vgic.pending[w], ~(1u << b), __ATOMIC_ACQ_REL);
+            clear_pending_bit(v, intid);
         }
     }
     // Out of list registers: ask for a maintenance interrupt when they drain.
@@ -144,7 +243,7 @@ void vgic_flush(Vcpu& v) {
 bool vgic_has_pending(const Vcpu& v) {
     for (unsigned w = 0; w < arch::kVgicIntids / 32; ++w)
         if (deliverable(v, w)) return true;
-    bool loaded = v.on_cpu.load() && arch::this_cpu().current == &v;
+    bool loaded = loaded_here(v);
     u64 empty = loaded ? BH_READ_SYSREG(ich_elrsr_el2) : 0;
     for (unsigned n = 0; n < lr_count; ++n) {
         if (loaded && (empty >> n & 1)) continue;
@@ -154,32 +253,32 @@ bool vgic_has_pending(const Vcpu& v) {
     return false;
 }
 
-void vgic_virtual_timer_fired(Vcpu& v) {
-    // The timer's output is level: mask it so the line drops, and let the
-    // guest unmask it when it reprograms the timer (as Linux does).
-    u64 ctl = BH_READ_SYSREG(cntv_ctl_el0);
-    BH_WRITE_SYSREG(cntv_ctl_el0, ctl | 2);
-    __atomic_fetch_or(&v.ctx.vgic.pending[0], 1u << arch::kVtimerIntid, __ATOMIC_RELEASE);
-}
-
-void vgic_physical_timer_fired(Vcpu& v) {
-    BH_WRITE_SYSREG(cntp_ctl_el0, BH_READ_SYSREG(cntp_ctl_el0) | 2);
-    __atomic_fetch_or(&v.ctx.vgic.pending[0], 1u << arch::kPtimerIntid, __ATOMIC_RELEASE);
-}
-
 void vgic_maintenance() { write_hcr(hcr_written[arch::this_cpu().index] & ~kIchHcrUie); }
 
+// ICC_SGI1R_EL1 (GICv3 12.2.23).
+struct Sgi1r {
+    u64 raw;
+    constexpr u32 target_list() const { return static_cast<u32>(raw & 0xffff); }
+    constexpr u32 aff1() const { return static_cast<u32>(raw >> 16) & 0xff; }
+    constexpr u32 intid() const { return static_cast<u32>(raw >> 24) & 0xf; }
+    constexpr u32 aff2() const { return static_cast<u32>(raw >> 32) & 0xff; }
+    constexpr bool irm() const { return raw >> 40 & 1; } // every PE but the sender
+    constexpr u32 rs() const { return static_cast<u32>(raw >> 44) & 0xf; }
+    constexpr u32 aff3() const { return static_cast<u32>(raw >> 48) & 0xff; }
+};
+static_assert(Sgi1r{(u64(5) << 24) | (u64(1) << 40) | 3}.intid() == 5 && Sgi1r{u64(1) << 40}.irm() &&
+              Sgi1r{(u64(2) << 44) | (u64(7) << 16)}.rs() == 2 && Sgi1r{u64(7) << 16}.aff1() == 7);
+
+// A vCPU's MPIDR is Aff0 = its index (vcpu.cpp): targets with Aff1-3 or a
+// range selector other than 0 name no vCPU.
 void vgic_sgi_write(Vcpu& v, u64 value) {
     Zone& z = *v.zone;
-    u32 intid = static_cast<u32>((value >> 24) & 0xf);
-    bool all_others = value >> 40 & 1;
-    u64 aff1 = (value >> 16) & 0xff, aff2 = (value >> 32) & 0xff, aff3 = (value >> 48) & 0xff;
-    u64 rs = (value >> 44) & 0xf;
-    u32 targets = static_cast<u32>(value & 0xffff);
+    Sgi1r sgi{value};
+    bool ours = sgi.aff1() == 0 && sgi.aff2() == 0 && sgi.aff3() == 0 && sgi.rs() == 0;
     for (u32 i = 0; i < z.vcpu_count; ++i) {
         Vcpu& t = z.vcpus[i];
-        bool hit = all_others ? &t != &v : (aff1 == 0 && aff2 == 0 && aff3 == 0 && rs == 0 && (targets >> i & 1));
-        if (hit) vgic_raise(t, intid);
+        bool hit = sgi.irm() ? &t != &v : (ours && (sgi.target_list() >> i & 1));
+        if (hit) vgic_raise(t, sgi.intid());
     }
 }
 

@@ -29,9 +29,28 @@ void vgic_raise(Vcpu& v, u32 intid);
 void vgic_flush(Vcpu& v);
 bool vgic_has_pending(const Vcpu& v);
 
-void vgic_virtual_timer_fired(Vcpu& v);
-void vgic_physical_timer_fired(Vcpu& v);
+// Timer t's physical PPI was acknowledged (and its priority dropped) while
+// `v` ran: it is the vCPU's until the zone deactivates it.
+void vgic_timer_fired(Vcpu& v, unsigned t);
+// Whether the loaded vCPU holds timer t's interrupt, not yet in a list register.
+bool vgic_timer_held(const Vcpu& v, unsigned t);
+// Withdraws timer interrupts the loaded vCPU has not taken whose line dropped.
+void vgic_resample(Vcpu& v);
 void vgic_maintenance();
+u8 vgic_priority(const Vcpu& v, u32 intid);
+unsigned vgic_lr_count();
+
+// Per-interrupt state as the GIC registers show it (vgic_irq_state.cpp):
+// the pending bits, the list registers of `t` (if it is loaded on this CPU,
+// or saved), and for the timers their line.
+u32 vgic_pending_word(Vcpu& t, unsigned word);
+u32 vgic_active_word(Vcpu& t, unsigned word);
+// Each bit of `bits` in bank `word` of `t`:
+void vgic_clear_pending(Vcpu& t, unsigned word, u32 bits);
+void vgic_set_active(Vcpu& t, unsigned word, u32 bits, bool active);
+// Interrupts just disabled: pending ones go back from the list registers
+// to the pending bits (a disabled interrupt is not delivered).
+void vgic_disabled(Vcpu& t, unsigned word, u32 bits);
 void vgic_sgi_write(Vcpu& v, u64 value);
 
 // The zone's distributor and redistributor windows, as device models of

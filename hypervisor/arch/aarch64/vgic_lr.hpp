@@ -6,11 +6,23 @@
 
 namespace bh::aarch64 {
 
+// ICH_LR<n>_EL2 (GICv3 12.4.6).
 inline constexpr u64 kLrStatePending = 1ull << 62;
 inline constexpr u64 kLrStateActive = 1ull << 63;
+inline constexpr u64 kLrStateMask = kLrStatePending | kLrStateActive;
+inline constexpr u64 kLrHw = 1ull << 61; // deactivating the virtual interrupt deactivates pINTID
 inline constexpr u64 kLrGroup1 = 1ull << 60;
 inline constexpr u64 kLrPriorityShift = 48;
+inline constexpr u64 kLrPintidShift = 32;
+inline constexpr u64 kLrPintidMask = 0x1fffull << kLrPintidShift;
 inline constexpr u64 kLrIntidMask = 0xffffffffull;
+static_assert((kLrStateMask | kLrHw | kLrGroup1 | (0xffull << kLrPriorityShift) | kLrPintidMask | kLrIntidMask) ==
+                  0xf0ff1fffffffffffull,
+              "ICH_LR field layout");
+
+constexpr u32 lr_intid(u64 lr) { return static_cast<u32>(lr & kLrIntidMask); }
+constexpr u32 lr_pintid(u64 lr) { return static_cast<u32>((lr & kLrPintidMask) >> kLrPintidShift); }
+constexpr u64 lr_hw(u32 pintid) { return kLrHw | (u64(pintid) << kLrPintidShift); }
 inline constexpr u64 kIchHcrEn = 1u << 0;
 inline constexpr u64 kIchHcrUie = 1u << 1;
 

@@ -13,7 +13,8 @@ using arch::kVgicSpis;
 
 enum : u64 {
     kCtlr = 0x0000, kTyper = 0x0004, kIidr = 0x0008, kIgroupr = 0x0080, kIsenabler = 0x0100,
-    kIcenabler = 0x0180, kIspendr = 0x0200, kIcpendr = 0x0280, kIpriorityr = 0x0400, kIcfgr = 0x0c00,
+    kIcenabler = 0x0180, kIspendr = 0x0200, kIcpendr = 0x0280, kIsactiver = 0x0300, kIcactiver = 0x0380,
+    kIpriorityr = 0x0400, kIcfgr = 0x0c00,
     kIrouter = 0x6000, kPidr2 = 0xffe8,
     kGicrIidr = 0x0004, kGicrTyper = 0x0008, kGicrWaker = 0x0014, kSgiBase = 0x10000,
 };
@@ -27,26 +28,29 @@ int bank_word(u64 off, u64 base) {
     return static_cast<int>((off - base) / 4);
 }
 
-void spi_pending_write(Zone& z, u32 spi_word, u32 bits, bool set) {
+Vcpu& spi_target(Zone& z, u32 spi) {
+    u32 target = static_cast<u32>(z.arch.dist.irouter[spi] & 0xff);
+    return z.vcpus[target < z.vcpu_count ? target : 0];
+}
+
+// An SPI may sit in any vCPU's list registers (its routing may have
+// changed since): reads OR them, clears go to each.
+void spi_set_pending(Zone& z, u32 word, u32 bits) {
     while (bits) {
         unsigned b = static_cast<unsigned>(__builtin_ctz(bits));
         bits &= bits - 1;
-        u32 spi = spi_word * 32 + b;
-        if (spi >= kVgicSpis) break;
-        u32 target = static_cast<u32>(z.arch.dist.irouter[spi] & 0xff);
-        if (target >= z.vcpu_count) target = 0;
-        if (set) vgic_raise(z.vcpus[target], 32 + spi);
-        else
-            for (u32 i = 0; i < z.vcpu_count; ++i)
-                __atomic_fetch_and(&z.vcpus[i].ctx.vgic.pending[1 + spi_word], ~(1u << b), __ATOMIC_ACQ_REL);
+        u32 spi = (word - 1) * 32 + b;
+        if (spi < kVgicSpis) vgic_raise(spi_target(z, spi), 32 + spi);
     }
 }
 
-u32 spi_pending_read(const Zone& z, u32 spi_word) {
-    u32 v = 0;
-    for (u32 i = 0; i < z.vcpu_count; ++i)
-        v |= __atomic_load_n(&z.vcpus[i].ctx.vgic.pending[1 + spi_word], __ATOMIC_ACQUIRE);
-    return v;
+void spi_set_active(Zone& z, u32 word, u32 bits) {
+    while (bits) {
+        unsigned b = static_cast<unsigned>(__builtin_ctz(bits));
+        bits &= bits - 1;
+        u32 spi = (word - 1) * 32 + b;
+        if (spi < kVgicSpis) vgic_set_active(spi_target(z, spi), word, 1u << b, true);
+    }
 }
 
 // Byte-wise priority registers, accessed as 8 or 32 bits.
@@ -79,13 +83,33 @@ void distributor(Vcpu& v, DeviceAccess& a) {
     } else if ((w = bank_word(off, kIsenabler)) >= 0 || (w = bank_word(off, kIcenabler)) >= 0) {
         if (w >= 1 && w <= static_cast<int>(kVgicSpis / 32)) {
             u32& e = d.enabled[w - 1];
-            if (a.write) e = off < kIcenabler ? e | static_cast<u32>(a.value) : e & ~static_cast<u32>(a.value);
+            u32 bits = static_cast<u32>(a.value);
+            if (a.write && off < kIcenabler) e |= bits;
+            if (a.write && off >= kIcenabler) {
+                e &= ~bits;
+                for (u32 i = 0; i < z.vcpu_count; ++i) vgic_disabled(z.vcpus[i], static_cast<unsigned>(w), bits);
+            }
             r = e;
         }
     } else if ((w = bank_word(off, kIspendr)) >= 0 || (w = bank_word(off, kIcpendr)) >= 0) {
         if (w >= 1 && w <= static_cast<int>(kVgicSpis / 32)) {
-            if (a.write) spi_pending_write(z, static_cast<u32>(w - 1), static_cast<u32>(a.value), off < kIcpendr);
-            r = spi_pending_read(z, static_cast<u32>(w - 1));
+            unsigned word = static_cast<unsigned>(w);
+            u32 bits = static_cast<u32>(a.value);
+            if (a.write && off < kIcpendr) spi_set_pending(z, word, bits);
+            if (a.write && off >= kIcpendr)
+                for (u32 i = 0; i < z.vcpu_count; ++i) vgic_clear_pending(z.vcpus[i], word, bits);
+            if (!a.write)
+                for (u32 i = 0; i < z.vcpu_count; ++i) r |= vgic_pending_word(z.vcpus[i], word);
+        }
+    } else if ((w = bank_word(off, kIsactiver)) >= 0 || (w = bank_word(off, kIcactiver)) >= 0) {
+        if (w >= 1 && w <= static_cast<int>(kVgicSpis / 32)) {
+            unsigned word = static_cast<unsigned>(w);
+            u32 bits = static_cast<u32>(a.value);
+            if (a.write && off < kIcactiver) spi_set_active(z, word, bits);
+            if (a.write && off >= kIcactiver)
+                for (u32 i = 0; i < z.vcpu_count; ++i) vgic_set_active(z.vcpus[i], word, bits, false);
+            if (!a.write)
+                for (u32 i = 0; i < z.vcpu_count; ++i) r |= vgic_active_word(z.vcpus[i], word);
         }
     } else if (off >= kIpriorityr && off < kIpriorityr + 0x400) {
         u64 intid = off - kIpriorityr;
@@ -135,21 +159,26 @@ void redistributor(Vcpu& v, Vcpu& target, bool last, DeviceAccess& a) {
     } else if (off == kSgiBase + kIgroupr) {
         r = ~0u;
     } else if (off == kSgiBase + kIsenabler || off == kSgiBase + kIcenabler) {
-        if (a.write)
-            g.enabled_private = off == kSgiBase + kIsenabler ? g.enabled_private | static_cast<u32>(a.value)
-                                                             : g.enabled_private & ~static_cast<u32>(a.value);
+        u32 bits = static_cast<u32>(a.value);
+        if (a.write && off == kSgiBase + kIsenabler) g.enabled_private |= bits;
+        if (a.write && off == kSgiBase + kIcenabler) {
+            g.enabled_private &= ~bits;
+            vgic_disabled(target, 0, bits);
+        }
         r = g.enabled_private;
     } else if (off == kSgiBase + kIspendr || off == kSgiBase + kIcpendr) {
-        if (a.write) {
-            u32 bits = static_cast<u32>(a.value);
-            if (off == kSgiBase + kIspendr) {
-                for (u32 b = 0; b < 32; ++b)
-                    if (bits >> b & 1) vgic_raise(target, b);
-            } else {
-                __atomic_fetch_and(&g.pending[0], ~bits, __ATOMIC_ACQ_REL);
-            }
+        u32 bits = static_cast<u32>(a.value);
+        if (a.write && off == kSgiBase + kIspendr) {
+            for (u32 b = 0; b < 32; ++b)
+                if (bits >> b & 1) vgic_raise(target, b);
+        } else if (a.write) {
+            vgic_clear_pending(target, 0, bits);
+        } else {
+            r = vgic_pending_word(target, 0);
         }
-        r = __atomic_load_n(&g.pending[0], __ATOMIC_ACQUIRE);
+    } else if (off == kSgiBase + kIsactiver || off == kSgiBase + kIcactiver) {
+        if (a.write) vgic_set_active(target, 0, static_cast<u32>(a.value), off == kSgiBase + kIsactiver);
+        else r = vgic_active_word(target, 0);
     } else if (off >= kSgiBase + kIpriorityr && off < kSgiBase + kIpriorityr + 32) {
         priority_access(g.priority_private, 32, off - kSgiBase - kIpriorityr, a);
         return;
@@ -165,6 +194,7 @@ void redistributor(Vcpu& v, Vcpu& target, bool last, DeviceAccess& a) {
 } // namespace
 
 bool VgicDistributorWindow::access(Vcpu& v, DeviceAccess& a) {
+    vgic_resample(v); // timer interrupts read as pending only while asserted
     distributor(v, a);
     return true;
 }
@@ -172,6 +202,7 @@ bool VgicDistributorWindow::access(Vcpu& v, DeviceAccess& a) {
 // One frame per vCPU of the zone (the range is sized by them).
 bool VgicRedistributorWindow::access(Vcpu& v, DeviceAccess& a) {
     Zone& z = *v.zone;
+    vgic_resample(v); // timer interrupts read as pending only while asserted
     u32 idx = static_cast<u32>(a.offset / kVgicrStride);
     if (idx >= z.vcpu_count) return false;
     a.offset %= kVgicrStride;

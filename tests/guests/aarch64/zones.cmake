@@ -73,3 +73,14 @@ bh_guest(hang SOURCES ${Z}/hang.cpp)
 
 # waiting just after a timer's deadline (regression: lost timer interrupt)
 bh_guest(timer-expired SOURCES ${Z}/timer_expired.cpp)
+
+# security: state that must not cross between zones sharing a CPU
+bh_guest(state-leak SOURCES ${Z}/state_leak.cpp)
+bh_guest(id-regs SOURCES ${Z}/id_regs.cpp)
+bh_guest(wfit SOURCES ${Z}/wfit.cpp)
+bh_guest(inject-pstate SOURCES ${Z}/inject_pstate.cpp)
+
+# conformance: the generic timer and the GIC as the architecture defines them
+bh_guest(timer-rules SOURCES ${Z}/timer_rules.cpp)
+bh_guest(gic-rules SOURCES ${Z}/gic_rules.cpp)
+bh_guest(bench-xen XEN SOURCES ${Z}/bench.cpp)

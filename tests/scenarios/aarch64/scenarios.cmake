@@ -132,3 +132,32 @@ bh_scenario(watchdog ARGS --expect fine:two-zones-beta:SUCCESS
 
 # Waiting just after a timer's deadline still delivers the interrupt, ISTATUS set.
 bh_scenario(timer-expired ARGS --expect timers:timer-expired-wait:SUCCESS)
+
+# Security: no register state crosses from one zone to the next on a CPU
+# (debug registers, DISR_EL1, TPIDR2_EL0, RAS error records, LORegions).
+bh_scenario(state-leak LABELS qemu-aarch64 security
+  ARGS --expect planter:state-leak:SUCCESS --expect observer:state-leak:SUCCESS)
+
+# Security: the ID registers advertise only what the hypervisor supports
+# for a zone (HCRX_EL2-gated features hidden).
+bh_scenario(id-registers LABELS qemu-aarch64 security ARGS --expect ids:id-registers:SUCCESS)
+
+# Robustness: WFIT wakes at its timeout (SKIP where the CPU has no FEAT_WFxT).
+bh_scenario(wfit LABELS qemu-aarch64 security
+  ARGS --expect-log [=[^\[wfit\] BULKHEAD-TEST wfit: (SUCCESS|SKIP)$]=])
+# Robustness: PSTATE on entry to an injected exception (PAN per SCTLR_EL1.SPAN,
+# UAO, DIT, SSBS per DSSBS), checked against a native exception, also on bare QEMU.
+bh_scenario(inject-pstate LABELS qemu-aarch64 security ARGS --expect inject-pstate:inject-pstate:SUCCESS)
+bh_scenario(inject-pstate-native NATIVE ${BH_GUESTS}/inject-pstate.elf LABELS qemu-aarch64 native
+  ARGS --expect [=[:inject-pstate:SUCCESS]=])
+
+# Conformance: the generic timer's rules and its level-sensitive PPI, in a
+# zone and (the reference) on bare QEMU.
+bh_scenario(timer-rules ARGS --expect timers:timer-rules:SUCCESS)
+bh_scenario(timer-rules-native NATIVE ${BH_GUESTS}/timer-rules.elf LABELS qemu-aarch64 native
+  ARGS --expect [=[:timer-rules:SUCCESS]=])
+# Conformance: GICv3 pending/active/enable state, priority, preemption,
+# EOImode and SGI targeting, in a zone and on bare QEMU.
+bh_scenario(gic-rules ARGS --expect gic:gic-rules:SUCCESS)
+bh_scenario(gic-rules-native NATIVE ${BH_GUESTS}/gic-rules.elf LABELS qemu-aarch64 native
+  ARGS --expect [=[:gic-rules:SUCCESS]=])

@@ -6,6 +6,7 @@
 #include <guest/console.hpp>
 #include <guest/cpu.hpp>
 #include <guest/irq.hpp>
+#include <guest/sync_hook.hpp>
 #include <guest/testing.hpp>
 
 namespace bh {
@@ -57,6 +58,13 @@ extern "C" void bh_exception(bh::u64 kind, bh::ExceptionFrame* frame) {
     }
     u64 esr = read_esr();
     u64 far = read_far();
+    if (kind == kCurrentSpxSync || kind == kCurrentSp0Sync) {
+        sync_hook::Event e{esr, far, frame->spsr, frame->elr};
+        if (sync_hook::run(e)) {
+            frame->elr = e.elr;
+            return;
+        }
+    }
     if (kind == kCurrentSpxSync && probe::handle_sync(*frame, esr, far)) return;
     crash(kind, *frame, esr, far);
 }

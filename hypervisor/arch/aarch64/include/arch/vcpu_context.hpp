@@ -27,6 +27,22 @@ struct El1Sysregs {
     u64 cntkctl, cntv_ctl, cntv_cval, cntp_ctl, cntp_cval;
     u64 mdscr, csselr;
     u64 vmpidr;
+    u64 vdisr;  // DISR_EL1 as the zone sees it (VDISR_EL2, HCR_EL2.AMO set), with FEAT_RAS
+    u64 tpidr2; // TPIDR2_EL0, with FEAT_SME (no EL2 trap reaches it)
+};
+
+// The self-hosted debug registers: trapped (MDCR_EL2.TDA, TDOSA, TDRA) and
+// kept here; loaded into the CPU only while the zone has set any of them
+// (debug_regs.cpp).
+struct DebugRegs {
+    static constexpr unsigned kMaxPairs = 16;
+    u64 bvr[kMaxPairs], bcr[kMaxPairs], wvr[kMaxPairs], wcr[kMaxPairs];
+    u64 mdccint;
+    u8 claim;           // DBGCLAIM tags
+    bool oslk;          // OS lock
+    bool osdlk;         // OS double lock
+    bool corenpdrq;     // DBGPRCR_EL1
+    bool in_use;        // some value is not its reset value: load them with the vCPU
 };
 
 // FP/SIMD: the hypervisor is built with -mgeneral-regs-only, so these stay
@@ -44,8 +60,12 @@ struct VcpuContext {
     GuestRegs regs;
     El1Sysregs el1;
     FpRegs fp;
+    DebugRegs debug;
     VgicCpuState vgic;
     u64 pauth_keys[10];
+    // The counter value a WFIT waits for (0: none); set by the WFIT exit,
+    // cleared at the next exit.
+    u64 wfit_deadline;
 };
 
 } // namespace bh::arch

@@ -27,6 +27,9 @@ struct VgicCpuState {
     // Saved CPU interface state while the vCPU is off the CPU.
     u64 lr[kVgicMaxLrs];
     u64 vmcr, ap0r0, ap1r0, hcr;
+    // Timers (bit 0 virtual, 1 physical) whose physical PPI the hypervisor
+    // acknowledged for this vCPU, not yet in a list register (vgic.cpp).
+    u8 hw_held;
 };
 
 struct VgicDistState {

@@ -7,7 +7,11 @@
 
 namespace bh::console {
 
+#ifdef BH_GUEST_PLATFORM_XEN
+inline constexpr u64 kUart = 0x22000000; // Xen's vpl011 (GUEST_PL011_BASE)
+#else
 inline constexpr u64 kUart = 0x09000000;
+#endif
 inline constexpr u64 kUartDr = kUart + 0x000;
 inline constexpr u64 kUartFr = kUart + 0x018;
 inline constexpr u64 kUartCr = kUart + 0x030;

@@ -7,10 +7,18 @@
 
 namespace bh::gic {
 
+#ifdef BH_GUEST_PLATFORM_XEN // Xen's domU layout (GUEST_GICV3_GICD_BASE, GUEST_GICV3_GICR0_BASE)
+inline constexpr u64 kGicd = 0x03001000;
+#else
 inline constexpr u64 kGicd = 0x08000000;
+#endif
 inline constexpr u64 kGicdCtlr = kGicd + 0x0;
 inline constexpr u64 kGicdTyper = kGicd + 0x4;
+#ifdef BH_GUEST_PLATFORM_XEN
+inline constexpr u64 kGicr = 0x03020000;
+#else
 inline constexpr u64 kGicr = 0x080a0000;
+#endif
 inline constexpr u64 kGicrStride = 0x20000;
 inline constexpr u32 kSpurious = 1023;
 

@@ -23,9 +23,10 @@ void put(const char* s, usize n) {
     head.store(h + n);
 }
 
-// One pass of writing; `wait`: until the ring is empty, polling the UART.
-void write_out(bool wait) {
-    for (;;) {
+// Writes until the ring is empty, the UART is full (unless `wait`), or
+// `budget` bytes went out.
+void write_out(bool wait, u64 budget) {
+    while (budget) {
         u64 from, to;
         {
             LockGuard g(lock);
@@ -37,12 +38,14 @@ void write_out(bool wait) {
         u64 n = to - from;
         u64 off = from % kSize;
         if (n > kSize - off) n = kSize - off;
+        if (n > budget) n = budget;
         usize done = arch::console_write_some(ring + off, n, wait);
         {
             LockGuard g(lock);
             tail.store(from + done);
         }
         if (done < n && !wait) return; // the UART is full: later
+        budget -= done;
     }
 }
 
@@ -70,17 +73,17 @@ bool write_line(const char* prefix, const char* text, usize len, Priority p) {
     return true;
 }
 
-void drain() {
+void drain(u64 max_bytes) {
     // A peek without the lock: a stale answer only delays output to the next call.
     if (head.load() == tail.load()) return;
     if (draining.exchange(true)) return;
-    write_out(false);
+    write_out(false, max_bytes);
     draining.store(false);
 }
 
 void flush() {
     while (draining.exchange(true)) arch::cpu_relax();
-    write_out(true);
+    write_out(true, ~u64(0));
     draining.store(false);
 }
 

@@ -85,7 +85,7 @@ static void notify_home(const Vcpu& v) {
 
 void start(Locked<Zone>, Vcpu& v) {
     {
-        Lock<PerCpu> home(arch::cpu(v.home_cpu));
+        Lock<PerCpu> home(bh::cpu(v.home_cpu));
         if (v.state != VcpuState::off) return;
         v.state = VcpuState::runnable;
         home->runq.push_back(v);
@@ -96,7 +96,7 @@ void start(Locked<Zone>, Vcpu& v) {
 void wake(Vcpu& v) {
     bool kick = false, poke = false;
     {
-        Lock<PerCpu> home(arch::cpu(v.home_cpu));
+        Lock<PerCpu> home(bh::cpu(v.home_cpu));
         if (v.state == VcpuState::blocked) {
             home->sleepers.remove(v);
             v.state = VcpuState::runnable;
@@ -140,7 +140,7 @@ void yield_current() {
 }
 
 bool detach(Vcpu& v) {
-    Lock<PerCpu> home(arch::cpu(v.home_cpu));
+    Lock<PerCpu> home(bh::cpu(v.home_cpu));
     if (v.on_cpu.load()) return false;
     home->runq.remove(v);
     home->sleepers.remove(v);
@@ -158,7 +158,7 @@ void schedule() {
     PerCpu& c = arch::this_cpu();
     for (;;) {
         c.need_resched = false;
-        host_console::drain(); // what a slow UART could not take earlier
+        host_console::drain(host_console::kSchedulerDrainBytes); // what a slow UART left behind
         if (c.index == 0) watchdog_check(arch::now()); // before taking c.lock: it may end zones
         Vcpu* cur = c.current;
         Vcpu* next;

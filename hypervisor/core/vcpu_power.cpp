@@ -15,7 +15,7 @@ Status vcpu_start_with(Zone& z, u32 index, VcpuResetFn reset, const void* how) {
     Lock<Zone> zl(z);
     if (!z.is_running()) return Status::bad_state;
     {
-        Lock<PerCpu> h(arch::cpu(t.home_cpu));
+        Lock<PerCpu> h(bh::cpu(t.home_cpu));
         if (t.state != VcpuState::off || t.on_cpu.load()) return Status::busy;
     }
     reset(t, how);

@@ -46,7 +46,8 @@ HypercallResult hc_zone_create(Vcpu& caller, const HypercallArgs& a) {
     spec.privileged = false; // rights are not delegated through creation
     spec.creator = caller.zone->handle;
     // Spread vCPUs over the CPUs, starting past the creator's own.
-    for (u32 i = 0; i < spec.vcpus; ++i) spec.cpus[i] = (caller.home_cpu + 1 + i) % arch::online_cpus();
+    unsigned caller_cpu = online_ordinal(caller.home_cpu);
+    for (u32 i = 0; i < spec.vcpus; ++i) spec.cpus[i] = (caller_cpu + 1 + i) % bh::online_cpus();
 
     ZoneTable& t = zones();
     Zone* z = nullptr;
@@ -183,7 +184,7 @@ HypercallResult hc_zone_status(Vcpu&, const HypercallArgs& a) {
 HypercallResult hc_host_info(Vcpu&, const HypercallArgs&) {
     ZoneTable& t = zones();
     HypercallResult r;
-    r.ret[0] = arch::online_cpus();
+    r.ret[0] = bh::online_cpus();
     r.ret[1] = t.frames().free_pages() * kPageSize;
     r.ret[2] = t.frames().total_pages() * kPageSize;
     Lock<ZoneTable> g(t);

@@ -65,7 +65,7 @@ Status ZoneTable::reserve(Locked<ZoneTable>, const ZoneSpec& spec, Zone*& out) {
         Vcpu& v = z->vcpus[i];
         v.zone = z;
         v.index = i;
-        v.home_cpu = spec.cpus[i];
+        v.home_cpu = online_cpu(spec.cpus[i]); // counted over online CPUs: no gaps
     }
     z->boot_entry = spec.entry;
     z->boot_argument = spec.boot_argument;

@@ -46,7 +46,7 @@ struct FakeMachine {
         spec.privileged = privileged;
         u32 i = 0;
         for (u32 c : cpus) spec.cpus[i++] = c;
-        for (; i < vcpus; ++i) spec.cpus[i] = (i + 1) % arch::online_cpus();
+        for (; i < vcpus; ++i) spec.cpus[i] = (i + 1) % bh::online_cpus();
         Zone* z = nullptr;
         REQUIRE(zone_create(spec, z) == Status::ok);
         return z;

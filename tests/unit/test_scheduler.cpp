@@ -33,7 +33,7 @@ void clear_cpu(unsigned cpu) {
 
 void finish(FakeMachine& m, std::initializer_list<Zone*> zs) {
     for (Zone* z : zs) zone_end(*z, ZoneState::stopped, BH_EXIT_STOPPED, 0, "test over");
-    for (unsigned c = 0; c < arch::online_cpus(); ++c) clear_cpu(c);
+    for (unsigned c = 0; c < bh::online_cpus(); ++c) clear_cpu(c);
     for (Zone* z : zs) REQUIRE(m.destroy(*z) == Status::ok);
     CHECK(m.frames.free_pages() == m.free_at_start);
     CHECK(arch::fake_bad_loads() == 0);
@@ -205,12 +205,12 @@ TEST_CASE("locks: taking a lock out of order is caught", "[locks]") {
     FakeMachine m;
     Zone* z = m.create("ordered", 1, {1});
     {
-        Lock<PerCpu> rq(arch::cpu(1));
+        Lock<PerCpu> rq(bh::cpu(1));
         CHECK_THROWS_AS(Lock<Zone>(*z), arch::FakeLockOrderViolation);
     }
     {
         Lock<Zone> zl(*z);
-        Lock<PerCpu> rq(arch::cpu(1)); // the right order
+        Lock<PerCpu> rq(bh::cpu(1)); // the right order
         CHECK(arch::fake_held_lock_levels() == ((1u << static_cast<unsigned>(LockLevel::zone)) |
                                                 (1u << static_cast<unsigned>(LockLevel::run_queue))));
     }

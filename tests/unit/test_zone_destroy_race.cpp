@@ -25,8 +25,8 @@ std::atomic<const Zone*> ended_zone{nullptr};
 // Whether any CPU's run queue or sleeper list still holds a vCPU of `z`.
 bool queued_anywhere(const Zone* z) {
     bool found = false;
-    for (unsigned c = 0; c < arch::online_cpus(); ++c) {
-        PerCpu& pc = arch::cpu(c);
+    for (unsigned c = 0; c < bh::online_cpus(); ++c) {
+        PerCpu& pc = bh::cpu(c);
         Lock<PerCpu> g(pc);
         pc.runq.for_each([&](Vcpu& v) { found |= v.zone == z; });
         pc.sleepers.for_each([&](Vcpu& v) { found |= v.zone == z; });

@@ -26,7 +26,6 @@ extern "C" void secondary_entry();
 
 namespace bh::arch {
 void percpu_init(unsigned index, u64 mpidr, u64 stack_top);
-void percpu_mark_online(unsigned index);
 } // namespace bh::arch
 
 namespace bh::aarch64 {
@@ -43,10 +42,15 @@ u64 stack_top(unsigned index) { return reinterpret_cast<u64>(hyp_stacks) + (u64(
 
 void init_cpu_common(unsigned index) {
     el2_setup_cpu();
-    if (!gic_init_cpu(arch::cpu(index).hw_id)) panic("CPU %u: no GIC redistributor for MPIDR %#llx", index,
-                                                     static_cast<unsigned long long>(arch::cpu(index).hw_id));
+    if (!gic_init_cpu(cpu(index).hw_id))
+        panic("CPU %u: no GIC redistributor for MPIDR %#llx", index, static_cast<unsigned long long>(cpu(index).hw_id));
     vgic_init_cpu();
-    arch::percpu_mark_online(index);
+}
+
+// A secondary CPU the boot CPU gave up on before it arrived: it must not
+// join (placement and the manifest have counted CPUs without it).
+[[noreturn]] void park() {
+    for (;;) asm volatile("msr daifset, #0xf; wfi" ::: "memory");
 }
 
 void setup_memory() {
@@ -69,20 +73,24 @@ void start_secondaries() {
     Platform& p = platform();
     u64 self = mpidr_affinity();
     unsigned next = 1;
-    for (unsigned i = 0; i < p.cpu_count && next < arch::kMaxCpus; ++i) {
+    for (unsigned i = 0; i < p.cpu_count && next < kMaxCpus; ++i) {
         if (p.cpu_mpidr[i] == self) continue;
-        unsigned index = next++;
-        arch::cpu(index).hw_id = p.cpu_mpidr[i];
-        arch::cpu(index).index = index;
+        // The index is used up only by a CPU that may still arrive: one that
+        // never started leaves none behind, one that is too late a gap that
+        // online_cpu() skips.
+        unsigned index = next;
+        cpu_start_begin(index, p.cpu_mpidr[i]);
         i64 rc = smc_call(kPsciCpuOn64, p.cpu_mpidr[i], reinterpret_cast<u64>(&secondary_entry), index);
         if (rc != kPsciSuccess) {
             log("CPU %u (MPIDR %#llx): PSCI CPU_ON failed (%lld)", index, static_cast<unsigned long long>(p.cpu_mpidr[i]),
                 static_cast<long long>(rc));
+            cpu(index).start.store(PerCpu::Start::absent);
             continue;
         }
-        u64 deadline = arch::now() + arch::ticks_per_second();
-        while (!__atomic_load_n(&arch::cpu(index).online, __ATOMIC_ACQUIRE) && arch::now() < deadline) arch::cpu_relax();
-        if (!arch::cpu(index).online) log("CPU %u did not come online", index);
+        ++next;
+        if (!cpu_start_wait(index, arch::now() + arch::ticks_per_second()))
+            log("CPU %u (MPIDR %#llx) did not come online within a second: running without it", index,
+                static_cast<unsigned long long>(p.cpu_mpidr[i]));
     }
 }
 
@@ -106,15 +114,16 @@ extern "C" [[noreturn]] void aarch64_boot_primary(const void* dtb) {
     setup_memory();
     gic_init_distributor();
     init_cpu_common(0);
+    cpu_mark_online(0);
     start_secondaries();
-    log("%u CPU(s) online, %llu MiB of %llu MiB RAM free, counter at %llu Hz", arch::online_cpus(),
+    log("%u CPU(s) online, %llu MiB of %llu MiB RAM free, counter at %llu Hz", bh::online_cpus(),
         static_cast<unsigned long long>(frames.free_pages() >> 8),
         static_cast<unsigned long long>(frames.total_pages() >> 8),
         static_cast<unsigned long long>(arch::ticks_per_second()));
 
     Platform& p = platform();
     ManifestError err;
-    if (!parse_manifest(p.manifest, p.manifest_size, arch::online_cpus(), arch::kZonePlatform, manifest, err)) refuse(err.message);
+    if (!parse_manifest(p.manifest, p.manifest_size, bh::online_cpus(), arch::kZonePlatform, manifest, err)) refuse(err.message);
     zones().init(frames);
     if (!create_boot_zones(manifest)) refuse("boot: the manifest's zones could not be built");
     console_enable_input();
@@ -125,6 +134,7 @@ extern "C" [[noreturn]] void aarch64_boot_secondary(u64 index) {
     arch::percpu_init(static_cast<unsigned>(index), mpidr_affinity(), stack_top(static_cast<unsigned>(index)));
     mmu_enable();
     init_cpu_common(static_cast<unsigned>(index));
+    if (!cpu_start_arrived(static_cast<unsigned>(index))) park();
     enter_zones();
 }
 

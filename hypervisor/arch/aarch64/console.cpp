@@ -56,7 +56,7 @@ void console_enable_input() {
     Zone* z = zones().console_zone(g.held());
     if (!p.uart_intid || !z) return;
     mmio_write<u32>(p.uart + kImsc, kRxIm | kRtIm);
-    gic_enable_spi(p.uart_intid, arch::cpu(0).hw_id);
+    gic_enable_spi(p.uart_intid, bh::cpu(0).hw_id);
     log("console input (host UART interrupt %u) goes to zone '%s'", p.uart_intid, z->name);
 }
 

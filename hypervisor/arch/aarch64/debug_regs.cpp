@@ -28,8 +28,7 @@ constexpr u64 kClaimTags = 0xff;
 using arch::DebugRegs;
 
 // Whether the CPU's debug registers may hold a zone's values (cleared
-// before a vCPU that uses none runs).
-bool hw_dirty[arch::kMaxCpus];
+// before a vCPU that uses none runs): PerCpu::arch.debug_regs_dirty.
 
 #define BH_PAIR_CASES(X, kind) X(kind, 0) X(kind, 1) X(kind, 2) X(kind, 3) X(kind, 4) X(kind, 5) X(kind, 6) X(kind, 7) \
     X(kind, 8) X(kind, 9) X(kind, 10) X(kind, 11) X(kind, 12) X(kind, 13) X(kind, 14) X(kind, 15)
@@ -73,7 +72,7 @@ void commit(DebugRegs& d, bool nonzero) {
         d.in_use = true;
         write_all(d);
     }
-    if (d.in_use) hw_dirty[arch::this_cpu().index] = true;
+    if (d.in_use) arch::this_cpu().arch.debug_regs_dirty = true;
 }
 
 // DBGBVR<n>, DBGBCR<n>, DBGWVR<n>, DBGWCR<n>: op0 2, op1 0, CRn 0, CRm n, op2 4-7.
@@ -146,13 +145,13 @@ u64 debug_mdcr_bits() { return kMdcrTda | kMdcrTdosa | kMdcrTdra; }
 void debug_init_cpu() {
     write_all(DebugRegs{});
     BH_WRITE_SYSREG(mdscr_el1, 0);
-    hw_dirty[arch::this_cpu().index] = false;
+    arch::this_cpu().arch.debug_regs_dirty = false;
 }
 
 void debug_reset(Vcpu& v) { v.ctx.debug = DebugRegs{}; }
 
 void debug_load(Vcpu& v) {
-    bool& dirty = hw_dirty[arch::this_cpu().index];
+    bool& dirty = arch::this_cpu().arch.debug_regs_dirty;
     if (v.ctx.debug.in_use) {
         write_all(v.ctx.debug);
         dirty = true;

@@ -53,7 +53,7 @@ void probe_cpus(const void* fdt, Platform& p) {
         if (!type || __builtin_strcmp(type, "cpu") != 0) continue;
         int len;
         const fdt32_t* reg = static_cast<const fdt32_t*>(fdt_getprop(fdt, node, "reg", &len));
-        if (!reg || p.cpu_count == arch::kMaxCpus) continue;
+        if (!reg || p.cpu_count == kMaxCpus) continue;
         p.cpu_mpidr[p.cpu_count++] = read_cells(reg, len >= 8 ? 2 : 1);
     }
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <arch/cpu.hpp>
+#include <bulkhead/limits.hpp>
 #include <bulkhead/types.hpp>
 
 namespace bh::aarch64 {
@@ -15,7 +16,7 @@ struct Platform {
     u32 uart_intid = 0;    // its receive interrupt, 0 if the DTB names none
     u64 gicd = 0, gicd_size = 0;
     u64 gicr = 0, gicr_size = 0;
-    u64 cpu_mpidr[arch::kMaxCpus] = {};
+    u64 cpu_mpidr[kMaxCpus] = {};
     unsigned cpu_count = 0;
     const void* manifest = nullptr;
     u64 manifest_size = 0;

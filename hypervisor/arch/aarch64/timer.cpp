@@ -5,10 +5,6 @@
 #include <bulkhead/arch_interface.hpp>
 
 namespace bh::arch {
-namespace {
-u64 programmed[kMaxCpus]; // avoids rewriting CNTHP on every exit
-} // namespace
-
 u64 now() {
     aarch64::isb();
     return BH_READ_SYSREG(cntpct_el0);
@@ -17,9 +13,9 @@ u64 now() {
 u64 ticks_per_second() { return BH_READ_SYSREG(cntfrq_el0); }
 
 void set_timer(u64 deadline) {
-    unsigned i = this_cpu().index;
-    if (programmed[i] == deadline) return;
-    programmed[i] = deadline;
+    u64& programmed = this_cpu().arch.timer_programmed; // avoids rewriting CNTHP on every exit
+    if (programmed == deadline) return;
+    programmed = deadline;
     if (deadline == 0) {
         BH_WRITE_SYSREG(cnthp_ctl_el2, 0);
         return;
@@ -32,7 +28,7 @@ void set_timer(u64 deadline) {
 // The timer fired: silence it until the scheduler programs it again.
 void timer_fired() {
     BH_WRITE_SYSREG(cnthp_ctl_el2, 0);
-    programmed[this_cpu().index] = 0;
+    this_cpu().arch.timer_programmed = 0;
 }
 
 } // namespace bh::arch

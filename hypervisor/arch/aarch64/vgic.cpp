@@ -25,16 +25,14 @@ namespace bh::aarch64 {
 namespace {
 
 unsigned lr_count = 4;
-// ICH_HCR_EL2 as last written on each CPU: vgic_flush checks it on every
-// exit, and a read of it is a GIC access (slow under emulation).
-u64 hcr_written[arch::kMaxCpus];
-// Whether this CPU's list registers may hold a hardware (timer) entry.
-bool hw_lrs[arch::kMaxCpus];
-// Timers whose PPI fired in this exit: asserted, nothing to re-sample.
-u8 fresh[arch::kMaxCpus];
+// Per CPU (PerCpu::arch): ICH_HCR_EL2 as last written, since vgic_flush
+// checks it on every exit and a read of it is a GIC access (slow under
+// emulation); whether the list registers may hold a hardware (timer) entry;
+// the timers whose PPI fired in this exit (asserted: nothing to re-sample).
+arch::CpuContext& here() { return arch::this_cpu().arch; }
 
 void write_hcr(u64 value) {
-    hcr_written[arch::this_cpu().index] = value;
+    here().ich_hcr = value;
     BH_WRITE_SYSREG(ich_hcr_el2, value);
 }
 
@@ -68,8 +66,8 @@ void resample_timers(Vcpu& v) {
         }
         any_hw = true;
     }
-    hw_lrs[arch::this_cpu().index] = any_hw;
-    u8 stale = static_cast<u8>(g.hw_held & ~fresh[arch::this_cpu().index]);
+    here().hardware_lrs = any_hw;
+    u8 stale = static_cast<u8>(g.hw_held & ~here().fresh_timers);
     for (unsigned t = 0; t < kTimers; ++t) {
         if (!(stale >> t & 1) || timer_line(v, t)) continue;
         g.hw_held = static_cast<u8>(g.hw_held & ~(1u << t));
@@ -86,7 +84,7 @@ u64 pending_lr(Vcpu& v, u64 lr, u32 intid) {
     int t = timer_of_intid(intid);
     if (t >= 0 && (g.hw_held >> t & 1)) {
         g.hw_held = static_cast<u8>(g.hw_held & ~(1u << t));
-        hw_lrs[arch::this_cpu().index] = true;
+        here().hardware_lrs = true;
         lr = (lr & ~kLrPintidMask) | lr_hw(intid);
         // Active already (from before a switch): the physical PPI now stands
         // for it, and fires again after the zone's deactivation if asserted.
@@ -158,11 +156,11 @@ void vgic_save(Vcpu& v) {
         gic_deactivate(kTimerIntid[t]);
     }
     g.hw_held = 0;
-    hw_lrs[arch::this_cpu().index] = false;
+    here().hardware_lrs = false;
     g.vmcr = BH_READ_SYSREG(ich_vmcr_el2);
     g.ap0r0 = BH_READ_SYSREG(ich_ap0r0_el2);
     g.ap1r0 = BH_READ_SYSREG(ich_ap1r0_el2);
-    g.hcr = hcr_written[arch::this_cpu().index] & ~kIchHcrUie;
+    g.hcr = here().ich_hcr & ~kIchHcrUie;
     write_hcr(0);
 }
 
@@ -175,16 +173,16 @@ void vgic_raise(Vcpu& v, u32 intid) {
 
 void vgic_timer_fired(Vcpu& v, unsigned t) {
     v.ctx.vgic.hw_held = static_cast<u8>(v.ctx.vgic.hw_held | (1u << t));
-    unsigned cpu = arch::this_cpu().index;
-    fresh[cpu] = static_cast<u8>(fresh[cpu] | (1u << t));
+    u8& fresh = here().fresh_timers;
+    fresh = static_cast<u8>(fresh | (1u << t));
     __atomic_fetch_or(&v.ctx.vgic.pending[0], 1u << kTimerIntid[t], __ATOMIC_RELEASE);
 }
 
 bool vgic_timer_held(const Vcpu& v, unsigned t) { return loaded_here(v) && (v.ctx.vgic.hw_held >> t & 1); }
 
 void vgic_resample(Vcpu& v) {
-    unsigned cpu = arch::this_cpu().index;
-    if ((v.ctx.vgic.hw_held & ~fresh[cpu]) || hw_lrs[cpu]) resample_timers(v);
+    const arch::CpuContext& c = here();
+    if ((v.ctx.vgic.hw_held & ~c.fresh_timers) || c.hardware_lrs) resample_timers(v);
 }
 
 } // namespace bh::aarch64
@@ -204,7 +202,7 @@ namespace bh::aarch64 {
 
 void vgic_flush(Vcpu& v) {
     vgic_resample(v);
-    fresh[arch::this_cpu().index] = 0;
+    here().fresh_timers = 0;
     bool any = false;
     for (unsigned w = 0; w < arch::kVgicIntids / 32; ++w) any |= deliverable(v, w) != 0;
     if (!any) return;
@@ -235,7 +233,7 @@ void vgic_flush(Vcpu& v) {
         }
     }
     // Out of list registers: ask for a maintenance interrupt when they drain.
-    u64 hcr = hcr_written[arch::this_cpu().index];
+    u64 hcr = here().ich_hcr;
     u64 want = overflow ? (hcr | kIchHcrUie) : (hcr & ~kIchHcrUie);
     if (want != hcr) write_hcr(want);
 }
@@ -253,7 +251,7 @@ bool vgic_has_pending(const Vcpu& v) {
     return false;
 }
 
-void vgic_maintenance() { write_hcr(hcr_written[arch::this_cpu().index] & ~kIchHcrUie); }
+void vgic_maintenance() { write_hcr(here().ich_hcr & ~kIchHcrUie); }
 
 // ICC_SGI1R_EL1 (GICv3 12.2.23).
 struct Sgi1r {

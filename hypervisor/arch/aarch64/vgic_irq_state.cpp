@@ -21,7 +21,7 @@ namespace {
 
 class Lrs {
 public:
-    explicit Lrs(Vcpu& t) : t_(t), live_(loaded_here(t)), lock_(live_ ? nullptr : &arch::cpu(t.home_cpu).lock) {
+    explicit Lrs(Vcpu& t) : t_(t), live_(loaded_here(t)), lock_(live_ ? nullptr : &bh::cpu(t.home_cpu).lock) {
         if (lock_) lock_->lock();
         reachable_ = live_ || !t.on_cpu.load();
         empty_ = live_ ? BH_READ_SYSREG(ich_elrsr_el2) : 0;

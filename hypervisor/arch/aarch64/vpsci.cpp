@@ -20,7 +20,7 @@ Vcpu* vcpu_by_mpidr(Zone& z, u64 mpidr) {
 }
 
 VcpuState state_of(const Vcpu& v) {
-    LockGuard g(arch::cpu(v.home_cpu).lock);
+    LockGuard g(bh::cpu(v.home_cpu).lock);
     return v.state;
 }
 

@@ -5,31 +5,18 @@
 
 #include <arch/sysreg.hpp>
 #include <bulkhead/arch_interface.hpp>
-#include <bulkhead/spinlock.hpp>
+#include <bulkhead/tag_allocator.hpp>
 #include <bulkhead/zone.hpp>
 
 namespace bh::arch {
 namespace {
 
-// 8-bit VMIDs; 0 is never given to a zone.
-Spinlock vmid_lock{LockLevel::allocator};
-u64 vmid_used[4] = {1, 0, 0, 0};
+// 8-bit VMIDs; 0 is reserved for "no zone loaded" (VTTBR_EL2 between
+// vCPUs) and never given to a zone.
+TagAllocator<256> vmids;
 
-u16 alloc_vmid() {
-    LockGuard g(vmid_lock);
-    for (u16 i = 1; i < 256; ++i) {
-        if (!(vmid_used[i / 64] >> (i % 64) & 1)) {
-            vmid_used[i / 64] |= u64(1) << (i % 64);
-            return i;
-        }
-    }
-    return 0;
-}
-
-void free_vmid(u16 vmid) {
-    LockGuard g(vmid_lock);
-    vmid_used[vmid / 64] &= ~(u64(1) << (vmid % 64));
-}
+u16 alloc_vmid() { return static_cast<u16>(vmids.alloc(256)); }
+void free_vmid(u16 vmid) { vmids.free(vmid); }
 
 } // namespace
 

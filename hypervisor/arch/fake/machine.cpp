@@ -10,8 +10,6 @@
 namespace bh::arch {
 namespace {
 
-PerCpu cpus[kMaxCpus];
-unsigned online = 1;
 Atomic<u64> clock{1};
 
 struct CpuEvents {
@@ -25,12 +23,10 @@ CpuEvents events[kMaxCpus];
 } // namespace
 
 void fake_reset_machine(unsigned n) {
-    online = n;
+    cpus_reset();
     for (unsigned i = 0; i < kMaxCpus; ++i) {
-        cpus[i].~PerCpu();
-        new (&cpus[i]) PerCpu;
-        cpus[i].index = i;
-        cpus[i].online = i < n;
+        cpu(i).index = i;
+        if (i < n) cpu_mark_online(i);
         events[i].kicks.store(0);
         events[i].pokes.store(0);
         events[i].timer.store(0);
@@ -52,9 +48,7 @@ bool fake_take_kick() {
     return true;
 }
 
-PerCpu& this_cpu() { return cpus[cpu_id()]; }
-PerCpu& cpu(unsigned index) { return cpus[index]; }
-unsigned online_cpus() { return online; }
+PerCpu& this_cpu() { return cpu(cpu_id()); }
 
 u64 now() { return clock.load(); }
 u64 ticks_per_second() { return kFakeTicksPerSecond; }

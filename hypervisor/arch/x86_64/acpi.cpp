@@ -72,7 +72,7 @@ const SdtHeader* find_table(const Rsdp* rsdp, const char* sig) {
 void add_cpu(Madt& m, u32 apic_id, u32 flags) {
     if (!(flags & (kLapicEnabled | kLapicOnlineCapable))) return;
     if (!(flags & kLapicEnabled)) return; // hot-pluggable, absent now
-    if (m.cpu_count == arch::kMaxCpus) {
+    if (m.cpu_count == kMaxCpus) {
         ++m.cpus_ignored;
         return;
     }

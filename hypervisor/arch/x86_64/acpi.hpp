@@ -3,6 +3,7 @@
 #pragma once
 
 #include <arch/cpu.hpp>
+#include <bulkhead/limits.hpp>
 #include <bulkhead/types.hpp>
 
 namespace bh::x86_64 {
@@ -10,7 +11,7 @@ namespace bh::x86_64 {
 struct Madt {
     static constexpr unsigned kMaxIoApics = 4;
     u64 lapic_base = 0xfee00000;
-    u32 apic_ids[arch::kMaxCpus] = {}; // enabled CPUs, in MADT order
+    u32 apic_ids[kMaxCpus] = {}; // enabled CPUs, in MADT order
     unsigned cpu_count = 0;
     unsigned cpus_ignored = 0; // beyond kMaxCpus
     u64 ioapic_base[kMaxIoApics] = {};

@@ -138,9 +138,9 @@ extern "C" [[noreturn]] void x86_64_boot_primary(u64 mbi, u64 magic) {
     if (!backend_select(frames, why)) refuse(why);
     log("virtualization: %s, %u address-space tags", backend().name, backend().tag_limit());
     init_virtualization_cpu();
-    percpu_mark_online(0);
+    cpu_mark_online(0);
     smp_start(madt, self);
-    log("%u of %u CPU(s) online (%s), %u I/O APIC(s); %llu MiB of %llu MiB RAM free", arch::online_cpus(),
+    log("%u of %u CPU(s) online (%s), %u I/O APIC(s); %llu MiB of %llu MiB RAM free", bh::online_cpus(),
         madt.cpu_count + madt.cpus_ignored, lapic_x2apic() ? "x2APIC" : "xAPIC", madt.ioapic_count,
         static_cast<ull>(frames.free_pages() >> 8), static_cast<ull>(frames.total_pages() >> 8));
     log("TSC at %llu kHz (from %s), hypervisor timer: %s", static_cast<ull>(arch::ticks_per_second() / 1000),
@@ -148,7 +148,7 @@ extern "C" [[noreturn]] void x86_64_boot_primary(u64 mbi, u64 magic) {
 
     ManifestError err;
     if (!boot_info.manifest) refuse("boot: no manifest (GRUB: module2 /boot/manifest.dtb manifest)");
-    if (!parse_manifest(boot_info.manifest, boot_info.manifest_size, arch::online_cpus(), arch::kZonePlatform, manifest, err))
+    if (!parse_manifest(boot_info.manifest, boot_info.manifest_size, bh::online_cpus(), arch::kZonePlatform, manifest, err))
         refuse(err.message);
     zones().init(frames);
     if (!create_boot_zones(manifest)) refuse("boot: the manifest's zones could not be built");
@@ -159,11 +159,14 @@ extern "C" [[noreturn]] void x86_64_boot_primary(u64 mbi, u64 magic) {
 extern "C" [[noreturn]] void x86_64_boot_secondary(u64 index) {
     unsigned i = static_cast<unsigned>(index);
     descriptors_init_cpu(i);
-    percpu_init(i, static_cast<u32>(arch::cpu(i).hw_id));
+    percpu_init(i, static_cast<u32>(cpu(i).hw_id));
     cpu_features_init();
     lapic_init_cpu(timer_tsc_deadline());
     init_virtualization_cpu();
-    percpu_mark_online(i);
+    // Too late (the boot CPU gave up on it): it must not join, since the
+    // manifest and vCPU placement counted CPUs without it.
+    if (!cpu_start_arrived(i))
+        for (;;) asm volatile("cli; hlt" ::: "memory");
     enter_zones();
 }
 

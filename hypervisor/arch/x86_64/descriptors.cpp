@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "descriptors.hpp"
 
+#include <bulkhead/limits.hpp>
+
 #include "asm_defs.h"
 
 #include <arch/cpu.hpp>
@@ -52,7 +54,7 @@ struct alignas(64) CpuDescriptors {
 };
 static_assert(BH_SEL_CODE64 == 1 * 8 && BH_SEL_DATA == 2 * 8 && BH_SEL_TSS == 3 * 8, "asm_defs.h selectors");
 
-CpuDescriptors descriptors[arch::kMaxCpus];
+CpuDescriptors descriptors[kMaxCpus];
 IdtGate idt[256];
 bool idt_built = false;
 

@@ -10,26 +10,20 @@ extern "C" char hyp_stacks[];
 
 namespace bh::x86_64 {
 
-static_assert(BH_MAX_CPUS == arch::kMaxCpus, "asm_defs.h and arch/cpu.hpp disagree");
-
-namespace {
-PerCpu cpus[arch::kMaxCpus];
-CpuLocal locals[arch::kMaxCpus];
-unsigned cpus_online = 0;
-} // namespace
+static_assert(BH_MAX_CPUS == kMaxCpus, "asm_defs.h and bulkhead/percpu.hpp disagree");
 
 CpuLocal& local() {
     CpuLocal* p;
     asm volatile("mov %%gs:%c1, %0" : "=r"(p) : "i"(__builtin_offsetof(CpuLocal, self)));
     return *p;
 }
-CpuLocal& local(unsigned index) { return locals[index]; }
+CpuLocal& local(unsigned index) { return cpu(index).arch; }
 
 u64 stack_top(unsigned index) { return reinterpret_cast<u64>(hyp_stacks) + (u64(index + 1) << BH_STACK_SHIFT); }
 
 void percpu_init(unsigned index, u32 apic_id) {
-    PerCpu& c = cpus[index];
-    CpuLocal& l = locals[index];
+    PerCpu& c = cpu(index);
+    CpuLocal& l = c.arch;
     c.index = index;
     c.hw_id = apic_id;
     c.stack_top = stack_top(index);
@@ -41,10 +35,6 @@ void percpu_init(unsigned index, u32 apic_id) {
     x86::wrmsr(x86::kMsrGsBase, reinterpret_cast<u64>(&l));
 }
 
-void percpu_mark_online(unsigned index) {
-    cpus[index].online = true;
-    __atomic_add_fetch(&cpus_online, 1, __ATOMIC_ACQ_REL);
-}
 
 } // namespace bh::x86_64
 
@@ -55,8 +45,6 @@ PerCpu& this_cpu() {
     asm volatile("mov %%gs:0, %0" : "=r"(p));
     return *p;
 }
-PerCpu& cpu(unsigned index) { return x86_64::cpus[index]; }
-unsigned online_cpus() { return __atomic_load_n(&x86_64::cpus_online, __ATOMIC_ACQUIRE); }
 
 // percpu_init(0) runs before the first log line, so GS is always set.
 unsigned cpu_id() { return this_cpu().index; }

@@ -26,11 +26,11 @@ u64* param(char* symbol) {
     return x86::low_ptr<u64>(BH_TRAMPOLINE_BASE + static_cast<u64>(symbol - trampoline_start));
 }
 
-bool wait_online(unsigned index, u64 us) {
+bool arrived(unsigned index, u64 us) {
     u64 deadline = arch::now() + arch::ticks_per_second() / 1'000'000 * us;
-    while (!__atomic_load_n(&arch::cpu(index).online, __ATOMIC_ACQUIRE))
-        if (arch::now() >= deadline) return false;
-    return true;
+    while (arch::now() < deadline)
+        if (cpu(index).start.load() == PerCpu::Start::online) return true;
+    return false;
 }
 
 } // namespace
@@ -40,12 +40,13 @@ void smp_start(const Madt& madt, u32 self) {
     __builtin_memcpy(x86::low_ptr<void>(BH_TRAMPOLINE_BASE), trampoline_start,
                      static_cast<usize>(trampoline_end - trampoline_start));
     unsigned next = 1;
-    for (unsigned i = 0; i < madt.cpu_count && next < arch::kMaxCpus; ++i) {
+    for (unsigned i = 0; i < madt.cpu_count && next < kMaxCpus; ++i) {
         u32 apic_id = madt.apic_ids[i];
         if (apic_id == self) continue;
+        // A CPU that is too late leaves its index as a gap online_cpu()
+        // skips: it may still arrive on that index's stack.
         unsigned index = next++;
-        arch::cpu(index).hw_id = apic_id;
-        arch::cpu(index).index = index;
+        cpu_start_begin(index, apic_id);
         *param(trampoline_cr3) = mmu_root().raw();
         *param(trampoline_stack) = stack_top(index);
         *param(trampoline_cpu) = index;
@@ -54,9 +55,10 @@ void smp_start(const Madt& madt, u32 self) {
         lapic_send_init(apic_id);
         udelay(10'000);
         lapic_send_startup(apic_id, BH_TRAMPOLINE_BASE >> 12);
-        if (!wait_online(index, 200)) {
+        if (!arrived(index, 200)) {
             lapic_send_startup(apic_id, BH_TRAMPOLINE_BASE >> 12);
-            if (!wait_online(index, 1'000'000)) log("CPU %u (APIC ID %u) did not come online", index, apic_id);
+            if (!cpu_start_wait(index, arch::now() + arch::ticks_per_second()))
+                log("CPU %u (APIC ID %u) did not come online within a second: running without it", index, apic_id);
         }
     }
 }

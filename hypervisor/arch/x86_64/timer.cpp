@@ -5,6 +5,7 @@
 
 #include <arch/x86.hpp>
 #include <bulkhead/arch_interface.hpp>
+#include <bulkhead/percpu.hpp>
 
 namespace bh::x86_64 {
 namespace {
@@ -13,11 +14,8 @@ u64 tsc_hz = 1'000'000'000; // replaced by timer_calibrate()
 u64 apic_hz = 0;            // APIC timer ticks per second (one-shot mode only)
 bool deadline_mode = false;
 const char* source = "uncalibrated";
-u64 programmed[arch::kMaxCpus];   // what the hardware is set to: avoids reprogramming on every exit
-u64 for_scheduler[arch::kMaxCpus]; // arch::set_timer
-u64 for_guest[arch::kMaxCpus];     // the loaded vCPU's local APIC timer
 
-void program(unsigned cpu);
+void program(arch::CpuContext& c);
 
 constexpr u32 kPitHz = 1193182;
 constexpr u32 kCalibrationMs = 20;
@@ -71,19 +69,19 @@ void udelay(u64 us) {
 }
 
 void timer_fired() {
-    unsigned i = arch::this_cpu().index;
+    arch::CpuContext& c = arch::this_cpu().arch;
     // The scheduler re-arms at its decision after this interrupt, and
     // reprogramming then includes the loaded vCPU's deadline, still noted.
-    programmed[i] = for_scheduler[i] = 0;
+    c.timer_programmed = c.timer_for_scheduler = 0;
 }
 
 void timer_set_guest_deadline(u64 deadline) {
-    unsigned i = arch::this_cpu().index;
-    if (for_guest[i] == deadline) return;
-    for_guest[i] = deadline;
-    program(i);
+    arch::CpuContext& c = arch::this_cpu().arch;
+    if (c.timer_for_guest == deadline) return;
+    c.timer_for_guest = deadline;
+    program(c);
 }
-u64 timer_deadline() { return programmed[arch::this_cpu().index]; }
+u64 timer_deadline() { return arch::this_cpu().arch.timer_programmed; }
 
 } // namespace bh::x86_64
 
@@ -93,9 +91,9 @@ u64 now() { return x86::rdtsc(); }
 u64 ticks_per_second() { return x86_64::tsc_hz; }
 
 void set_timer(u64 deadline) {
-    unsigned i = this_cpu().index;
-    x86_64::for_scheduler[i] = deadline;
-    x86_64::program(i);
+    CpuContext& c = this_cpu().arch;
+    c.timer_for_scheduler = deadline;
+    x86_64::program(c);
 }
 
 } // namespace bh::arch
@@ -105,11 +103,11 @@ namespace {
 
 // The hardware timer fires at the earlier of the scheduler's and the
 // running vCPU's deadlines.
-void program(unsigned i) {
-    u64 deadline = for_scheduler[i];
-    if (u64 g = for_guest[i]; g && (deadline == 0 || g < deadline)) deadline = g;
-    if (programmed[i] == deadline) return;
-    programmed[i] = deadline;
+void program(arch::CpuContext& c) {
+    u64 deadline = c.timer_for_scheduler;
+    if (u64 g = c.timer_for_guest; g && (deadline == 0 || g < deadline)) deadline = g;
+    if (c.timer_programmed == deadline) return; // what the hardware already has
+    c.timer_programmed = deadline;
     if (deadline_mode) {
         x86::wrmsr(x86::kMsrTscDeadline, deadline); // 0 disarms
         return;

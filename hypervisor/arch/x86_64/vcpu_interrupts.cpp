@@ -55,7 +55,7 @@ void init_or_startup(Zone& z, Vcpu& t, const IpiRequest& ipi, const char* source
     bool init = ipi.mode == IpiRequest::Mode::init;
     if (init) {
         Lock<Zone> g(z);
-        Lock<PerCpu> h(arch::cpu(t.home_cpu));
+        Lock<PerCpu> h(bh::cpu(t.home_cpu));
         if (t.state == VcpuState::off && !t.on_cpu.load()) __atomic_store_n(&t.ctx.wait_for_sipi, true, __ATOMIC_RELEASE);
         else log_dropped(z, source, number, "INIT to a running vCPU", "resetting a running vCPU is not offered");
         return;

@@ -15,9 +15,9 @@ struct Vcpu;
 
 namespace bh::arch {
 
+// This CPU's entry of the per-CPU table (bulkhead/percpu.hpp: cpu(i),
+// online_cpus() are generic).
 PerCpu& this_cpu();
-PerCpu& cpu(unsigned index);
-unsigned online_cpus();
 
 // Counter used for time slices and timeouts.
 u64 now();

@@ -19,9 +19,14 @@ enum class Priority : u8 {
 // Appends one whole line (prefix, text, and a newline unless text ends in
 // one). False if it was dropped.
 bool write_line(const char* prefix, const char* text, usize len, Priority p);
-// Writes what the UART takes now without waiting; returns at once if
-// another CPU is at it. Called after every append and from the scheduler.
-void drain();
+// Writes up to `max_bytes` of what the UART takes now without waiting;
+// returns at once if another CPU is at it. The CPU that appends a line
+// drains without limit (its own output is its own cost); the scheduler of
+// every CPU drains a little (kSchedulerDrainBytes) so that output a slow
+// UART left behind still goes out, but no CPU spends long writing another
+// zone's output (under emulation every UART byte is an exit to the host).
+inline constexpr u64 kSchedulerDrainBytes = 128;
+void drain(u64 max_bytes = ~u64(0));
 // Writes everything, waiting for the UART (panic, power-off).
 void flush();
 // Bytes waiting in the ring.

@@ -35,7 +35,8 @@ class TagAllocator {
     }
     u32 in_use() const {
         u32 n = 0;
-        for (u64 w : used_) n += static_cast<u32>(__builtin_popcountll(w));
+        for (u64 w : used_)
+            for (; w; w &= w - 1) ++n;
         return n;
     }
 

@@ -26,7 +26,7 @@ struct ZoneSpec {
     bool pinned = false;
     HostPhys host_address;
     u32 vcpus = 1;
-    u32 cpus[BH_ZONE_VCPUS_MAX] = {};
+    u32 cpus[BH_ZONE_VCPUS_MAX] = {}; // each vCPU's CPU, counted over online CPUs (online_cpu)
     bool privileged = false;
     FaultPolicy fault_policy = FaultPolicy::abort;
     GuestPhys entry = arch::kZonePlatform.default_ram_base;

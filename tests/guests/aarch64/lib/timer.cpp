@@ -18,10 +18,10 @@ struct Periodic {
     volatile u64 late; // taken long after their deadline: catching up after a stall
 };
 
-// Late means more than 16 periods behind: a vCPU held up that long was
+// Late means more than 50 periods behind: a vCPU held up that long was
 // stalled (by the hypervisor), not merely scheduled late by the emulator's
-// host, whose hiccups of a few milliseconds the catch-up absorbs.
-constexpr u64 kLatePeriods = 16;
+// host, whose hiccups of some milliseconds the catch-up absorbs.
+constexpr u64 kLatePeriods = 50;
 Periodic periodic[kMaxVcpus];
 
 void on_tick(u32) {
@@ -37,7 +37,7 @@ void on_tick(u32) {
 
 } // namespace
 
-void start_periodic(u64 period_ticks, u64 count_until) {
+void start_periodic(u64 period_ticks, u64 count_until, Rearm) { // always catch_up
     Periodic& p = periodic[this_vcpu()];
     p.period = period_ticks;
     p.count_until = count_until;

@@ -27,7 +27,7 @@ u64 ticks_between(u64 from, u64 ms, bool talk) {
     u64 period = timer::frequency() / kHz;
     while (timer::counter() < from) {}
     u64 end = from + ms * kHz / 1000 * period;
-    timer::start_periodic(period, end);
+    timer::start_periodic(period, end, timer::Rearm::catch_up);
     u64 next_line = from;
     unsigned lines = 0;
     while (timer::counter() < end + 5 * period) {

@@ -6,8 +6,6 @@
 
 namespace bh::arch {
 
-inline constexpr unsigned kMaxCpus = 8;
-
 inline void cpu_relax() { asm volatile("yield" ::: "memory"); }
 unsigned cpu_id();
 // Lock-order checking is for the host unit tests (the fake arch); here the

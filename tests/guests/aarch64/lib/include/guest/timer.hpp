@@ -52,10 +52,15 @@ inline void delay_ms(u64 ms) {
 // is given, only interrupts taken while the counter is below it count, so a
 // vCPU held up after the window (and then catching up) cannot inflate a
 // measured rate.
-void start_periodic(u64 period_ticks, u64 count_until = 0);
+// How the next period is armed: by the timer hardware itself (x86's APIC
+// periodic mode, which drops periods the vCPU missed), or by the handler at
+// deadline + period (arm64 always; x86 with the TSC deadline), which
+// catches missed periods up and counts those as late.
+enum class Rearm { hardware, catch_up };
+void start_periodic(u64 period_ticks, u64 count_until = 0, Rearm how = Rearm::hardware);
 void stop_periodic();
 u64 periodic_ticks(); // on the calling vCPU
-// Of those, the ones taken more than 16 periods late, catching up after the
+// Of those, the ones taken more than 50 periods late, catching up after the
 // vCPU was stalled (always 0 where missed periods are dropped instead).
 u64 periodic_late_ticks();
 

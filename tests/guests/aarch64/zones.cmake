@@ -2,12 +2,13 @@
 # The test zones: which sources make which guest image. Manifests embed the
 # flat images by these names (NAME.bin).
 set(Z ${CMAKE_CURRENT_SOURCE_DIR}/zones)
+set(C ${BH_COMMON_GUESTS}/zones) # the zones both architectures build
 
 bh_guest(selftest SOURCES ${Z}/selftest.cpp)
 
 # two-zones
-bh_guest(lines-alpha SOURCES ${Z}/two_zones.cpp DEFINITIONS ZONE_TAG="alpha")
-bh_guest(lines-beta SOURCES ${Z}/two_zones.cpp DEFINITIONS ZONE_TAG="beta")
+bh_guest(lines-alpha SOURCES ${C}/two_zones.cpp DEFINITIONS ZONE_TAG="alpha")
+bh_guest(lines-beta SOURCES ${C}/two_zones.cpp DEFINITIONS ZONE_TAG="beta")
 
 # isolation
 bh_guest(victim SOURCES ${Z}/victim.cpp)
@@ -18,44 +19,44 @@ bh_guest(writer-zone SOURCES ${Z}/writer_zone.cpp)
 # management: the manager's image embeds its children's flat images
 bh_guest(pattern SOURCES ${Z}/pattern.cpp)
 bh_guest(zerocheck SOURCES ${Z}/zerocheck.cpp)
-bh_guest(plain SOURCES ${Z}/plain.cpp)
-bh_guest(manager SOURCES ${Z}/manager.cpp ${Z}/manager_children.S
+bh_guest(plain SOURCES ${C}/plain.cpp)
+bh_guest(manager SOURCES ${C}/manager.cpp ${C}/manager_children.S
   DEFINITIONS PATTERN_BIN="${BH_GUEST_DIR}/pattern.bin" ZEROCHECK_BIN="${BH_GUEST_DIR}/zerocheck.bin")
 add_dependencies(guest-manager guest-pattern guest-zerocheck)
 # The .bin files appear with their ELF (POST_BUILD), so depending on the ELF
 # rebuilds the manager whenever a child changes.
-set_source_files_properties(${Z}/manager_children.S PROPERTIES
+set_source_files_properties(${C}/manager_children.S PROPERTIES
   OBJECT_DEPENDS "${BH_GUEST_DIR}/pattern.elf;${BH_GUEST_DIR}/zerocheck.elf")
 
 # a console flood, and huge zones made, beside a zone counting its timer
 # interrupts
-bh_guest(ticker SOURCES ${Z}/ticker.cpp DEFINITIONS TICKER_TEST="console-flood")
-bh_guest(chatty SOURCES ${Z}/chatty.cpp)
-bh_guest(mgmt-ticker SOURCES ${Z}/ticker.cpp DEFINITIONS TICKER_TEST="management-stall")
-bh_guest(big-manager SOURCES ${Z}/big_manager.cpp)
+bh_guest(ticker SOURCES ${C}/ticker.cpp DEFINITIONS TICKER_TEST="console-flood")
+bh_guest(chatty SOURCES ${C}/chatty.cpp)
+bh_guest(mgmt-ticker SOURCES ${C}/ticker.cpp DEFINITIONS TICKER_TEST="management-stall")
+bh_guest(big-manager SOURCES ${C}/big_manager.cpp)
 
 # destroy racing vCPU starts: the manager embeds the hammering child
-bh_guest(hammer SOURCES ${Z}/hammer.cpp)
-bh_guest(destroy-race SOURCES ${Z}/destroy_race.cpp ${Z}/destroy_race_child.S
+bh_guest(hammer SOURCES ${C}/hammer.cpp)
+bh_guest(destroy-race SOURCES ${C}/destroy_race.cpp ${C}/destroy_race_child.S
   DEFINITIONS HAMMER_BIN="${BH_GUEST_DIR}/hammer.bin")
 add_dependencies(guest-destroy-race guest-hammer)
-set_source_files_properties(${Z}/destroy_race_child.S PROPERTIES OBJECT_DEPENDS "${BH_GUEST_DIR}/hammer.elf")
+set_source_files_properties(${C}/destroy_race_child.S PROPERTIES OBJECT_DEPENDS "${BH_GUEST_DIR}/hammer.elf")
 
 # smp, hypercall errors, preemption
 bh_guest(smp SOURCES ${Z}/smp.cpp)
-bh_guest(hc-unknown SOURCES ${Z}/hc_unknown.cpp)
-bh_guest(hc-arguments SOURCES ${Z}/hc_arguments.cpp)
-bh_guest(hc-fuzz SOURCES ${Z}/hc_fuzz.cpp)
-bh_guest(spinner SOURCES ${Z}/spinner.cpp)
-bh_guest(worker SOURCES ${Z}/worker.cpp)
+bh_guest(hc-unknown SOURCES ${C}/hc_unknown.cpp)
+bh_guest(hc-arguments SOURCES ${C}/hc_arguments.cpp)
+bh_guest(hc-fuzz SOURCES ${C}/hc_fuzz.cpp)
+bh_guest(spinner SOURCES ${C}/spinner.cpp)
+bh_guest(worker SOURCES ${C}/worker.cpp)
 bh_guest(yielder SOURCES ${Z}/yielder.cpp)
 
 # benchmarks
 bh_guest(bench SOURCES ${Z}/bench.cpp)
-bh_guest(bench-switch SOURCES ${Z}/bench_switch.cpp)
+bh_guest(bench-switch SOURCES ${C}/bench_switch.cpp)
 
 # make demo
-bh_guest(demo-alpha SOURCES ${Z}/demo_alpha.cpp)
+bh_guest(demo-alpha SOURCES ${C}/demo_alpha.cpp)
 bh_guest(demo-mallory SOURCES ${Z}/demo_mallory.cpp)
 
 # virtual GIC identification registers (regression: GICR_TYPER read as IIDR)
@@ -69,7 +70,7 @@ bh_guest(ptimer SOURCES ${Z}/ptimer.cpp)
 bh_guest(console-rx SOURCES ${Z}/console_rx.cpp)
 
 # a zone that never ends (watchdog)
-bh_guest(hang SOURCES ${Z}/hang.cpp)
+bh_guest(hang SOURCES ${C}/hang.cpp)
 
 # waiting just after a timer's deadline (regression: lost timer interrupt)
 bh_guest(timer-expired SOURCES ${Z}/timer_expired.cpp)

@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# The x86-64 test zones. Sources under zones/ are x86's; ${A}/ are the arm64
-# sources that run unchanged on x86 (hypercalls, console, clock only).
+# The x86-64 test zones. Sources under zones/ are x86's; ${C}/ are the
+# zones both architectures build (tests/guests/common/zones: hypercalls,
+# console, clock only).
 set(Z ${CMAKE_CURRENT_SOURCE_DIR}/zones)
-set(A ${BH_ARM_GUESTS}/zones)
+set(C ${BH_COMMON_GUESTS}/zones)
 
 # two-zones
-bh_guest(lines-alpha SOURCES ${A}/two_zones.cpp DEFINITIONS ZONE_TAG="alpha")
-bh_guest(lines-beta SOURCES ${A}/two_zones.cpp DEFINITIONS ZONE_TAG="beta")
+bh_guest(lines-alpha SOURCES ${C}/two_zones.cpp DEFINITIONS ZONE_TAG="alpha")
+bh_guest(lines-beta SOURCES ${C}/two_zones.cpp DEFINITIONS ZONE_TAG="beta")
 
 # isolation
 bh_guest(victim SOURCES ${Z}/victim.cpp)
@@ -18,26 +19,26 @@ bh_guest(ports-msrs SOURCES ${Z}/ports_msrs.cpp)
 # management: the manager (arm64 source) embeds its children's flat images
 bh_guest(pattern SOURCES ${Z}/pattern.cpp)
 bh_guest(zerocheck SOURCES ${Z}/zerocheck.cpp)
-bh_guest(plain SOURCES ${A}/plain.cpp)
-bh_guest(manager SOURCES ${A}/manager.cpp ${A}/manager_children.S
+bh_guest(plain SOURCES ${C}/plain.cpp)
+bh_guest(manager SOURCES ${C}/manager.cpp ${C}/manager_children.S
   DEFINITIONS PATTERN_BIN="${BH_GUEST_DIR}/pattern.bin" ZEROCHECK_BIN="${BH_GUEST_DIR}/zerocheck.bin")
 add_dependencies(guest-manager guest-pattern guest-zerocheck)
-set_source_files_properties(${A}/manager_children.S PROPERTIES
+set_source_files_properties(${C}/manager_children.S PROPERTIES
   OBJECT_DEPENDS "${BH_GUEST_DIR}/pattern.elf;${BH_GUEST_DIR}/zerocheck.elf")
 
 # a console flood, and huge zones made, beside a zone counting its timer
 # interrupts
-bh_guest(ticker SOURCES ${A}/ticker.cpp DEFINITIONS TICKER_TEST="console-flood")
-bh_guest(chatty SOURCES ${A}/chatty.cpp)
-bh_guest(mgmt-ticker SOURCES ${A}/ticker.cpp DEFINITIONS TICKER_TEST="management-stall")
-bh_guest(big-manager SOURCES ${A}/big_manager.cpp)
+bh_guest(ticker SOURCES ${C}/ticker.cpp DEFINITIONS TICKER_TEST="console-flood")
+bh_guest(chatty SOURCES ${C}/chatty.cpp)
+bh_guest(mgmt-ticker SOURCES ${C}/ticker.cpp DEFINITIONS TICKER_TEST="management-stall")
+bh_guest(big-manager SOURCES ${C}/big_manager.cpp)
 
 # destroy racing vCPU starts: the manager embeds the hammering child
-bh_guest(hammer SOURCES ${A}/hammer.cpp)
-bh_guest(destroy-race SOURCES ${A}/destroy_race.cpp ${A}/destroy_race_child.S
+bh_guest(hammer SOURCES ${C}/hammer.cpp)
+bh_guest(destroy-race SOURCES ${C}/destroy_race.cpp ${C}/destroy_race_child.S
   DEFINITIONS HAMMER_BIN="${BH_GUEST_DIR}/hammer.bin")
 add_dependencies(guest-destroy-race guest-hammer)
-set_source_files_properties(${A}/destroy_race_child.S PROPERTIES OBJECT_DEPENDS "${BH_GUEST_DIR}/hammer.elf")
+set_source_files_properties(${C}/destroy_race_child.S PROPERTIES OBJECT_DEPENDS "${BH_GUEST_DIR}/hammer.elf")
 
 # two vCPUs: BH_HC_VCPU_ON, IPIs, the local APIC timer
 bh_guest(smp SOURCES ${Z}/smp.cpp)
@@ -47,22 +48,22 @@ bh_guest(sipi SOURCES ${Z}/sipi.cpp ${Z}/sipi_trampoline.S LINK_BASE 0x100000)
 bh_guest(apic-mmio SOURCES ${Z}/apic_mmio.cpp ${Z}/apic_mmio_insns.S)
 
 # hypercall errors, preemption
-bh_guest(hc-unknown SOURCES ${A}/hc_unknown.cpp)
-bh_guest(hc-arguments SOURCES ${A}/hc_arguments.cpp)
-bh_guest(hc-fuzz SOURCES ${A}/hc_fuzz.cpp)
-bh_guest(spinner SOURCES ${A}/spinner.cpp)
-bh_guest(hang SOURCES ${A}/hang.cpp)
+bh_guest(hc-unknown SOURCES ${C}/hc_unknown.cpp)
+bh_guest(hc-arguments SOURCES ${C}/hc_arguments.cpp)
+bh_guest(hc-fuzz SOURCES ${C}/hc_fuzz.cpp)
+bh_guest(spinner SOURCES ${C}/spinner.cpp)
+bh_guest(hang SOURCES ${C}/hang.cpp)
 bh_guest(console-rx SOURCES ${Z}/console_rx.cpp)
 bh_guest(timer-storm SOURCES ${Z}/timer_storm.cpp)
 bh_guest(apic-fuzz SOURCES ${Z}/apic_fuzz.cpp)
-bh_guest(worker SOURCES ${A}/worker.cpp)
+bh_guest(worker SOURCES ${C}/worker.cpp)
 
 # benchmarks
 bh_guest(bench SOURCES ${Z}/bench.cpp)
-bh_guest(bench-switch SOURCES ${A}/bench_switch.cpp)
+bh_guest(bench-switch SOURCES ${C}/bench_switch.cpp)
 
 # make demo (BULKHEAD_DEMO_ARCH=x86_64)
-bh_guest(demo-alpha SOURCES ${A}/demo_alpha.cpp)
+bh_guest(demo-alpha SOURCES ${C}/demo_alpha.cpp)
 bh_guest(demo-mallory SOURCES ${Z}/demo_mallory.cpp)
 
 # security: what a zone (or its CPL-3 code) must not reach

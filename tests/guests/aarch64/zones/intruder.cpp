@@ -9,7 +9,7 @@
 #include <guest/testing.hpp>
 #include <guest/zone.hpp>
 
-#include "marker.hpp"
+#include "../../common/zones/marker.hpp"
 
 using namespace bh;
 

@@ -12,7 +12,7 @@
 #include <guest/timer.hpp>
 #include <guest/zone.hpp>
 
-#include "marker.hpp"
+#include "../../common/zones/marker.hpp"
 
 using namespace bh;
 

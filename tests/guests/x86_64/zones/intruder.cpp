@@ -13,7 +13,7 @@
 #include <guest/testing.hpp>
 #include <guest/zone.hpp>
 
-#include "../../aarch64/zones/marker.hpp"
+#include "../../common/zones/marker.hpp"
 
 using namespace bh;
 using ull = unsigned long long;

@@ -11,7 +11,7 @@
 #include <guest/x86_zone.hpp>
 #include <guest/zone.hpp>
 
-#include "../../aarch64/zones/marker.hpp"
+#include "../../common/zones/marker.hpp"
 
 using namespace bh;
 using ull = unsigned long long;

@@ -29,7 +29,7 @@ set_source_files_properties(${C}/manager_children.S PROPERTIES
 # a console flood, and huge zones made, beside a zone counting its timer
 # interrupts
 bh_guest(ticker SOURCES ${C}/ticker.cpp DEFINITIONS TICKER_TEST="console-flood")
-bh_guest(chatty SOURCES ${C}/chatty.cpp)
+bh_guest(chatty SOURCES ${C}/chatty.cpp DEFINITIONS CHATTY_MIN_BYTES=0)
 bh_guest(mgmt-ticker SOURCES ${C}/ticker.cpp DEFINITIONS TICKER_TEST="management-stall")
 bh_guest(big-manager SOURCES ${C}/big_manager.cpp)
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Hole 5 of the attacker's review, the attacker's side: from 500 ms after
-// its start, prints 150-character lines as fast as it can for 4 s (on
-// arm64 that is far more than a zone's console budget; x86's exits are too
-// slow to reach it under emulation); then, after a quiet second, one last
-// line that must get through again.
+// its start, prints 150-character lines as fast as it can for 4 s and at
+// least CHATTY_MIN_BYTES (arm64: well past a zone's console budget; x86's
+// exits are too slow to reach it under emulation, so 0 there); then, after
+// a quiet second, one last line that must get through again.
 #include <guest/console.hpp>
 #include <guest/hypercall.hpp>
 #include <guest/timer.hpp>
@@ -22,7 +22,8 @@ extern "C" void zone_main(u64) {
     line[149] = '\n';
     line[150] = '\0';
     u64 until = timer::counter() + timer::ms_to_ticks(4000), lines = 0;
-    while (timer::counter() < until) {
+    const u64 min_bytes = CHATTY_MIN_BYTES;
+    while (timer::counter() < until || lines * 150 + 1 <= min_bytes) {
         print("%s", line);
         ++lines;
     }

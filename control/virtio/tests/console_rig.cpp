@@ -47,7 +47,9 @@ void ConsoleRig::driver_ok() {
 }
 
 void ConsoleRig::bring_up(u64 features) {
-    // A driver allocates its rings zeroed; so does this one, every time.
+    // As Linux's virtio core at probe: reset first. A driver allocates its
+    // rings zeroed; so does this one, every time.
+    reset_device();
     std::fill(mem.raw().begin(), mem.raw().begin() + 0x2000, u8{0});
     negotiate(features);
     setup_queue(ConsoleDevice::kReceiveQueue, rx);

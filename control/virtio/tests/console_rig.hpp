@@ -42,7 +42,7 @@ class ConsoleRig {
     // Programs queue `q` from `dq` and sets QueueReady.
     void setup_queue(u16 q, const DriverQueue& dq);
     void driver_ok();
-    // The whole initialisation of 3.1.1 with both queues.
+    // The whole initialisation of 3.1.1 with both queues, from a reset.
     void bring_up(u64 features = kVersion1);
     void reset_device() { write(VIRTIO_MMIO_STATUS, 0); }
 

@@ -17,6 +17,7 @@
 #include <bulkhead/virtio/vector_guest_memory.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -54,6 +55,7 @@ class Input {
     u32 word() { return u32{half()} | u32{half()} << 16; }
     usize take(u8* dst, usize n) {
         n = std::min(n, left_);
+        if (n == 0) return 0;
         std::memcpy(dst, p_, n);
         p_ += n;
         left_ -= n;
@@ -113,6 +115,7 @@ extern "C" int LLVMFuzzerTestOneInput(const u8* data, usize size) {
     ConsoleDevice console([&sunk](std::span<const u8> b) { sunk += b.size(); },
                           [&typed](std::span<u8> b) {
                               const usize n = std::min(b.size(), typed.size());
+                              if (n == 0) return n; // typed.data() may be null
                               std::memcpy(b.data(), typed.data(), n);
                               typed.erase(typed.begin(), typed.begin() + static_cast<std::ptrdiff_t>(n));
                               return n;
@@ -171,5 +174,11 @@ extern "C" int LLVMFuzzerTestOneInput(const u8* data, usize size) {
             check(std::memcmp(shadow.data(), mem.raw().data(), kMemSize) == 0);
         }
     }
+    if (std::getenv("VIRTIO_FUZZ_VERBOSE")) // replaying one input by hand: what became of it
+        std::fprintf(stderr, "status %#x error \"%s\" chains %llu sunk %llu received %llu notifies %llu\n",
+                     t.status(), describe(t.error()), static_cast<unsigned long long>(t.stats().chains),
+                     static_cast<unsigned long long>(sunk),
+                     static_cast<unsigned long long>(console.stats().received),
+                     static_cast<unsigned long long>(t.stats().notifies));
     return 0;
 }

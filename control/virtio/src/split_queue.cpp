@@ -3,11 +3,14 @@
 #include <bulkhead/virtio/split_queue.hpp>
 #include <bulkhead/virtio/uapi.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <bit>
 
 namespace bh::virtio {
 
-SplitQueue::SplitQueue(GuestMemory& mem, u16 max_size) : mem_(&mem), max_size_(max_size) {
+SplitQueue::SplitQueue(GuestMemory& mem, u16 max_size)
+    : mem_(&mem), max_size_(std::bit_floor(std::min<u16>(max_size, kMaxSize))) {
     reset();
 }
 

@@ -105,6 +105,17 @@ TEST_CASE("virtio queue: the pop API splits readable and writable buffers", "[vi
     CHECK(d.used_elem(0).len == 55);
 }
 
+TEST_CASE("virtio queue: QueueNumMax is always a power of two up to 32768", "[virtio][queue]") {
+    VectorGuestMemory mem(0, 0x1000);
+    CHECK(SplitQueue(mem, 256).max_size() == 256);
+    CHECK(SplitQueue(mem, 300).max_size() == 256);
+    CHECK(SplitQueue(mem, 65535).max_size() == 32768);
+    SplitQueue none(mem, 0);
+    CHECK(none.max_size() == 0);
+    none.layout() = {0, 0, 0x100, 0x200};
+    CHECK(none.start() == DriverError::queue_size);
+}
+
 TEST_CASE("virtio queue: ring indices wrap around at 2^16", "[virtio][queue]") {
     ConsoleRig rig(TransportLimits{64, 0, 1});
     rig.bring_up();

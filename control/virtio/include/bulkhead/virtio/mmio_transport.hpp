@@ -68,6 +68,9 @@ class MmioTransport final : private DeviceHost {
     static constexpr u32 kVendorId = 0x554d4551;
 
     MmioTransport(GuestMemory& mem, VirtioDevice& device, InterruptFn raise, TransportLimits limits = {});
+    // The device model keeps a pointer to its transport (DeviceHost).
+    MmioTransport(const MmioTransport&) = delete;
+    MmioTransport& operator=(const MmioTransport&) = delete;
 
     // A register access at `offset` in the window; `size` in bytes (1, 2, 4
     // or 8). Reads return the value zero-extended to 64 bits.

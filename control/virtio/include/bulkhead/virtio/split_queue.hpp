@@ -38,7 +38,8 @@ class SplitQueue {
   public:
     static constexpr u32 kMaxSize = 32768; // 2.7: the largest split queue
 
-    // `max_size`: QueueNumMax, a power of two up to kMaxSize. `mem`: the
+    // `max_size`: QueueNumMax, a power of two up to kMaxSize (anything else
+    // is rounded down to one; 0 makes a queue no size fits). `mem`: the
     // zone's RAM, which must outlive the queue.
     SplitQueue(GuestMemory& mem, u16 max_size);
 

@@ -13,7 +13,7 @@ DEB_PACKAGES := cmake make g++ gcc g++-aarch64-linux-gnu binutils-aarch64-linux-
 	qemu-system-arm catch2 libfdt-dev device-tree-compiler linux-source-6.1 \
 	python3 xz-utils ccache flex bison bc libc6-dev gcc-aarch64-linux-gnu \
 	qemu-system-x86 ovmf bochs bochsbios vgabios bochs-term grub-pc-bin \
-	grub-efi-amd64-bin grub-common xorriso mtools
+	grub-efi-amd64-bin grub-common xorriso mtools clang libclang-rt-14-dev linux-libc-dev
 
 .PHONY: all deps build test demo demo-bare unit clean
 

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Moving bytes between a validated chain and the backend. Reads go through
+// a small bounce buffer, so what a device model hands on (to a log, a
+// socket) is a private copy the guest can no longer change under it; both
+// directions are bounded by a byte limit the model chooses.
+#pragma once
+
+#include <bulkhead/virtio/descriptor_chain.hpp>
+#include <bulkhead/virtio/ints.hpp>
+
+#include <functional>
+#include <span>
+
+namespace bh::virtio {
+
+class GuestMemory;
+
+using ByteSink = std::function<void(std::span<const u8>)>;
+
+// Hands the chain's device-readable bytes, at most `limit` of them, to
+// `out` in pieces of at most kChainBounceSize bytes. Returns how many were
+// handed on.
+inline constexpr usize kChainBounceSize = 4096;
+u64 read_chain(const GuestMemory& mem, const DescriptorChain& chain, u64 limit, const ByteSink& out);
+
+// Copies `data` into the chain's device-writable buffers in order, as much
+// as fits. Returns how many bytes were written (the used length).
+u32 write_chain(GuestMemory& mem, const DescriptorChain& chain, std::span<const u8> data);
+
+} // namespace bh::virtio

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <bulkhead/virtio/chain_io.hpp>
+#include <bulkhead/virtio/guest_memory.hpp>
+
+#include <algorithm>
+#include <array>
+
+namespace bh::virtio {
+
+u64 read_chain(const GuestMemory& mem, const DescriptorChain& chain, u64 limit, const ByteSink& out) {
+    std::array<u8, kChainBounceSize> bounce;
+    u64 done = 0;
+    for (const Segment& s : chain.readable) {
+        for (u64 off = 0; off < s.len && done < limit;) {
+            const usize n = static_cast<usize>(std::min<u64>({s.len - off, limit - done, bounce.size()}));
+            // The chain was validated, but the check costs nothing and keeps
+            // this function safe on its own.
+            if (!mem.read(s.addr + off, bounce.data(), n)) return done;
+            out(std::span<const u8>(bounce.data(), n));
+            off += n;
+            done += n;
+        }
+    }
+    return done;
+}
+
+u32 write_chain(GuestMemory& mem, const DescriptorChain& chain, std::span<const u8> data) {
+    u64 done = 0;
+    for (const Segment& s : chain.writable) {
+        if (done == data.size()) break;
+        const usize n = static_cast<usize>(std::min<u64>(s.len, data.size() - done));
+        if (!mem.write(s.addr, data.data() + done, n)) break;
+        done += n;
+    }
+    // A chain holds at most 2^32 bytes and `data` is the model's own small
+    // buffer; clamp anyway, since the used length is 32 bits.
+    return static_cast<u32>(std::min<u64>(done, ~u32{0}));
+}
+
+} // namespace bh::virtio

@@ -11,15 +11,6 @@
 
 namespace bh {
 
-// The machine-readable line a zone's init prints when its workload ends:
-// "BULKHEAD-EXIT status=N" or "BULKHEAD-EXIT signal=N".
-struct ExitRecord {
-    bool seen = false;
-    bool signal = false;
-    u32 value = 0;
-};
-bool parse_exit_record(const char* line, usize len, ExitRecord& out);
-
 class Zone;
 
 class VirtualUart {
@@ -57,10 +48,6 @@ class VirtualUart {
         return rx_count_ != 0;
     }
     void flush();
-    ExitRecord exit_record() {
-        LockGuard g(lock_);
-        return record_;
-    }
 
   private:
     void put(char c);
@@ -76,7 +63,6 @@ class VirtualUart {
     static constexpr u32 kRxFifo = 64;
     char rx_[kRxFifo];
     u32 rx_head_ = 0, rx_count_ = 0;
-    ExitRecord record_;
     u64 started_at_ = 0;
     u32 cr_ = 0x301, lcr_h_ = 0, ibrd_ = 0, fbrd_ = 0, imsc_ = 0, ifls_ = 0x12;
 };

@@ -6,27 +6,8 @@
 
 namespace bh {
 
-bool parse_exit_record(const char* line, usize len, ExitRecord& out) {
-    constexpr char kStatus[] = "BULKHEAD-EXIT status=", kSignal[] = "BULKHEAD-EXIT signal=";
-    constexpr usize kPrefix = sizeof kStatus - 1;
-    static_assert(sizeof kStatus == sizeof kSignal);
-    if (len <= kPrefix) return false;
-    bool signal;
-    if (__builtin_memcmp(line, kStatus, kPrefix) == 0) signal = false;
-    else if (__builtin_memcmp(line, kSignal, kPrefix) == 0) signal = true;
-    else return false;
-    u64 v = 0;
-    for (usize i = kPrefix; i < len; ++i) {
-        if (line[i] < '0' || line[i] > '9' || i - kPrefix >= 9) return false;
-        v = v * 10 + static_cast<u64>(line[i] - '0');
-    }
-    out = {true, signal, static_cast<u32>(v)};
-    return true;
-}
-
 void ZoneConsole::emit_line() {
     zone_console_line(*zone_, line_, len_);
-    parse_exit_record(line_, len_, record_);
     constexpr char kStart[] = "BULKHEAD-START";
     if (started_at_ && len_ >= sizeof kStart - 1 && __builtin_memcmp(line_, kStart, sizeof kStart - 1) == 0) {
         // The zone's init is about to run the workload: how long did booting take?
@@ -75,11 +56,6 @@ u32 ZoneConsole::received_count() {
 void ZoneConsole::flush() {
     LockGuard g(lock_);
     if (len_) emit_line();
-}
-
-ExitRecord ZoneConsole::exit_record() {
-    LockGuard g(lock_);
-    return record_;
 }
 
 } // namespace bh

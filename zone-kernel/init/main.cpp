@@ -5,31 +5,41 @@
 // Mounts the pseudo filesystems, names the host after the zone, runs the
 // workload (see workload.hpp for where it comes from) as its child, reaps
 // orphans, forwards SIGTERM/SIGINT/SIGHUP to the workload, and when the
-// workload ends prints exactly one exit record to the console
+// workload ends prints one line for whoever watches the console
 //
 //     BULKHEAD-EXIT status=<N>     (normal exit)
 //     BULKHEAD-EXIT signal=<N>     (killed by a signal)
 //
-// then syncs and powers the zone off (reboot(RB_POWER_OFF), which Linux turns
-// into PSCI SYSTEM_OFF). A workload that cannot be started gives
+// and then reports the same to the hypervisor with the BH_HC_ZONE_EXIT
+// hypercall, made by a stub it kexecs into (see exit_stub.hpp): the line is
+// display only, the hypercall is what the hypervisor records. If the stub
+// cannot be loaded (a kernel without kexec, kexec_load disabled or locked
+// down) init says so and powers off (reboot(RB_POWER_OFF), PSCI SYSTEM_OFF):
+// the zone then ends with no status. A workload that cannot be started gives
 // "zone-init: cannot run '<cmd>': <reason>" and status 127 (126 for
 // permission problems). Should the power-off fail, init exits, the kernel
 // panics, and with panic=-1 / PANIC_TIMEOUT=-1 it resets the zone.
 //
 // Run as any other PID (for tests on a development machine), it takes the
 // workload from its own arguments after "--", mounts nothing, writes the
-// record to standard output and exits with the workload's status (128+N for
-// signal N) instead of powering off.
+// line to standard output and exits with the workload's status (128+N for
+// signal N) instead.
+#include "exit_stub.hpp"
 #include "workload.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/kexec.h>
+#include <linux/reboot.h>
 #include <string>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -40,7 +50,7 @@ namespace {
 using namespace zone_init;
 
 bool g_pid1 = false;
-int g_out = STDOUT_FILENO;  // where the exit record goes
+int g_out = STDOUT_FILENO;  // where the exit line goes
 int g_err = STDERR_FILENO;  // where zone-init's own messages go
 
 void write_all(int fd, std::string_view s) {
@@ -250,9 +260,9 @@ struct StartFailure {
 }
 
 // When the workload's output did not end its line, start a new one, so the
-// record begins a line: with ONOCR|OCRNL a "\r" becomes "\n" unless the tty
-// is already at column 0 (n_tty tracks the column of everything written to
-// the tty, whoever wrote it).
+// exit line starts a line of its own: with ONOCR|OCRNL a "\r" becomes "\n"
+// unless the tty is already at column 0 (n_tty tracks the column of
+// everything written to the tty, whoever wrote it).
 void begin_line(int fd) {
     termios saved{};
     if (::tcgetattr(fd, &saved) < 0) return;
@@ -263,17 +273,50 @@ void begin_line(int fd) {
     ::tcsetattr(fd, TCSANOW, &saved);
 }
 
-[[noreturn]] void finish(int wait_status, const std::string& record) {
+// Loads the exit stub with kexec_load(2) and reboots into it; returns only
+// if that failed (after saying why). Linux takes the other CPUs offline and
+// enters the stub at EL1, which makes the ZONE_EXIT hypercall.
+void exit_by_hypercall(const ExitReport& report) {
+#if defined(__aarch64__)
+    const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    const auto iomem = read_file("/proc/iomem");
+    const auto where = iomem ? exit_stub_address(*iomem, page) : std::nullopt;
+    if (!where) {
+        say("zone-init: no System RAM in /proc/iomem for the exit stub; powering off without reporting the status");
+        return;
+    }
+    const auto method = read_file("/sys/firmware/devicetree/base/psci/method");
+    const auto stub = build_exit_stub(report, conduit_from_psci_method(method.value_or("hvc")));
+    kexec_segment segment{};
+    segment.buf = stub.data();
+    segment.bufsz = kExitStubSize;
+    segment.mem = reinterpret_cast<void*>(*where);
+    segment.memsz = std::max<uint64_t>(page, kExitStubSize);
+    if (::syscall(SYS_kexec_load, *where, 1ul, &segment, static_cast<unsigned long>(KEXEC_ARCH_DEFAULT)) < 0) {
+        say("zone-init: cannot load the exit stub (kexec_load: " + errstr(errno) +
+            "); powering off without reporting the status");
+        return;
+    }
+    ::reboot(LINUX_REBOOT_CMD_KEXEC);
+    say("zone-init: cannot start the exit stub (reboot: " + errstr(errno) +
+        "); powering off without reporting the status");
+#else
+    (void)report;  // zones of other architectures power off without a status
+#endif
+}
+
+[[noreturn]] void finish(int wait_status, const std::string& line) {
     if (g_pid1) {
         ::kill(-1, SIGKILL);  // everything but init: stop writers before sync
         begin_line(g_out);
     }
-    write_all(g_out, record + "\n");
+    write_all(g_out, line + "\n");
     if (!g_pid1) {
         if (WIFSIGNALED(wait_status)) ::_exit(128 + WTERMSIG(wait_status));
         ::_exit(WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 127);
     }
     ::sync();
+    exit_by_hypercall(exit_report(wait_status));
     ::reboot(RB_POWER_OFF);
     say("zone-init: power off failed: " + errstr(errno) + "; exiting (the kernel panics and resets)");
     ::_exit(1);

@@ -86,15 +86,11 @@ i64 handle_psci(Vcpu& v, u64 fn, u64 a1, u64 a2, u64 a3) {
     }
     case kPsciMigrateInfoType:
         return 2; // no trusted OS to migrate
-    case kPsciSystemOff: {
-        // A zone init reports how its workload ended on the console first.
-        z.console.flush();
-        ExitRecord r = z.console.exit_record();
-        if (r.seen && r.signal) zone_end(z, ZoneState::exited, BH_EXIT_WORKLOAD_SIGNAL, r.value, "workload killed by a signal");
-        else if (r.seen) zone_end(z, ZoneState::exited, BH_EXIT_WORKLOAD, r.value, "workload exit status");
-        else zone_end(z, ZoneState::exited, BH_EXIT_PSCI_OFF, 0, "PSCI SYSTEM_OFF");
+    case kPsciSystemOff:
+        // No status: zone init reports the workload's with ZONE_EXIT, and
+        // console text (which any process in the zone can write) never counts.
+        zone_end(z, ZoneState::exited, BH_EXIT_PSCI_OFF, 0, "PSCI SYSTEM_OFF");
         return kPsciSuccess;
-    }
     case kPsciSystemReset: {
         // Zone kernels boot with panic=-1: a reset is how a panic shows. The
         // zone's last exception helps whoever reads the log.

@@ -3,21 +3,15 @@
 // PL011 on arm64, a 16550 on x86-64): what it transmits is collected per
 // line and written to the host console tagged with the zone's name (within
 // its console budget); what is typed for it waits in a receive FIFO.
+// Console text is display only: nothing a zone prints changes how the
+// hypervisor records it (zone init reports its workload's end with
+// BH_HC_ZONE_EXIT).
 #pragma once
 
 #include <bulkhead/spinlock.hpp>
 #include <bulkhead/types.hpp>
 
 namespace bh {
-
-// The machine-readable line a zone's init prints when its workload ends:
-// "BULKHEAD-EXIT status=N" or "BULKHEAD-EXIT signal=N".
-struct ExitRecord {
-    bool seen = false;
-    bool signal = false;
-    u32 value = 0;
-};
-bool parse_exit_record(const char* line, usize len, ExitRecord& out);
 
 class Zone;
 
@@ -46,7 +40,6 @@ class ZoneConsole {
     u32 received_count();
     // Writes out a partial line (the zone ended, or is about to).
     void flush();
-    ExitRecord exit_record();
 
   private:
     void emit_line();
@@ -57,7 +50,6 @@ class ZoneConsole {
     usize len_ = 0;
     char rx_[kRxFifo];
     u32 rx_head_ = 0, rx_count_ = 0;
-    ExitRecord record_;
     u64 started_at_ = 0;
     void (*listener_)(void*) = nullptr;
     void* listener_model_ = nullptr;

@@ -13,9 +13,10 @@ DEB_PACKAGES := cmake make g++ gcc g++-aarch64-linux-gnu binutils-aarch64-linux-
 	qemu-system-arm catch2 libfdt-dev device-tree-compiler linux-source-6.1 \
 	python3 xz-utils ccache flex bison bc libc6-dev gcc-aarch64-linux-gnu \
 	qemu-system-x86 ovmf bochs bochsbios vgabios bochs-term grub-pc-bin \
-	grub-efi-amd64-bin grub-common xorriso mtools clang libclang-rt-14-dev linux-libc-dev
+	grub-efi-amd64-bin grub-common xorriso mtools clang libclang-rt-14-dev linux-libc-dev \
+	clang-format
 
-.PHONY: all deps build test demo demo-bare unit clean
+.PHONY: all deps build test demo demo-bare unit format clean
 
 all: build
 
@@ -47,6 +48,10 @@ endif
 # The same story with bare test zones; BULKHEAD_DEMO_ARCH=x86_64 for x86-64.
 demo-bare: build
 	python3 tests/runner/demo.py --build $(BUILD)
+
+# Applies .clang-format to every C++ source (the `format` test checks it).
+format: deps
+	scripts/check-format --fix
 
 clean:
 	rm -rf $(BUILD)

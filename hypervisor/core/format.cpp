@@ -43,9 +43,12 @@ usize vformat(char* buf, usize size, const char* fmt, va_list ap) {
         ++p;
         bool zero = false, alt = false;
         for (;; ++p) {
-            if (*p == '0') zero = true;
-            else if (*p == '#') alt = true;
-            else break;
+            if (*p == '0')
+                zero = true;
+            else if (*p == '#')
+                alt = true;
+            else
+                break;
         }
         unsigned width = 0;
         while (*p >= '0' && *p <= '9') width = width * 10 + static_cast<unsigned>(*p++ - '0');
@@ -106,18 +109,10 @@ usize vformat(char* buf, usize size, const char* fmt, va_list ap) {
             for (usize i = 0; i < n; ++i) s.put(str[i]);
             break;
         }
-        case 'c':
-            s.put(static_cast<char>(va_arg(ap, int)));
-            break;
-        case '%':
-            s.put('%');
-            break;
-        case '\0':
-            --p;
-            break;
-        default:
-            s.put('%');
-            s.put(*p);
+        case 'c': s.put(static_cast<char>(va_arg(ap, int))); break;
+        case '%': s.put('%'); break;
+        case '\0': --p; break;
+        default: s.put('%'); s.put(*p);
         }
     }
     if (size) buf[s.len < size ? s.len : size - 1] = '\0';

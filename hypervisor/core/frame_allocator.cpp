@@ -60,8 +60,8 @@ void FrameAllocator::reserve(HostPhys base, u64 size) {
 FrameAllocator::Region* FrameAllocator::region_of(HostPhys pa, u64 pages) {
     for (unsigned n = 0; n < region_count_; ++n) {
         Region& r = regions_[n];
-        if (pa >= r.base && (pa - r.base) / kPageSize < r.pages &&
-            pages <= r.pages - (pa - r.base) / kPageSize && pa.aligned(kPageSize))
+        if (pa >= r.base && (pa - r.base) / kPageSize < r.pages && pages <= r.pages - (pa - r.base) / kPageSize &&
+            pa.aligned(kPageSize))
             return &r;
     }
     return nullptr;
@@ -117,8 +117,9 @@ bool FrameAllocator::alloc(u64 pages, u64 align_pages, HostPhys& out) {
 void FrameAllocator::free(HostPhys base, u64 pages) {
     LockGuard g(lock_);
     Region* r = region_of(base, pages);
-    if (!r) panic("frame allocator: free of [%#llx, +%llu pages) outside every region",
-                  static_cast<unsigned long long>(base.raw()), static_cast<unsigned long long>(pages));
+    if (!r)
+        panic("frame allocator: free of [%#llx, +%llu pages) outside every region",
+              static_cast<unsigned long long>(base.raw()), static_cast<unsigned long long>(pages));
     u64 first = (base - r->base) / kPageSize;
     if (first < r->bitmap_pages)
         panic("frame allocator: free of [%#llx, +%llu pages) overlaps the allocator's own bitmap",

@@ -11,9 +11,8 @@ void handle_guest_fault(Vcpu& v, const GuestFault& f) {
     bool stop = z.fault_policy == FaultPolicy::stop;
     if (z.faults_logged.sample() || stop)
         zone_log(z, "zone '%s' vcpu %u: illegal %s at IPA %#llx (VA %#llx, PC %#llx) %s: %s", z.name, v.index, kind,
-            static_cast<unsigned long long>(f.ipa.raw()), static_cast<unsigned long long>(f.va),
-            static_cast<unsigned long long>(f.pc), f.what,
-            stop ? "stopping the zone" : arch::kFaultInjectionName);
+                 static_cast<unsigned long long>(f.ipa.raw()), static_cast<unsigned long long>(f.va),
+                 static_cast<unsigned long long>(f.pc), f.what, stop ? "stopping the zone" : arch::kFaultInjectionName);
     if (stop) {
         char why[96];
         format(why, sizeof why, "illegal %s at IPA %#llx", kind, static_cast<unsigned long long>(f.ipa.raw()));

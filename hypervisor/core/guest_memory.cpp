@@ -51,7 +51,8 @@ Status copy_to_guest(Zone& z, GuestPhys dst, const void* src, u64 len) {
 }
 
 Status copy_between_zones(Zone& dst_zone, GuestPhys dst, const Zone& src_zone, GuestPhys src, u64 len) {
-    if (!zone_range_is_ram(src_zone, src, len) || !zone_range_is_ram(dst_zone, dst, len)) return Status::invalid_argument;
+    if (!zone_range_is_ram(src_zone, src, len) || !zone_range_is_ram(dst_zone, dst, len))
+        return Status::invalid_argument;
     while (len) {
         HostPhys spa, dpa;
         u64 srun, drun;

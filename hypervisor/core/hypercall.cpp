@@ -29,9 +29,7 @@ HypercallResult handle_hypercall(Vcpu& caller, const HypercallArgs& a) {
         r.ret[3] = self.ram.size;
         return r;
     }
-    case Hypercall::yield:
-        sched::yield_current();
-        return hc_result(Status::ok);
+    case Hypercall::yield: sched::yield_current(); return hc_result(Status::ok);
     case Hypercall::zone_exit: {
         ZoneExitRequest req;
         if (Status s = decode_zone_exit(a, req); s != Status::ok) return hc_result(s);

@@ -38,10 +38,8 @@ bool is_management_call(Hypercall h) {
     case Hypercall::zone_stop:
     case Hypercall::zone_destroy:
     case Hypercall::zone_status:
-    case Hypercall::host_info:
-        return true;
-    default:
-        return false;
+    case Hypercall::host_info: return true;
+    default: return false;
     }
 }
 
@@ -82,7 +80,8 @@ Status decode_zone_create(const HypercallArgs& a, ZoneCreateRequest& out) {
     r.name_len = a.arg[1];
     r.memory_bytes = a.arg[2];
     if (r.name_len == 0 || r.name_len > BH_ZONE_NAME_MAX) return Status::invalid_argument;
-    if (r.memory_bytes == 0 || !is_aligned(r.memory_bytes, kPageSize) || r.memory_bytes > arch::kZonePlatform.max_memory)
+    if (r.memory_bytes == 0 || !is_aligned(r.memory_bytes, kPageSize) ||
+        r.memory_bytes > arch::kZonePlatform.max_memory)
         return Status::invalid_argument;
     if (a.arg[3] == 0 || a.arg[3] > BH_ZONE_VCPUS_MAX) return Status::invalid_argument;
     r.vcpus = static_cast<u32>(a.arg[3]);
@@ -97,8 +96,12 @@ Status decode_zone_load(const HypercallArgs& a, ZoneLoadRequest& out) {
     r.src = GuestPhys(a.arg[2]);
     r.length = a.arg[3];
     if (r.length == 0 || r.length > kMaxLoadLength) return Status::invalid_argument;
-    if (r.dest.raw() >= arch::kZonePlatform.guest_phys_limit || r.length > arch::kZonePlatform.guest_phys_limit - r.dest.raw()) return Status::invalid_argument;
-    if (r.src.raw() >= arch::kZonePlatform.guest_phys_limit || r.length > arch::kZonePlatform.guest_phys_limit - r.src.raw()) return Status::invalid_argument;
+    if (r.dest.raw() >= arch::kZonePlatform.guest_phys_limit ||
+        r.length > arch::kZonePlatform.guest_phys_limit - r.dest.raw())
+        return Status::invalid_argument;
+    if (r.src.raw() >= arch::kZonePlatform.guest_phys_limit ||
+        r.length > arch::kZonePlatform.guest_phys_limit - r.src.raw())
+        return Status::invalid_argument;
     out = r;
     return Status::ok;
 }
@@ -109,7 +112,8 @@ Status decode_zone_set_entry(const HypercallArgs& a, ZoneSetEntryRequest& out) {
     if (a.arg[1] >= BH_ZONE_VCPUS_MAX) return Status::invalid_argument;
     r.vcpu = static_cast<u32>(a.arg[1]);
     r.pc = GuestPhys(a.arg[2]);
-    if (!r.pc.aligned(arch::kZonePlatform.entry_alignment) || r.pc.raw() >= arch::kZonePlatform.guest_phys_limit) return Status::invalid_argument;
+    if (!r.pc.aligned(arch::kZonePlatform.entry_alignment) || r.pc.raw() >= arch::kZonePlatform.guest_phys_limit)
+        return Status::invalid_argument;
     r.x0 = a.arg[3];
     out = r;
     return Status::ok;
@@ -120,7 +124,8 @@ Status decode_vcpu_on(const HypercallArgs& a, VcpuOnRequest& out) {
     if (a.arg[0] >= BH_ZONE_VCPUS_MAX) return Status::invalid_argument;
     r.vcpu = static_cast<u32>(a.arg[0]);
     r.entry = GuestPhys(a.arg[1]);
-    if (!r.entry.aligned(arch::kZonePlatform.entry_alignment) || r.entry.raw() >= arch::kZonePlatform.guest_phys_limit) return Status::invalid_argument;
+    if (!r.entry.aligned(arch::kZonePlatform.entry_alignment) || r.entry.raw() >= arch::kZonePlatform.guest_phys_limit)
+        return Status::invalid_argument;
     r.arg = a.arg[2];
     out = r;
     return Status::ok;

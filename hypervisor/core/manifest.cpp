@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include <bulkhead/log.hpp>
 #include <bulkhead/hypercall_decode.hpp>
+#include <bulkhead/log.hpp>
 #include <bulkhead/manifest.hpp>
 #include <bulkhead/manifest_schema.hpp>
 
@@ -17,8 +17,10 @@ class Parser {
         : fdt_(blob), cpus_(online_cpus), platform_(platform), err_(err) {}
 
     bool fail(const char* zone, const char* what) {
-        if (zone) format(err_.message, sizeof err_.message, "manifest: zone '%s': %s", zone, what);
-        else format(err_.message, sizeof err_.message, "manifest: %s", what);
+        if (zone)
+            format(err_.message, sizeof err_.message, "manifest: zone '%s': %s", zone, what);
+        else
+            format(err_.message, sizeof err_.message, "manifest: %s", what);
         return false;
     }
 
@@ -27,9 +29,12 @@ class Parser {
         const void* p = fdt_getprop(fdt_, node, prop, &len);
         present = p != nullptr;
         if (!p) return true;
-        if (len == 8) v = fdt64_ld(static_cast<const fdt64_t*>(p));
-        else if (len == 4) v = fdt32_ld(static_cast<const fdt32_t*>(p));
-        else return false;
+        if (len == 8)
+            v = fdt64_ld(static_cast<const fdt64_t*>(p));
+        else if (len == 4)
+            v = fdt32_ld(static_cast<const fdt32_t*>(p));
+        else
+            return false;
         return true;
     }
 
@@ -165,9 +170,12 @@ class Parser {
         z.watchdog_ms = v;
         const char* policy = static_cast<const char*>(fdt_getprop(fdt_, node, "fault-policy", &len));
         if (policy) {
-            if (len == 6 && __builtin_memcmp(policy, "abort", 6) == 0) z.fault_policy = FaultPolicy::abort;
-            else if (len == 5 && __builtin_memcmp(policy, "stop", 5) == 0) z.fault_policy = FaultPolicy::stop;
-            else return fail(zn, "fault-policy must be \"abort\" or \"stop\"");
+            if (len == 6 && __builtin_memcmp(policy, "abort", 6) == 0)
+                z.fault_policy = FaultPolicy::abort;
+            else if (len == 5 && __builtin_memcmp(policy, "stop", 5) == 0)
+                z.fault_policy = FaultPolicy::stop;
+            else
+                return fail(zn, "fault-policy must be \"abort\" or \"stop\"");
         }
 
         int child;
@@ -216,7 +224,8 @@ class Parser {
         if (!ram.contains(z.entry, 4)) return fail(zn, "entry lies outside the zone's memory");
         if (!z.entry.aligned(platform_.entry_alignment)) {
             char msg[64];
-            format(msg, sizeof msg, "entry is not %llu-byte aligned", static_cast<unsigned long long>(platform_.entry_alignment));
+            format(msg, sizeof msg, "entry is not %llu-byte aligned",
+                   static_cast<unsigned long long>(platform_.entry_alignment));
             return fail(zn, msg);
         }
         return true;

@@ -15,9 +15,9 @@ const char* const kAnyNode[] = {"phandle", "linux,phandle", nullptr};
 const char* const kRootProps[] = {"compatible", "#address-cells", "#size-cells", "model", nullptr};
 const char* const kRootChildren[] = {"zones", "chosen", "aliases", nullptr};
 const char* const kNone[] = {nullptr};
-const char* const kZoneProps[] = {"memory-size", "memory-base", "host-address", "vcpus",        "cpus",
-                                  "privileged",  "fault-policy", "entry",      "boot-argument", "watchdog-ms",
-                                  "console-input", nullptr};
+const char* const kZoneProps[] = {"memory-size",   "memory-base", "host-address",  "vcpus",
+                                  "cpus",          "privileged",  "fault-policy",  "entry",
+                                  "boot-argument", "watchdog-ms", "console-input", nullptr};
 // A trailing '@': the node may also carry a unit address (image@1).
 const char* const kZoneChildren[] = {"image@", "linux", nullptr};
 const char* const kImageProps[] = {"load-address", "data", nullptr};
@@ -62,11 +62,12 @@ const char* closest(const char* const* list, const char* name) {
     return bare;
 }
 
-bool refuse(char* why, usize size, const char* kind, const char* name, const NodeSchema& s,
-            const char* const* known) {
+bool refuse(char* why, usize size, const char* kind, const char* name, const NodeSchema& s, const char* const* known) {
     const char* hint = closest(known, name);
-    if (hint) format(why, size, "unknown %s '%s' in the %s (did you mean '%s'?)", kind, name, s.what, hint);
-    else format(why, size, "unknown %s '%s' in the %s", kind, name, s.what);
+    if (hint)
+        format(why, size, "unknown %s '%s' in the %s (did you mean '%s'?)", kind, name, s.what, hint);
+    else
+        format(why, size, "unknown %s '%s' in the %s", kind, name, s.what);
     return false;
 }
 

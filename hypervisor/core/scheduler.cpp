@@ -79,8 +79,10 @@ void request_reschedule() { arch::this_cpu().need_resched = true; }
 // The home CPU must look at its queues: directly if it is this one, by a
 // kick (whose interrupt requests it there) otherwise.
 static void notify_home(const Vcpu& v) {
-    if (v.home_cpu == arch::this_cpu().index) request_reschedule();
-    else arch::kick_cpu(v.home_cpu);
+    if (v.home_cpu == arch::this_cpu().index)
+        request_reschedule();
+    else
+        arch::kick_cpu(v.home_cpu);
 }
 
 void start(Locked<Zone>, Vcpu& v) {
@@ -108,7 +110,8 @@ void wake(Vcpu& v) {
     }
     if (kick) notify_home(v);
     // On this CPU the loaded vCPU sees it at the end of this exit anyway.
-    else if (poke && v.home_cpu != arch::this_cpu().index) arch::poke_cpu(v.home_cpu);
+    else if (poke && v.home_cpu != arch::this_cpu().index)
+        arch::poke_cpu(v.home_cpu);
 }
 
 void block_current() {
@@ -159,7 +162,7 @@ void schedule() {
     for (;;) {
         c.need_resched = false;
         host_console::drain(host_console::kSchedulerDrainBytes); // what a slow UART left behind
-        if (c.index == 0) watchdog_check(arch::now()); // before taking c.lock: it may end zones
+        if (c.index == 0) watchdog_check(arch::now());           // before taking c.lock: it may end zones
         Vcpu* cur = c.current;
         Vcpu* next;
         {

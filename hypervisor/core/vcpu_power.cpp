@@ -33,10 +33,13 @@ struct EntryPoint {
 Status vcpu_power_on(Zone& z, u32 index, GuestPhys entry, u64 arg) {
     if (!z.ram.contains(entry, 4)) return Status::invalid_argument;
     EntryPoint e{entry, arg};
-    return vcpu_start_with(z, index, [](Vcpu& v, const void* p) {
-        auto* ep = static_cast<const EntryPoint*>(p);
-        arch::vcpu_reset(v, ep->entry, ep->arg);
-    }, &e);
+    return vcpu_start_with(
+        z, index,
+        [](Vcpu& v, const void* p) {
+            auto* ep = static_cast<const EntryPoint*>(p);
+            arch::vcpu_reset(v, ep->entry, ep->arg);
+        },
+        &e);
 }
 
 } // namespace bh

@@ -23,8 +23,10 @@ Status zone_start(Zone& z) {
         z.watchdog_deadline = now + z.watchdog_ms * arch::ticks_per_second() / 1000;
         // Publish the earlier deadline; CPU 0 re-arms its timer at its next decision.
         next_watchdog.store_min(z.watchdog_deadline);
-        if (arch::this_cpu().index != 0) arch::kick_cpu(0);
-        else sched::request_reschedule();
+        if (arch::this_cpu().index != 0)
+            arch::kick_cpu(0);
+        else
+            sched::request_reschedule();
     }
     z.state.store(ZoneState::running);
     sched::start(zl.held(), z.vcpus[0]);
@@ -42,9 +44,12 @@ void zone_end(Zone& z, ZoneState state, u32 reason, u64 code, const char* why) {
         z.state.store(state);
     }
     z.console.flush();
-    if (state == ZoneState::exited) log("zone '%s' exited: code %llu (%s)", z.name, static_cast<unsigned long long>(code), why);
-    else if (state == ZoneState::crashed) log("zone '%s' crashed: %s", z.name, why);
-    else log("zone '%s' stopped: %s", z.name, why);
+    if (state == ZoneState::exited)
+        log("zone '%s' exited: code %llu (%s)", z.name, static_cast<unsigned long long>(code), why);
+    else if (state == ZoneState::crashed)
+        log("zone '%s' crashed: %s", z.name, why);
+    else
+        log("zone '%s' stopped: %s", z.name, why);
     // vCPUs loaded elsewhere must exit to notice; the scheduler then drops them.
     unsigned self = arch::this_cpu().index;
     for (u32 i = 0; i < z.vcpu_count; ++i)

@@ -103,10 +103,12 @@ HypercallResult hc_zone_load(Vcpu& caller, const HypercallArgs& a) {
     Status s;
     {
         Lock<Zone> zl(*z);
-        if (z->state.load() != ZoneState::created) s = Status::bad_state;
+        if (z->state.load() != ZoneState::created)
+            s = Status::bad_state;
         else if (!zone_range_is_ram(*z, req.dest, req.length) || !zone_range_is_ram(*caller.zone, req.src, req.length))
             s = Status::invalid_argument;
-        else s = copy_between_zones(*z, req.dest, *caller.zone, req.src, n);
+        else
+            s = copy_between_zones(*z, req.dest, *caller.zone, req.src, n);
     }
     pin.release();
     if (s != Status::ok || n == req.length) return hc_result(s);

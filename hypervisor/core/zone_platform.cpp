@@ -21,7 +21,8 @@ bool ZonePlatform::ram_allowed(Range<GuestPhys> ram, char* why, usize why_size) 
         return false;
     }
     if (ram.base.raw() >= guest_phys_limit || ram.size > guest_phys_limit - ram.base.raw()) {
-        format(why, why_size, "memory [%#llx, %#llx) does not end below %#llx, the end of a zone's guest-physical space",
+        format(why, why_size,
+               "memory [%#llx, %#llx) does not end below %#llx, the end of a zone's guest-physical space",
                static_cast<ull>(ram.base.raw()), static_cast<ull>(ram.base.raw() + ram.size),
                static_cast<ull>(guest_phys_limit));
         return false;

@@ -6,9 +6,20 @@ namespace bh {
 namespace {
 
 enum : u64 {
-    kDr = 0x000, kRsr = 0x004, kFr = 0x018, kIbrd = 0x024, kFbrd = 0x028, kLcrH = 0x02c,
-    kCr = 0x030, kIfls = 0x034, kImsc = 0x038, kRis = 0x03c, kMis = 0x040, kIcr = 0x044,
-    kDmacr = 0x048, kPeriphId0 = 0xfe0,
+    kDr = 0x000,
+    kRsr = 0x004,
+    kFr = 0x018,
+    kIbrd = 0x024,
+    kFbrd = 0x028,
+    kLcrH = 0x02c,
+    kCr = 0x030,
+    kIfls = 0x034,
+    kImsc = 0x038,
+    kRis = 0x03c,
+    kMis = 0x040,
+    kIcr = 0x044,
+    kDmacr = 0x048,
+    kPeriphId0 = 0xfe0,
 };
 constexpr u32 kFrTxfe = 1u << 7, kFrRxff = 1u << 6, kFrRxfe = 1u << 4;
 constexpr u32 kRisRx = 1u << 4, kRisTx = 1u << 5, kRisRt = 1u << 6;

@@ -55,15 +55,18 @@ bool Uart16550::access_locked(DeviceAccess& a) {
         switch (a.offset) {
         case kData: {
             char c = 0;
-            if (dlab) v = dll_;
-            else if (console_->take_received(c)) v = static_cast<u8>(c);
+            if (dlab)
+                v = dll_;
+            else if (console_->take_received(c))
+                v = static_cast<u8>(c);
             break;
         }
         case kIer: v = dlab ? dlm_ : ier_; break;
         case kIirFcr: {
             // Highest-priority cause first; reading it clears "transmitter empty".
             u8 cause = kIirNoInterrupt;
-            if ((ier_ & kIerRx) && console_->received_count() != 0) cause = kIirRxData;
+            if ((ier_ & kIerRx) && console_->received_count() != 0)
+                cause = kIirRxData;
             else if ((ier_ & kIerThre) && thre_pending_) {
                 cause = kIirThre;
                 thre_pending_ = false;
@@ -85,14 +88,16 @@ bool Uart16550::access_locked(DeviceAccess& a) {
     u8 v = static_cast<u8>(a.value);
     switch (a.offset) {
     case kData:
-        if (dlab) dll_ = v;
+        if (dlab)
+            dll_ = v;
         else {
             if (!(mcr_ & kMcrLoop)) console_->write_byte(static_cast<char>(v));
             thre_pending_ = true; // sent at once: the holding register is empty again
         }
         break;
     case kIer:
-        if (dlab) dlm_ = v;
+        if (dlab)
+            dlm_ = v;
         else {
             if ((v & kIerThre) && !(ier_ & kIerThre)) thre_pending_ = true;
             ier_ = v & 0x0f;

@@ -38,7 +38,7 @@ TEST_CASE("device registry: ranges, lookups and offsets", "[devices]") {
     DeviceRegistry r;
     Counter a, b;
     REQUIRE(r.add(AddressSpace::mmio, 0x1000, 0x100, a, "a") == Status::ok);
-    REQUIRE(r.add(AddressSpace::mmio, 0x1100, 0x100, b, "b") == Status::ok); // adjacent is fine
+    REQUIRE(r.add(AddressSpace::mmio, 0x1100, 0x100, b, "b") == Status::ok);   // adjacent is fine
     REQUIRE(r.add(AddressSpace::port, 0x1000, 8, b, "b ports") == Status::ok); // another space
     CHECK(r.add(AddressSpace::mmio, 0x10ff, 2, b, "overlap") == Status::busy);
     CHECK(r.add(AddressSpace::mmio, 0x0, 0x10000, b, "covers") == Status::busy);

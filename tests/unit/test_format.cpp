@@ -12,14 +12,14 @@
 using namespace bh;
 
 // Where bh::format implements a printf feature, it must agree with the C library.
-#define SAME_AS_PRINTF(...)                                                                  \
-    do {                                                                                     \
-        char ours[160], libc[160];                                                           \
-        usize n = format(ours, sizeof ours, __VA_ARGS__);                                    \
-        int m = std::snprintf(libc, sizeof libc, __VA_ARGS__);                               \
-        INFO("format: " #__VA_ARGS__);                                                       \
-        CHECK(std::string(ours) == std::string(libc));                                       \
-        CHECK(n == usize(m));                                                                \
+#define SAME_AS_PRINTF(...)                                                                                            \
+    do {                                                                                                               \
+        char ours[160], libc[160];                                                                                     \
+        usize n = format(ours, sizeof ours, __VA_ARGS__);                                                              \
+        int m = std::snprintf(libc, sizeof libc, __VA_ARGS__);                                                         \
+        INFO("format: " #__VA_ARGS__);                                                                                 \
+        CHECK(std::string(ours) == std::string(libc));                                                                 \
+        CHECK(n == usize(m));                                                                                          \
     } while (0)
 
 TEST_CASE("format: conversions agree with printf", "[format]") {

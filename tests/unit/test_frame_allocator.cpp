@@ -131,18 +131,14 @@ TEST_CASE("frame allocator: claim", "[frames]") {
     OneRegion r;
     CHECK(r.frames.claim(r.frame(100), 10) == Status::ok);
     CHECK(r.frames.free_pages() == 1013);
-    SECTION("a claimed frame cannot be claimed again") {
-        CHECK(r.frames.claim(r.frame(109), 1) == Status::busy);
-    }
+    SECTION("a claimed frame cannot be claimed again") { CHECK(r.frames.claim(r.frame(109), 1) == Status::busy); }
     SECTION("a partly used range is refused without side effects") {
         CHECK(r.frames.claim(r.frame(95), 6) == Status::busy);
         CHECK(r.frames.free_pages() == 1013);
         CHECK(r.frames.claim(r.frame(95), 5) == Status::ok);
         CHECK(r.frames.claim(r.frame(110), 1) == Status::ok);
     }
-    SECTION("the bitmap frame is never free") {
-        CHECK(r.frames.claim(r.frame(0), 1) == Status::busy);
-    }
+    SECTION("the bitmap frame is never free") { CHECK(r.frames.claim(r.frame(0), 1) == Status::busy); }
     SECTION("bad ranges") {
         CHECK(r.frames.claim(r.frame(200), 0) == Status::invalid_argument);
         CHECK(r.frames.claim(r.frame(200) + 8, 1) == Status::invalid_argument);
@@ -301,7 +297,7 @@ TEST_CASE("frame allocator: largest_free_run", "[frames]") {
     CHECK(r.frames.largest_free_run(512) == 88);  // frames 512..599
     CHECK(r.frames.largest_free_run(256) == 344); // frames 256..599
     REQUIRE(r.frames.claim(r.frame(300), 1) == Status::ok);
-    CHECK(r.frames.largest_free_run(1) == 423);   // frames 601..1023
+    CHECK(r.frames.largest_free_run(1) == 423); // frames 601..1023
     CHECK(r.frames.largest_free_run(512) == 88);
     // What largest_free_run promises, alloc delivers (and no more).
     u64 run = r.frames.largest_free_run(1);

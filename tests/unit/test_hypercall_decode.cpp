@@ -232,7 +232,7 @@ TEST_CASE("hypercall: validate_zone_name", "[hypercall]") {
     auto v = [](const char* s) { return validate_zone_name(s, std::strlen(s)); };
     CHECK(v("a") == Status::ok);
     CHECK(v("linux-0_test9") == Status::ok);
-    CHECK(v("abcdefghijklmnopqrstuvwxyz01234") == Status::ok); // 31
+    CHECK(v("abcdefghijklmnopqrstuvwxyz01234") == Status::ok);                // 31
     CHECK(v("abcdefghijklmnopqrstuvwxyz012345") == Status::invalid_argument); // 32
     CHECK(v("") == Status::invalid_argument);
     CHECK(v("Linux") == Status::invalid_argument);

@@ -172,8 +172,7 @@ TEST_CASE("dispatch: a creation in progress belongs to its creator", "[dispatch]
     CHECK(half->state.load() == ZoneState::creating);
     // Another manager cannot continue it, start it or load it.
     REQUIRE(copy_to_guest(*other, other->ram.base, "half", 4) == Status::ok);
-    CHECK(status(call(other->vcpus[0], BH_HC_ZONE_CREATE, other->ram.base.raw(), 4, 16 * MiB, 1)) ==
-          Status::bad_state);
+    CHECK(status(call(other->vcpus[0], BH_HC_ZONE_CREATE, other->ram.base.raw(), 4, 16 * MiB, 1)) == Status::bad_state);
     CHECK(status(call(other->vcpus[0], BH_HC_ZONE_START, half->handle.raw())) == Status::bad_state);
     // Nor can its creator continue it with another size.
     CHECK(status(call(mg.vcpu, BH_HC_ZONE_CREATE, ipa, 4, 8 * MiB, 1)) == Status::bad_state);
@@ -229,8 +228,8 @@ TEST_CASE("dispatch: ZONE_LOAD copies in restarted steps, or not at all", "[disp
         CHECK(back == image);
     }
     SECTION("a range past the target's RAM is refused before a byte moves") {
-        Call l = call(mg.vcpu, BH_HC_ZONE_LOAD, h, t->ram.base.raw() + 16 * MiB - 4 * MiB, mg.at(Manager::kImageAt).raw(),
-                      kLen);
+        Call l = call(mg.vcpu, BH_HC_ZONE_LOAD, h, t->ram.base.raw() + 16 * MiB - 4 * MiB,
+                      mg.at(Manager::kImageAt).raw(), kLen);
         CHECK(status(l) == Status::invalid_argument);
         CHECK(l.restarts == 0);
         std::vector<u8> back(4 * MiB);

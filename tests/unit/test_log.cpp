@@ -31,7 +31,6 @@ TEST_CASE("log: empty message", "[log]") {
     CHECK(arch::fake_console_take() == "[bulkhead:0] \n");
 }
 
-
 TEST_CASE("panic: prints and halts", "[log][panic]") {
     arch::fake_set_cpu_id(1);
     REQUIRE_THROWS_AS(panic("bad thing %#x", 0xdeadu), arch::FakeHalt);

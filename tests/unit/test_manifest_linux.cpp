@@ -91,7 +91,8 @@ TEST_CASE("manifest: linux zone rejections", "[manifest]") {
         CHECK_THAT(reject(linux_zone(4 * MiB, nothing)),
                    Contains("the kernel and initrd do not fit in the zone's memory"));
         const std::vector<u8> initrd(64 * 1024, 1);
-        auto blob = linux_zone(4 * MiB + 64 * 1024, [&](FdtBuilder& f) { f.bytes("initrd", initrd.data(), initrd.size()); });
+        auto blob =
+            linux_zone(4 * MiB + 64 * 1024, [&](FdtBuilder& f) { f.bytes("initrd", initrd.data(), initrd.size()); });
         CHECK_THAT(reject(blob), Contains("do not fit"));
     }
     SECTION("two linux nodes") {

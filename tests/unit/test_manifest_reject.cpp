@@ -18,13 +18,14 @@ TEST_CASE("manifest: truncated blobs are rejected", "[manifest]") {
     const std::vector<u8> blob = simple();
     REQUIRE(parse(blob)->ok);
     const usize header = sizeof(fdt_header);
-    for (usize len : {usize(1), usize(8), header - 1, header, header + 1, blob.size() / 2, blob.size() - 8,
-                      blob.size() - 1}) {
+    for (usize len :
+         {usize(1), usize(8), header - 1, header, header + 1, blob.size() / 2, blob.size() - 8, blob.size() - 1}) {
         CAPTURE(len);
         // A copy of exactly `len` bytes, so that ASan catches any read past it.
         std::vector<u8> cut(blob.begin(), blob.begin() + static_cast<std::ptrdiff_t>(len));
         std::string msg = reject(cut);
-        if (len < header) CHECK_THAT(msg, Contains("blob is truncated (smaller than a header)"));
+        if (len < header)
+            CHECK_THAT(msg, Contains("blob is truncated (smaller than a header)"));
         else
             CHECK_THAT(msg, Contains("blob is truncated: its header says " + std::to_string(blob.size()) +
                                      " bytes, only " + std::to_string(len) + " are present"));
@@ -126,22 +127,28 @@ TEST_CASE("manifest: memory", "[manifest]") {
         image(f, 0x40000000).end();
         CHECK_THAT(reject(done(f)), Contains("property 'memory-size' must be one or two cells"));
     }
-    SECTION("zero") { CHECK_THAT(reject(with(0, false, 0, 0x40000000)), Contains("zone 'alpha': memory-size is zero")); }
+    SECTION("zero") {
+        CHECK_THAT(reject(with(0, false, 0, 0x40000000)), Contains("zone 'alpha': memory-size is zero"));
+    }
     SECTION("not a multiple of 4 KiB") {
-        CHECK_THAT(reject(with(2 * MiB + 512, false, 0, 0x40000000)), Contains("memory-size is not a multiple of 4 KiB"));
+        CHECK_THAT(reject(with(2 * MiB + 512, false, 0, 0x40000000)),
+                   Contains("memory-size is not a multiple of 4 KiB"));
     }
     SECTION("more than 64 GiB") {
-        CHECK_THAT(reject(with(64 * GiB + 4096, false, 0, 0x40000000)), Contains("memory-size 65536 MiB is more than the 64 GiB a zone may have"));
+        CHECK_THAT(reject(with(64 * GiB + 4096, false, 0, 0x40000000)),
+                   Contains("memory-size 65536 MiB is more than the 64 GiB a zone may have"));
     }
     SECTION("memory-base not 2 MiB aligned") {
-        CHECK_THAT(reject(with(2 * MiB, true, 0x40100000, 0x40100000)), Contains("memory-base 0x40100000 is not a multiple of 2 MiB"));
+        CHECK_THAT(reject(with(2 * MiB, true, 0x40100000, 0x40100000)),
+                   Contains("memory-base 0x40100000 is not a multiple of 2 MiB"));
     }
     SECTION("overlapping the device window from below") {
         CHECK_THAT(reject(with(0x08200000, true, 0, 0x1000)),
                    Contains("overlaps the device window [0x8000000, 0x40000000) of arm64 zones"));
     }
     SECTION("overlapping the device window from inside") {
-        CHECK_THAT(reject(with(2 * MiB, true, 0x3fe00000, 0x3fe00000)), Contains("overlaps the device window [0x8000000, 0x40000000)"));
+        CHECK_THAT(reject(with(2 * MiB, true, 0x3fe00000, 0x3fe00000)),
+                   Contains("overlaps the device window [0x8000000, 0x40000000)"));
     }
     SECTION("starting at 512 GiB") {
         CHECK_THAT(reject(with(2 * MiB, true, u64(1) << 39, u64(1) << 39)),
@@ -152,7 +159,8 @@ TEST_CASE("manifest: memory", "[manifest]") {
                    Contains("does not end below 0x8000000000"));
     }
     SECTION("a base so large that base + size wraps") {
-        CHECK_THAT(reject(with(4 * MiB, true, ~u64(0) - 2 * MiB + 1, 0x40000000)), Contains("does not end below 0x8000000000"));
+        CHECK_THAT(reject(with(4 * MiB, true, ~u64(0) - 2 * MiB + 1, 0x40000000)),
+                   Contains("does not end below 0x8000000000"));
     }
     SECTION("host-address not page aligned") {
         FdtBuilder f = manifest();
@@ -372,8 +380,9 @@ TEST_CASE("manifest: x86-64 zone platform rules", "[manifest]") {
         zone(f, "top", 0x200000);
         image(f, 0x40000000 + 0x200000 - 0x8000 - 8).end(); // its last 8 bytes reach into them
         auto blob = done(f);
-        CHECK_THAT(reject(blob, 4, x86),
-                   Contains("zone 'top': an image overlaps the 32 KiB at the top of memory that x86-64 zones start with"));
+        CHECK_THAT(
+            reject(blob, 4, x86),
+            Contains("zone 'top': an image overlaps the 32 KiB at the top of memory that x86-64 zones start with"));
         CHECK(parse(blob)->ok); // arm64 has no such area
     }
     SECTION("RAM must hold twice the start-up area") {
@@ -418,7 +427,12 @@ TEST_CASE("manifest: unknown properties and nodes are refused with a suggestion"
         CHECK_THAT(reject(done(f)),
                    Contains("zone 'vm': unknown property 'bootarg' in the linux node (did you mean 'bootargs'?)"));
         FdtBuilder g = manifest();
-        zone(g, "vm", 64 * MiB).node("linux").bytes("kernel", kCode, sizeof kCode).bytes("initrdd", kCode, 4).end().end();
+        zone(g, "vm", 64 * MiB)
+            .node("linux")
+            .bytes("kernel", kCode, sizeof kCode)
+            .bytes("initrdd", kCode, 4)
+            .end()
+            .end();
         CHECK_THAT(reject(done(g)), Contains("unknown property 'initrdd' in the linux node (did you mean 'initrd'?)"));
         FdtBuilder h = manifest();
         zone(h, "vm", 64 * MiB).node("linux").bytes("kernel", kCode, sizeof kCode);
@@ -434,7 +448,8 @@ TEST_CASE("manifest: unknown properties and nodes are refused with a suggestion"
     SECTION("in an image node") {
         FdtBuilder f = manifest();
         zone(f, "alpha").node("image").u64("load_address", 0x40000000).bytes("data", kCode, sizeof kCode).end().end();
-        CHECK_THAT(reject(done(f)), Contains("unknown property 'load_address' in the image node (did you mean 'load-address'?)"));
+        CHECK_THAT(reject(done(f)),
+                   Contains("unknown property 'load_address' in the image node (did you mean 'load-address'?)"));
     }
     SECTION("at the top") {
         FdtBuilder f;

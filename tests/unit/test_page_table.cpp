@@ -137,7 +137,9 @@ TEST_CASE("page table: map picks the largest leaf alignment allows", "[page_tabl
         const u64 in = 1 * GiB - 2 * MiB - 4 * KiB, out = 5 * GiB - 2 * MiB - 4 * KiB;
         const u64 size = 4 * KiB + 2 * MiB + 1 * GiB + 2 * MiB + 4 * KiB;
         REQUIRE(pt.map(G(in), H(out), size, MemAttr::ram()) == Status::ok);
-        struct { u64 off, leaf; } expect[] = {
+        struct {
+            u64 off, leaf;
+        } expect[] = {
             {0, 4 * KiB},
             {4 * KiB, 2 * MiB},
             {4 * KiB + 2 * MiB, 1 * GiB},
@@ -187,13 +189,17 @@ TEST_CASE("page table: stage-2 descriptors follow the ARM ARM encoding", "[page_
     REQUIRE(pt.map(G(0x09001000), H(0x09001000), 4 * KiB, MemAttr::ram()) == Status::ok);
 
     unsigned level = 0;
-    CHECK(raw_leaf(pt.root(), 0x40000000, &level) == (0x80000000ull | 0b01 | 0xf << 2 | 0b11 << 6 | 0b11 << 8 | 1 << 10));
+    CHECK(raw_leaf(pt.root(), 0x40000000, &level) ==
+          (0x80000000ull | 0b01 | 0xf << 2 | 0b11 << 6 | 0b11 << 8 | 1 << 10));
     CHECK(level == 1);
-    CHECK(raw_leaf(pt.root(), 0x80000000, &level) == (0xc0200000ull | 0b01 | 0xf << 2 | 0b01 << 6 | 0b11 << 8 | 1 << 10));
+    CHECK(raw_leaf(pt.root(), 0x80000000, &level) ==
+          (0xc0200000ull | 0b01 | 0xf << 2 | 0b01 << 6 | 0b11 << 8 | 1 << 10));
     CHECK(level == 2);
-    CHECK(raw_leaf(pt.root(), 0x09000000, &level) == (0x09000000ull | 0b11 | 0x1 << 2 | 0b11 << 6 | 1 << 10 | 2ull << 53));
+    CHECK(raw_leaf(pt.root(), 0x09000000, &level) ==
+          (0x09000000ull | 0b11 | 0x1 << 2 | 0b11 << 6 | 1 << 10 | 2ull << 53));
     CHECK(level == 3);
-    CHECK(raw_leaf(pt.root(), 0x09001000, &level) == (0x09001000ull | 0b11 | 0xf << 2 | 0b11 << 6 | 0b11 << 8 | 1 << 10));
+    CHECK(raw_leaf(pt.root(), 0x09001000, &level) ==
+          (0x09001000ull | 0b11 | 0xf << 2 | 0b11 << 6 | 0b11 << 8 | 1 << 10));
 
     HostPhys pa;
     MemAttr a;

@@ -211,8 +211,8 @@ TEST_CASE("locks: taking a lock out of order is caught", "[locks]") {
     {
         Lock<Zone> zl(*z);
         Lock<PerCpu> rq(bh::cpu(1)); // the right order
-        CHECK(arch::fake_held_lock_levels() == ((1u << static_cast<unsigned>(LockLevel::zone)) |
-                                                (1u << static_cast<unsigned>(LockLevel::run_queue))));
+        CHECK(arch::fake_held_lock_levels() ==
+              ((1u << static_cast<unsigned>(LockLevel::zone)) | (1u << static_cast<unsigned>(LockLevel::run_queue))));
     }
     CHECK(arch::fake_held_lock_levels() == 0);
     REQUIRE(m.destroy(*z) == Status::ok);

@@ -67,7 +67,8 @@ TEST_CASE("cr4_policy: what MOV to CR4 accepts", "[x86][cr4]") {
     constexpr u64 kAll = ~u64(0) & ~kCr4Refused & ((u64(1) << 26) - 1);
     Cr4Write w{kLongModeCr4 | cr4::kPge, kLongModeCr4, kAll, 0x1000, true};
     CHECK(cr4_write_allowed(w));
-    for (u64 refused : {cr4::kVmxe, cr4::kSmxe, cr4::kOsxsave, cr4::kPke, cr4::kPks, cr4::kCet, cr4::kKl, cr4::kUintr}) {
+    for (u64 refused :
+         {cr4::kVmxe, cr4::kSmxe, cr4::kOsxsave, cr4::kPke, cr4::kPks, cr4::kCet, cr4::kKl, cr4::kUintr}) {
         w.value = kLongModeCr4 | refused;
         CHECK_FALSE(cr4_write_allowed(w));
     }
@@ -80,7 +81,7 @@ TEST_CASE("cr4_policy: what MOV to CR4 accepts", "[x86][cr4]") {
     w.value = cr4::kOsfxsr; // clearing PAE in long mode
     CHECK_FALSE(cr4_write_allowed(w));
     w.long_mode = false;
-    CHECK(cr4_write_allowed(w)); // fine outside it
+    CHECK(cr4_write_allowed(w));         // fine outside it
     w.value = kLongModeCr4 | cr4::kLa57; // the paging depth cannot change in long mode
     w.long_mode = true;
     CHECK_FALSE(cr4_write_allowed(w));

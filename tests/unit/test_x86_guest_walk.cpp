@@ -108,9 +108,9 @@ TEST_CASE("x86 guest walk: long mode not-present at every level, tables outside 
     ram.set64(FakeRam::page(2) + index(va, 21) * 8, FakeRam::page(3) | P);
     ram.set64(FakeRam::page(3) + index(va, 12) * 8, 0x5000 | P);
     REQUIRE(walk(ram, s, va).gpa == 0x5000);
-    CHECK(walk(ram, s, va + 0x1000).status == WalkStatus::not_present);     // PTE
-    CHECK(walk(ram, s, va + 0x200000).status == WalkStatus::not_present);   // PDE
-    CHECK(walk(ram, s, va + 0x40000000).status == WalkStatus::not_present); // PDPTE
+    CHECK(walk(ram, s, va + 0x1000).status == WalkStatus::not_present);       // PTE
+    CHECK(walk(ram, s, va + 0x200000).status == WalkStatus::not_present);     // PDE
+    CHECK(walk(ram, s, va + 0x40000000).status == WalkStatus::not_present);   // PDPTE
     CHECK(walk(ram, s, va + (1ull << 39)).status == WalkStatus::not_present); // PML4E
     // An entry whose only fault is P = 0 is still not followed.
     ram.set64(FakeRam::page(3) + index(va, 12) * 8, 0x5000 | RW);
@@ -143,8 +143,8 @@ TEST_CASE("x86 guest walk: 32-bit PAE paging, PDPTEs at CR3 & ~0x1f", "[x86][gue
     ram.set64(FakeRam::page(5) + index(va + 0x200000, 21) * 8, 0x7fe00000 | PS | P);
     CHECK(walk(ram, s, va + 0x200000).gpa == 0x7fe00000 + ((va + 0x200000) & 0x1fffff));
 
-    CHECK(walk(ram, s, va + 0x1000).status == WalkStatus::not_present);     // PTE
-    CHECK(walk(ram, s, va + 0x400000).status == WalkStatus::not_present);   // PDE
+    CHECK(walk(ram, s, va + 0x1000).status == WalkStatus::not_present);                    // PTE
+    CHECK(walk(ram, s, va + 0x400000).status == WalkStatus::not_present);                  // PDE
     CHECK(walk(ram, s, 0x40000000 + (va & 0x3fffffff)).status == WalkStatus::not_present); // PDPTE 1
     ram.set64(pdpt + 1 * 8, 0xf0000000 | P);
     CHECK(walk(ram, s, 0x40000000).status == WalkStatus::bad_memory);

@@ -13,9 +13,9 @@ using namespace bh;
 using bh::x86_64::decode_mmio_insn;
 using bh::x86_64::DecodeMode;
 using bh::x86_64::DecodeStatus;
-using bh::x86_64::MmioInsn;
 using bh::x86_64::mmio_load_result;
 using bh::x86_64::mmio_store_value;
+using bh::x86_64::MmioInsn;
 using Kind = MmioInsn::Kind;
 using Extend = MmioInsn::Extend;
 
@@ -118,20 +118,67 @@ TEST_CASE("x86 mmio decode: MOV r/m, imm with sign extension under REX.W", "[x86
         {"movb $0x80,(%rdi)", {0xc6, 0x07, 0x80}, S, 1, 0, 1, Extend::none, false, true, 0x80},
         {"movb $0x1,0x10(%rdi)", {0xc6, 0x47, 0x10, 0x01}, S, 1, 0, 1, Extend::none, false, true, 0x1},
         {"movw $0xfffe,(%rdi)", {0x66, 0xc7, 0x07, 0xfe, 0xff}, S, 2, 0, 2, Extend::none, false, true, 0xfffe},
-        {"movl $0x80000000,0x300(%rax)", {0xc7, 0x80, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80}, S, 4, 0, 4,
-         Extend::none, false, true, 0x80000000},
-        {"movq $0xffffffffffffffff,(%rax)", {0x48, 0xc7, 0x00, 0xff, 0xff, 0xff, 0xff}, S, 8, 0, 8, Extend::none,
-         false, true, ~0ull},
-        {"movq $0x7fffffff,0x8(%rcx)", {0x48, 0xc7, 0x41, 0x08, 0xff, 0xff, 0xff, 0x7f}, S, 8, 0, 8, Extend::none,
-         false, true, 0x7fffffff},
-        {"movq $0xffffffff80000000,(%r8)", {0x49, 0xc7, 0x00, 0x00, 0x00, 0x00, 0x80}, S, 8, 0, 8, Extend::none,
-         false, true, 0xffffffff80000000ull},
-        {"data16 movq $0xfffffffffffffffe,(%rdi) (hand)", {0x66, 0x48, 0xc7, 0x07, 0xfe, 0xff, 0xff, 0xff}, S, 8,
-         0, 8, Extend::none, false, true, 0xfffffffffffffffeull},
+        {"movl $0x80000000,0x300(%rax)",
+         {0xc7, 0x80, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80},
+         S,
+         4,
+         0,
+         4,
+         Extend::none,
+         false,
+         true,
+         0x80000000},
+        {"movq $0xffffffffffffffff,(%rax)",
+         {0x48, 0xc7, 0x00, 0xff, 0xff, 0xff, 0xff},
+         S,
+         8,
+         0,
+         8,
+         Extend::none,
+         false,
+         true,
+         ~0ull},
+        {"movq $0x7fffffff,0x8(%rcx)",
+         {0x48, 0xc7, 0x41, 0x08, 0xff, 0xff, 0xff, 0x7f},
+         S,
+         8,
+         0,
+         8,
+         Extend::none,
+         false,
+         true,
+         0x7fffffff},
+        {"movq $0xffffffff80000000,(%r8)",
+         {0x49, 0xc7, 0x00, 0x00, 0x00, 0x00, 0x80},
+         S,
+         8,
+         0,
+         8,
+         Extend::none,
+         false,
+         true,
+         0xffffffff80000000ull},
+        {"data16 movq $0xfffffffffffffffe,(%rdi) (hand)",
+         {0x66, 0x48, 0xc7, 0x07, 0xfe, 0xff, 0xff, 0xff},
+         S,
+         8,
+         0,
+         8,
+         Extend::none,
+         false,
+         true,
+         0xfffffffffffffffeull},
         // Exactly 15 bytes is still an instruction.
         {"cs cs cs movq $-1,0x12345678(%rax,%rbx,4) (hand)",
-         {0x2e, 0x2e, 0x2e, 0x48, 0xc7, 0x84, 0x98, 0x78, 0x56, 0x34, 0x12, 0xff, 0xff, 0xff, 0xff}, S, 8, 0, 8,
-         Extend::none, false, true, ~0ull},
+         {0x2e, 0x2e, 0x2e, 0x48, 0xc7, 0x84, 0x98, 0x78, 0x56, 0x34, 0x12, 0xff, 0xff, 0xff, 0xff},
+         S,
+         8,
+         0,
+         8,
+         Extend::none,
+         false,
+         true,
+         ~0ull},
     };
     for (const Case& c : cases) check(c, DecodeMode::long64);
 }
@@ -171,8 +218,16 @@ TEST_CASE("x86 mmio decode: 32-bit protected mode", "[x86][mmio_insn]") {
         {"mov %ecx,0xfee00030", {0x89, 0x0d, 0x30, 0x00, 0xe0, 0xfe}, S, 4, 1, 4},
         {"mov %ah,(%edi)", {0x88, 0x27}, S, 1, 0, 1, Extend::none, true},
         {"movw $0x1234,(%ebx)", {0x66, 0xc7, 0x03, 0x34, 0x12}, S, 2, 0, 2, Extend::none, false, true, 0x1234},
-        {"movl $0xffffffff,0x20(%esi)", {0xc7, 0x46, 0x20, 0xff, 0xff, 0xff, 0xff}, S, 4, 0, 4, Extend::none, false,
-         true, 0xffffffff},
+        {"movl $0xffffffff,0x20(%esi)",
+         {0xc7, 0x46, 0x20, 0xff, 0xff, 0xff, 0xff},
+         S,
+         4,
+         0,
+         4,
+         Extend::none,
+         false,
+         true,
+         0xffffffff},
         {"movzbl (%eax),%edx", {0x0f, 0xb6, 0x10}, L, 1, 2, 4, Extend::zero},
         {"movswl 0x4(%ecx,%edx,2),%ebx", {0x0f, 0xbf, 0x5c, 0x51, 0x04}, L, 2, 3, 4, Extend::sign},
         {"mov 0xfee00030,%eax", {0xa1, 0x30, 0x00, 0xe0, 0xfe}, L, 4, 0, 4},
@@ -213,8 +268,8 @@ TEST_CASE("x86 mmio decode: everything but plain moves to memory is refused", "[
     CHECK(decode(prefixes) == D::unsupported);
     CHECK(decode(std::vector<u8>(15, 0x2e)) == D::unsupported);
     CHECK(decode(std::vector<u8>(20, 0x66)) == D::unsupported);
-    std::vector<u8> sixteen = {0x2e, 0x2e, 0x2e, 0x2e, 0x48, 0xc7, 0x84, 0x98, 0x78, 0x56,
-                               0x34, 0x12, 0xff, 0xff, 0xff, 0xff};
+    std::vector<u8> sixteen = {0x2e, 0x2e, 0x2e, 0x2e, 0x48, 0xc7, 0x84, 0x98,
+                               0x78, 0x56, 0x34, 0x12, 0xff, 0xff, 0xff, 0xff};
     CHECK(decode(sixteen) == D::unsupported);
     // Short inside the displacement: more bytes might help; once the
     // immediate is reached the length is known to be 16.
@@ -244,7 +299,7 @@ TEST_CASE("x86 mmio load result: x86 register-write rules", "[x86][mmio_insn]") 
     CHECK(mmio_load_result(load(1, 1, Extend::none, true), old, 0xfe) == 0x112233445566fe88ull); // %dh
 
     // MOVZX: extended to the destination, then the same write rules.
-    CHECK(mmio_load_result(load(1, 4, Extend::zero), old, 0xff) == 0xffull);               // movzbl
+    CHECK(mmio_load_result(load(1, 4, Extend::zero), old, 0xff) == 0xffull);                 // movzbl
     CHECK(mmio_load_result(load(2, 2, Extend::zero), old, 0x8001) == 0x1122334455668001ull); // 66 0f b7
     CHECK(mmio_load_result(load(1, 2, Extend::zero), old, 0x80) == 0x1122334455660080ull);   // movzbw
     CHECK(mmio_load_result(load(1, 8, Extend::zero), old, 0x80) == 0x80ull);                 // movzbq
@@ -252,7 +307,7 @@ TEST_CASE("x86 mmio load result: x86 register-write rules", "[x86][mmio_insn]") 
     // MOVSX/MOVSXD
     CHECK(mmio_load_result(load(1, 4, Extend::sign), old, 0x80) == 0xffffff80ull); // movsbl: zero above 31
     CHECK(mmio_load_result(load(1, 4, Extend::sign), old, 0x7f) == 0x7full);
-    CHECK(mmio_load_result(load(1, 2, Extend::sign), old, 0x80) == 0x112233445566ff80ull); // movsbw
+    CHECK(mmio_load_result(load(1, 2, Extend::sign), old, 0x80) == 0x112233445566ff80ull);       // movsbw
     CHECK(mmio_load_result(load(2, 8, Extend::sign), old, 0x12348000) == 0xffffffffffff8000ull); // movswq
     CHECK(mmio_load_result(load(4, 8, Extend::sign), old, 0x80000000) == 0xffffffff80000000ull); // movslq
     CHECK(mmio_load_result(load(4, 8, Extend::sign), old, 0x7fffffff) == 0x7fffffffull);

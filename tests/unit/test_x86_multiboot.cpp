@@ -82,11 +82,11 @@ void add_module(Mbi& m, u32 start, u32 end, const char* cmdline) {
 
 TEST_CASE("x86 multiboot: the BIOS memory map, usable ranges page-aligned, sorted and merged", "[x86][multiboot]") {
     Mbi m;
-    add_mmap(m, {{0x100000, 0x7ee0000, 1, 0},      // usable
-                 {0, 0x9fc00, 1, 0},               // usable, below the previous
-                 {0x9fc00, 0x400, 2, 0},           // reserved
-                 {0x7fe0000, 0x20000, 2, 0},       // reserved
-                 {0x100000000, 0x40000000, 1, 0},  // usable above 4 GiB
+    add_mmap(m, {{0x100000, 0x7ee0000, 1, 0},           // usable
+                 {0, 0x9fc00, 1, 0},                    // usable, below the previous
+                 {0x9fc00, 0x400, 2, 0},                // reserved
+                 {0x7fe0000, 0x20000, 2, 0},            // reserved
+                 {0x100000000, 0x40000000, 1, 0},       // usable above 4 GiB
                  {0x7ee0000 + 0x100000, 0x100, 1, 0}}); // less than a page: dropped
     BootInfo b;
     REQUIRE(multiboot_parse(m.finish(), b));

@@ -58,7 +58,8 @@ TEST_CASE("x86 NPT: zone RAM maps with 2 MiB pages, user, writable, executable",
     REQUIRE(npt.init(t.frames) == Status::ok);
     REQUIRE(npt.map(GuestPhys(0x40000000), HostPhys(0x00400000), 4 * MiB, MemAttr::ram()) == Status::ok);
     unsigned level = 9;
-    u64 d = raw_leaf(npt.root(), 0x40200000, [](u64 e) { return e & 1; }, &level);
+    u64 d = raw_leaf(
+        npt.root(), 0x40200000, [](u64 e) { return e & 1; }, &level);
     CHECK(level == 2);
     CHECK(d == (0x00600000 | 0x87)); // P, RW, US, PS; no NX
     HostPhys pa;
@@ -82,7 +83,8 @@ TEST_CASE("x86 NPT: a 4 KiB-aligned range gets 4 KiB pages, device memory is unc
     REQUIRE(npt.init(t.frames) == Status::ok);
     REQUIRE(npt.map(GuestPhys(0x1000), HostPhys(0x5000), 8 * KiB, MemAttr::device()) == Status::ok);
     unsigned level = 9;
-    u64 d = raw_leaf(npt.root(), 0x2000, [](u64 e) { return e & 1; }, &level);
+    u64 d = raw_leaf(
+        npt.root(), 0x2000, [](u64 e) { return e & 1; }, &level);
     CHECK(level == 3);
     CHECK(d == (0x6000 | 0x1f | (1ull << 63))); // P, RW, US, PWT, PCD, NX
     HostPhys pa;

@@ -34,7 +34,7 @@ TEST_CASE("vioapic: power-up state and read-only registers", "[x86][vioapic]") {
     wr(a, 0x00, 0xffffffff);
     CHECK(rd(a, 0x00) == 0x0f000000u); // only the ID bits
     CHECK(rd(a, 0x02) == 0x0f000000u); // arbitration ID follows
-    CHECK(rd(a, 0x40) == 0);            // past the last entry
+    CHECK(rd(a, 0x40) == 0);           // past the last entry
     a.write(VirtualIoApic::kRegSelect, 0x10);
     CHECK(a.read(VirtualIoApic::kRegSelect) == 0x10);
     CHECK(a.read(0x20) == 0); // not a register

@@ -62,13 +62,13 @@ TEST_CASE("vlapic: power-up state", "[x86][vlapic]") {
 TEST_CASE("vlapic: APIC_BASE transitions", "[x86][vlapic]") {
     VirtualLapic l;
     l.reset(1, false);
-    CHECK_FALSE(l.write_apic_base(0xfed00000 | kApicBaseEnable)); // relocation
-    CHECK_FALSE(l.write_apic_base(kXapic | (1u << 9)));            // reserved bit
+    CHECK_FALSE(l.write_apic_base(0xfed00000 | kApicBaseEnable));   // relocation
+    CHECK_FALSE(l.write_apic_base(kXapic | (1u << 9)));             // reserved bit
     CHECK_FALSE(l.write_apic_base(kLapicMmioBase | kApicBaseExtd)); // EXTD without EN
     CHECK(l.write_apic_base(kX2apic));                              // xAPIC -> x2APIC
     CHECK(l.x2apic());
     CHECK_FALSE(l.mmio_active());
-    CHECK_FALSE(l.write_apic_base(kXapic)); // x2APIC -> xAPIC directly
+    CHECK_FALSE(l.write_apic_base(kXapic));   // x2APIC -> xAPIC directly
     CHECK(l.write_apic_base(kLapicMmioBase)); // -> disabled
     CHECK_FALSE(l.globally_enabled());
     CHECK_FALSE(l.mmio_active());
@@ -188,8 +188,8 @@ TEST_CASE("vlapic: destinations", "[x86][vlapic]") {
         wr(l, kLapicLdr, 0x04u << 24);
         CHECK(l.accepts_destination(true, 0x06));
         CHECK_FALSE(l.accepts_destination(true, 0x03));
-        wr(l, kLapicDfr, 0x0fffffff); // cluster model
-        wr(l, kLapicLdr, 0x32u << 24);  // cluster 3, member bit 1
+        wr(l, kLapicDfr, 0x0fffffff);  // cluster model
+        wr(l, kLapicLdr, 0x32u << 24); // cluster 3, member bit 1
         CHECK(l.accepts_destination(true, 0x32));
         CHECK(l.accepts_destination(true, 0x3f));
         CHECK_FALSE(l.accepts_destination(true, 0x22));
@@ -329,7 +329,7 @@ TEST_CASE("vlapic: a masked timer wakes nobody", "[x86][vlapic]") {
     wr(l, kLapicTimerInitial, 100, 0);
     CHECK(l.timer_deadline() == 0);
     CHECK(rd(l, kLapicTimerCurrent, 50) != 0); // it still counts
-    CHECK(l.timer_check(250)); // divide by 2 (the power-up divide configuration)
+    CHECK(l.timer_check(250));                 // divide by 2 (the power-up divide configuration)
     CHECK_FALSE(l.has_request());
 }
 
@@ -372,10 +372,10 @@ TEST_CASE("vlapic: the request summary follows the IRR", "[x86][vlapic]") {
     l.acknowledge(0xe0);
     CHECK(l.has_request());
     l.acknowledge(0x41);
-    CHECK(l.has_request()); // 0x40 is still requested in that word
+    CHECK(l.has_request());       // 0x40 is still requested in that word
     CHECK(l.deliverable() == -1); // 0xe0 and 0x41 (the same class as 0x40) in service
-    wr(l, kLapicEoi, 0); // ends 0xe0
-    wr(l, kLapicEoi, 0); // ends 0x41
+    wr(l, kLapicEoi, 0);          // ends 0xe0
+    wr(l, kLapicEoi, 0);          // ends 0x41
     CHECK(l.deliverable() == 0x40);
     l.acknowledge(0x40);
     CHECK_FALSE(l.has_request());

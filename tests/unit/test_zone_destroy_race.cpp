@@ -106,7 +106,8 @@ TEST_CASE("zone lifecycle: destroy racing VCPU_ON never frees a queued vCPU", "[
     stop.store(true);
     for (auto& t : cpus) t.join();
 
-    INFO("destroy answered busy " << busy_retries << " times; vCPUs started after their zone ended: " << late_starts.load());
+    INFO("destroy answered busy " << busy_retries
+                                  << " times; vCPUs started after their zone ended: " << late_starts.load());
     CHECK(late_starts.load() == 0);
     CHECK(queued_after_destroy == 0);
     CHECK(arch::fake_bad_loads() == 0);

@@ -13,7 +13,7 @@ constexpr uint64_t kPsciSystemOff = 0x84000008;
 // The stub's scratch registers: x9 holds the vector base, x10 says whether
 // an exception has been taken (a second one halts instead of looping).
 constexpr unsigned kX0 = 0, kX1 = 1, kX2 = 2, kX9 = 9, kX10 = 10;
-}  // namespace
+} // namespace
 
 namespace a64 {
 // Every offset here is the stub's own, far inside each field's range; an
@@ -38,11 +38,10 @@ uint32_t movz(unsigned rd, uint16_t imm) { return 0xd2800000u | uint32_t{imm} <<
 uint32_t msr_vbar_el1(unsigned rt) { return 0xd518c000u | rt; }
 uint32_t b(int64_t offset) { return 0x14000000u | field(words(offset), 26); }
 uint32_t cbnz(unsigned rt, int64_t offset) { return 0xb5000000u | field(words(offset), 19) << 5 | rt; }
-}  // namespace a64
+} // namespace a64
 
 ExitReport exit_report(int wait_status) {
-    if (WIFSIGNALED(wait_status))
-        return {static_cast<uint64_t>(WTERMSIG(wait_status)), BH_EXIT_CODE_SIGNAL};
+    if (WIFSIGNALED(wait_status)) return {static_cast<uint64_t>(WTERMSIG(wait_status)), BH_EXIT_CODE_SIGNAL};
     if (WIFEXITED(wait_status)) return {static_cast<uint64_t>(WEXITSTATUS(wait_status)), BH_EXIT_CODE_STATUS};
     return {127, BH_EXIT_CODE_STATUS};
 }
@@ -112,11 +111,10 @@ std::optional<uint64_t> exit_stub_address(std::string_view iomem, uint64_t page_
         const uint64_t last = std::strtoull(end_s.c_str(), &end_p, 16);
         if (end_s.empty() || *end_p || last < start) continue;
         const uint64_t page = (start + page_size - 1) & ~(page_size - 1);
-        if (page < start || page > last || last - page + 1 < kExitStubSize || last - page + 1 < page_size)
-            continue;
+        if (page < start || page > last || last - page + 1 < kExitStubSize || last - page + 1 < page_size) continue;
         return page;
     }
     return std::nullopt;
 }
 
-}  // namespace zone_init
+} // namespace zone_init

@@ -52,7 +52,7 @@ enum class Conduit { hvc, smc };
 Conduit conduit_from_psci_method(std::string_view method);
 
 inline constexpr uint64_t kExitStubSize = 4096;
-inline constexpr uint64_t kExitStubVectors = 0x800;  // VBAR_EL1 needs 2 KiB alignment
+inline constexpr uint64_t kExitStubVectors = 0x800; // VBAR_EL1 needs 2 KiB alignment
 inline constexpr uint64_t kExitStubLiterals = 0x30;
 inline constexpr uint64_t kExitStubFallback = 0x20;
 inline constexpr uint64_t kExitStubHalt = 0x28;
@@ -68,15 +68,15 @@ std::optional<uint64_t> exit_stub_address(std::string_view iomem, uint64_t page_
 // Instruction encodings (A64), exposed for the tests.
 namespace a64 {
 uint32_t adr(unsigned rd, int64_t offset);
-uint32_t ldr_literal(unsigned rt, int64_t offset);  // 64-bit load
-uint32_t movz(unsigned rd, uint16_t imm);           // 64-bit, shift 0
+uint32_t ldr_literal(unsigned rt, int64_t offset); // 64-bit load
+uint32_t movz(unsigned rd, uint16_t imm);          // 64-bit, shift 0
 uint32_t msr_vbar_el1(unsigned rt);
 uint32_t b(int64_t offset);
-uint32_t cbnz(unsigned rt, int64_t offset);  // 64-bit register
+uint32_t cbnz(unsigned rt, int64_t offset); // 64-bit register
 inline constexpr uint32_t kIsb = 0xd5033fdf;
 inline constexpr uint32_t kWfi = 0xd503207f;
 inline constexpr uint32_t kHvc0 = 0xd4000002;
 inline constexpr uint32_t kSmc0 = 0xd4000003;
-}  // namespace a64
+} // namespace a64
 
-}  // namespace zone_init
+} // namespace zone_init

@@ -50,8 +50,8 @@ namespace {
 using namespace zone_init;
 
 bool g_pid1 = false;
-int g_out = STDOUT_FILENO;  // where the exit line goes
-int g_err = STDERR_FILENO;  // where zone-init's own messages go
+int g_out = STDOUT_FILENO; // where the exit line goes
+int g_err = STDERR_FILENO; // where zone-init's own messages go
 
 void write_all(int fd, std::string_view s) {
     while (!s.empty()) {
@@ -104,8 +104,7 @@ std::optional<std::string> read_file(const std::string& path) {
 
 // --- early setup (PID 1 only) ---------------------------------------------
 
-void mount_fs(const char* source, const char* target, const char* type, unsigned long flags,
-              const char* data) {
+void mount_fs(const char* source, const char* target, const char* type, unsigned long flags, const char* data) {
     if (::mkdir(target, 0755) < 0 && errno != EEXIST)
         say(std::string("zone-init: mkdir ") + target + ": " + errstr(errno));
     if (::mount(source, target, type, flags, data) < 0 && errno != EBUSY)
@@ -145,7 +144,7 @@ void early_setup() {
 // --- the workload ---------------------------------------------------------
 
 struct Workload {
-    std::vector<std::string> argv;  // argv[0] is the command as given
+    std::vector<std::string> argv; // argv[0] is the command as given
     std::vector<std::string> env;
     std::string cwd = "/";
     std::string zone_name;
@@ -215,7 +214,7 @@ bool workload_from_args(Workload& w, int argc, char** argv, std::string* error) 
 // What the child tells the parent when it cannot start the workload. A
 // successful execve closes the pipe without a word.
 struct StartFailure {
-    int stage;  // 1: chdir, 2: exec
+    int stage; // 1: chdir, 2: exec
     int err;
 };
 
@@ -250,13 +249,12 @@ struct StartFailure {
             saw_eacces = true;
             continue;
         }
-        if (err == ENOENT || err == ENOTDIR || err == ESTALE || err == ENODEV || err == ETIMEDOUT)
-            continue;
+        if (err == ENOENT || err == ENOTDIR || err == ESTALE || err == ENODEV || err == ETIMEDOUT) continue;
         break;
     }
     if (saw_eacces && (err == ENOENT || err == ENOTDIR)) err = EACCES;
     fail(2, err);
-    ::_exit(127);  // not reached
+    ::_exit(127); // not reached
 }
 
 // When the workload's output did not end its line, start a new one, so the
@@ -301,13 +299,13 @@ void exit_by_hypercall(const ExitReport& report) {
     say("zone-init: cannot start the exit stub (reboot: " + errstr(errno) +
         "); powering off without reporting the status");
 #else
-    (void)report;  // zones of other architectures power off without a status
+    (void)report; // zones of other architectures power off without a status
 #endif
 }
 
 [[noreturn]] void finish(int wait_status, const std::string& line) {
     if (g_pid1) {
-        ::kill(-1, SIGKILL);  // everything but init: stop writers before sync
+        ::kill(-1, SIGKILL); // everything but init: stop writers before sync
         begin_line(g_out);
     }
     write_all(g_out, line + "\n");
@@ -327,7 +325,7 @@ void exit_by_hypercall(const ExitReport& report) {
     finish(W_EXITCODE(status, 0), format_exit_status_record(status));
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv) {
     g_pid1 = ::getpid() == 1;
@@ -347,8 +345,7 @@ int main(int argc, char** argv) {
 
     if (g_pid1) {
         const std::string name = w.zone_name.empty() ? "zone" : w.zone_name;
-        if (::sethostname(name.data(), name.size()) < 0)
-            say("zone-init: sethostname '" + name + "': " + errstr(errno));
+        if (::sethostname(name.data(), name.size()) < 0) say("zone-init: sethostname '" + name + "': " + errstr(errno));
     }
 
     // Signals are taken synchronously with sigwaitinfo: blocked from here on
@@ -363,8 +360,7 @@ int main(int argc, char** argv) {
     if (g_pid1) say("BULKHEAD-START uptime=" + read_uptime());
 
     int report[2];
-    if (::pipe2(report, O_CLOEXEC) < 0)
-        fail_before_start(format_cannot_run(w.argv[0], "pipe: " + errstr(errno)), 127);
+    if (::pipe2(report, O_CLOEXEC) < 0) fail_before_start(format_cannot_run(w.argv[0], "pipe: " + errstr(errno)), 127);
     const pid_t workload = ::fork();
     if (workload < 0) fail_before_start(format_cannot_run(w.argv[0], "fork: " + errstr(errno)), 127);
     if (workload == 0) {
@@ -388,7 +384,7 @@ int main(int argc, char** argv) {
     for (;;) {
         siginfo_t info;
         const int sig = ::sigwaitinfo(&mask, &info);
-        if (sig < 0) continue;  // EINTR
+        if (sig < 0) continue; // EINTR
         if (sig != SIGCHLD) {
             ::kill(workload, sig);
             continue;

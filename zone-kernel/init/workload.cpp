@@ -27,7 +27,7 @@ std::vector<std::string> dt_string_list(std::string_view raw) {
 
 namespace {
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-}  // namespace
+} // namespace
 
 std::optional<std::vector<std::string>> split_words(std::string_view text, std::string* error) {
     std::vector<std::string> words;
@@ -73,7 +73,7 @@ std::optional<std::vector<std::string>> split_words(std::string_view text, std::
                         i += 2;
                         continue;
                     }
-                    if (e == '\n') {  // line continuation
+                    if (e == '\n') { // line continuation
                         i += 2;
                         continue;
                     }
@@ -87,7 +87,7 @@ std::optional<std::vector<std::string>> split_words(std::string_view text, std::
                 if (text[i + 1] != '\n') word.push_back(text[i + 1]);
                 i += 2;
             } else {
-                word.push_back('\\');  // a lone trailing backslash stays
+                word.push_back('\\'); // a lone trailing backslash stays
                 ++i;
             }
         } else {
@@ -130,10 +130,9 @@ std::string_view env_key(std::string_view entry) {
     const auto eq = entry.find('=');
     return eq == std::string_view::npos ? entry : entry.substr(0, eq);
 }
-}  // namespace
+} // namespace
 
-std::vector<std::string> merge_environment(std::vector<std::string> base,
-                                           const std::vector<std::string>& overrides) {
+std::vector<std::string> merge_environment(std::vector<std::string> base, const std::vector<std::string>& overrides) {
     for (const auto& entry : overrides) {
         const bool has_eq = entry.find('=') != std::string::npos;
         bool replaced = false;
@@ -181,16 +180,12 @@ int exec_failure_status(int err) {
     case EACCES:
     case EPERM:
     case ENOEXEC:
-    case EISDIR:
-        return 126;
-    default:
-        return 127;
+    case EISDIR: return 126;
+    default: return 127;
     }
 }
 
-std::string format_exit_status_record(int status) {
-    return "BULKHEAD-EXIT status=" + std::to_string(status);
-}
+std::string format_exit_status_record(int status) { return "BULKHEAD-EXIT status=" + std::to_string(status); }
 
 std::string format_exit_record(int wait_status) {
     if (WIFSIGNALED(wait_status)) return "BULKHEAD-EXIT signal=" + std::to_string(WTERMSIG(wait_status));
@@ -207,4 +202,4 @@ std::string format_cannot_run(std::string_view cmd, std::string_view detail) {
     return s;
 }
 
-}  // namespace zone_init
+} // namespace zone_init

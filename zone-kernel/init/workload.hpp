@@ -35,18 +35,16 @@ std::vector<std::string> dt_string_list(std::string_view raw);
 // except for backslash before " \ $ ` and newline; a backslash outside quotes
 // quotes the next character. Returns nothing (and sets *error) on an
 // unterminated quote.
-std::optional<std::vector<std::string>> split_words(std::string_view text,
-                                                    std::string* error = nullptr);
+std::optional<std::vector<std::string>> split_words(std::string_view text, std::string* error = nullptr);
 
 struct CmdlineWorkload {
-    bool has_separator = false;     // a "--" word was present
-    std::vector<std::string> argv;  // the words after it
-    std::string zone_name;          // bulkhead.zone-name=, before the "--"
+    bool has_separator = false;    // a "--" word was present
+    std::vector<std::string> argv; // the words after it
+    std::string zone_name;         // bulkhead.zone-name=, before the "--"
 };
 
 // Parses /proc/cmdline. Nothing (and *error) when it cannot be split.
-std::optional<CmdlineWorkload> parse_cmdline(std::string_view cmdline,
-                                             std::string* error = nullptr);
+std::optional<CmdlineWorkload> parse_cmdline(std::string_view cmdline, std::string* error = nullptr);
 
 // The environment every workload starts from.
 std::vector<std::string> default_environment();
@@ -54,8 +52,7 @@ std::vector<std::string> default_environment();
 // Merges KEY=VALUE entries over a base: an entry replaces the base entry with
 // the same key in place, new keys are appended in order. Entries without '='
 // are kept as they are (execve passes them through).
-std::vector<std::string> merge_environment(std::vector<std::string> base,
-                                           const std::vector<std::string>& overrides);
+std::vector<std::string> merge_environment(std::vector<std::string> base, const std::vector<std::string>& overrides);
 
 // The value of KEY in a KEY=VALUE list, if present.
 std::optional<std::string> env_lookup(const std::vector<std::string>& env, std::string_view key);
@@ -77,4 +74,4 @@ std::string format_exit_status_record(int status);
 // "zone-init: cannot run '<cmd>': <detail>"; no newline.
 std::string format_cannot_run(std::string_view cmd, std::string_view detail);
 
-}  // namespace zone_init
+} // namespace zone_init

@@ -121,7 +121,8 @@ extern "C" int LLVMFuzzerTestOneInput(const u8* data, usize size) {
                               return n;
                           },
                           ConsoleSize{80, 25});
-    MmioTransport t(mem, console, [](Interrupt) {}, kLimits);
+    MmioTransport t(
+        mem, console, [](Interrupt) {}, kLimits);
     u64 now = 0;
 
     while (!in.empty()) {
@@ -175,10 +176,9 @@ extern "C" int LLVMFuzzerTestOneInput(const u8* data, usize size) {
         }
     }
     if (std::getenv("VIRTIO_FUZZ_VERBOSE")) // replaying one input by hand: what became of it
-        std::fprintf(stderr, "status %#x error \"%s\" chains %llu sunk %llu received %llu notifies %llu\n",
-                     t.status(), describe(t.error()), static_cast<unsigned long long>(t.stats().chains),
-                     static_cast<unsigned long long>(sunk),
-                     static_cast<unsigned long long>(console.stats().received),
+        std::fprintf(stderr, "status %#x error \"%s\" chains %llu sunk %llu received %llu notifies %llu\n", t.status(),
+                     describe(t.error()), static_cast<unsigned long long>(t.stats().chains),
+                     static_cast<unsigned long long>(sunk), static_cast<unsigned long long>(console.stats().received),
                      static_cast<unsigned long long>(t.stats().notifies));
     return 0;
 }

@@ -67,9 +67,7 @@ u64 MmioTransport::offered_features() const {
            (u64{1} << VIRTIO_RING_F_INDIRECT_DESC);
 }
 
-SplitQueue* MmioTransport::selected_queue() {
-    return queue_sel_ < queues_.size() ? &queues_[queue_sel_] : nullptr;
-}
+SplitQueue* MmioTransport::selected_queue() { return queue_sel_ < queues_.size() ? &queues_[queue_sel_] : nullptr; }
 
 u32 MmioTransport::read_register(u32 offset) {
     const SplitQueue* q = selected_queue();
@@ -116,7 +114,7 @@ void MmioTransport::write_register(u32 offset, u32 value) {
     case VIRTIO_MMIO_INTERRUPT_ACK: interrupt_status_ &= ~value; return;
     case VIRTIO_MMIO_STATUS: write_status(value); return;
     case VIRTIO_MMIO_SHM_SEL: return; // any region selected is absent
-    default: // read-only registers, QueueReset (not offered), holes
+    default:                          // read-only registers, QueueReset (not offered), holes
         ++stats_.ignored_accesses;
         return;
     }

@@ -48,7 +48,7 @@ DriverError SplitQueue::start() {
     } else if (l.desc % kDescriptorTableAlign || l.avail % kAvailRingAlign || l.used % kUsedRingAlign) {
         fail(DriverError::queue_alignment);
     } else if (!mem_->contains(l.desc, n * kDescriptorSize) ||
-               !mem_->contains(l.avail, kAvailHeader + 2 * n + 2) || // + used_event
+               !mem_->contains(l.avail, kAvailHeader + 2 * n + 2) ||           // + used_event
                !mem_->contains(l.used, kUsedHeader + kUsedElemSize * n + 2)) { // + avail_event
         fail(DriverError::queue_outside_memory);
     } else {

@@ -25,7 +25,7 @@ void WorkBudget::refill(u64 now_ns) {
         return;
     }
     const u64 earned = elapsed * rate_ / kNsPerSecond; // < burst + 1: no overflow
-    if (earned == 0) return;                            // keep the fraction for later
+    if (earned == 0) return;                           // keep the fraction for later
     tokens_ = static_cast<u32>(std::min<u64>(burst_, tokens_ + earned));
     // Advance by exactly the time those tokens took, so slow trickles of
     // time are not lost to rounding.

@@ -15,7 +15,8 @@ ConsoleRig::ConsoleRig(TransportLimits limits, std::optional<ConsoleSize> size)
                   return n;
               },
               size),
-      transport(mem, console, [this](Interrupt i) { interrupts.push_back(i); }, limits),
+      transport(
+          mem, console, [this](Interrupt i) { interrupts.push_back(i); }, limits),
       rx(mem, kBase + 0x0000, kBase + 0x0400, kBase + 0x0800, kQueueSize),
       tx(mem, kBase + 0x1000, kBase + 0x1400, kBase + 0x1800, kQueueSize) {}
 
@@ -42,9 +43,7 @@ void ConsoleRig::setup_queue(u16 q, const DriverQueue& dq) {
     write(VIRTIO_MMIO_QUEUE_READY, 1);
 }
 
-void ConsoleRig::driver_ok() {
-    write(VIRTIO_MMIO_STATUS, read(VIRTIO_MMIO_STATUS) | VIRTIO_CONFIG_S_DRIVER_OK);
-}
+void ConsoleRig::driver_ok() { write(VIRTIO_MMIO_STATUS, read(VIRTIO_MMIO_STATUS) | VIRTIO_CONFIG_S_DRIVER_OK); }
 
 void ConsoleRig::bring_up(u64 features) {
     // As Linux's virtio core at probe: reset first. A driver allocates its

@@ -104,7 +104,7 @@ TEST_CASE("virtio console: a transmit chain is cut at the per-chain limit", "[vi
 TEST_CASE("virtio console: emergency writes work in any state", "[virtio][console]") {
     ConsoleRig rig;
     constexpr u32 kEmergWr = VIRTIO_MMIO_CONFIG + offsetof(virtio_console_config, emerg_wr);
-    rig.transport.write(kEmergWr, 4, 'E'); // before any driver (5.3.5.1)
+    rig.transport.write(kEmergWr, 4, 'E');               // before any driver (5.3.5.1)
     rig.transport.write(kEmergWr, 4, 0x1234'5600 | 'm'); // only the low byte
     rig.transport.write(kEmergWr, 1, 'x');               // a 32-bit field: other widths ignored
     rig.transport.write(kEmergWr, 2, 'y');

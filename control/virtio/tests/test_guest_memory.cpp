@@ -19,8 +19,8 @@ TEST_CASE("virtio guest memory: contains() accepts exactly the zone's RAM", "[vi
     CHECK_FALSE(m.contains(0x4000'0ff0, 0x11)); // straddles the end
     CHECK_FALSE(m.contains(0x3fff'ffff, 2));    // straddles the start
     CHECK_FALSE(m.contains(0, 0x1000));
-    CHECK_FALSE(m.contains(0x4000'0800, ~u64{0}));        // would wrap
-    CHECK_FALSE(m.contains(~u64{0} - 0xf, 0x20));         // wraps past 2^64
+    CHECK_FALSE(m.contains(0x4000'0800, ~u64{0})); // would wrap
+    CHECK_FALSE(m.contains(~u64{0} - 0xf, 0x20));  // wraps past 2^64
     CHECK_FALSE(m.contains(~u64{0}, 1));
     CHECK_FALSE(m.contains(0x4000'0001, 0xffff'ffff'ffff'fff0)); // base + len wraps to inside
 }
@@ -34,7 +34,7 @@ TEST_CASE("virtio guest memory: refused accesses copy nothing", "[virtio][memory
 
     buf.fill(0x55);
     CHECK_FALSE(m.write(0x4000'00f8, buf.data(), 16)); // straddles the end
-    CHECK(m.raw()[0xf8] == 0xaa);                       // not even the part inside
+    CHECK(m.raw()[0xf8] == 0xaa);                      // not even the part inside
     CHECK_FALSE(m.read(~u64{0} - 7, buf.data(), 16));
     CHECK(buf[0] == 0x55);
 

@@ -33,9 +33,7 @@ TEST_CASE("virtio hostile: a descriptor loop", "[virtio][hostile]") {
         rig.tx.set_desc(0, kBuf, 8, VRING_DESC_F_NEXT, 1);
         rig.tx.set_desc(1, kBuf, 8, VRING_DESC_F_NEXT, 0);
     }
-    SECTION("a descriptor pointing at itself") {
-        rig.tx.set_desc(0, kBuf, 8, VRING_DESC_F_NEXT, 0);
-    }
+    SECTION("a descriptor pointing at itself") { rig.tx.set_desc(0, kBuf, 8, VRING_DESC_F_NEXT, 0); }
     SECTION("a loop inside an indirect table") {
         rig.bring_up(kFeaturesIndirect);
         rig.tx.set_desc(0, kTable, 3 * 16, VRING_DESC_F_INDIRECT, 0);

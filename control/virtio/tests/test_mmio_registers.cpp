@@ -87,11 +87,11 @@ TEST_CASE("virtio mmio: queue registers follow QueueSel", "[virtio][mmio]") {
 TEST_CASE("virtio mmio: write-only registers read as 0", "[virtio][mmio]") {
     ConsoleRig rig;
     rig.bring_up();
-    for (u32 off : {VIRTIO_MMIO_DEVICE_FEATURES_SEL, VIRTIO_MMIO_DRIVER_FEATURES, VIRTIO_MMIO_DRIVER_FEATURES_SEL,
-                    VIRTIO_MMIO_QUEUE_SEL, VIRTIO_MMIO_QUEUE_NUM, VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_MMIO_INTERRUPT_ACK,
-                    VIRTIO_MMIO_QUEUE_DESC_LOW, VIRTIO_MMIO_QUEUE_DESC_HIGH, VIRTIO_MMIO_QUEUE_AVAIL_LOW,
-                    VIRTIO_MMIO_QUEUE_AVAIL_HIGH, VIRTIO_MMIO_QUEUE_USED_LOW, VIRTIO_MMIO_QUEUE_USED_HIGH,
-                    VIRTIO_MMIO_SHM_SEL}) {
+    for (u32 off :
+         {VIRTIO_MMIO_DEVICE_FEATURES_SEL, VIRTIO_MMIO_DRIVER_FEATURES, VIRTIO_MMIO_DRIVER_FEATURES_SEL,
+          VIRTIO_MMIO_QUEUE_SEL, VIRTIO_MMIO_QUEUE_NUM, VIRTIO_MMIO_QUEUE_NOTIFY, VIRTIO_MMIO_INTERRUPT_ACK,
+          VIRTIO_MMIO_QUEUE_DESC_LOW, VIRTIO_MMIO_QUEUE_DESC_HIGH, VIRTIO_MMIO_QUEUE_AVAIL_LOW,
+          VIRTIO_MMIO_QUEUE_AVAIL_HIGH, VIRTIO_MMIO_QUEUE_USED_LOW, VIRTIO_MMIO_QUEUE_USED_HIGH, VIRTIO_MMIO_SHM_SEL}) {
         INFO("offset " << off);
         CHECK(rig.read(off) == 0);
     }
@@ -103,8 +103,8 @@ TEST_CASE("virtio mmio: unknown offsets, wrong widths and misaligned accesses", 
     const u32 status = rig.read(VIRTIO_MMIO_STATUS);
     // Legacy (version 1) registers, QueueReset (VIRTIO_F_RING_RESET is not
     // offered), holes in the layout.
-    for (u32 off : std::initializer_list<u32>{VIRTIO_MMIO_GUEST_PAGE_SIZE, VIRTIO_MMIO_QUEUE_ALIGN, VIRTIO_MMIO_QUEUE_PFN, 0x0c0u, 0x018u,
-                    0x048u, 0x0f8u}) {
+    for (u32 off : std::initializer_list<u32>{VIRTIO_MMIO_GUEST_PAGE_SIZE, VIRTIO_MMIO_QUEUE_ALIGN,
+                                              VIRTIO_MMIO_QUEUE_PFN, 0x0c0u, 0x018u, 0x048u, 0x0f8u}) {
         INFO("offset " << off);
         CHECK(rig.read(off) == 0);
         rig.write(off, 0xffff'ffff);
@@ -114,7 +114,7 @@ TEST_CASE("virtio mmio: unknown offsets, wrong widths and misaligned accesses", 
         INFO("size " << int{size});
         CHECK(rig.transport.read(VIRTIO_MMIO_MAGIC_VALUE, size) == 0);
         CHECK(rig.transport.read(VIRTIO_MMIO_STATUS, size) == 0);
-        rig.transport.write(VIRTIO_MMIO_STATUS, size, 0);   // would be a reset
+        rig.transport.write(VIRTIO_MMIO_STATUS, size, 0); // would be a reset
         rig.transport.write(VIRTIO_MMIO_QUEUE_NOTIFY, size, 1);
     }
     CHECK(rig.transport.read(VIRTIO_MMIO_MAGIC_VALUE + 1, 4) == 0);
@@ -133,8 +133,8 @@ TEST_CASE("virtio mmio: unknown offsets, wrong widths and misaligned accesses", 
 TEST_CASE("virtio mmio: shared memory registers say there is no region", "[virtio][mmio]") {
     ConsoleRig rig;
     rig.write(VIRTIO_MMIO_SHM_SEL, 0);
-    for (u32 off : {VIRTIO_MMIO_SHM_LEN_LOW, VIRTIO_MMIO_SHM_LEN_HIGH, VIRTIO_MMIO_SHM_BASE_LOW,
-                    VIRTIO_MMIO_SHM_BASE_HIGH})
+    for (u32 off :
+         {VIRTIO_MMIO_SHM_LEN_LOW, VIRTIO_MMIO_SHM_LEN_HIGH, VIRTIO_MMIO_SHM_BASE_LOW, VIRTIO_MMIO_SHM_BASE_HIGH})
         CHECK(rig.read(off) == 0xffff'ffff);
 }
 

@@ -28,11 +28,11 @@ TEST_CASE("virtio status: a driver negotiates and runs", "[virtio][status]") {
 TEST_CASE("virtio status: FEATURES_OK is refused for a feature set the device cannot take", "[virtio][status]") {
     ConsoleRig rig;
     SECTION("no VIRTIO_F_VERSION_1 (a legacy driver)") { CHECK_FALSE(rig.negotiate(bit(VIRTIO_RING_F_EVENT_IDX))); }
-    SECTION("a feature that was not offered") {
-        CHECK_FALSE(rig.negotiate(kVersion1 | bit(VIRTIO_F_RING_PACKED)));
-    }
+    SECTION("a feature that was not offered") { CHECK_FALSE(rig.negotiate(kVersion1 | bit(VIRTIO_F_RING_PACKED))); }
     SECTION("MULTIPORT, never offered") { CHECK_FALSE(rig.negotiate(kVersion1 | bit(VIRTIO_CONSOLE_F_MULTIPORT))); }
-    SECTION("F_SIZE from a console without a size") { CHECK_FALSE(rig.negotiate(kVersion1 | bit(VIRTIO_CONSOLE_F_SIZE))); }
+    SECTION("F_SIZE from a console without a size") {
+        CHECK_FALSE(rig.negotiate(kVersion1 | bit(VIRTIO_CONSOLE_F_SIZE)));
+    }
     SECTION("bits above 63") {
         rig.write(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 2);
         rig.write(VIRTIO_MMIO_DRIVER_FEATURES, 1);

@@ -10,11 +10,11 @@
 #include "vgic.hpp"
 
 #include <arch/sysreg.hpp>
-#include <bulkhead/arch_interface.hpp>
 #include <arch/zone_platform.hpp>
-#include <bulkhead/host_console.hpp>
+#include <bulkhead/arch_interface.hpp>
 #include <bulkhead/boot_zones.hpp>
 #include <bulkhead/frame_allocator.hpp>
+#include <bulkhead/host_console.hpp>
 #include <bulkhead/log.hpp>
 #include <bulkhead/manifest.hpp>
 #include <bulkhead/zone_table.hpp>
@@ -82,8 +82,8 @@ void start_secondaries() {
         cpu_start_begin(index, p.cpu_mpidr[i]);
         i64 rc = smc_call(kPsciCpuOn64, p.cpu_mpidr[i], reinterpret_cast<u64>(&secondary_entry), index);
         if (rc != kPsciSuccess) {
-            log("CPU %u (MPIDR %#llx): PSCI CPU_ON failed (%lld)", index, static_cast<unsigned long long>(p.cpu_mpidr[i]),
-                static_cast<long long>(rc));
+            log("CPU %u (MPIDR %#llx): PSCI CPU_ON failed (%lld)", index,
+                static_cast<unsigned long long>(p.cpu_mpidr[i]), static_cast<long long>(rc));
             cpu(index).start.store(PerCpu::Start::absent);
             continue;
         }
@@ -123,7 +123,8 @@ extern "C" [[noreturn]] void aarch64_boot_primary(const void* dtb) {
 
     Platform& p = platform();
     ManifestError err;
-    if (!parse_manifest(p.manifest, p.manifest_size, bh::online_cpus(), arch::kZonePlatform, manifest, err)) refuse(err.message);
+    if (!parse_manifest(p.manifest, p.manifest_size, bh::online_cpus(), arch::kZonePlatform, manifest, err))
+        refuse(err.message);
     zones().init(frames);
     if (!create_boot_zones(manifest)) refuse("boot: the manifest's zones could not be built");
     console_enable_input();

@@ -11,9 +11,9 @@ namespace bh::aarch64 {
 namespace {
 
 enum : u64 {
-    kMdcrTda = 1u << 9,   // debug registers
+    kMdcrTda = 1u << 9,    // debug registers
     kMdcrTdosa = 1u << 10, // OS lock, double lock, DBGPRCR
-    kMdcrTdra = 1u << 11, // MDRAR_EL1
+    kMdcrTdra = 1u << 11,  // MDRAR_EL1
 };
 // Writable bits (Arm ARM D19.3): DBGBCR BT, LBN, SSC, HMC, BAS, PMC, E;
 // DBGWCR MASK, WT, LBN, SSC, HMC, BAS, LSC, PAC, E; the value registers
@@ -30,12 +30,21 @@ using arch::DebugRegs;
 // Whether the CPU's debug registers may hold a zone's values (cleared
 // before a vCPU that uses none runs): PerCpu::arch.debug_regs_dirty.
 
+// An X-macro table, laid out by hand:
+// clang-format off
 #define BH_PAIR_CASES(X, kind) X(kind, 0) X(kind, 1) X(kind, 2) X(kind, 3) X(kind, 4) X(kind, 5) X(kind, 6) X(kind, 7) \
     X(kind, 8) X(kind, 9) X(kind, 10) X(kind, 11) X(kind, 12) X(kind, 13) X(kind, 14) X(kind, 15)
+// clang-format on
+// An X-macro table, laid out by hand:
+// clang-format off
 #define BH_PAIR_WRITE_CASE(kind, i) \
     case i: BH_WRITE_SYSREG(dbg##kind##i##_el1, v); return;
+// clang-format on
+// An X-macro table, laid out by hand:
+// clang-format off
 #define BH_PAIR_WRITER(kind) \
     void write_##kind(unsigned n, u64 v) { switch (n) { BH_PAIR_CASES(BH_PAIR_WRITE_CASE, kind) } }
+// clang-format on
 BH_PAIR_WRITER(bvr)
 BH_PAIR_WRITER(bcr)
 BH_PAIR_WRITER(wvr)
@@ -171,13 +180,17 @@ SysregResult debug_sysreg(Vcpu& v, SysregAccess& a) {
     if (a.op1 != 0) return SysregResult::undefined; // trace (CPTR_EL2.TTA)
     if (a.crn == 0 && a.op2 >= 4) return pair_access(d, a);
     if (a.crn == 0 && a.crm == 2 && a.op2 == 2) { // MDSCR_EL1: switched with the vCPU (vcpu.cpp)
-        if (a.read) a.value = BH_READ_SYSREG(mdscr_el1);
-        else BH_WRITE_SYSREG(mdscr_el1, a.value);
+        if (a.read)
+            a.value = BH_READ_SYSREG(mdscr_el1);
+        else
+            BH_WRITE_SYSREG(mdscr_el1, a.value);
         return SysregResult::done;
     }
     if (a.crn == 0 && a.crm == 2 && a.op2 == 0) { // MDCCINT_EL1: TX, RX
-        if (a.read) a.value = d.mdccint;
-        else d.mdccint = a.value & ((1u << 29) | (1u << 30));
+        if (a.read)
+            a.value = d.mdccint;
+        else
+            d.mdccint = a.value & ((1u << 29) | (1u << 30));
         return SysregResult::done;
     }
     if (a.crn == 0 && a.op2 == 2) { // OSDTRRX, OSDTRTX, OSECCR: no debugger
@@ -187,13 +200,17 @@ SysregResult debug_sysreg(Vcpu& v, SysregAccess& a) {
     if (a.crn == 1) return lock_access(d, a);
     if (a.crn == 7 && a.op2 == 6) {
         if (a.crm == 8) { // DBGCLAIMSET_EL1
-            if (a.read) a.value = kClaimTags;
-            else d.claim = static_cast<u8>(d.claim | (a.value & kClaimTags));
+            if (a.read)
+                a.value = kClaimTags;
+            else
+                d.claim = static_cast<u8>(d.claim | (a.value & kClaimTags));
             return SysregResult::done;
         }
         if (a.crm == 9) { // DBGCLAIMCLR_EL1
-            if (a.read) a.value = d.claim;
-            else d.claim = static_cast<u8>(d.claim & ~(a.value & kClaimTags));
+            if (a.read)
+                a.value = d.claim;
+            else
+                d.claim = static_cast<u8>(d.claim & ~(a.value & kClaimTags));
             return SysregResult::done;
         }
         if (a.crm == 14 && a.read) { // DBGAUTHSTATUS_EL1

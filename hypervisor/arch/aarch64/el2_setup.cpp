@@ -16,23 +16,26 @@ namespace {
 enum : u64 {
     kHcrVm = 1ull << 0,   // stage 2 on
     kHcrSwio = 1ull << 1, // set/way invalidate as clean+invalidate
-    kHcrFmo = 1ull << 3, kHcrImo = 1ull << 4, kHcrAmo = 1ull << 5, // physical FIQ/IRQ/SError to EL2
-    kHcrFb = 1ull << 9,   // broadcast TLB and I-cache maintenance
+    kHcrFmo = 1ull << 3,
+    kHcrImo = 1ull << 4,
+    kHcrAmo = 1ull << 5, // physical FIQ/IRQ/SError to EL2
+    kHcrFb = 1ull << 9,  // broadcast TLB and I-cache maintenance
     kHcrBsuIs = 1ull << 10,
-    kHcrTwi = 1ull << 13, // WFI traps: an idle vCPU gives up its CPU
+    kHcrTwi = 1ull << 13,  // WFI traps: an idle vCPU gives up its CPU
     kHcrTid3 = 1ull << 18, // ID registers trap: zones see only what is switched (id_regs.cpp)
-    kHcrTsc = 1ull << 19, // SMC traps: PSCI by SMC goes to the zone's PSCI
+    kHcrTsc = 1ull << 19,  // SMC traps: PSCI by SMC goes to the zone's PSCI
     kHcrTacr = 1ull << 21,
-    kHcrRw = 1ull << 31,  // EL1 is AArch64
+    kHcrRw = 1ull << 31,   // EL1 is AArch64
     kHcrTlor = 1ull << 35, // LORegion registers trap (ras_lor.cpp)
     kHcrTerr = 1ull << 36, // RAS error-record registers trap (ras_lor.cpp)
 };
 
 enum : u64 {
     kMdcrHpmnMask = 0x1f,
-    kMdcrTpmcr = 1u << 5, kMdcrTpm = 1u << 6, // PMU registers trap
-    kMdcrTpms = 1u << 14,                     // SPE registers trap
-    kMdcrTtrf = 1u << 19,                     // trace filter registers trap
+    kMdcrTpmcr = 1u << 5,
+    kMdcrTpm = 1u << 6,   // PMU registers trap
+    kMdcrTpms = 1u << 14, // SPE registers trap
+    kMdcrTtrf = 1u << 19, // trace filter registers trap
 };
 
 // MDCR_EL2: the PMU, SPE and trace filter are hidden from zones
@@ -62,8 +65,8 @@ u64 vtcr_el2() {
     u64 parange = BH_READ_SYSREG(id_aa64mmfr0_el1) & 0xf;
     if (parange > 5) parange = 5;
     constexpr u64 kRes1 = 1ull << 31;
-    return kRes1 | (parange << 16) | (0ull << 14) | (3ull << 12) | (1ull << 10) | (1ull << 8) | (1ull << 6) /* SL0: level 1 */ |
-           (64 - Stage2Format::kInputBits);
+    return kRes1 | (parange << 16) | (0ull << 14) | (3ull << 12) | (1ull << 10) | (1ull << 8) |
+           (1ull << 6) /* SL0: level 1 */ | (64 - Stage2Format::kInputBits);
 }
 
 } // namespace

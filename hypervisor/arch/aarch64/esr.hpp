@@ -12,8 +12,16 @@ inline constexpr u64 kIl = 1ull << 25; // 32-bit instruction
 inline constexpr u64 kIssMask = (1ull << 25) - 1;
 
 enum Ec : u32 {
-    kEcUnknown = 0x00, kEcWfx = 0x01, kEcHvc64 = 0x16, kEcSmc64 = 0x17, kEcSysreg = 0x18, kEcSve = 0x19,
-    kEcSme = 0x1d, kEcInstrAbortLower = 0x20, kEcInstrAbortSame = 0x21, kEcDataAbortLower = 0x24,
+    kEcUnknown = 0x00,
+    kEcWfx = 0x01,
+    kEcHvc64 = 0x16,
+    kEcSmc64 = 0x17,
+    kEcSysreg = 0x18,
+    kEcSve = 0x19,
+    kEcSme = 0x1d,
+    kEcInstrAbortLower = 0x20,
+    kEcInstrAbortSame = 0x21,
+    kEcDataAbortLower = 0x24,
     kEcDataAbortSame = 0x25,
 };
 
@@ -38,9 +46,9 @@ struct SysregIss {
 // EC 0x24/0x25: data abort.
 struct DataAbortIss {
     u32 raw;
-    constexpr bool isv() const { return raw >> 24 & 1; }       // the fields below are valid
+    constexpr bool isv() const { return raw >> 24 & 1; }               // the fields below are valid
     constexpr unsigned size() const { return 1u << bits(raw, 22, 2); } // SAS, in bytes
-    constexpr bool sign_extend() const { return raw >> 21 & 1; } // SSE
+    constexpr bool sign_extend() const { return raw >> 21 & 1; }       // SSE
     constexpr unsigned srt() const { return bits(raw, 16, 5); }
     constexpr bool sixty_four() const { return raw >> 15 & 1; } // SF: 64-bit register
     constexpr bool s1ptw() const { return raw >> 7 & 1; }       // fault on the stage-1 table walk
@@ -54,7 +62,7 @@ struct WfxIss {
     u32 raw;
     enum Kind : u32 { kWfi = 0, kWfe = 1, kWfit = 2, kWfet = 3 };
     constexpr Kind kind() const { return static_cast<Kind>(bits(raw, 0, 2)); } // TI
-    constexpr bool register_valid() const { return raw >> 2 & 1; }           // RV
+    constexpr bool register_valid() const { return raw >> 2 & 1; }             // RV
     constexpr unsigned rn() const { return bits(raw, 5, 5); }                  // the timeout's register
 };
 

@@ -143,22 +143,14 @@ void wait(Vcpu& v, WfxIss iss) {
 void sync_exit(Vcpu& v) {
     u64 esr = BH_READ_SYSREG(esr_el2);
     switch (esr::ec(esr)) {
-    case kEcWfx:
-        wait(v, WfxIss{esr::iss(esr)});
-        return;
-    case kEcHvc64:
-        hypercall(v);
-        return;
+    case kEcWfx: wait(v, WfxIss{esr::iss(esr)}); return;
+    case kEcHvc64: hypercall(v); return;
     case kEcSmc64:
         skip(v); // SMC's preferred return address is the SMC itself
         hypercall(v);
         return;
-    case kEcSysreg:
-        sysreg(v, SysregIss{esr::iss(esr)});
-        return;
-    case kEcDataAbortLower:
-        data_abort(v, esr);
-        return;
+    case kEcSysreg: sysreg(v, SysregIss{esr::iss(esr)}); return;
+    case kEcDataAbortLower: data_abort(v, esr); return;
     case kEcInstrAbortLower: {
         u64 far = BH_READ_SYSREG(far_el2);
         GuestPhys ipa((BH_READ_SYSREG(hpfar_el2) >> 4) << 12 | (far & 0xfff));
@@ -166,9 +158,7 @@ void sync_exit(Vcpu& v) {
         return;
     }
     case kEcSve:
-    case kEcSme:
-        vcpu_inject_undefined(v);
-        return;
+    case kEcSme: vcpu_inject_undefined(v); return;
     default: {
         char why[80];
         format(why, sizeof why, "unhandled exit, ESR_EL2 %#llx at PC %#llx", static_cast<unsigned long long>(esr),
@@ -186,20 +176,15 @@ extern "C" void aarch64_handle_exit(u64 kind) {
     ++c.exits;
     v.ctx.wfit_deadline = 0;
     switch (kind) {
-    case BH_EXIT_KIND_SYNC:
-        sync_exit(v);
-        break;
-    case BH_EXIT_KIND_IRQ:
-        handle_host_interrupts();
-        break;
+    case BH_EXIT_KIND_SYNC: sync_exit(v); break;
+    case BH_EXIT_KIND_IRQ: handle_host_interrupts(); break;
     case BH_EXIT_KIND_SERROR: {
         char why[64];
         format(why, sizeof why, "SError, ESR_EL2 %#llx", static_cast<unsigned long long>(BH_READ_SYSREG(esr_el2)));
         zone_end(*v.zone, ZoneState::crashed, BH_EXIT_BAD_STATE, 0, why);
         break;
     }
-    default:
-        break;
+    default: break;
     }
     sched::schedule_if_needed();
     vgic_flush(*c.current);

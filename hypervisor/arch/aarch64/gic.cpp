@@ -10,11 +10,18 @@ namespace bh::aarch64 {
 namespace {
 
 enum : u64 {
-    kGicdCtlr = 0x0000, kGicdTyper = 0x0004, kGicdIgroupr = 0x0080, kGicdIcenabler = 0x0180,
+    kGicdCtlr = 0x0000,
+    kGicdTyper = 0x0004,
+    kGicdIgroupr = 0x0080,
+    kGicdIcenabler = 0x0180,
     kGicdIpriorityr = 0x0400,
-    kGicrTyper = 0x0008, kGicrWaker = 0x0014,
-    kSgiBase = 0x10000, kGicrIgroupr0 = kSgiBase + 0x080, kGicrIsenabler0 = kSgiBase + 0x100,
-    kGicrIcenabler0 = kSgiBase + 0x180, kGicrIpriorityr = kSgiBase + 0x400,
+    kGicrTyper = 0x0008,
+    kGicrWaker = 0x0014,
+    kSgiBase = 0x10000,
+    kGicrIgroupr0 = kSgiBase + 0x080,
+    kGicrIsenabler0 = kSgiBase + 0x100,
+    kGicrIcenabler0 = kSgiBase + 0x180,
+    kGicrIpriorityr = kSgiBase + 0x400,
 };
 constexpr u32 kCtlrRwp = 1u << 31, kCtlrAre = 1u << 4, kCtlrGrp1 = 1u << 1;
 constexpr u64 kRedistStride = 0x20000;
@@ -62,9 +69,8 @@ bool gic_init_cpu(u64 mpidr) {
     mmio_write<u32>(rd + kGicrIgroupr0, ~0u);
     mmio_write<u32>(rd + kGicrIcenabler0, ~0u);
     for (u32 i = 0; i < 32; i += 4) mmio_write<u32>(rd + kGicrIpriorityr + i, 0xa0a0a0a0);
-    mmio_write<u32>(rd + kGicrIsenabler0,
-                    (1u << kSgiKick) | (1u << kSgiPoke) | (1u << kPpiMaintenance) | (1u << kPpiHypTimer) | (1u << kPpiVirtTimer) |
-                        (1u << kPpiPhysTimer));
+    mmio_write<u32>(rd + kGicrIsenabler0, (1u << kSgiKick) | (1u << kSgiPoke) | (1u << kPpiMaintenance) |
+                                              (1u << kPpiHypTimer) | (1u << kPpiVirtTimer) | (1u << kPpiPhysTimer));
 
     // System-register interface at EL2, and let EL1 use its own (virtual) one.
     BH_WRITE_SYSREG(icc_sre_el2, 0xf); // SRE, DFB, DIB, Enable (EL1 may access ICC_SRE_EL1)

@@ -7,12 +7,12 @@
 
 namespace bh::aarch64 {
 
-inline constexpr u32 kSgiKick = 0;          // "take an exit, something changed"
-inline constexpr u32 kSgiPoke = 1;          // "take an exit, your vCPU has a new interrupt"
-inline constexpr u32 kPpiMaintenance = 25;  // GIC virtual CPU interface maintenance
-inline constexpr u32 kPpiHypTimer = 26;     // CNTHP, the scheduler's timer
-inline constexpr u32 kPpiVirtTimer = 27;    // CNTV, a zone's virtual timer
-inline constexpr u32 kPpiPhysTimer = 30;    // CNTP, a zone's EL1 physical timer
+inline constexpr u32 kSgiKick = 0;         // "take an exit, something changed"
+inline constexpr u32 kSgiPoke = 1;         // "take an exit, your vCPU has a new interrupt"
+inline constexpr u32 kPpiMaintenance = 25; // GIC virtual CPU interface maintenance
+inline constexpr u32 kPpiHypTimer = 26;    // CNTHP, the scheduler's timer
+inline constexpr u32 kPpiVirtTimer = 27;   // CNTV, a zone's virtual timer
+inline constexpr u32 kPpiPhysTimer = 30;   // CNTP, a zone's EL1 physical timer
 inline constexpr u32 kIntidSpurious = 1023;
 
 void gic_init_distributor();

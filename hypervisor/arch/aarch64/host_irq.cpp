@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Physical interrupts. The hypervisor runs with interrupts masked; they are
 // taken as exits while a zone runs (HCR_EL2.IMO) or polled when idle.
-#include "gic.hpp"
 #include "host_irq.hpp"
+#include "gic.hpp"
 #include "platform.hpp"
 #include "psci_host.hpp"
 #include "vgic.hpp"
@@ -40,12 +40,12 @@ void handle_host_interrupts() {
                 vgic_timer_fired(*c.current, intid == kPpiVirtTimer ? 0 : 1);
                 continue;
             }
-            if (intid == kPpiVirtTimer) BH_WRITE_SYSREG(cntv_ctl_el0, 0);
-            else BH_WRITE_SYSREG(cntp_ctl_el0, 0);
+            if (intid == kPpiVirtTimer)
+                BH_WRITE_SYSREG(cntv_ctl_el0, 0);
+            else
+                BH_WRITE_SYSREG(cntp_ctl_el0, 0);
             break;
-        case kPpiMaintenance:
-            vgic_maintenance();
-            break;
+        case kPpiMaintenance: vgic_maintenance(); break;
         default: // kSgiKick, kSgiPoke: the exit itself is the point
             if (intid == platform().uart_intid) console_input_interrupt();
             break;

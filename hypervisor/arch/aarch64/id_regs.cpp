@@ -10,8 +10,9 @@ constexpr u64 field(unsigned shift) { return u64(0xf) << shift; }
 
 u64 read_raw(u32 crm, u32 op2) {
     switch (crm * 8 + op2) {
-#define BH_ID(m, n) \
-    case m * 8 + n: return BH_READ_SYSREG(s3_0_c0_c##m##_##n);
+#define BH_ID(m, n)                                                                                                    \
+    case m * 8 + n:                                                                                                    \
+        return BH_READ_SYSREG(s3_0_c0_c##m##_##n);
 #define BH_ID_ROW(m) BH_ID(m, 0) BH_ID(m, 1) BH_ID(m, 2) BH_ID(m, 3) BH_ID(m, 4) BH_ID(m, 5) BH_ID(m, 6) BH_ID(m, 7)
         BH_ID_ROW(1) BH_ID_ROW(2) BH_ID_ROW(3) BH_ID_ROW(4) BH_ID_ROW(5) BH_ID_ROW(6) BH_ID_ROW(7)
 #undef BH_ID_ROW
@@ -45,8 +46,7 @@ u64 read_id_register_for_zone(u32 crm, u32 op2) {
         return v & ~(field(4) | field(8) | field(32) | field(40) | field(44) | field(48) | field(52));
     case 2 * 8 + 2: // ID_DFR0_EL1 (AArch32 view): PerfMon
         return v & ~field(24);
-    default:
-        return v;
+    default: return v;
     }
 }
 

@@ -32,9 +32,12 @@ void pauth_reset(Vcpu& v) {
     for (u64& k : keys_of(v).k) k = 0;
 }
 
+// An X-macro table, laid out by hand:
+// clang-format off
 #define BH_PAUTH_KEYS(X)                                                                             \
     X(0, s3_0_c2_c1_0) X(1, s3_0_c2_c1_1) X(2, s3_0_c2_c1_2) X(3, s3_0_c2_c1_3) X(4, s3_0_c2_c2_0) \
         X(5, s3_0_c2_c2_1) X(6, s3_0_c2_c2_2) X(7, s3_0_c2_c2_3) X(8, s3_0_c2_c3_0) X(9, s3_0_c2_c3_1)
+// clang-format on
 
 void pauth_load(const Vcpu& v) {
     if (!supported) return;

@@ -8,13 +8,23 @@
 namespace bh::aarch64::pstate {
 
 enum : u64 {
-    kModeMask = 0xf, kModeEl0t = 0x0, kModeEl1t = 0x4, kModeEl1h = 0x5,
-    kF = 1u << 6, kI = 1u << 7, kA = 1u << 8, kD = 1u << 9,
+    kModeMask = 0xf,
+    kModeEl0t = 0x0,
+    kModeEl1t = 0x4,
+    kModeEl1h = 0x5,
+    kF = 1u << 6,
+    kI = 1u << 7,
+    kA = 1u << 8,
+    kD = 1u << 9,
     kBtypeMask = 3u << 10,
     kSsbs = 1u << 12,
     kAllint = 1u << 13,
-    kIl = 1u << 20, kSs = 1u << 21,
-    kPan = 1u << 22, kUao = 1u << 23, kDit = 1u << 24, kTco = 1u << 25,
+    kIl = 1u << 20,
+    kSs = 1u << 21,
+    kPan = 1u << 22,
+    kUao = 1u << 23,
+    kDit = 1u << 24,
+    kTco = 1u << 25,
     kNzcvMask = 0xfull << 28,
 };
 inline constexpr u64 kDaif = kD | kA | kI | kF;

@@ -11,7 +11,7 @@ namespace bh::aarch64 {
 
 SysregResult ras_lor_sysreg(Vcpu&, SysregAccess& a) {
     if (a.op0 != 3 || a.op1 != 0) return SysregResult::not_mine;
-    bool ras = a.crn == 5 && a.crm >= 3 && a.crm <= 5; // ERRIDR, ERRSELR, ERX*
+    bool ras = a.crn == 5 && a.crm >= 3 && a.crm <= 5;                  // ERRIDR, ERRSELR, ERX*
     bool lor = a.crn == 10 && a.crm == 4 && (a.op2 <= 3 || a.op2 == 7); // LORSA/EA/N/C, LORID
     if (!ras && !lor) return SysregResult::not_mine;
     bool read_only = (ras && a.crm == 3 && a.op2 == 0) || (lor && a.op2 == 7); // ERRIDR_EL1, LORID_EL1

@@ -14,8 +14,6 @@ constexpr u64 kReservedVmid = 0; // never given to a zone (zone_arch.cpp)
 
 } // namespace
 
-void stage2_idle() {
-    BH_WRITE_SYSREG(vttbr_el2, (kReservedVmid << 48) | reinterpret_cast<u64>(empty_stage2));
-}
+void stage2_idle() { BH_WRITE_SYSREG(vttbr_el2, (kReservedVmid << 48) | reinterpret_cast<u64>(empty_stage2)); }
 
 } // namespace bh::aarch64

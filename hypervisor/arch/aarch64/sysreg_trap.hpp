@@ -25,7 +25,7 @@ enum class SysregResult : u8 {
 };
 
 // Emulation handlers, tried in turn by exit.cpp.
-[[nodiscard]] SysregResult debug_sysreg(Vcpu& v, SysregAccess& a);    // debug_regs.cpp
-[[nodiscard]] SysregResult ras_lor_sysreg(Vcpu& v, SysregAccess& a);  // ras_lor.cpp
+[[nodiscard]] SysregResult debug_sysreg(Vcpu& v, SysregAccess& a);   // debug_regs.cpp
+[[nodiscard]] SysregResult ras_lor_sysreg(Vcpu& v, SysregAccess& a); // ras_lor.cpp
 
 } // namespace bh::aarch64

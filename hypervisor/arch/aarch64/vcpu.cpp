@@ -72,7 +72,7 @@ void vcpu_load(Vcpu& v) {
     BH_WRITE_SYSREG(cntp_cval_el0, s.cntp_cval);
     BH_WRITE_SYSREG(cntp_ctl_el0, s.cntp_ctl);
     const aarch64::CpuFeatures& f = aarch64::cpu_features();
-    if (f.ras) BH_WRITE_SYSREG(s3_4_c12_c1_1, s.vdisr); // VDISR_EL2
+    if (f.ras) BH_WRITE_SYSREG(s3_4_c12_c1_1, s.vdisr);  // VDISR_EL2
     if (f.sme) BH_WRITE_SYSREG(s3_3_c13_c0_5, s.tpidr2); // TPIDR2_EL0
     aarch64::debug_load(v);
     aarch64::pauth_load(v);

@@ -20,7 +20,7 @@ namespace bh::aarch64 {
 namespace {
 
 class Lrs {
-public:
+  public:
     explicit Lrs(Vcpu& t) : t_(t), live_(loaded_here(t)), lock_(live_ ? nullptr : &bh::cpu(t.home_cpu).lock) {
         if (lock_) lock_->lock();
         reachable_ = live_ || !t.on_cpu.load();
@@ -49,8 +49,10 @@ public:
     u64 get(unsigned n) const { return live_ ? read_lr(n) : t_.ctx.vgic.lr[n]; }
     void set(unsigned n, u64 lr) {
         if (!(lr & kLrStateMask)) lr = 0;
-        if (live_) write_lr(n, lr);
-        else t_.ctx.vgic.lr[n] = lr;
+        if (live_)
+            write_lr(n, lr);
+        else
+            t_.ctx.vgic.lr[n] = lr;
         if (live_) empty_ = lr ? empty_ & ~(u64(1) << n) : empty_ | (u64(1) << n);
     }
     // The bits of bank `word` whose list registers have any of `state`.
@@ -65,7 +67,7 @@ public:
         return bits;
     }
 
-private:
+  private:
     bool used(unsigned n) const { return live_ ? !(empty_ >> n & 1) : (t_.ctx.vgic.lr[n] & kLrStateMask) != 0; }
 
     Vcpu& t_;
@@ -86,8 +88,10 @@ void each_bit(u32 bits, F f) {
 
 void set_pending_bit(Vcpu& t, u32 intid, bool on) {
     u32 bit = 1u << (intid % 32);
-    if (on) __atomic_fetch_or(&t.ctx.vgic.pending[intid / 32], bit, __ATOMIC_RELEASE);
-    else __atomic_fetch_and(&t.ctx.vgic.pending[intid / 32], ~bit, __ATOMIC_ACQ_REL);
+    if (on)
+        __atomic_fetch_or(&t.ctx.vgic.pending[intid / 32], bit, __ATOMIC_RELEASE);
+    else
+        __atomic_fetch_and(&t.ctx.vgic.pending[intid / 32], ~bit, __ATOMIC_ACQ_REL);
 }
 
 // A hardware (timer) entry leaves the list registers: hand its PPI back.

@@ -30,7 +30,7 @@ inline constexpr u64 kIchHcrUie = 1u << 1;
 
 inline u64 read_lr(unsigned n) {
     switch (n) {
-#define BH_READ_LR(i) \
+#define BH_READ_LR(i)                                                                                                  \
     case i: return BH_READ_SYSREG(ich_lr##i##_el2);
         BH_LR_CASES(BH_READ_LR)
 #undef BH_READ_LR
@@ -40,7 +40,7 @@ inline u64 read_lr(unsigned n) {
 
 inline void write_lr(unsigned n, u64 v) {
     switch (n) {
-#define BH_WRITE_LR(i) \
+#define BH_WRITE_LR(i)                                                                                                 \
     case i: BH_WRITE_SYSREG(ich_lr##i##_el2, v); break;
         BH_LR_CASES(BH_WRITE_LR)
 #undef BH_WRITE_LR

@@ -12,11 +12,24 @@ namespace {
 using arch::kVgicSpis;
 
 enum : u64 {
-    kCtlr = 0x0000, kTyper = 0x0004, kIidr = 0x0008, kIgroupr = 0x0080, kIsenabler = 0x0100,
-    kIcenabler = 0x0180, kIspendr = 0x0200, kIcpendr = 0x0280, kIsactiver = 0x0300, kIcactiver = 0x0380,
-    kIpriorityr = 0x0400, kIcfgr = 0x0c00,
-    kIrouter = 0x6000, kPidr2 = 0xffe8,
-    kGicrIidr = 0x0004, kGicrTyper = 0x0008, kGicrWaker = 0x0014, kSgiBase = 0x10000,
+    kCtlr = 0x0000,
+    kTyper = 0x0004,
+    kIidr = 0x0008,
+    kIgroupr = 0x0080,
+    kIsenabler = 0x0100,
+    kIcenabler = 0x0180,
+    kIspendr = 0x0200,
+    kIcpendr = 0x0280,
+    kIsactiver = 0x0300,
+    kIcactiver = 0x0380,
+    kIpriorityr = 0x0400,
+    kIcfgr = 0x0c00,
+    kIrouter = 0x6000,
+    kPidr2 = 0xffe8,
+    kGicrIidr = 0x0004,
+    kGicrTyper = 0x0008,
+    kGicrWaker = 0x0014,
+    kSgiBase = 0x10000,
 };
 constexpr u32 kIidrValue = 0x0100143b; // implementer ARM (0x43b), revision 1
 constexpr u32 kPidr2Gicv3 = 0x3b;
@@ -59,8 +72,10 @@ void priority_access(u8* prio, u32 count, u64 index, DeviceAccess& a) {
     if (!a.write) a.value = 0;
     for (u32 i = 0; i < n; ++i) {
         if (index + i >= count) break;
-        if (a.write) prio[index + i] = static_cast<u8>(a.value >> (8 * i));
-        else a.value |= u64(prio[index + i]) << (8 * i);
+        if (a.write)
+            prio[index + i] = static_cast<u8>(a.value >> (8 * i));
+        else
+            a.value |= u64(prio[index + i]) << (8 * i);
     }
 }
 
@@ -128,9 +143,12 @@ void distributor(Vcpu& v, DeviceAccess& a) {
         bool high = off & 4;
         u64& route = d.irouter[spi];
         if (a.write) {
-            if (a.size == 8) route = a.value;
-            else if (high) route = (route & 0xffffffffull) | (a.value << 32);
-            else route = (route & ~0xffffffffull) | (a.value & 0xffffffffull);
+            if (a.size == 8)
+                route = a.value;
+            else if (high)
+                route = (route & 0xffffffffull) | (a.value << 32);
+            else
+                route = (route & ~0xffffffffull) | (a.value & 0xffffffffull);
             route &= 0xff00ffffffull; // Aff3..Aff0 and IRM, nothing else
         }
         r = a.size == 8 ? route : (high ? route >> 32 : route & 0xffffffffull);
@@ -177,8 +195,10 @@ void redistributor(Vcpu& v, Vcpu& target, bool last, DeviceAccess& a) {
             r = vgic_pending_word(target, 0);
         }
     } else if (off == kSgiBase + kIsactiver || off == kSgiBase + kIcactiver) {
-        if (a.write) vgic_set_active(target, 0, static_cast<u32>(a.value), off == kSgiBase + kIsactiver);
-        else r = vgic_active_word(target, 0);
+        if (a.write)
+            vgic_set_active(target, 0, static_cast<u32>(a.value), off == kSgiBase + kIsactiver);
+        else
+            r = vgic_active_word(target, 0);
     } else if (off >= kSgiBase + kIpriorityr && off < kSgiBase + kIpriorityr + 32) {
         priority_access(g.priority_private, 32, off - kSgiBase - kIpriorityr, a);
         return;

@@ -43,12 +43,19 @@ void cpu_off(Vcpu& v) {
 
 bool supported(u64 fn) {
     switch (fn) {
-    case kPsciVersion: case kPsciCpuSuspend64: case kPsciCpuOff: case kPsciCpuOn64: case kPsciCpuOn32:
-    case kPsciAffinityInfo64: case kPsciAffinityInfo32: case kPsciMigrateInfoType: case kPsciSystemOff:
-    case kPsciSystemReset: case kPsciFeatures: case kSmcccVersion:
-        return true;
-    default:
-        return false;
+    case kPsciVersion:
+    case kPsciCpuSuspend64:
+    case kPsciCpuOff:
+    case kPsciCpuOn64:
+    case kPsciCpuOn32:
+    case kPsciAffinityInfo64:
+    case kPsciAffinityInfo32:
+    case kPsciMigrateInfoType:
+    case kPsciSystemOff:
+    case kPsciSystemReset:
+    case kPsciFeatures:
+    case kSmcccVersion: return true;
+    default: return false;
     }
 }
 
@@ -62,21 +69,15 @@ bool is_psci_call(u64 fn) {
 i64 handle_psci(Vcpu& v, u64 fn, u64 a1, u64 a2, u64 a3) {
     Zone& z = *v.zone;
     switch (fn & 0xffffffff) {
-    case kPsciVersion:
-        return 0x10001; // 1.1
-    case kSmcccVersion:
-        return 0x10001; // 1.1
-    case kPsciFeatures:
-        return supported(a1 & 0xffffffff) ? kPsciSuccess : kPsciNotSupported;
+    case kPsciVersion: return 0x10001;  // 1.1
+    case kSmcccVersion: return 0x10001; // 1.1
+    case kPsciFeatures: return supported(a1 & 0xffffffff) ? kPsciSuccess : kPsciNotSupported;
     case kPsciCpuSuspend64:
         sched::block_current(); // standby: resume on the next interrupt
         return kPsciSuccess;
-    case kPsciCpuOff:
-        cpu_off(v);
-        return kPsciDenied; // only seen if the zone was already ending
+    case kPsciCpuOff: cpu_off(v); return kPsciDenied; // only seen if the zone was already ending
     case kPsciCpuOn64:
-    case kPsciCpuOn32:
-        return cpu_on(v, a1, a2, a3);
+    case kPsciCpuOn32: return cpu_on(v, a1, a2, a3);
     case kPsciAffinityInfo64:
     case kPsciAffinityInfo32: {
         if (a2 != 0) return kPsciInvalidParameters;
@@ -84,8 +85,7 @@ i64 handle_psci(Vcpu& v, u64 fn, u64 a1, u64 a2, u64 a3) {
         if (!t) return kPsciInvalidParameters;
         return state_of(*t) == VcpuState::off ? 1 : 0;
     }
-    case kPsciMigrateInfoType:
-        return 2; // no trusted OS to migrate
+    case kPsciMigrateInfoType: return 2; // no trusted OS to migrate
     case kPsciSystemOff:
         // No status: zone init reports the workload's with ZONE_EXIT, and
         // console text (which any process in the zone can write) never counts.
@@ -96,16 +96,15 @@ i64 handle_psci(Vcpu& v, u64 fn, u64 a1, u64 a2, u64 a3) {
         // zone's last exception helps whoever reads the log.
         char why[160];
         format(why, sizeof why,
-               "PSCI SYSTEM_RESET (kernel panic or reboot) from vCPU %u; last EL1 exception: ESR %#llx ELR %#llx FAR %#llx",
+               "PSCI SYSTEM_RESET (kernel panic or reboot) from vCPU %u; last EL1 exception: ESR %#llx ELR %#llx FAR "
+               "%#llx",
                v.index, static_cast<unsigned long long>(BH_READ_SYSREG(esr_el1)),
                static_cast<unsigned long long>(BH_READ_SYSREG(elr_el1)),
                static_cast<unsigned long long>(BH_READ_SYSREG(far_el1)));
         zone_end(z, ZoneState::crashed, BH_EXIT_PSCI_RESET, 0, why);
         return kPsciSuccess;
     }
-    default:
-        (void)a3;
-        return kPsciNotSupported;
+    default: (void)a3; return kPsciNotSupported;
     }
 }
 

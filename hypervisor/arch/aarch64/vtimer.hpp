@@ -11,8 +11,8 @@
 
 namespace bh::aarch64 {
 
-inline constexpr unsigned kTimers = 2;                   // 0 virtual, 1 physical
-inline constexpr u32 kTimerIntid[kTimers] = {27, 30};    // the same INTID, physical and virtual
+inline constexpr unsigned kTimers = 2;                // 0 virtual, 1 physical
+inline constexpr u32 kTimerIntid[kTimers] = {27, 30}; // the same INTID, physical and virtual
 inline constexpr u32 kTimerIntidBits = (1u << 27) | (1u << 30);
 
 constexpr int timer_of_intid(u32 intid) { return intid == 27 ? 0 : (intid == 30 ? 1 : -1); }

@@ -7,8 +7,8 @@
 #include "vgic.hpp"
 
 #include <bulkhead/log.hpp>
-#include <bulkhead/virtio_mmio_slots.hpp>
 #include <bulkhead/pl011.hpp>
+#include <bulkhead/virtio_mmio_slots.hpp>
 
 extern "C" {
 #include <libfdt.h>

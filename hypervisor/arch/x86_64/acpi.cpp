@@ -125,9 +125,7 @@ bool acpi_read_madt(const void* hint, Madt& m) {
                 __builtin_memcpy(&m.isa_flags[e[3]], e + 8, 2);
             }
             break;
-        case kMadtLapicOverride:
-            __builtin_memcpy(&m.lapic_base, e + 4, 8);
-            break;
+        case kMadtLapicOverride: __builtin_memcpy(&m.lapic_base, e + 4, 8); break;
         default: break;
         }
         off += len;

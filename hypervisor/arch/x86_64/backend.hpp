@@ -20,7 +20,7 @@ enum class HypercallInsn : u32 { vmmcall = 1, vmcall = 2 };
 struct Backend {
     const char* name;
     HypercallInsn hypercall_insn;
-    bool (*cpu_init)(FrameAllocator& frames);   // on each CPU
+    bool (*cpu_init)(FrameAllocator& frames); // on each CPU
     // The control block's part of a reset; vcpu.cpp resets the registers
     // and the state both back ends keep outside it first.
     void (*vcpu_reset)(Vcpu& v, GuestPhys entry, u64 arg);
@@ -28,11 +28,11 @@ struct Backend {
     // CS:IP = (vector << 8):0. False if the back end cannot run real mode.
     bool (*vcpu_reset_real_mode)(Vcpu& v, u8 vector);
     bool (*can_run_real_mode)();
-    void (*vcpu_run)(Vcpu& v);                  // one run and the exit that ends it
-    void (*vcpu_load)(Vcpu& v);                 // state the hardware does not switch itself
+    void (*vcpu_run)(Vcpu& v);  // one run and the exit that ends it
+    void (*vcpu_load)(Vcpu& v); // state the hardware does not switch itself
     void (*vcpu_save)(Vcpu& v);
     void (*inject_gp)(Vcpu& v);
-    u32 (*tag_limit)();                         // ASIDs (SVM) or VPIDs (VMX), 0 excluded
+    u32 (*tag_limit)(); // ASIDs (SVM) or VPIDs (VMX), 0 excluded
     // The MSRs the control block holds, as the zone sees them (exit
     // handlers run with the vCPU loaded). set_efer gets a value
     // efer_write_valid() accepted, with LMA as the CPU has it.

@@ -16,11 +16,11 @@
 #include "asm_defs.h"
 
 #include <arch/x86.hpp>
-#include <bulkhead/arch_interface.hpp>
 #include <arch/zone_platform.hpp>
-#include <bulkhead/host_console.hpp>
+#include <bulkhead/arch_interface.hpp>
 #include <bulkhead/boot_zones.hpp>
 #include <bulkhead/frame_allocator.hpp>
+#include <bulkhead/host_console.hpp>
 #include <bulkhead/log.hpp>
 #include <bulkhead/manifest.hpp>
 #include <bulkhead/scheduler.hpp>
@@ -84,7 +84,8 @@ void setup_memory() {
     u64 image = reinterpret_cast<u64>(__image_start);
     frames.reserve(HostPhys(image), reinterpret_cast<u64>(__image_end) - image);
     frames.reserve(boot_info.mbi.base, boot_info.mbi.size);
-    if (boot_info.manifest) frames.reserve(HostPhys(reinterpret_cast<u64>(boot_info.manifest)), boot_info.manifest_size);
+    if (boot_info.manifest)
+        frames.reserve(HostPhys(reinterpret_cast<u64>(boot_info.manifest)), boot_info.manifest_size);
     u64 devices[1 + Madt::kMaxIoApics];
     unsigned n = 0;
     devices[n++] = madt.lapic_base;
@@ -148,7 +149,8 @@ extern "C" [[noreturn]] void x86_64_boot_primary(u64 mbi, u64 magic) {
 
     ManifestError err;
     if (!boot_info.manifest) refuse("boot: no manifest (GRUB: module2 /boot/manifest.dtb manifest)");
-    if (!parse_manifest(boot_info.manifest, boot_info.manifest_size, bh::online_cpus(), arch::kZonePlatform, manifest, err))
+    if (!parse_manifest(boot_info.manifest, boot_info.manifest_size, bh::online_cpus(), arch::kZonePlatform, manifest,
+                        err))
         refuse(err.message);
     zones().init(frames);
     if (!create_boot_zones(manifest)) refuse("boot: the manifest's zones could not be built");

@@ -35,13 +35,13 @@ void ioapic_write(u64 base, u32 reg, u32 v) {
 } // namespace
 
 void console_init() {
-    x86::outb(kCom1 + kIer, 0x00);   // no interrupts
-    x86::outb(kCom1 + kLcr, 0x80);   // DLAB: divisor follows
-    x86::outb(kCom1 + 0, 0x01);      // 115200 baud
+    x86::outb(kCom1 + kIer, 0x00); // no interrupts
+    x86::outb(kCom1 + kLcr, 0x80); // DLAB: divisor follows
+    x86::outb(kCom1 + 0, 0x01);    // 115200 baud
     x86::outb(kCom1 + 1, 0x00);
-    x86::outb(kCom1 + kLcr, 0x03);   // 8N1
-    x86::outb(kCom1 + kFcr, 0xc7);   // FIFOs on and cleared
-    x86::outb(kCom1 + kMcr, 0x03);   // DTR, RTS
+    x86::outb(kCom1 + kLcr, 0x03); // 8N1
+    x86::outb(kCom1 + kFcr, 0xc7); // FIFOs on and cleared
+    x86::outb(kCom1 + kMcr, 0x03); // DTR, RTS
 }
 
 bool console_enable_input(const Madt& madt) {
@@ -53,11 +53,12 @@ bool console_enable_input(const Madt& madt) {
         if (gsi < madt.ioapic_gsi_base[i] || gsi >= madt.ioapic_gsi_base[i] + pins) continue;
         u32 pin = gsi - madt.ioapic_gsi_base[i];
         // MPS INTI flags: polarity 3 = active low, trigger 3 = level; 0 = ISA's default (high, edge).
-        u32 low = BH_VECTOR_CONSOLE | (((flags & 3) == 3) ? (1u << 13) : 0) | ((((flags >> 2) & 3) == 3) ? (1u << 15) : 0);
-        ioapic_write(base, 0x10 + 2 * pin + 1, lapic_id() << 24); // physical destination: this CPU
-        ioapic_write(base, 0x10 + 2 * pin, low);                    // fixed delivery, unmasked
-        x86::outb(kCom1 + kMcr, 0x0b);                              // DTR, RTS, OUT2 (the IRQ gate)
-        x86::outb(kCom1 + kIer, 0x01);                              // received data available
+        u32 low =
+            BH_VECTOR_CONSOLE | (((flags & 3) == 3) ? (1u << 13) : 0) | ((((flags >> 2) & 3) == 3) ? (1u << 15) : 0);
+        ioapic_write(base, 0x10 + 2 * pin + 1, lapic_id() << 24);      // physical destination: this CPU
+        ioapic_write(base, 0x10 + 2 * pin, low);                       // fixed delivery, unmasked
+        x86::outb(kCom1 + kMcr, 0x0b);                                 // DTR, RTS, OUT2 (the IRQ gate)
+        x86::outb(kCom1 + kIer, 0x01);                                 // received data available
         while (x86::inb(kCom1 + kLsr) & kLsrDr) (void)x86::inb(kCom1); // nothing typed before boot counts
         return true;
     }

@@ -31,13 +31,13 @@ constexpr u32 kLeaf1EdxSet = bit(9);
 // (Their CR4 enables are refused: cr4_policy.hpp.)
 constexpr u32 kLeaf7EbxHidden = bit(2) | bit(5) | bit(10) | bit(11) | bit(12) | bit(14) | bit(15) | bit(16) | bit(17) |
                                 bit(21) | bit(25) | bit(26) | bit(27) | bit(28) | bit(30) | bit(31);
-constexpr u32 kLeaf7EcxHidden = bit(1) | bit(3) | bit(4) | bit(5) | bit(6) | bit(7) | bit(11) | bit(12) | bit(14) |
-                                bit(23) | bit(30) | bit(31);
+constexpr u32 kLeaf7EcxHidden =
+    bit(1) | bit(3) | bit(4) | bit(5) | bit(6) | bit(7) | bit(11) | bit(12) | bit(14) | bit(23) | bit(30) | bit(31);
 constexpr u32 kLeaf7EdxHidden = bit(2) | bit(3) | bit(5) | bit(8) | bit(20) | bit(22) | bit(23) | bit(24) | bit(25);
 // Leaf 0x80000001 ECX: SVM 2, ExtApicSpace 3, IBS 10, SKINIT 12, WDT 13,
 // LWP 15, PerfCtrExtCore 23, PerfCtrExtNB 24, PerfCtrExtLLC 28, MONITORX 29.
-constexpr u32 kExt1EcxHidden = bit(2) | bit(3) | bit(10) | bit(12) | bit(13) | bit(15) | bit(23) | bit(24) | bit(28) |
-                               bit(29);
+constexpr u32 kExt1EcxHidden =
+    bit(2) | bit(3) | bit(10) | bit(12) | bit(13) | bit(15) | bit(23) | bit(24) | bit(28) | bit(29);
 
 constexpr u32 kHypervisorBase = 0x40000000, kHypervisorLast = 0x40000010;
 // "BulkheadHV  " in EBX, ECX, EDX, as KVM's "KVMKVMKVM" is.
@@ -66,7 +66,15 @@ x86::CpuidResult cpuid_for_zone(const Vcpu& v, u32 leaf, u32 subleaf, HypercallI
         // Initial APIC ID = the vCPU index; logical processor count = vCPUs.
         r.ebx = (r.ebx & 0x0000ffff) | (v.index << 24) | ((v.zone->vcpu_count & 0xff) << 16);
         break;
-    case 5: case 6: case 0xa: case 0xd: case 0xf: case 0x10: case 0x12: case 0x14: case 0x1b:
+    case 5:
+    case 6:
+    case 0xa:
+    case 0xd:
+    case 0xf:
+    case 0x10:
+    case 0x12:
+    case 0x14:
+    case 0x1b:
         // mwait, thermal/power, performance monitoring, XSAVE, RDT, SGX, PT, PCONFIG
         r = {0, 0, 0, 0};
         break;
@@ -80,8 +88,10 @@ x86::CpuidResult cpuid_for_zone(const Vcpu& v, u32 leaf, u32 subleaf, HypercallI
             r = {0, 0, 0, 0};
         }
         break;
-    case 0xb: case 0x1f: // topology: one thread per core, x2APIC ID = vCPU index
-        r = {0, subleaf == 0 ? 1u : v.zone->vcpu_count, subleaf < 2 ? ((subleaf + 1) << 8) | subleaf : subleaf, v.index};
+    case 0xb:
+    case 0x1f: // topology: one thread per core, x2APIC ID = vCPU index
+        r = {0, subleaf == 0 ? 1u : v.zone->vcpu_count, subleaf < 2 ? ((subleaf + 1) << 8) | subleaf : subleaf,
+             v.index};
         break;
     case 0x80000001:
         r.ecx &= ~kExt1EcxHidden;

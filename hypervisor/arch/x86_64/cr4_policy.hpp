@@ -39,8 +39,8 @@ struct Cr4Write {
 // Registers"), plus the refused bits. False: #GP, CR4 unchanged.
 [[nodiscard]] constexpr bool cr4_write_allowed(const Cr4Write& w) {
     if (w.value & (~w.supported | kCr4Refused)) return false;
-    if (w.long_mode && !(w.value & cr4::kPae)) return false;              // PAE stays on in IA-32e mode
-    if (w.long_mode && ((w.value ^ w.old) & cr4::kLa57)) return false;    // so does the paging depth
+    if (w.long_mode && !(w.value & cr4::kPae)) return false;           // PAE stays on in IA-32e mode
+    if (w.long_mode && ((w.value ^ w.old) & cr4::kLa57)) return false; // so does the paging depth
     if ((w.value & cr4::kPcide) && !(w.old & cr4::kPcide) && (!w.long_mode || (w.cr3 & 0xfff))) return false;
     return true;
 }

@@ -11,8 +11,16 @@ constexpr u8 kLock = 0xf0, kRexR = 4, kRexB = 1;
 
 bool legacy_prefix(u8 b) {
     switch (b) {
-    case 0x66: case 0x67: case 0xf2: case 0xf3: case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
-        return true;
+    case 0x66:
+    case 0x67:
+    case 0xf2:
+    case 0xf3:
+    case 0x26:
+    case 0x2e:
+    case 0x36:
+    case 0x3e:
+    case 0x64:
+    case 0x65: return true;
     default: return false;
     }
 }
@@ -28,8 +36,10 @@ DecodeStatus decode_mov_to_cr(const u8* bytes, usize available, MovToCr& out, bo
         if (i >= kMaxLength) return DecodeStatus::unsupported;
         if (i >= available) return DecodeStatus::truncated;
         u8 b = bytes[i];
-        if (b == kLock) lock = true;
-        else if (!legacy_prefix(b) && !(code64 && (b & 0xf0) == 0x40)) break;
+        if (b == kLock)
+            lock = true;
+        else if (!legacy_prefix(b) && !(code64 && (b & 0xf0) == 0x40))
+            break;
         rex = (code64 && (b & 0xf0) == 0x40) ? b : 0;
     }
     const u8 opcode[2] = {0x0f, 0x22};

@@ -17,7 +17,7 @@ void hypercall(Vcpu& v, u32 cpl) {
         Zone& z = *v.zone;
         if (z.arch.hypercalls_refused_logged.sample())
             zone_log(z, "zone '%s' vcpu %u: hypercall %#llx from CPL %u refused", z.name, v.index,
-                static_cast<unsigned long long>(r.rax), cpl);
+                     static_cast<unsigned long long>(r.rax), cpl);
         r.rax = static_cast<u64>(static_cast<long>(BH_ERR_PERMISSION_DENIED));
         return;
     }
@@ -60,7 +60,7 @@ void port_io(Vcpu& v, u16 port, u8 size, bool write) {
         Zone& z = *v.zone;
         if (z.arch.ports_logged.sample())
             zone_log(z, "zone '%s' vcpu %u: %s of %u byte(s) at unassigned port %#x %s", z.name, v.index,
-                write ? "write" : "read", size, port, write ? "dropped" : "reads all ones");
+                     write ? "write" : "read", size, port, write ? "dropped" : "reads all ones");
         a.value = 0xffffffffu;
     }
     if (!write) {

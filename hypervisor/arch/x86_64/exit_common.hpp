@@ -20,7 +20,7 @@ namespace bh::x86_64 {
 
 // How an intercepted instruction ended. `completed`: the back end moves
 // RIP past it. `faulted`: an exception was injected, RIP stays on it.
-enum class [[nodiscard]] Emulation : u8 { completed, faulted };
+enum class [[nodiscard]] Emulation : u8{completed, faulted};
 
 // CPUID as a zone sees it: no VMX/SVM, no features whose state or MSRs the
 // hypervisor does not switch or emulate, Bulkhead's leaves at 0x40000000.

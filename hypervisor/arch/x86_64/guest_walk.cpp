@@ -26,8 +26,8 @@ WalkStatus read_entry(ReadGuestPhys64 read, void* ctx, u64 gpa, u64& entry) {
 // Walks 8-byte entries from `table`, one level per 9 index bits starting at
 // `top_shift`. A PS entry ends the walk early only at levels that can map a
 // page (those translating at most `large_max_shift` bits: not the PML4).
-WalkStatus walk64(u64 table, u64 linear, unsigned top_shift, unsigned large_max_shift, ReadGuestPhys64 read,
-                  void* ctx, u64& gpa) {
+WalkStatus walk64(u64 table, u64 linear, unsigned top_shift, unsigned large_max_shift, ReadGuestPhys64 read, void* ctx,
+                  u64& gpa) {
     for (unsigned shift = top_shift;; shift -= 9) {
         u64 e;
         if (WalkStatus st = read_entry(read, ctx, table + ((linear >> shift) & 511) * 8, e); st != WalkStatus::ok)

@@ -34,6 +34,7 @@ enum class WalkStatus : u8 {
 // PDPTEs read from memory at CR3 (the CPU caches them at CR3 load; a zone
 // rewriting them without reloading CR3 is not modelled). Else legacy 32-bit
 // paging with 4 MiB pages under CR4.PSE (PSE-36's high bits ignored).
-WalkStatus guest_linear_to_phys(const GuestPagingState& s, GuestVirt linear, ReadGuestPhys64 read, void* ctx, GuestPhys& gpa);
+WalkStatus guest_linear_to_phys(const GuestPagingState& s, GuestVirt linear, ReadGuestPhys64 read, void* ctx,
+                                GuestPhys& gpa);
 
 } // namespace bh::x86_64

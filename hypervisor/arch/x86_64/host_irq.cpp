@@ -27,7 +27,7 @@ extern "C" void x86_64_interrupt(InterruptFrame* f) {
     switch (f->vector) {
     case BH_VECTOR_SPURIOUS: return; // no EOI for spurious interrupts
     case BH_VECTOR_TIMER: timer_fired(); break;
-    case BH_VECTOR_KICK: break; // the interrupt (and the exit it caused) is the point
+    case BH_VECTOR_KICK: break;                       // the interrupt (and the exit it caused) is the point
     case BH_VECTOR_CONSOLE: console_receive(); break; // host console input for the console zone
     case BH_VECTOR_POKE: // only the exit matters: the next entry injects the vCPU's new interrupt
         lapic_eoi();

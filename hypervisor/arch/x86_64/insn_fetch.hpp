@@ -16,8 +16,8 @@ namespace bh::x86_64 {
 
 struct GuestCpuMode {
     GuestPagingState paging;
-    bool code64;  // CS.L in long mode: 64-bit code
-    u64 cs_base;  // outside 64-bit mode the fetch is at CS.base + RIP
+    bool code64; // CS.L in long mode: 64-bit code
+    u64 cs_base; // outside 64-bit mode the fetch is at CS.base + RIP
 };
 
 inline constexpr usize kMaxInsnLength = 15;

@@ -10,9 +10,18 @@ namespace bh::x86_64 {
 namespace {
 
 enum : u32 {
-    kRegId = 0x20, kRegEoi = 0xb0, kRegSvr = 0xf0, kRegIcrLow = 0x300, kRegIcrHigh = 0x310,
-    kRegLvtTimer = 0x320, kRegLvtLint0 = 0x350, kRegLvtLint1 = 0x360, kRegLvtError = 0x370,
-    kRegTimerInitial = 0x380, kRegTimerCurrent = 0x390, kRegTimerDivide = 0x3e0,
+    kRegId = 0x20,
+    kRegEoi = 0xb0,
+    kRegSvr = 0xf0,
+    kRegIcrLow = 0x300,
+    kRegIcrHigh = 0x310,
+    kRegLvtTimer = 0x320,
+    kRegLvtLint0 = 0x350,
+    kRegLvtLint1 = 0x360,
+    kRegLvtError = 0x370,
+    kRegTimerInitial = 0x380,
+    kRegTimerCurrent = 0x390,
+    kRegTimerDivide = 0x3e0,
 };
 constexpr u32 kSvrEnable = 1u << 8;
 constexpr u32 kLvtMasked = 1u << 16;
@@ -25,8 +34,10 @@ u64 base = 0xfee00000;
 
 u32 read(u32 reg) { return x2 ? static_cast<u32>(x86::rdmsr(0x800 + reg / 16)) : x86::mmio_read<u32>(base + reg); }
 void write(u32 reg, u32 v) {
-    if (x2) x86::wrmsr(0x800 + reg / 16, v);
-    else x86::mmio_write<u32>(base + reg, v);
+    if (x2)
+        x86::wrmsr(0x800 + reg / 16, v);
+    else
+        x86::mmio_write<u32>(base + reg, v);
 }
 
 void send_icr(u32 apic_id, u32 low) {

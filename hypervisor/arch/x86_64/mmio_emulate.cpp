@@ -14,7 +14,7 @@ void log_refusal(Vcpu& v, GuestPhys gpa, const char* why) {
     Zone& z = *v.zone;
     if (z.faults_logged.sample())
         zone_log(z, "zone '%s' vcpu %u: access to device page IPA %#llx at RIP %#llx not emulated: %s", z.name, v.index,
-            static_cast<unsigned long long>(gpa.raw()), static_cast<unsigned long long>(v.ctx.regs.rip), why);
+                 static_cast<unsigned long long>(gpa.raw()), static_cast<unsigned long long>(v.ctx.regs.rip), why);
 }
 
 } // namespace
@@ -27,7 +27,8 @@ bool mmio_emulate(Vcpu& v, const GuestCpuMode& mode, GuestPhys gpa, bool write) 
     MmioInsn insn;
     DecodeStatus st = decode_mmio_insn(bytes, got, insn, mode.code64 ? DecodeMode::long64 : DecodeMode::protected32);
     if (st != DecodeStatus::ok) {
-        log_refusal(v, gpa, st == DecodeStatus::truncated ? "instruction bytes not in RAM" : "not a plain load or store");
+        log_refusal(v, gpa,
+                    st == DecodeStatus::truncated ? "instruction bytes not in RAM" : "not a plain load or store");
         return false;
     }
     if ((insn.kind == MmioInsn::Kind::store) != write) {

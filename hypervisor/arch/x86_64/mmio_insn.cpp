@@ -42,11 +42,16 @@ class Cursor {
 
 bool is_legacy_prefix(u64 b) {
     switch (b) {
-    case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65: // segment overrides
-    case 0x66: case 0x67:                                             // operand and address size
+    case 0x26:
+    case 0x2e:
+    case 0x36:
+    case 0x3e:
+    case 0x64:
+    case 0x65: // segment overrides
+    case 0x66:
+    case 0x67: // operand and address size
         return true;
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -101,13 +106,19 @@ DecodeStatus decode_mmio_insn(const u8* bytes, usize available, MmioInsn& out, D
     const unsigned address_size = long64 ? (addrsize ? 4 : 8) : (addrsize ? 2 : 4);
 
     MmioInsn r{};
-    bool byte_reg = false;    // the reg field names a byte register
-    bool opcode_ext = false;  // the reg field is an opcode extension (must be 0)
+    bool byte_reg = false;   // the reg field names a byte register
+    bool opcode_ext = false; // the reg field is an opcode extension (must be 0)
     unsigned imm_bytes = 0;
     switch (op) {
-    case 0x88: r = {.kind = Kind::store, .size = 1, .dest_size = 1}; byte_reg = true; break;
+    case 0x88:
+        r = {.kind = Kind::store, .size = 1, .dest_size = 1};
+        byte_reg = true;
+        break;
     case 0x89: r = {.kind = Kind::store, .size = u8(opsize), .dest_size = u8(opsize)}; break;
-    case 0x8a: r = {.kind = Kind::load, .size = 1, .dest_size = 1}; byte_reg = true; break;
+    case 0x8a:
+        r = {.kind = Kind::load, .size = 1, .dest_size = 1};
+        byte_reg = true;
+        break;
     case 0x8b: r = {.kind = Kind::load, .size = u8(opsize), .dest_size = u8(opsize)}; break;
     case 0xc6:
         r = {.kind = Kind::store, .size = 1, .has_imm = true, .dest_size = 1};
@@ -130,11 +141,16 @@ DecodeStatus decode_mmio_insn(const u8* bytes, usize available, MmioInsn& out, D
         if ((st = c.take(1, op)) != DecodeStatus::ok) return st;
         if (op != 0xb6 && op != 0xb7 && op != 0xbe && op != 0xbf) return DecodeStatus::unsupported;
         // Bit 0: a word source; bit 3: sign- rather than zero-extension.
-        r = {.kind = Kind::load, .size = u8((op & 1) ? 2 : 1), .extend = (op & 8) ? Extend::sign : Extend::zero,
+        r = {.kind = Kind::load,
+             .size = u8((op & 1) ? 2 : 1),
+             .extend = (op & 8) ? Extend::sign : Extend::zero,
              .dest_size = u8(opsize)};
         break;
     }
-    case 0xa0: case 0xa1: case 0xa2: case 0xa3: {
+    case 0xa0:
+    case 0xa1:
+    case 0xa2:
+    case 0xa3: {
         // MOV between rAX and an absolute address (moffs): no ModRM, the
         // offset's width is the address size.
         u8 size = (op & 1) ? u8(opsize) : u8(1);
@@ -145,8 +161,7 @@ DecodeStatus decode_mmio_insn(const u8* bytes, usize available, MmioInsn& out, D
         out = r;
         return DecodeStatus::ok;
     }
-    default:
-        return DecodeStatus::unsupported;
+    default: return DecodeStatus::unsupported;
     }
 
     u64 modrm;

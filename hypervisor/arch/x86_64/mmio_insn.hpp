@@ -22,7 +22,7 @@ struct MmioInsn {
     bool has_imm = false;   // a store of `imm` (MOV r/m, imm); `reg` is then meaningless
     u64 imm = 0;            // already sign-extended to `size` bytes
     enum class Extend : u8 { none, zero, sign } extend = Extend::none; // MOVZX/MOVSX/MOVSXD loads
-    u8 dest_size = 0;       // register width a load writes (the store source width for stores)
+    u8 dest_size = 0; // register width a load writes (the store source width for stores)
 };
 
 enum class DecodeStatus : u8 { ok, truncated /* need more bytes */, unsupported };
@@ -31,8 +31,7 @@ enum class DecodeStatus : u8 { ok, truncated /* need more bytes */, unsupported 
 // protected/compatibility mode with a 32-bit code segment (CS.D = 1).
 enum class DecodeMode : u8 { long64, protected32 };
 
-DecodeStatus decode_mmio_insn(const u8* bytes, usize available, MmioInsn& out,
-                              DecodeMode mode = DecodeMode::long64);
+DecodeStatus decode_mmio_insn(const u8* bytes, usize available, MmioInsn& out, DecodeMode mode = DecodeMode::long64);
 
 // A load's new register value from the old one and the `size`-byte value
 // read: 32-bit writes zero bits 63:32, 8- and 16-bit writes keep the rest,

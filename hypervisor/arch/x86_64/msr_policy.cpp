@@ -44,7 +44,7 @@ void log_refused_msr(Vcpu& v, u32 msr, bool write, u64 value) {
     if (!z.arch.msrs_logged.sample()) return;
     if (write)
         zone_log(z, "zone '%s' vcpu %u: wrmsr %#x <- %#llx refused: injecting #GP(0)", z.name, v.index, msr,
-            static_cast<unsigned long long>(value));
+                 static_cast<unsigned long long>(value));
     else
         zone_log(z, "zone '%s' vcpu %u: rdmsr %#x refused: injecting #GP(0)", z.name, v.index, msr);
 }
@@ -58,17 +58,23 @@ Emulation msr_access(Vcpu& v, bool write) {
     u64 result = 0;
     switch (classify_msr(index, write)) {
     case MsrKind::efer:
-        if (!write) result = b.efer(v);
-        else if ((ok = efer_write_valid(value))) b.set_efer(v, (value & ~x86::kEferLma) | (b.efer(v) & x86::kEferLma));
+        if (!write)
+            result = b.efer(v);
+        else if ((ok = efer_write_valid(value)))
+            b.set_efer(v, (value & ~x86::kEferLma) | (b.efer(v) & x86::kEferLma));
         break;
     case MsrKind::pat:
-        if (!write) result = b.pat(v);
-        else if ((ok = pat_valid(value))) b.set_pat(v, value);
+        if (!write)
+            result = b.pat(v);
+        else if ((ok = pat_valid(value)))
+            b.set_pat(v, value);
         break;
     case MsrKind::tsc: result = x86::rdtsc() + b.tsc_offset(v); break;
     case MsrKind::tsc_aux:
-        if (!write) result = v.ctx.tsc_aux;
-        else ok = tsc_aux_write(v, value);
+        if (!write)
+            result = v.ctx.tsc_aux;
+        else
+            ok = tsc_aux_write(v, value);
         break;
     case MsrKind::lapic: ok = lapic_msr(v, index, write, value, result); break;
     case MsrKind::refused: ok = false; break;

@@ -11,8 +11,14 @@ namespace bh::x86_64 {
 namespace {
 
 enum : u32 {
-    kTagEnd = 0, kTagCmdline = 1, kTagLoader = 2, kTagModule = 3, kTagMmap = 6,
-    kTagAcpiOld = 14, kTagAcpiNew = 15, kTagEfiMmap = 17,
+    kTagEnd = 0,
+    kTagCmdline = 1,
+    kTagLoader = 2,
+    kTagModule = 3,
+    kTagMmap = 6,
+    kTagAcpiOld = 14,
+    kTagAcpiNew = 15,
+    kTagEfiMmap = 17,
 };
 
 struct Tag {
@@ -129,8 +135,8 @@ bool multiboot_parse(u64 mbi, BootInfo& out) {
         p += align_up(t->size, 8);
     }
     if (mmap && mmap->entry_size >= sizeof(MmapEntry)) {
-        for (u64 e = reinterpret_cast<u64>(mmap) + sizeof(MmapTag); e + sizeof(MmapEntry) <= reinterpret_cast<u64>(mmap) + mmap->size;
-             e += mmap->entry_size) {
+        for (u64 e = reinterpret_cast<u64>(mmap) + sizeof(MmapTag);
+             e + sizeof(MmapEntry) <= reinterpret_cast<u64>(mmap) + mmap->size; e += mmap->entry_size) {
             const MmapEntry* m = reinterpret_cast<const MmapEntry*>(e);
             if (m->type == kE820Usable) add_range(out, m->base, m->length);
         }

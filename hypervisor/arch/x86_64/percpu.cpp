@@ -35,7 +35,6 @@ void percpu_init(unsigned index, u32 apic_id) {
     x86::wrmsr(x86::kMsrGsBase, reinterpret_cast<u64>(&l));
 }
 
-
 } // namespace bh::x86_64
 
 namespace bh::arch {

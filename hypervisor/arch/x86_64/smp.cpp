@@ -22,9 +22,7 @@ extern char trampoline_cr3[], trampoline_stack[], trampoline_cpu[], trampoline_e
 namespace bh::x86_64 {
 namespace {
 
-u64* param(char* symbol) {
-    return x86::low_ptr<u64>(BH_TRAMPOLINE_BASE + static_cast<u64>(symbol - trampoline_start));
-}
+u64* param(char* symbol) { return x86::low_ptr<u64>(BH_TRAMPOLINE_BASE + static_cast<u64>(symbol - trampoline_start)); }
 
 bool arrived(unsigned index, u64 us) {
     u64 deadline = arch::now() + arch::ticks_per_second() / 1'000'000 * us;

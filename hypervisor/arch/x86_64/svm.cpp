@@ -20,8 +20,9 @@ constexpr u64 kVmCrSvmDisable = 1u << 4;
 // MSRs that VMLOAD/VMSAVE switch with the vCPU (APM vol. 2 15.5.2), so the
 // guest may read and write them directly.
 constexpr u32 kPassThrough[] = {
-    0x174, 0x175, 0x176,                                  // SYSENTER_CS, _ESP, _EIP
-    0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084,       // STAR, LSTAR, CSTAR, SFMASK
+    0x174,           0x175,           0x176, // SYSENTER_CS, _ESP, _EIP
+    0xc0000081,      0xc0000082,      0xc0000083,
+    0xc0000084, // STAR, LSTAR, CSTAR, SFMASK
     x86::kMsrFsBase, x86::kMsrGsBase, x86::kMsrKernelGsBase,
 };
 
@@ -30,10 +31,14 @@ constexpr u32 kPassThrough[] = {
 // write).
 void allow_msr(u8* map, u32 msr) {
     u32 block;
-    if (msr < 0x2000) block = 0;
-    else if (msr >= 0xc0000000 && msr < 0xc0002000) block = 1;
-    else if (msr >= 0xc0010000 && msr < 0xc0012000) block = 2;
-    else return;
+    if (msr < 0x2000)
+        block = 0;
+    else if (msr >= 0xc0000000 && msr < 0xc0002000)
+        block = 1;
+    else if (msr >= 0xc0010000 && msr < 0xc0012000)
+        block = 2;
+    else
+        return;
     u32 bit = (msr & 0x1fff) * 2;
     map[block * 0x800 + bit / 8] &= static_cast<u8>(~(3u << (bit % 8)));
 }

@@ -82,7 +82,7 @@ void undecodable(Vcpu& v, const char* what) {
     Zone& z = *v.zone;
     if (z.faults_logged.sample())
         zone_log(z, "zone '%s' vcpu %u: %s at RIP %#llx could not be decoded: injecting #UD", z.name, v.index, what,
-            static_cast<ull>(v.ctx.regs.rip));
+                 static_cast<ull>(v.ctx.regs.rip));
     inject_ud(v);
 }
 
@@ -151,8 +151,9 @@ void handle_exit(Vcpu& v, Vmcb& vm) {
     case kExitIntr:
         x86::irq_poll(); // take the interrupt that caused the exit
         return;
-    case kExitNmi: case kExitSmi: case kExitInit:
-        return; // the host handles it once GIF is set again
+    case kExitNmi:
+    case kExitSmi:
+    case kExitInit: return;  // the host handles it once GIF is set again
     case kExitVintr: return; // the zone can take an interrupt now: the next entry injects it
     case kExitCpuid: finish(v, vm, cpuid(v), 2); return;
     case kExitHlt:
@@ -170,8 +171,18 @@ void handle_exit(Vcpu& v, Vmcb& vm) {
     case kExitRdpmc: finish(v, vm, rdpmc(v), 2); return;
     case kExitNpf: nested_fault(v, vm); return;
     case kExitInvd: skip(v, vm, 2); return; // dropping dirty lines would corrupt others: a no-op
-    case kExitVmrun: case kExitVmload: case kExitVmsave: case kExitStgi: case kExitClgi: case kExitSkinit:
-    case kExitInvlpga: case kExitMonitor: case kExitMwait: case kExitMwaitCond: case kExitXsetbv: case kExitRdpru:
+    case kExitVmrun:
+    case kExitVmload:
+    case kExitVmsave:
+    case kExitStgi:
+    case kExitClgi:
+    case kExitSkinit:
+    case kExitInvlpga:
+    case kExitMonitor:
+    case kExitMwait:
+    case kExitMwaitCond:
+    case kExitXsetbv:
+    case kExitRdpru:
         inject_ud(v); // CPUID hides these features
         return;
     case kExitShutdown: crash(v, vm, "triple fault"); return;

@@ -38,8 +38,7 @@ void set_intercepts(VmcbControl& c) {
     c.intercept_cr = intercept_cr_write(4);
     c.intercept_dr = kInterceptAllDr;
     c.intercept_misc1 = kMisc1Intr | kMisc1Nmi | kMisc1Smi | kMisc1Init | kMisc1Rdpmc | kMisc1Cpuid | kMisc1Invd |
-                        kMisc1Hlt | kMisc1Invlpga | kMisc1IoioProt | kMisc1MsrProt | kMisc1TaskSwitch |
-                        kMisc1Shutdown;
+                        kMisc1Hlt | kMisc1Invlpga | kMisc1IoioProt | kMisc1MsrProt | kMisc1TaskSwitch | kMisc1Shutdown;
     c.intercept_misc2 = kMisc2Vmrun | kMisc2Vmmcall | kMisc2Vmload | kMisc2Vmsave | kMisc2Stgi | kMisc2Clgi |
                         kMisc2Skinit | kMisc2Monitor | kMisc2Mwait | kMisc2MwaitCond | kMisc2Xsetbv | kMisc2Rdpru;
     c.iopm_base_pa = iopm().raw();

@@ -18,8 +18,8 @@ namespace bh::x86_64 {
 
 namespace {
 u64 next_tlb_tag = 1;
-constexpr u16 kFcwReset = 0x37f;    // FNINIT's control word
-constexpr u32 kMxcsrReset = 0x1f80; // all SSE exceptions masked
+constexpr u16 kFcwReset = 0x37f;           // FNINIT's control word
+constexpr u32 kMxcsrReset = 0x1f80;        // all SSE exceptions masked
 constexpr usize kFxFcw = 0, kFxMxcsr = 24; // offsets in the FXSAVE image
 } // namespace
 

@@ -56,8 +56,10 @@ void init_or_startup(Zone& z, Vcpu& t, const IpiRequest& ipi, const char* source
     if (init) {
         Lock<Zone> g(z);
         Lock<PerCpu> h(bh::cpu(t.home_cpu));
-        if (t.state == VcpuState::off && !t.on_cpu.load()) __atomic_store_n(&t.ctx.wait_for_sipi, true, __ATOMIC_RELEASE);
-        else log_dropped(z, source, number, "INIT to a running vCPU", "resetting a running vCPU is not offered");
+        if (t.state == VcpuState::off && !t.on_cpu.load())
+            __atomic_store_n(&t.ctx.wait_for_sipi, true, __ATOMIC_RELEASE);
+        else
+            log_dropped(z, source, number, "INIT to a running vCPU", "resetting a running vCPU is not offered");
         return;
     }
     if (!__atomic_load_n(&t.ctx.wait_for_sipi, __ATOMIC_ACQUIRE)) return;
@@ -130,8 +132,10 @@ bool lapic_msr(Vcpu& v, u32 msr, bool write, u64 value, u64& result) {
         return l.write_apic_base(value);
     }
     if (msr == kMsrTscDeadline) {
-        if (write) l.write_tsc_deadline(value, now);
-        else result = l.tsc_deadline();
+        if (write)
+            l.write_tsc_deadline(value, now);
+        else
+            result = l.tsc_deadline();
         return true;
     }
     if (!l.x2apic() || !l.globally_enabled()) return false; // the MSRs exist only in x2APIC mode
@@ -156,7 +160,8 @@ bool LapicPage::access(Vcpu& v, DeviceAccess& a) {
         // KVM allows); beyond them, and for invalid registers, 0.
         u64 whole = 0;
         l.read(reg, now, whole);
-        a.value = (byte + a.size <= 4) ? (whole >> (8 * byte)) & (a.size >= 4 ? 0xffffffffu : (1u << (8 * a.size)) - 1) : 0;
+        a.value =
+            (byte + a.size <= 4) ? (whole >> (8 * byte)) & (a.size >= 4 ? 0xffffffffu : (1u << (8 * a.size)) - 1) : 0;
         return true;
     }
     if (a.size != 4 || byte) return true; // registers are written whole, as on hardware

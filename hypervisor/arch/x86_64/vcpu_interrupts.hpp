@@ -12,7 +12,7 @@
 namespace bh {
 class Zone;
 struct Vcpu;
-}
+} // namespace bh
 
 namespace bh::x86_64 {
 

@@ -57,9 +57,9 @@ IpiRequest VirtualIoApic::route(unsigned pin) const {
     if (pin >= kPins) return r;
     u64 e = redirection_[pin];
     if (e & kMasked) return r;
-    constexpr IpiRequest::Mode kModes[8] = {IpiRequest::Mode::fixed, IpiRequest::Mode::lowest_priority,
-                                            IpiRequest::Mode::smi,   IpiRequest::Mode::reserved,
-                                            IpiRequest::Mode::nmi,   IpiRequest::Mode::init,
+    constexpr IpiRequest::Mode kModes[8] = {IpiRequest::Mode::fixed,    IpiRequest::Mode::lowest_priority,
+                                            IpiRequest::Mode::smi,      IpiRequest::Mode::reserved,
+                                            IpiRequest::Mode::nmi,      IpiRequest::Mode::init,
                                             IpiRequest::Mode::reserved, IpiRequest::Mode::reserved};
     r.mode = kModes[(e >> 8) & 7];
     r.vector = static_cast<u8>(e & 0xff);

@@ -29,9 +29,9 @@ bool VirtualLapic::write_apic_base(u64 value) {
     if (value & ~kAllowed) return false;
     if ((value & 0xfffff000ull) != kLapicMmioBase) return false; // relocation is not offered
     bool en = value & kApicBaseEnable, extd = value & kApicBaseExtd;
-    if (extd && !en) return false;                     // no such mode
+    if (extd && !en) return false;                                   // no such mode
     if (x2apic() && globally_enabled() && en && !extd) return false; // x2APIC -> xAPIC must pass through disabled
-    u64 bsp = apic_base_ & kApicBaseBsp;               // read-only here
+    u64 bsp = apic_base_ & kApicBaseBsp;                             // read-only here
     if (!en && globally_enabled()) {
         // Globally disabling resets the APIC to its power-up state.
         reset(id_, bsp != 0, min_period_);
@@ -120,7 +120,10 @@ bool VirtualLapic::timer_check(u64 now) {
         timer_deadline_ = timer_start_ + ((now - timer_start_) / period + 1) * period;
         break;
     }
-    case TimerMode::tsc_deadline: tsc_deadline_ = 0; timer_deadline_ = 0; break;
+    case TimerMode::tsc_deadline:
+        tsc_deadline_ = 0;
+        timer_deadline_ = 0;
+        break;
     default: timer_deadline_ = 0; break;
     }
     return true;
@@ -144,14 +147,14 @@ bool VirtualLapic::accepts_destination(bool logical, u32 destination) const {
     if (destination == 0xff) return true;
     if (!logical) return destination == (id_ & 0xff);
     u32 logical_id = ldr_ >> 24;
-    if ((dfr_ >> 28) == 0xf) return (logical_id & destination) != 0; // flat model
+    if ((dfr_ >> 28) == 0xf) return (logical_id & destination) != 0;                         // flat model
     return (logical_id >> 4) == (destination >> 4) && (logical_id & destination & 0xf) != 0; // cluster model
 }
 
 void VirtualLapic::decode_icr(u64 icr, IpiRequest& ipi) const {
-    constexpr IpiRequest::Mode kModes[8] = {IpiRequest::Mode::fixed, IpiRequest::Mode::lowest_priority,
-                                            IpiRequest::Mode::smi,   IpiRequest::Mode::reserved,
-                                            IpiRequest::Mode::nmi,   IpiRequest::Mode::init,
+    constexpr IpiRequest::Mode kModes[8] = {IpiRequest::Mode::fixed,   IpiRequest::Mode::lowest_priority,
+                                            IpiRequest::Mode::smi,     IpiRequest::Mode::reserved,
+                                            IpiRequest::Mode::nmi,     IpiRequest::Mode::init,
                                             IpiRequest::Mode::startup, IpiRequest::Mode::reserved};
     ipi.vector = static_cast<u8>(icr & 0xff);
     ipi.mode = kModes[(icr >> 8) & 7];
@@ -159,16 +162,26 @@ void VirtualLapic::decode_icr(u64 icr, IpiRequest& ipi) const {
     ipi.shorthand = static_cast<IpiRequest::Shorthand>((icr >> 18) & 3);
     ipi.destination = x2apic() ? static_cast<u32>(icr >> 32) : static_cast<u32>(icr >> 56);
     // INIT level de-assert (level 0, trigger level) only synchronises arbitration IDs: nothing to send.
-    if (ipi.mode == IpiRequest::Mode::init && !((icr >> 14) & 1) && ((icr >> 15) & 1)) ipi.mode = IpiRequest::Mode::none;
+    if (ipi.mode == IpiRequest::Mode::init && !((icr >> 14) & 1) && ((icr >> 15) & 1))
+        ipi.mode = IpiRequest::Mode::none;
 }
 
 VirtualLapic::Access VirtualLapic::read(u32 offset, u64 now, u64& value) const {
     bool x2 = x2apic();
     value = 0;
     if (offset & 0xf) return Access::invalid;
-    if (in_bank(offset, kLapicIsr)) { value = isr_[(offset - kLapicIsr) / 16]; return Access::ok; }
-    if (in_bank(offset, kLapicTmr)) { value = tmr_[(offset - kLapicTmr) / 16]; return Access::ok; }
-    if (in_bank(offset, kLapicIrr)) { value = read_irr_word((offset - kLapicIrr) / 16); return Access::ok; }
+    if (in_bank(offset, kLapicIsr)) {
+        value = isr_[(offset - kLapicIsr) / 16];
+        return Access::ok;
+    }
+    if (in_bank(offset, kLapicTmr)) {
+        value = tmr_[(offset - kLapicTmr) / 16];
+        return Access::ok;
+    }
+    if (in_bank(offset, kLapicIrr)) {
+        value = read_irr_word((offset - kLapicIrr) / 16);
+        return Access::ok;
+    }
     switch (offset) {
     case kLapicId: value = x2 ? id_ : id_ << 24; return Access::ok;
     case kLapicVersion: value = kVersion; return Access::ok;
@@ -192,17 +205,19 @@ VirtualLapic::Access VirtualLapic::read(u32 offset, u64 now, u64& value) const {
         if (!timer_deadline_ || timer_mode() == TimerMode::tsc_deadline || !timer_initial_) return Access::ok;
         u64 period = timer_period(), elapsed = now - timer_start_;
         u64 left = timer_mode() == TimerMode::periodic ? period - elapsed % period
-                                                        : (now < timer_deadline_ ? timer_deadline_ - now : 0);
+                                                       : (now < timer_deadline_ ? timer_deadline_ - now : 0);
         value = left * timer_initial_ / period; // back in timer counts
         return Access::ok;
     }
     // xAPIC-only registers; reads of write-only registers return 0 there.
-    case kLapicApr: case kLapicDfr: case kLapicIcrHigh:
+    case kLapicApr:
+    case kLapicDfr:
+    case kLapicIcrHigh:
         if (x2) return Access::invalid;
         value = offset == kLapicDfr ? dfr_ : offset == kLapicIcrHigh ? icr_high_ : 0;
         return Access::ok;
-    case kLapicEoi: case kLapicRrd:
-        return x2 ? Access::invalid : Access::ok;
+    case kLapicEoi:
+    case kLapicRrd: return x2 ? Access::invalid : Access::ok;
     default: return Access::invalid; // reserved, CMCI, self IPI (write-only)
     }
 }
@@ -270,9 +285,11 @@ VirtualLapic::Access VirtualLapic::write(u32 offset, u64 value, u64 now, IpiRequ
         }
         return Access::ok;
     }
-    case kLapicLvtThermal: case kLapicLvtPerf: case kLapicLvtLint0: case kLapicLvtLint1: case kLapicLvtError:
-        write_lvt(offset, v);
-        return Access::ok;
+    case kLapicLvtThermal:
+    case kLapicLvtPerf:
+    case kLapicLvtLint0:
+    case kLapicLvtLint1:
+    case kLapicLvtError: write_lvt(offset, v); return Access::ok;
     case kLapicTimerInitial:
         if (timer_mode() == TimerMode::tsc_deadline) return Access::ok; // ignored in that mode
         timer_initial_ = v;

@@ -18,7 +18,7 @@ struct VmcbSegment {
 static_assert(sizeof(VmcbSegment) == 16);
 
 struct VmcbControl {
-    u32 intercept_cr;    // reads 15:0, writes 31:16
+    u32 intercept_cr; // reads 15:0, writes 31:16
     u32 intercept_dr;
     u32 intercept_exceptions;
     u32 intercept_misc1; // INTR ... SHUTDOWN
@@ -94,7 +94,8 @@ static_assert(offsetof(VmcbSave, cs) == 0x10 && offsetof(VmcbSave, tr) == 0x90);
 static_assert(offsetof(VmcbSave, cpl) == 0xcb && offsetof(VmcbSave, efer) == 0xd0);
 static_assert(offsetof(VmcbSave, cr4) == 0x148 && offsetof(VmcbSave, rip) == 0x178);
 static_assert(offsetof(VmcbSave, cr3) == 0x150 && offsetof(VmcbSave, cr0) == 0x158);
-static_assert(offsetof(VmcbSave, dr7) == 0x160 && offsetof(VmcbSave, dr6) == 0x168 && offsetof(VmcbSave, rflags) == 0x170);
+static_assert(offsetof(VmcbSave, dr7) == 0x160 && offsetof(VmcbSave, dr6) == 0x168 &&
+              offsetof(VmcbSave, rflags) == 0x170);
 static_assert(offsetof(VmcbSave, rsp) == 0x1d8 && offsetof(VmcbSave, rax) == 0x1f8);
 static_assert(offsetof(VmcbSave, star) == 0x200 && offsetof(VmcbSave, cr2) == 0x240);
 static_assert(offsetof(VmcbSave, g_pat) == 0x268);
@@ -104,33 +105,79 @@ static_assert(sizeof(Vmcb) == 0x1000);
 constexpr u32 intercept_cr_write(unsigned cr) { return 1u << (16 + cr); }
 constexpr u32 kInterceptAllDr = 0xffffffff; // reads of DR0-DR15 (bits 15:0), writes (31:16)
 enum : u32 {
-    kMisc1Intr = 1u << 0, kMisc1Nmi = 1u << 1, kMisc1Smi = 1u << 2, kMisc1Init = 1u << 3, kMisc1Vintr = 1u << 4,
-    kMisc1Rdpmc = 1u << 15, kMisc1Cpuid = 1u << 18, kMisc1Invd = 1u << 22, kMisc1Hlt = 1u << 24, kMisc1Invlpga = 1u << 26,
-    kMisc1IoioProt = 1u << 27, kMisc1MsrProt = 1u << 28, kMisc1TaskSwitch = 1u << 29, kMisc1Shutdown = 1u << 31,
-    kMisc2Vmrun = 1u << 0, kMisc2Vmmcall = 1u << 1, kMisc2Vmload = 1u << 2, kMisc2Vmsave = 1u << 3,
-    kMisc2Stgi = 1u << 4, kMisc2Clgi = 1u << 5, kMisc2Skinit = 1u << 6, kMisc2Monitor = 1u << 10,
-    kMisc2Mwait = 1u << 11, kMisc2MwaitCond = 1u << 12, kMisc2Xsetbv = 1u << 13, kMisc2Rdpru = 1u << 14,
+    kMisc1Intr = 1u << 0,
+    kMisc1Nmi = 1u << 1,
+    kMisc1Smi = 1u << 2,
+    kMisc1Init = 1u << 3,
+    kMisc1Vintr = 1u << 4,
+    kMisc1Rdpmc = 1u << 15,
+    kMisc1Cpuid = 1u << 18,
+    kMisc1Invd = 1u << 22,
+    kMisc1Hlt = 1u << 24,
+    kMisc1Invlpga = 1u << 26,
+    kMisc1IoioProt = 1u << 27,
+    kMisc1MsrProt = 1u << 28,
+    kMisc1TaskSwitch = 1u << 29,
+    kMisc1Shutdown = 1u << 31,
+    kMisc2Vmrun = 1u << 0,
+    kMisc2Vmmcall = 1u << 1,
+    kMisc2Vmload = 1u << 2,
+    kMisc2Vmsave = 1u << 3,
+    kMisc2Stgi = 1u << 4,
+    kMisc2Clgi = 1u << 5,
+    kMisc2Skinit = 1u << 6,
+    kMisc2Monitor = 1u << 10,
+    kMisc2Mwait = 1u << 11,
+    kMisc2MwaitCond = 1u << 12,
+    kMisc2Xsetbv = 1u << 13,
+    kMisc2Rdpru = 1u << 14,
 };
 
 // Exit codes (APM vol. 2 table C-1).
 enum : u64 {
-    kExitCr4Write = 0x14, kExitCr8Write = 0x18, kExitDrReadBase = 0x20,
-    kExitDrWriteLast = 0x3f, kExitExceptionBase = 0x40, kExitIntr = 0x60, kExitNmi = 0x61, kExitSmi = 0x62, kExitInit = 0x63, kExitVintr = 0x64,
-    kExitRdpmc = 0x6f, kExitCpuid = 0x72, kExitInvd = 0x76, kExitHlt = 0x78, kExitInvlpga = 0x7a, kExitIoio = 0x7b, kExitMsr = 0x7c,
-    kExitTaskSwitch = 0x7d, kExitShutdown = 0x7f, kExitVmrun = 0x80, kExitVmmcall = 0x81, kExitVmload = 0x82,
-    kExitVmsave = 0x83, kExitStgi = 0x84, kExitClgi = 0x85, kExitSkinit = 0x86, kExitMonitor = 0x8a,
-    kExitMwait = 0x8b, kExitMwaitCond = 0x8c, kExitXsetbv = 0x8d, kExitRdpru = 0x8e, kExitNpf = 0x400,
+    kExitCr4Write = 0x14,
+    kExitCr8Write = 0x18,
+    kExitDrReadBase = 0x20,
+    kExitDrWriteLast = 0x3f,
+    kExitExceptionBase = 0x40,
+    kExitIntr = 0x60,
+    kExitNmi = 0x61,
+    kExitSmi = 0x62,
+    kExitInit = 0x63,
+    kExitVintr = 0x64,
+    kExitRdpmc = 0x6f,
+    kExitCpuid = 0x72,
+    kExitInvd = 0x76,
+    kExitHlt = 0x78,
+    kExitInvlpga = 0x7a,
+    kExitIoio = 0x7b,
+    kExitMsr = 0x7c,
+    kExitTaskSwitch = 0x7d,
+    kExitShutdown = 0x7f,
+    kExitVmrun = 0x80,
+    kExitVmmcall = 0x81,
+    kExitVmload = 0x82,
+    kExitVmsave = 0x83,
+    kExitStgi = 0x84,
+    kExitClgi = 0x85,
+    kExitSkinit = 0x86,
+    kExitMonitor = 0x8a,
+    kExitMwait = 0x8b,
+    kExitMwaitCond = 0x8c,
+    kExitXsetbv = 0x8d,
+    kExitRdpru = 0x8e,
+    kExitNpf = 0x400,
     kExitInvalid = ~u64(0),
 };
 
 // VINTR (offset 0x60): V_TPR, the zone's CR8, in bits 3:0.
 constexpr u64 kVintrTprMask = 0xf;
-constexpr u64 kVintrMasking = 1ull << 24;    // physical interrupts follow the host's RFLAGS.IF; CR8 is V_TPR
+constexpr u64 kVintrMasking = 1ull << 24; // physical interrupts follow the host's RFLAGS.IF; CR8 is V_TPR
 // A virtual interrupt request that only serves to make the CPU exit (VINTR
 // intercept) when the guest can take an interrupt: priority 15, TPR ignored.
 constexpr u64 kVintrIrq = 1ull << 8, kVintrPrio15 = 15ull << 16, kVintrIgnoreTpr = 1ull << 20;
 constexpr u64 kInterruptShadow = 1;
-constexpr u64 kTlbFlushAsid = 3;              // flush this guest's ASID
+constexpr u64 kTlbFlushAsid = 3; // flush this guest's ASID
 constexpr u64 kEventValid = 1ull << 31, kEventErrorValid = 1ull << 11, kEventTypeException = 3ull << 8,
               kEventTypeIntr = 0;
 

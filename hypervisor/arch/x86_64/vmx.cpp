@@ -13,15 +13,28 @@ namespace bh::x86_64::vmx {
 namespace {
 
 enum : u32 {
-    kMsrFeatureControl = 0x3a, kMsrVmxBasic = 0x480, kMsrPinbased = 0x481, kMsrProcbased = 0x482,
-    kMsrExit = 0x483, kMsrEntry = 0x484, kMsrMisc = 0x485, kMsrCr0Fixed0 = 0x486, kMsrCr0Fixed1 = 0x487, kMsrCr4Fixed0 = 0x488,
-    kMsrCr4Fixed1 = 0x489, kMsrProcbased2 = 0x48b, kMsrEptVpidCap = 0x48c, kMsrTruePinbased = 0x48d,
-    kMsrTrueProcbased = 0x48e, kMsrTrueExit = 0x48f, kMsrTrueEntry = 0x490,
+    kMsrFeatureControl = 0x3a,
+    kMsrVmxBasic = 0x480,
+    kMsrPinbased = 0x481,
+    kMsrProcbased = 0x482,
+    kMsrExit = 0x483,
+    kMsrEntry = 0x484,
+    kMsrMisc = 0x485,
+    kMsrCr0Fixed0 = 0x486,
+    kMsrCr0Fixed1 = 0x487,
+    kMsrCr4Fixed0 = 0x488,
+    kMsrCr4Fixed1 = 0x489,
+    kMsrProcbased2 = 0x48b,
+    kMsrEptVpidCap = 0x48c,
+    kMsrTruePinbased = 0x48d,
+    kMsrTrueProcbased = 0x48e,
+    kMsrTrueExit = 0x48f,
+    kMsrTrueEntry = 0x490,
 };
 constexpr u64 kFeatureLock = 1u << 0, kFeatureVmxOutsideSmx = 1u << 2;
 constexpr u64 kBasicTrueControls = 1ull << 55;
-constexpr u64 kEptWalk4 = 1u << 6, kEptWb = 1u << 14, kEpt2M = 1u << 16, kInvept = 1u << 20,
-              kInveptSingle = 1u << 25, kInvvpid = 1ull << 32, kInvvpidSingle = 1ull << 41;
+constexpr u64 kEptWalk4 = 1u << 6, kEptWb = 1u << 14, kEpt2M = 1u << 16, kInvept = 1u << 20, kInveptSingle = 1u << 25,
+              kInvvpid = 1ull << 32, kInvvpidSingle = 1ull << 41;
 
 Caps caps_;
 bool vpid_forgone = false;
@@ -85,7 +98,8 @@ bool supported(const char*& why) {
                 (caps_.unrestricted ? u32(kProc2Unrestricted) : 0u);
     caps_.proc2 = adjust(kMsrProcbased2, want2);
     // DR7 of the zone is switched by entry and exit (load / save debug controls).
-    caps_.exit = adjust(exit, kExitSaveDebug | kExitHost64 | kExitSavePat | kExitLoadPat | kExitSaveEfer | kExitLoadEfer);
+    caps_.exit =
+        adjust(exit, kExitSaveDebug | kExitHost64 | kExitSavePat | kExitLoadPat | kExitSaveEfer | kExitLoadEfer);
     caps_.entry = adjust(entry, kEntryLoadDebug | kEntryGuest64 | kEntryLoadPat | kEntryLoadEfer);
     constexpr u32 kNeededProc = kProcHlt | kProcRdpmc | kProcCr8Load | kProcCr8Store;
     if (!(caps_.pin & kPinExternalInterrupt) || (caps_.proc & kNeededProc) != kNeededProc || !caps_.irq_window_ok ||
@@ -117,8 +131,8 @@ bool global_init(FrameAllocator& frames) {
         m[base + 0x800 + bit / 8] &= static_cast<u8>(~(1u << (bit % 8)));
     };
     // In the VMCS (FS/GS base, SYSENTER) or switched with the vCPU (SYSCALL, KERNEL_GS_BASE).
-    const u32 pass[] = {0x174, 0x175, 0x176, 0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084,
-                        x86::kMsrFsBase, x86::kMsrGsBase, x86::kMsrKernelGsBase};
+    const u32 pass[] = {0x174,      0x175,      0x176,           0xc0000081,      0xc0000082,
+                        0xc0000083, 0xc0000084, x86::kMsrFsBase, x86::kMsrGsBase, x86::kMsrKernelGsBase};
     for (u32 msr : pass) allow(msr);
     __builtin_memset(phys_to_ptr<u8>(caps_.io_bitmaps), 0xff, 2 * kPageSize);
     return true;

@@ -22,14 +22,46 @@ using namespace vmcs;
 
 // Basic exit reasons (SDM vol. 3 appendix C).
 enum : u32 {
-    kExitException = 0, kExitExternalInterrupt = 1, kExitTripleFault = 2, kExitInit = 3, kExitSipi = 4,
+    kExitException = 0,
+    kExitExternalInterrupt = 1,
+    kExitTripleFault = 2,
+    kExitInit = 3,
+    kExitSipi = 4,
     kExitInterruptWindow = 7,
-    kExitTaskSwitch = 9, kExitCpuid = 10, kExitGetsec = 11, kExitHlt = 12, kExitInvd = 13, kExitRdpmc = 15,
-    kExitVmcall = 18, kExitVmclear = 19, kExitVmlaunch = 20, kExitVmptrld = 21, kExitVmptrst = 22, kExitVmread = 23,
-    kExitVmresume = 24, kExitVmwrite = 25, kExitVmxoff = 26, kExitVmxon = 27, kExitCrAccess = 28, kExitMovDr = 29,
-    kExitIo = 30, kExitRdmsr = 31, kExitWrmsr = 32, kExitMwait = 36, kExitMonitor = 39, kExitEptViolation = 48,
-    kExitEptMisconfig = 49, kExitInvept = 50, kExitRdtscp = 51, kExitPreemptionTimer = 52, kExitInvvpid = 53, kExitXsetbv = 55,
-    kExitRdrand = 57, kExitInvpcid = 58, kExitVmfunc = 59, kExitRdseed = 61,
+    kExitTaskSwitch = 9,
+    kExitCpuid = 10,
+    kExitGetsec = 11,
+    kExitHlt = 12,
+    kExitInvd = 13,
+    kExitRdpmc = 15,
+    kExitVmcall = 18,
+    kExitVmclear = 19,
+    kExitVmlaunch = 20,
+    kExitVmptrld = 21,
+    kExitVmptrst = 22,
+    kExitVmread = 23,
+    kExitVmresume = 24,
+    kExitVmwrite = 25,
+    kExitVmxoff = 26,
+    kExitVmxon = 27,
+    kExitCrAccess = 28,
+    kExitMovDr = 29,
+    kExitIo = 30,
+    kExitRdmsr = 31,
+    kExitWrmsr = 32,
+    kExitMwait = 36,
+    kExitMonitor = 39,
+    kExitEptViolation = 48,
+    kExitEptMisconfig = 49,
+    kExitInvept = 50,
+    kExitRdtscp = 51,
+    kExitPreemptionTimer = 52,
+    kExitInvvpid = 53,
+    kExitXsetbv = 55,
+    kExitRdrand = 57,
+    kExitInvpcid = 58,
+    kExitVmfunc = 59,
+    kExitRdseed = 61,
 };
 constexpr u32 kExitReasonMask = 0xffff, kExitEntryFailed = 1u << 31;
 
@@ -78,8 +110,8 @@ void ept_violation(Vcpu& v) {
     EptViolationQualification q{read(kExitQualification)};
     GuestPhys gpa(read(kGuestPhysicalAddress));
     if (!q.fetch() && mmio_claims(v, gpa)) {
-        GuestCpuMode mode{{read(kGuestCr0), read(kGuestCr3), read(kGuestCr4), read(kGuestEfer)}, code64(),
-                          read(kGuestCsBase)};
+        GuestCpuMode mode{
+            {read(kGuestCr0), read(kGuestCr3), read(kGuestCr4), read(kGuestEfer)}, code64(), read(kGuestCsBase)};
         if (mmio_emulate(v, mode, gpa, q.write())) return;
     }
     u64 va = q.linear_valid() ? read(kGuestLinearAddress) : 0;
@@ -108,7 +140,8 @@ void handle_exit(Vcpu& v) {
     case kExitExternalInterrupt: x86::irq_poll(); return;
     case kExitException: return; // only NMIs exit (the exception bitmap is empty): the host ignores them
     case kExitPreemptionTimer: sched::request_reschedule(); return; // a slice or a deadline is due
-    case kExitInit: case kExitSipi: return;
+    case kExitInit:
+    case kExitSipi: return;
     case kExitInterruptWindow: return; // the zone can take an interrupt now: the next entry injects it
     case kExitCpuid: finish(v, cpuid(v)); return;
     case kExitHlt:
@@ -130,10 +163,26 @@ void handle_exit(Vcpu& v) {
     case kExitRdpmc: finish(v, rdpmc(v)); return;
     case kExitEptViolation: ept_violation(v); return;
     case kExitInvd: skip(v); return;
-    case kExitGetsec: case kExitVmclear: case kExitVmlaunch: case kExitVmptrld: case kExitVmptrst:
-    case kExitVmread: case kExitVmresume: case kExitVmwrite: case kExitVmxoff: case kExitVmxon:
-    case kExitMwait: case kExitMonitor: case kExitInvept: case kExitInvvpid: case kExitXsetbv:
-    case kExitRdrand: case kExitRdseed: case kExitInvpcid: case kExitVmfunc: case kExitRdtscp:
+    case kExitGetsec:
+    case kExitVmclear:
+    case kExitVmlaunch:
+    case kExitVmptrld:
+    case kExitVmptrst:
+    case kExitVmread:
+    case kExitVmresume:
+    case kExitVmwrite:
+    case kExitVmxoff:
+    case kExitVmxon:
+    case kExitMwait:
+    case kExitMonitor:
+    case kExitInvept:
+    case kExitInvvpid:
+    case kExitXsetbv:
+    case kExitRdrand:
+    case kExitRdseed:
+    case kExitInvpcid:
+    case kExitVmfunc:
+    case kExitRdtscp:
         inject_ud(v); // CPUID hides these features, or VMX offers none to zones
         return;
     case kExitTripleFault: crash(v, reason, "triple fault"); return;

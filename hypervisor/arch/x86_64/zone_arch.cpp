@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Per-zone x86-64 state: the ASID (SVM) or VPID (VMX) and the identity map vCPUs start with.
-#include "guest_paging.hpp"
-#include "vcpu_interrupts.hpp"
-#include "percpu.hpp"
 #include "backend.hpp"
+#include "guest_paging.hpp"
+#include "percpu.hpp"
+#include "vcpu_interrupts.hpp"
 
 #include <bulkhead/arch_interface.hpp>
 #include <bulkhead/log.hpp>
@@ -44,7 +44,6 @@ Status alloc_control_blocks(Zone& z) {
     return Status::ok;
 }
 
-
 x86_64::LapicPage lapic_page;
 x86_64::IoApicPage ioapic_page;
 
@@ -52,7 +51,8 @@ Status register_devices(Zone& z) {
     using namespace x86_64;
     DeviceRegistry& d = z.devices;
     z.arch.uart.attach(z, z.console);
-    if (Status s = d.add(AddressSpace::port, Uart16550::kBase, Uart16550::kPorts, z.arch.uart, "16550"); s != Status::ok)
+    if (Status s = d.add(AddressSpace::port, Uart16550::kBase, Uart16550::kPorts, z.arch.uart, "16550");
+        s != Status::ok)
         return s;
     if (Status s = d.add(AddressSpace::mmio, kLapicMmioBase, kPageSize, lapic_page, "local APIC"); s != Status::ok)
         return s;

@@ -16,8 +16,10 @@ bool IoApicPage::access(Vcpu& v, DeviceAccess& a) {
         if (!a.write) a.value = 0;
         return true;
     }
-    if (a.write) z.arch.ioapic.write(offset, static_cast<u32>(a.value));
-    else a.value = z.arch.ioapic.read(offset);
+    if (a.write)
+        z.arch.ioapic.write(offset, static_cast<u32>(a.value));
+    else
+        a.value = z.arch.ioapic.read(offset);
     return true;
 }
 

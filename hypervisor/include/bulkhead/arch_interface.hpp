@@ -3,15 +3,15 @@
 // under arch/<name>/; generic code never tests which arch it runs on.
 #pragma once
 
-#include <bulkhead/percpu.hpp>
 #include <bulkhead/manifest.hpp>
+#include <bulkhead/percpu.hpp>
 #include <bulkhead/status.hpp>
 #include <bulkhead/types.hpp>
 
 namespace bh {
 class Zone;
 struct Vcpu;
-}
+} // namespace bh
 
 namespace bh::arch {
 

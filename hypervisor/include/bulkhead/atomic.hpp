@@ -43,8 +43,7 @@ class Atomic {
     // how earliest deadlines are published.
     void store_min(T v, T none = T{}) {
         T cur = load();
-        while ((cur == none || v < cur) && !compare_exchange(cur, v)) {
-        }
+        while ((cur == none || v < cur) && !compare_exchange(cur, v)) {}
     }
 
   private:

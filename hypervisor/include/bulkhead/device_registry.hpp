@@ -24,7 +24,7 @@ struct DeviceAccess {
     u64 offset = 0; // from the start of the device's range
     u8 size = 4;    // bytes: 1, 2, 4 or 8
     bool write = false;
-    u64 value = 0;  // written value, or the value read (masked to size by the caller)
+    u64 value = 0; // written value, or the value read (masked to size by the caller)
 };
 
 struct DeviceRange {

@@ -55,7 +55,9 @@ class FrameAllocator {
 // arch, "physical" addresses are ordinary host pointers), so converting is a
 // cast; keeping it in one function marks every place that relies on it.
 template <class T>
-inline T* phys_to_ptr(HostPhys pa) { return reinterpret_cast<T*>(static_cast<uintptr_t>(pa.raw())); }
+inline T* phys_to_ptr(HostPhys pa) {
+    return reinterpret_cast<T*>(static_cast<uintptr_t>(pa.raw()));
+}
 inline HostPhys ptr_to_phys(const void* p) { return HostPhys(reinterpret_cast<uintptr_t>(p)); }
 
 } // namespace bh

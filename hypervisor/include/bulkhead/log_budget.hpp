@@ -32,7 +32,7 @@ class LogBudget {
     Spinlock lock_{LockLevel::log_budget};
     u64 tokens_ = kBurstBytes;
     u64 last_refill_ = 0;
-    u64 dropped_ = 0;       // not reported yet
+    u64 dropped_ = 0; // not reported yet
     u64 last_report_ = 0;
     u64 total_dropped_ = 0;
 };

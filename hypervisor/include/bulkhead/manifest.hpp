@@ -33,11 +33,11 @@ struct Blob {
 struct LinuxBoot {
     Blob kernel;
     Blob initrd;
-    Blob bootargs;  // NUL-terminated string
-    Blob command;   // NUL-terminated string; absent: no workload node
-    Blob args;      // DT string list (NUL-separated strings)
-    Blob env;       // DT string list of KEY=VALUE
-    Blob cwd;       // NUL-terminated string
+    Blob bootargs; // NUL-terminated string
+    Blob command;  // NUL-terminated string; absent: no workload node
+    Blob args;     // DT string list (NUL-separated strings)
+    Blob env;      // DT string list of KEY=VALUE
+    Blob cwd;      // NUL-terminated string
 };
 
 struct ManifestZone {

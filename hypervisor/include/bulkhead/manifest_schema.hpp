@@ -10,9 +10,9 @@
 namespace bh {
 
 struct NodeSchema {
-    const char* what;                 // "zone", "image node", ... for messages
-    const char* const* properties;    // null-terminated lists
-    const char* const* children;      // a child "image" also matches "image@N"
+    const char* what;              // "zone", "image node", ... for messages
+    const char* const* properties; // null-terminated lists
+    const char* const* children;   // a child "image" also matches "image@N"
 };
 
 extern const NodeSchema kRootSchema, kZonesSchema, kZoneSchema, kImageSchema, kLinuxSchema, kWorkloadSchema;

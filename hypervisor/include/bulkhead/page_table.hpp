@@ -44,8 +44,7 @@ class PageTable {
     // alignment allows. Fails without changing anything already mapped if a
     // part of the range is mapped already, or the input is out of range.
     Status map(Input in, HostPhys out, u64 size, MemAttr attr) {
-        if (!valid() || size == 0 || !in.aligned(kPageSize) || !out.aligned(kPageSize) ||
-            !is_aligned(size, kPageSize))
+        if (!valid() || size == 0 || !in.aligned(kPageSize) || !out.aligned(kPageSize) || !is_aligned(size, kPageSize))
             return Status::invalid_argument;
         if (in.raw() >= kInputLimit || size > kInputLimit - in.raw()) return Status::invalid_argument;
         if (out.raw() >= kOutputLimit || size > kOutputLimit - out.raw()) return Status::invalid_argument;
@@ -110,9 +109,7 @@ class PageTable {
     static constexpr unsigned kFirstLevel = 4 - Format::kLevels; // level numbers end at 3
     static constexpr u64 kInputLimit = u64(1) << Format::kInputBits;
     static constexpr u64 kOutputLimit = u64(1) << Format::kOutputBits;
-    static constexpr u64 level_size(unsigned level) {
-        return u64(1) << (Format::kLeafShift + 9 * (3 - level));
-    }
+    static constexpr u64 level_size(unsigned level) { return u64(1) << (Format::kLeafShift + 9 * (3 - level)); }
 
   private:
     static constexpr unsigned index(u64 in, unsigned level) {

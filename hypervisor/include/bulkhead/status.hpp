@@ -6,7 +6,7 @@
 
 namespace bh {
 
-enum class [[nodiscard]] Status : long {
+enum class [[nodiscard]] Status : long{
     ok = BH_OK,
     not_supported = BH_ERR_NOT_SUPPORTED,
     invalid_argument = BH_ERR_INVALID_ARGUMENT,

@@ -35,7 +35,10 @@ class Address {
     constexpr Address operator+(u64 off) const { return Address(raw_ + off); }
     constexpr Address operator-(u64 off) const { return Address(raw_ - off); }
     constexpr u64 operator-(Address other) const { return raw_ - other.raw_; }
-    constexpr Address& operator+=(u64 off) { raw_ += off; return *this; }
+    constexpr Address& operator+=(u64 off) {
+        raw_ += off;
+        return *this;
+    }
     constexpr auto operator<=>(const Address&) const = default;
     constexpr bool aligned(u64 a) const { return is_aligned(raw_, a); }
 
@@ -59,12 +62,8 @@ struct Range {
     u64 size = 0;
     constexpr A end() const { return base + size; }
     constexpr bool contains(A a) const { return a >= base && a - base < size; }
-    constexpr bool contains(A a, u64 len) const {
-        return contains(a) && len <= size - (a - base);
-    }
-    constexpr bool overlaps(const Range& o) const {
-        return size && o.size && base < o.end() && o.base < end();
-    }
+    constexpr bool contains(A a, u64 len) const { return contains(a) && len <= size - (a - base); }
+    constexpr bool overlaps(const Range& o) const { return size && o.size && base < o.end() && o.base < end(); }
 };
 
 } // namespace bh

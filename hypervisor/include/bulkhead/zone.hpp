@@ -5,13 +5,13 @@
 #include <arch/zone_context.hpp>
 #include <bulkhead/abi/hypercall.h>
 #include <bulkhead/atomic.hpp>
+#include <bulkhead/device_registry.hpp>
 #include <bulkhead/hypercall_decode.hpp>
 #include <bulkhead/log_budget.hpp>
 #include <bulkhead/log_sampler.hpp>
 #include <bulkhead/manifest.hpp>
 #include <bulkhead/page_table.hpp>
 #include <bulkhead/spinlock.hpp>
-#include <bulkhead/device_registry.hpp>
 #include <bulkhead/vcpu.hpp>
 #include <bulkhead/zone_console.hpp>
 
@@ -52,17 +52,17 @@ class Zone {
     MemoryChunk chunks[kMaxChunks];
     unsigned chunk_count = 0;
     bool pinned = false;
-    u64 scrubbed_bytes = 0; // creation progress: RAM zeroed and mapped so far
-    GuestPhys boot_entry;   // where every vCPU is reset to when the zone is built
-    u64 boot_argument = 0;  // vCPU 0's x0 or RDI there
+    u64 scrubbed_bytes = 0;  // creation progress: RAM zeroed and mapped so far
+    GuestPhys boot_entry;    // where every vCPU is reset to when the zone is built
+    u64 boot_argument = 0;   // vCPU 0's x0 or RDI there
     bool arch_ready = false; // arch::zone_init done (zone_fini owed)
 
     PageTable<arch::Stage2Format> stage2;
     u32 vcpu_count = 0;
     Vcpu vcpus[BH_ZONE_VCPUS_MAX];
-    ZoneConsole console;      // whatever UART model the platform puts in front of it
-    DeviceRegistry devices;   // who owns which of its addresses; filled while it is built
-    arch::ZoneContext arch;   // its interrupt controller and UART models among them
+    ZoneConsole console;    // whatever UART model the platform puts in front of it
+    DeviceRegistry devices; // who owns which of its addresses; filled while it is built
+    arch::ZoneContext arch; // its interrupt controller and UART models among them
 
     Spinlock lock{LockLevel::zone};
     Spinlock& spinlock() { return lock; }
@@ -72,8 +72,8 @@ class Zone {
     Atomic<u32> pins{0};
     u32 exit_reason = BH_EXIT_NONE;
     u64 exit_code = 0;
-    LogSampler faults_logged; // illegal accesses, undecodable instructions
-    LogBudget log_budget; // its share of the host console
+    LogSampler faults_logged;  // illegal accesses, undecodable instructions
+    LogBudget log_budget;      // its share of the host console
     u64 watchdog_ms = 0;       // from the manifest, 0: none
     u64 watchdog_deadline = 0; // counter value, set when the zone starts
 

@@ -13,11 +13,11 @@ struct ZonePlatform {
     static constexpr unsigned kMaxDeviceWindows = 2;
 
     const char* name = "";
-    GuestPhys default_ram_base;    // where RAM goes when nobody says
-    u64 ram_base_alignment = 0;    // so stage 2 can use block mappings
-    u64 guest_phys_limit = 0;      // RAM must end at or below this
-    u64 max_memory = 0;            // per zone
-    u64 entry_alignment = 0;       // of any vCPU's entry point
+    GuestPhys default_ram_base; // where RAM goes when nobody says
+    u64 ram_base_alignment = 0; // so stage 2 can use block mappings
+    u64 guest_phys_limit = 0;   // RAM must end at or below this
+    u64 max_memory = 0;         // per zone
+    u64 entry_alignment = 0;    // of any vCPU's entry point
     // What the hypervisor writes at the top of a zone's RAM before it starts
     // (x86: the page tables vCPUs start with); images may not overlap it.
     u64 boot_area_bytes = 0;

@@ -33,11 +33,11 @@ std::string disassemble(const std::vector<uint32_t>& w) {
     REQUIRE(fd >= 0);
     std::string bytes;
     for (uint32_t x : w)
-        for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<char>(x >> (8 * i)));  // little-endian
+        for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<char>(x >> (8 * i))); // little-endian
     REQUIRE(::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
     ::close(fd);
-    const std::string cmd = std::string(ZONE_INIT_AARCH64_OBJDUMP) +
-                            " -D -b binary -m aarch64 -z --no-show-raw-insn " + path;
+    const std::string cmd =
+        std::string(ZONE_INIT_AARCH64_OBJDUMP) + " -D -b binary -m aarch64 -z --no-show-raw-insn " + path;
     FILE* p = ::popen(cmd.c_str(), "r");
     REQUIRE(p);
     std::string out, listing;
@@ -65,14 +65,14 @@ std::string disassemble(const std::vector<uint32_t>& w) {
     return listing;
 }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("exit report: status or signal, as ZONE_EXIT's x1 and x2", "[zone-init][exit-stub]") {
     CHECK(exit_report(W_EXITCODE(0, 0)) == ExitReport{0, BH_EXIT_CODE_STATUS});
     CHECK(exit_report(W_EXITCODE(7, 0)) == ExitReport{7, BH_EXIT_CODE_STATUS});
     CHECK(exit_report(W_EXITCODE(255, 0)) == ExitReport{255, BH_EXIT_CODE_STATUS});
-    CHECK(exit_report(9) == ExitReport{9, BH_EXIT_CODE_SIGNAL});       // killed by SIGKILL
-    CHECK(exit_report(11 | 0x80) == ExitReport{11, BH_EXIT_CODE_SIGNAL});  // SIGSEGV, core dumped
+    CHECK(exit_report(9) == ExitReport{9, BH_EXIT_CODE_SIGNAL});          // killed by SIGKILL
+    CHECK(exit_report(11 | 0x80) == ExitReport{11, BH_EXIT_CODE_SIGNAL}); // SIGSEGV, core dumped
     CHECK(exit_report(W_STOPCODE(19)) == ExitReport{127, BH_EXIT_CODE_STATUS});
 }
 
@@ -103,7 +103,7 @@ TEST_CASE("exit stub: the report is in its literals", "[zone-init][exit-stub]") 
     const auto w = build_exit_stub({7, BH_EXIT_CODE_STATUS}, Conduit::hvc);
     REQUIRE(w.size() * 4 == kExitStubSize);
     CHECK(literal(w, kExitStubLiterals) == BH_HC_ZONE_EXIT);
-    CHECK(literal(w, kExitStubLiterals + 8) == 0x84000008);  // PSCI SYSTEM_OFF
+    CHECK(literal(w, kExitStubLiterals + 8) == 0x84000008); // PSCI SYSTEM_OFF
     CHECK(literal(w, kExitStubLiterals + 16) == 7);
     CHECK(literal(w, kExitStubLiterals + 24) == BH_EXIT_CODE_STATUS);
 
@@ -120,19 +120,18 @@ TEST_CASE("exit stub: the listing, hvc and smc", "[zone-init][exit-stub]") {
     // The code (the literals after it are data objdump cannot read) and the
     // first and last exception vector; every vector is the same three
     // instructions.
-    const std::string head =
-        "0: adr x9, 0x800\n"
-        "4: msr vbar_el1, x9\n"
-        "8: isb\n"
-        "c: mov x10, #0x0\n"
-        "10: ldr x0, 0x30\n"
-        "14: ldr x1, 0x40\n"
-        "18: ldr x2, 0x48\n"
-        "1c: CALL #0x0\n"
-        "20: ldr x0, 0x38\n"
-        "24: CALL #0x0\n"
-        "28: wfi\n"
-        "2c: b 0x28\n";
+    const std::string head = "0: adr x9, 0x800\n"
+                             "4: msr vbar_el1, x9\n"
+                             "8: isb\n"
+                             "c: mov x10, #0x0\n"
+                             "10: ldr x0, 0x30\n"
+                             "14: ldr x1, 0x40\n"
+                             "18: ldr x2, 0x48\n"
+                             "1c: CALL #0x0\n"
+                             "20: ldr x0, 0x38\n"
+                             "24: CALL #0x0\n"
+                             "28: wfi\n"
+                             "2c: b 0x28\n";
     auto expect_head = [&](const char* call) {
         std::string h = head;
         for (auto p = h.find("CALL"); p != std::string::npos; p = h.find("CALL")) h.replace(p, 4, call);
@@ -153,17 +152,15 @@ TEST_CASE("exit stub: the listing, hvc and smc", "[zone-init][exit-stub]") {
 }
 
 TEST_CASE("exit stub: where it is loaded", "[zone-init][exit-stub]") {
-    const std::string iomem =
-        "09000000-09000fff : 9000000.pl011 pl011@9000000\n"
-        "  09000000-09000fff : 9000000.pl011 pl011@9000000\n"
-        "40000000-4fffffff : System RAM\n"
-        "  40210000-40a8ffff : Kernel code\n"
-        "80000000-8fffffff : System RAM\n";
+    const std::string iomem = "09000000-09000fff : 9000000.pl011 pl011@9000000\n"
+                              "  09000000-09000fff : 9000000.pl011 pl011@9000000\n"
+                              "40000000-4fffffff : System RAM\n"
+                              "  40210000-40a8ffff : Kernel code\n"
+                              "80000000-8fffffff : System RAM\n";
     CHECK(exit_stub_address(iomem, 4096) == 0x40000000u);
     CHECK(exit_stub_address(iomem, 65536) == 0x40000000u);
     // Rounded up to a page; ranges too small are skipped.
-    CHECK(exit_stub_address("40000800-40000fff : System RAM\n40001234-40100000 : System RAM", 4096) ==
-          0x40002000u);
+    CHECK(exit_stub_address("40000800-40000fff : System RAM\n40001234-40100000 : System RAM", 4096) == 0x40002000u);
     // Nested "System RAM" (indented) does not count; nor do zeroed
     // addresses (what /proc/iomem shows to an unprivileged reader).
     CHECK_FALSE(exit_stub_address("  40000000-4fffffff : System RAM\n", 4096));

@@ -19,7 +19,7 @@ namespace {
 
 struct Result {
     int wait_status = 0;
-    std::string out;  // stdout and stderr together
+    std::string out; // stdout and stderr together
 };
 
 // Runs zone-init -- args...; with signal_when_ready, sends it that signal
@@ -58,13 +58,13 @@ Result run_init(const std::vector<std::string>& args, int signal_when_ready = 0)
 
 int exit_code(const Result& r) { return WIFEXITED(r.wait_status) ? WEXITSTATUS(r.wait_status) : -1; }
 
-}  // namespace
+} // namespace
 
 TEST_CASE("reports a normal exit status", "[zone-init][process]") {
     auto r = run_init({"/bin/sh", "-c", "echo hello; exit 3"});
     CHECK(r.out == "hello\nBULKHEAD-EXIT status=3\n");
     CHECK(exit_code(r) == 3);
-    r = run_init({"true"});  // PATH search
+    r = run_init({"true"}); // PATH search
     CHECK(r.out == "BULKHEAD-EXIT status=0\n");
 }
 
@@ -76,9 +76,8 @@ TEST_CASE("reports death by a signal", "[zone-init][process]") {
 
 TEST_CASE("reports workloads that cannot start", "[zone-init][process]") {
     auto r = run_init({"/nonexistent/program"});
-    CHECK(r.out ==
-          "zone-init: cannot run '/nonexistent/program': No such file or directory\n"
-          "BULKHEAD-EXIT status=127\n");
+    CHECK(r.out == "zone-init: cannot run '/nonexistent/program': No such file or directory\n"
+                   "BULKHEAD-EXIT status=127\n");
     CHECK(exit_code(r) == 127);
     r = run_init({"no-such-command-anywhere"});
     CHECK(r.out.find("BULKHEAD-EXIT status=127\n") != std::string::npos);

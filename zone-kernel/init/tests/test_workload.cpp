@@ -24,7 +24,7 @@ TEST_CASE("a DT string list splits on NULs and keeps empty strings", "[zone-init
     CHECK(dt_string_list("\0"s) == Strings{""});
     CHECK(dt_string_list("-c\0echo hi\0"s) == Strings{"-c", "echo hi"});
     CHECK(dt_string_list("a\0\0b\0"s) == Strings{"a", "", "b"});
-    CHECK(dt_string_list("a\0b"s) == Strings{"a", "b"});  // missing final NUL
+    CHECK(dt_string_list("a\0b"s) == Strings{"a", "b"}); // missing final NUL
     CHECK(dt_string_list("FOO=1\0BAR=x y\0"s) == Strings{"FOO=1", "BAR=x y"});
 }
 
@@ -117,7 +117,7 @@ TEST_CASE("the exit record says status or signal", "[zone-init]") {
     CHECK(format_exit_record(W_EXITCODE(3, 0)) == "BULKHEAD-EXIT status=3");
     CHECK(format_exit_record(W_EXITCODE(255, 0)) == "BULKHEAD-EXIT status=255");
     CHECK(format_exit_record(W_EXITCODE(0, SIGKILL)) == "BULKHEAD-EXIT signal=9");
-    CHECK(format_exit_record(W_EXITCODE(0, SIGSEGV) | 0x80) == "BULKHEAD-EXIT signal=11");  // core dumped
+    CHECK(format_exit_record(W_EXITCODE(0, SIGSEGV) | 0x80) == "BULKHEAD-EXIT signal=11"); // core dumped
     CHECK(format_exit_status_record(127) == "BULKHEAD-EXIT status=127");
     CHECK(format_cannot_run("/nope", "No such file or directory") ==
           "zone-init: cannot run '/nope': No such file or directory");

@@ -20,10 +20,22 @@ enum Kind : u64 {
 
 const char* kind_name(u64 kind) {
     static const char* const names[16] = {
-        "sync (SP_EL0)", "IRQ (SP_EL0)",  "FIQ (SP_EL0)",  "SError (SP_EL0)",
-        "sync",          "IRQ",           "FIQ",           "SError",
-        "sync (lower EL)", "IRQ (lower EL)", "FIQ (lower EL)", "SError (lower EL)",
-        "sync (AArch32)", "IRQ (AArch32)", "FIQ (AArch32)", "SError (AArch32)",
+        "sync (SP_EL0)",
+        "IRQ (SP_EL0)",
+        "FIQ (SP_EL0)",
+        "SError (SP_EL0)",
+        "sync",
+        "IRQ",
+        "FIQ",
+        "SError",
+        "sync (lower EL)",
+        "IRQ (lower EL)",
+        "FIQ (lower EL)",
+        "SError (lower EL)",
+        "sync (AArch32)",
+        "IRQ (AArch32)",
+        "FIQ (AArch32)",
+        "SError (AArch32)",
     };
     return kind < 16 ? names[kind] : "unknown";
 }

@@ -26,8 +26,10 @@ void dispatch() {
         u32 intid = iar & 0xffffff;
         if (intid >= 1020) return; // spurious: nothing (more) pending
         Handler h = intid < kMaxIntid ? handlers[me][intid] : nullptr;
-        if (h) h(intid);
-        else unhandled[me] = unhandled[me] + 1;
+        if (h)
+            h(intid);
+        else
+            unhandled[me] = unhandled[me] + 1;
         gic::end_of_interrupt(iar);
     }
 }

@@ -37,8 +37,8 @@ constexpr u32 kSgiWait = 3;
 constexpr u32 kTimerRounds = 100;
 
 volatile u32 pongs;
-volatile u64 ping_sent_at;   // counter just before vCPU 0 sends a ping
-volatile u64 one_way_ticks;  // summed by vCPU 1's handler
+volatile u64 ping_sent_at;  // counter just before vCPU 0 sends a ping
+volatile u64 one_way_ticks; // summed by vCPU 1's handler
 volatile u32 one_way_count;
 volatile u32 secondary_up;
 volatile u32 secondary_idles; // 0: vCPU 1 spins between SGIs; 1: it waits in WFI
@@ -78,8 +78,10 @@ void secondary(u64) {
     irq_enable();
     secondary_up = 1;
     for (;;) {
-        if (secondary_idles) wfi();
-        else cpu_relax();
+        if (secondary_idles)
+            wfi();
+        else
+            cpu_relax();
     }
 }
 

@@ -40,8 +40,10 @@ void fuzz_mmio(Tally& t, u64 base, u64 size) {
         u64 r = next();
         bool wide = r & 2;
         u64 addr = base + ((r >> 8) % size & ~u64(wide ? 7 : 3));
-        if (r & 1) t.add(wide ? probe::write64(addr, next()) : probe::write32(addr, static_cast<u32>(next())));
-        else t.add(wide ? probe::read64(addr) : probe::read32(addr));
+        if (r & 1)
+            t.add(wide ? probe::write64(addr, next()) : probe::write32(addr, static_cast<u32>(next())));
+        else
+            t.add(wide ? probe::read64(addr) : probe::read32(addr));
     }
 }
 

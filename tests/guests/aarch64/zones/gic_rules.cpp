@@ -69,7 +69,8 @@ void states(u32 intid, const char* where) {
                 gic::running_priority(), where);
     eoi(intid);
     test::check(!gic::active(intid), "%u: still active after EOI (%s)", intid, where);
-    test::check(gic::running_priority() == kIdle, "running priority 0x%x after EOI (%s)", gic::running_priority(), where);
+    test::check(gic::running_priority() == kIdle, "running priority 0x%x after EOI (%s)", gic::running_priority(),
+                where);
 
     // ICPENDR removes a pending (edge) interrupt.
     gic::set_bit(gic::kIspendr, intid);
@@ -157,9 +158,11 @@ void priorities() {
     settle();
     u32 nested = ack();
     if (bpr <= 3) {
-        test::check(nested == kHigh, "0x80 did not preempt active 0x90 (BPR1 %u): acknowledge returned %u", bpr, nested);
+        test::check(nested == kHigh, "0x80 did not preempt active 0x90 (BPR1 %u): acknowledge returned %u", bpr,
+                    nested);
         if (nested == kHigh) {
-            test::check(gic::running_priority() == 0x80, "running priority 0x%x with 0x80 active", gic::running_priority());
+            test::check(gic::running_priority() == 0x80, "running priority 0x%x with 0x80 active",
+                        gic::running_priority());
             eoi(kHigh);
         }
     }
@@ -230,10 +233,10 @@ void sgi_targets() {
         asm volatile("msr icc_sgi1r_el1, %0\n isb" ::"r"(value) : "memory");
         timer::delay_ms(5);
     };
-    send((u64(12) << 24) | 2);                          // target list: vCPU 1
-    send((u64(13) << 24) | (u64(1) << 40));             // IRM: everyone but me
-    send((u64(14) << 24) | 1);                          // target list: me
-    send((u64(15) << 24) | (u64(1) << 16) | 3);         // Aff1 = 1: no such vCPU
+    send((u64(12) << 24) | 2);                  // target list: vCPU 1
+    send((u64(13) << 24) | (u64(1) << 40));     // IRM: everyone but me
+    send((u64(14) << 24) | 1);                  // target list: me
+    send((u64(15) << 24) | (u64(1) << 16) | 3); // Aff1 = 1: no such vCPU
     test::check(received[1][12] == 1, "SGI 12 to vCPU 1: it got %u", received[1][12]);
     test::check(received[1][13] == 1, "SGI 13 to all others: vCPU 1 got %u", received[1][13]);
     test::check(received[1][14] == 0, "SGI 14 to self: vCPU 1 got %u", received[1][14]);

@@ -35,14 +35,14 @@ extern "C" void zone_main(u64) {
           static_cast<ull>(pfr0), static_cast<ull>(pfr1), static_cast<ull>(dfr0), static_cast<ull>(isar1),
           static_cast<ull>(isar2), static_cast<ull>(mmfr1), static_cast<ull>(mmfr3));
     const Hidden hidden[] = {
-        {"ID_AA64PFR0_EL1", "SVE", pfr0, 32},      {"ID_AA64PFR0_EL1", "MPAM", pfr0, 40},
-        {"ID_AA64PFR0_EL1", "AMU", pfr0, 44},      {"ID_AA64PFR0_EL1", "RME", pfr0, 52},
-        {"ID_AA64PFR1_EL1", "MTE", pfr1, 8},       {"ID_AA64PFR1_EL1", "SME", pfr1, 24},
-        {"ID_AA64PFR1_EL1", "NMI", pfr1, 36},      {"ID_AA64PFR1_EL1", "GCS", pfr1, 44},
-        {"ID_AA64PFR1_EL1", "THE", pfr1, 48},      {"ID_AA64DFR0_EL1", "PMUVer", dfr0, 8},
-        {"ID_AA64DFR0_EL1", "PMSVer", dfr0, 32},   {"ID_AA64DFR0_EL1", "TraceVer", dfr0, 4},
-        {"ID_AA64ISAR1_EL1", "LS64", isar1, 60},   {"ID_AA64ISAR2_EL1", "MOPS", isar2, 16},
-        {"ID_AA64MMFR3_EL1", "TCR2", mmfr3, 0},    {"ID_AA64MMFR3_EL1", "SCTLR2", mmfr3, 4},
+        {"ID_AA64PFR0_EL1", "SVE", pfr0, 32},    {"ID_AA64PFR0_EL1", "MPAM", pfr0, 40},
+        {"ID_AA64PFR0_EL1", "AMU", pfr0, 44},    {"ID_AA64PFR0_EL1", "RME", pfr0, 52},
+        {"ID_AA64PFR1_EL1", "MTE", pfr1, 8},     {"ID_AA64PFR1_EL1", "SME", pfr1, 24},
+        {"ID_AA64PFR1_EL1", "NMI", pfr1, 36},    {"ID_AA64PFR1_EL1", "GCS", pfr1, 44},
+        {"ID_AA64PFR1_EL1", "THE", pfr1, 48},    {"ID_AA64DFR0_EL1", "PMUVer", dfr0, 8},
+        {"ID_AA64DFR0_EL1", "PMSVer", dfr0, 32}, {"ID_AA64DFR0_EL1", "TraceVer", dfr0, 4},
+        {"ID_AA64ISAR1_EL1", "LS64", isar1, 60}, {"ID_AA64ISAR2_EL1", "MOPS", isar2, 16},
+        {"ID_AA64MMFR3_EL1", "TCR2", mmfr3, 0},  {"ID_AA64MMFR3_EL1", "SCTLR2", mmfr3, 4},
         {"ID_AA64MMFR1_EL1", "HCX", mmfr1, 40},
     };
     for (const Hidden& h : hidden) {

@@ -86,7 +86,8 @@ extern "C" void zone_main(u64) {
     test::begin("smp");
     if (hc::in_zone()) {
         hc::ZoneSelf self = hc::zone_self();
-        if (self.vcpus != 2) test::error("the manifest must give this zone 2 vCPUs, not %llu", static_cast<ull>(self.vcpus));
+        if (self.vcpus != 2)
+            test::error("the manifest must give this zone 2 vCPUs, not %llu", static_cast<ull>(self.vcpus));
     }
     gic::init_distributor();
     gic::init_cpu();

@@ -27,8 +27,8 @@ using ull = unsigned long long;
 
 namespace {
 
-#define BH_REG(name, enc)                              \
-    u64 rd_##name() { return BH_MRS(enc); }            \
+#define BH_REG(name, enc)                                                                                              \
+    u64 rd_##name() { return BH_MRS(enc); }                                                                            \
     void wr_##name(u64 v) { BH_MSR(enc, v); }
 BH_REG(mdscr, mdscr_el1)
 BH_REG(mdccint, mdccint_el1)
@@ -159,17 +159,20 @@ void check_reset_values() {
     u32 leaks = 0;
     for (u32 n = 0; n < debug::breakpoints(); ++n) {
         u64 bvr = debug::read_bvr(n), bcr = debug::read_bcr(n);
-        leaks += !test::check(bvr == 0 && bcr == 0, "observer: breakpoint %u: DBGBVR 0x%llx DBGBCR 0x%llx (not reset values)", n,
+        leaks += !test::check(bvr == 0 && bcr == 0,
+                              "observer: breakpoint %u: DBGBVR 0x%llx DBGBCR 0x%llx (not reset values)", n,
                               static_cast<ull>(bvr), static_cast<ull>(bcr));
     }
     for (u32 n = 0; n < debug::watchpoints(); ++n) {
         u64 wvr = debug::read_wvr(n), wcr = debug::read_wcr(n);
-        leaks += !test::check(wvr == 0 && wcr == 0, "observer: watchpoint %u: DBGWVR 0x%llx DBGWCR 0x%llx (not reset values)", n,
+        leaks += !test::check(wvr == 0 && wcr == 0,
+                              "observer: watchpoint %u: DBGWVR 0x%llx DBGWCR 0x%llx (not reset values)", n,
                               static_cast<ull>(wvr), static_cast<ull>(wcr));
     }
     for (u32 i = 0; i < kRegCount; ++i) {
         u64 v = guarded_read(kRegs[i].read);
-        leaks += !test::check(v == 0, "observer: %s reads 0x%llx (not its reset value 0)", kRegs[i].name, static_cast<ull>(v));
+        leaks += !test::check(v == 0, "observer: %s reads 0x%llx (not its reset value 0)", kRegs[i].name,
+                              static_cast<ull>(v));
     }
     print("observer: %u registers with another zone's values\n", leaks);
 }

@@ -45,11 +45,23 @@ struct Timer {
 u64 vcount() { return timer::counter(); }
 void vcval(u64 v) { asm volatile("msr cntv_cval_el0, %0\n isb" ::"r"(v) : "memory"); }
 void vctl_set(u64 v) { asm volatile("msr cntv_ctl_el0, %0\n isb" ::"r"(v) : "memory"); }
-u64 vctl() { u64 v; asm volatile("mrs %0, cntv_ctl_el0" : "=r"(v)); return v; }
-u64 pcount() { u64 v; asm volatile("isb\n mrs %0, cntpct_el0" : "=r"(v)::"memory"); return v; }
+u64 vctl() {
+    u64 v;
+    asm volatile("mrs %0, cntv_ctl_el0" : "=r"(v));
+    return v;
+}
+u64 pcount() {
+    u64 v;
+    asm volatile("isb\n mrs %0, cntpct_el0" : "=r"(v)::"memory");
+    return v;
+}
 void pcval(u64 v) { asm volatile("msr cntp_cval_el0, %0\n isb" ::"r"(v) : "memory"); }
 void pctl_set(u64 v) { asm volatile("msr cntp_ctl_el0, %0\n isb" ::"r"(v) : "memory"); }
-u64 pctl() { u64 v; asm volatile("mrs %0, cntp_ctl_el0" : "=r"(v)); return v; }
+u64 pctl() {
+    u64 v;
+    asm volatile("mrs %0, cntp_ctl_el0" : "=r"(v));
+    return v;
+}
 
 void run(const Timer& t) {
     gic::enable_local(t.intid);

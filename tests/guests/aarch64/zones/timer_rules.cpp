@@ -51,7 +51,10 @@ u64 vcval() { return BH_MRS(cntv_cval_el0); }
 void vset_cval(u64 v) { BH_MSR(cntv_cval_el0, v); }
 u64 vtval() { return BH_MRS(cntv_tval_el0); }
 void vset_tval(u64 v) { BH_MSR(cntv_tval_el0, v); }
-u64 pcount() { isb(); return BH_MRS(cntpct_el0); }
+u64 pcount() {
+    isb();
+    return BH_MRS(cntpct_el0);
+}
 u64 pctl() { return BH_MRS(cntp_ctl_el0); }
 void pset_ctl(u64 v) { BH_MSR(cntp_ctl_el0, v); }
 u64 pcval() { return BH_MRS(cntp_cval_el0); }
@@ -98,8 +101,8 @@ void rules(const Timer& t) {
     t.set_cval(0);
     test::check(!(t.ctl() & kCtlIstatus), "%s: ISTATUS set with ENABLE 0 (condition met)", n);
     t.set_ctl(kCtlEnable | kCtlImask);
-    test::check((t.ctl() & 7) == (kCtlEnable | kCtlImask | kCtlIstatus), "%s: CTL 0x%llx after writing ENABLE|IMASK, CVAL 0",
-                n, static_cast<ull>(t.ctl()));
+    test::check((t.ctl() & 7) == (kCtlEnable | kCtlImask | kCtlIstatus),
+                "%s: CTL 0x%llx after writing ENABLE|IMASK, CVAL 0", n, static_cast<ull>(t.ctl()));
     t.set_ctl(kCtlEnable | kCtlImask);
     t.set_cval(t.count() + timer::ms_to_ticks(1000));
     test::check((t.ctl() & 7) == (kCtlEnable | kCtlImask), "%s: CTL 0x%llx with CVAL in the future", n,
@@ -131,8 +134,7 @@ void rules(const Timer& t) {
     const Ender enders[] = {
         {"disabling it (ENABLE 0)", [](const Timer& x) { x.set_ctl(0); }},
         {"masking it (IMASK 1)", [](const Timer& x) { x.set_ctl(kCtlEnable | kCtlImask); }},
-        {"moving CVAL into the future",
-         [](const Timer& x) { x.set_cval(x.count() + timer::ms_to_ticks(1000)); }},
+        {"moving CVAL into the future", [](const Timer& x) { x.set_cval(x.count() + timer::ms_to_ticks(1000)); }},
     };
     for (const Ender& e : enders) {
         assert_now(t);

@@ -28,9 +28,9 @@ extern "C" void zone_main(u64) {
     BH_EXPECT_EQ(vcpus, 3u);
 
     u32 gicd_typer = mmio::read32(kGicd + 0x4);
-    BH_EXPECT_EQ(gicd_typer & 0x1f, 2u);               // ITLinesNumber: 96 INTIDs
-    BH_EXPECT_EQ((gicd_typer >> 19) & 0x1f, 9u);       // IDbits: 10 bits
-    BH_EXPECT_EQ((mmio::read32(kGicd + kPidr2) >> 4) & 0xf, 3u); // GICv3
+    BH_EXPECT_EQ(gicd_typer & 0x1f, 2u);                          // ITLinesNumber: 96 INTIDs
+    BH_EXPECT_EQ((gicd_typer >> 19) & 0x1f, 9u);                  // IDbits: 10 bits
+    BH_EXPECT_EQ((mmio::read32(kGicd + kPidr2) >> 4) & 0xf, 3u);  // GICv3
     BH_EXPECT_EQ(mmio::read32(kGicd + 0x0) & (1u << 4), 1u << 4); // ARE always on
 
     for (u64 i = 0; i < vcpus; ++i) {
@@ -38,9 +38,9 @@ extern "C" void zone_main(u64) {
         u64 typer = mmio::read64(frame + kTyper);
         print("redistributor %llu: TYPER 0x%llx IIDR 0x%x\n", static_cast<unsigned long long>(i),
               static_cast<unsigned long long>(typer), mmio::read32(frame + kIidr));
-        BH_EXPECT_EQ(typer >> 32, i);                    // affinity = the vCPU's MPIDR Aff0
-        BH_EXPECT_EQ((typer >> 8) & 0xffff, i);          // processor number
-        BH_EXPECT_EQ((typer >> 4) & 1, i + 1 == vcpus ? 1u : 0u); // Last only on the last frame
+        BH_EXPECT_EQ(typer >> 32, i);                                   // affinity = the vCPU's MPIDR Aff0
+        BH_EXPECT_EQ((typer >> 8) & 0xffff, i);                         // processor number
+        BH_EXPECT_EQ((typer >> 4) & 1, i + 1 == vcpus ? 1u : 0u);       // Last only on the last frame
         BH_EXPECT_EQ(mmio::read32(frame + kTyper), typer & 0xffffffff); // 32-bit halves agree
         BH_EXPECT_EQ(mmio::read32(frame + kTyper + 4), typer >> 32);
         BH_EXPECT(mmio::read32(frame + kIidr) != (typer & 0xffffffff));

@@ -62,7 +62,8 @@ void wait_on_timer() {
 extern "C" void zone_main(u64) {
     test::begin("isolation-victim");
     hc::ZoneSelf self = hc::zone_self();
-    if (self.status != BH_OK) test::error("ZONE_SELF failed (%lld): not in a zone", static_cast<long long>(self.status));
+    if (self.status != BH_OK)
+        test::error("ZONE_SELF failed (%lld): not in a zone", static_cast<long long>(self.status));
     u64 start = free_memory_start();
     u64 end = kRamBase + self.memory_bytes;
     fill(start, end);
@@ -71,7 +72,7 @@ extern "C" void zone_main(u64) {
     wait_on_timer();
     u64 first = 0;
     u64 bad = count_damage(start, end, first);
-    test::check(bad == 0, "%llu words of the marker changed, the first at 0x%llx",
-                static_cast<unsigned long long>(bad), static_cast<unsigned long long>(first));
+    test::check(bad == 0, "%llu words of the marker changed, the first at 0x%llx", static_cast<unsigned long long>(bad),
+                static_cast<unsigned long long>(first));
     test::finish();
 }

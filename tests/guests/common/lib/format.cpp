@@ -70,9 +70,12 @@ usize vformat(char* buf, usize size, const char* fmt, va_list ap) {
         ++p;
         Spec spec;
         for (;; ++p) {
-            if (*p == '-') spec.left = true;
-            else if (*p == '0') spec.zero = true;
-            else break;
+            if (*p == '-')
+                spec.left = true;
+            else if (*p == '0')
+                spec.zero = true;
+            else
+                break;
         }
         while (*p >= '0' && *p <= '9') spec.width = spec.width * 10 + static_cast<u32>(*p++ - '0');
         int longs = 0;

@@ -17,10 +17,11 @@ void check_timer_rate(u64 hz, u64 ms) {
     timer::stop_periodic();
     u64 ticks = timer::periodic_ticks();
     u64 want = ms * hz / 1000;
-    check(ticks * 10 >= want * 9 && ticks * 10 <= want * 11, "%llu timer interrupts in %llu ms at %llu Hz, expected %llu +-10%%",
-          static_cast<ull>(ticks), static_cast<ull>(ms), static_cast<ull>(hz), static_cast<ull>(want));
-    print("%llu timer interrupts in %llu ms of counter time at %llu Hz\n", static_cast<ull>(ticks), static_cast<ull>(ms),
-          static_cast<ull>(hz));
+    check(ticks * 10 >= want * 9 && ticks * 10 <= want * 11,
+          "%llu timer interrupts in %llu ms at %llu Hz, expected %llu +-10%%", static_cast<ull>(ticks),
+          static_cast<ull>(ms), static_cast<ull>(hz), static_cast<ull>(want));
+    print("%llu timer interrupts in %llu ms of counter time at %llu Hz\n", static_cast<ull>(ticks),
+          static_cast<ull>(ms), static_cast<ull>(hz));
 }
 
 } // namespace bh::test

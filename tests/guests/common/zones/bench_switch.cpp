@@ -22,9 +22,9 @@ using ull = unsigned long long;
 namespace {
 
 constexpr u32 kIterations = 500;
-constexpr u32 kInARow = 5;        // consecutive switching yields that prove the partner runs
-constexpr u32 kPartnerGone = 50;  // consecutive non-switching yields that prove it left
-constexpr u64 kFactor = 2;        // a switching yield (two switches) takes this many null hypercalls or more
+constexpr u32 kInARow = 5;       // consecutive switching yields that prove the partner runs
+constexpr u32 kPartnerGone = 50; // consecutive non-switching yields that prove it left
+constexpr u64 kFactor = 2;       // a switching yield (two switches) takes this many null hypercalls or more
 constexpr u64 kWaitMs = 5000;
 
 u64 timed_yield() {

@@ -26,8 +26,9 @@ extern "C" void zone_main(u64) {
     while (rounds == 0 || timer::counter() < start + timer::ms_to_ticks(2000)) {
         u64 t0 = timer::counter();
         SmcccResult c = hc::zone_create("big", 3, size, 1);
-        if (c.status != BH_OK) test::fail("ZONE_CREATE of %llu MiB returned %lld", static_cast<ull>(size >> 20),
-                                          static_cast<long long>(c.status));
+        if (c.status != BH_OK)
+            test::fail("ZONE_CREATE of %llu MiB returned %lld", static_cast<ull>(size >> 20),
+                       static_cast<long long>(c.status));
         u64 us = timer::ticks_to_ns(timer::counter() - t0) / 1000;
         print("created a %llu MiB zone in %llu us\n", static_cast<ull>(size >> 20), static_cast<ull>(us));
         BH_EXPECT_EQ(admin::destroy_retrying(c.r1, 10000), BH_OK);

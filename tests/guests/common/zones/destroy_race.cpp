@@ -62,7 +62,8 @@ extern "C" void zone_main(u64) {
             ++busy;
             hc::yield();
         }
-        if (hc::zone_status(h).status != BH_ERR_NOT_FOUND) test::fail("round %u: the destroyed zone is still there", round);
+        if (hc::zone_status(h).status != BH_ERR_NOT_FOUND)
+            test::fail("round %u: the destroyed zone is still there", round);
     }
     hc::HostInfo after = hc::host_info();
     print("%u rounds, destroy busy %llu times; free memory %llu KiB before, %llu KiB after, zones %llu\n", kRounds,

@@ -62,8 +62,8 @@ void check_on_a_real_zone() {
     u64 h = c.r1;
     expect("ZONE_SET_ENTRY vCPU 8", hc::zone_set_entry(h, 8, kRamBase, 0), BH_ERR_INVALID_ARGUMENT);
     expect("ZONE_SET_ENTRY vCPU 1 of a 1-vCPU zone", hc::zone_set_entry(h, 1, kRamBase, 0), BH_ERR_INVALID_ARGUMENT);
-    expect("ZONE_LOAD from outside the caller's RAM", hc::zone_load(h, kRamBase, reinterpret_cast<void*>(0x80000000ull), 16),
-           BH_ERR_INVALID_ARGUMENT);
+    expect("ZONE_LOAD from outside the caller's RAM",
+           hc::zone_load(h, kRamBase, reinterpret_cast<void*>(0x80000000ull), 16), BH_ERR_INVALID_ARGUMENT);
     expect("ZONE_LOAD past the end of the target's RAM", hc::zone_load(h, kRamBase + kMem - 8, kPayload, 16),
            BH_ERR_INVALID_ARGUMENT);
     expect("ZONE_LOAD below the target's RAM", hc::zone_load(h, kRamBase - 16, kPayload, 16), BH_ERR_INVALID_ARGUMENT);

@@ -43,10 +43,11 @@ extern "C" void zone_main(u64 boot_argument) {
                          static_cast<ll>(st)))
             break;
         by_status[-st] = by_status[-st] + 1;
-        bool management = (fn >> 32) == 0 && (fn & 0xffffffc0) == BH_HC_BASE && (fn & 0x3f) >= 0x10 &&
-                          (fn & 0x3f) < BH_HC_COUNT;
-        if (management) test::check(st == BH_ERR_PERMISSION_DENIED, "management call 0x%llx gave %lld",
-                                    static_cast<unsigned long long>(fn), static_cast<ll>(st));
+        bool management =
+            (fn >> 32) == 0 && (fn & 0xffffffc0) == BH_HC_BASE && (fn & 0x3f) >= 0x10 && (fn & 0x3f) < BH_HC_COUNT;
+        if (management)
+            test::check(st == BH_ERR_PERMISSION_DENIED, "management call 0x%llx gave %lld",
+                        static_cast<unsigned long long>(fn), static_cast<ll>(st));
     }
     print("statuses: ok %u, not supported %u, invalid argument %u, permission denied %u, busy %u\n", by_status[0],
           by_status[1], by_status[2], by_status[3], by_status[7]);

@@ -21,7 +21,8 @@ alignas(16) const u8 kPayload[16] = {};
 void expect_denied(const char* call, u64 handle, i64 status, bool report) {
     test::check(status == BH_ERR_PERMISSION_DENIED, "%s(0x%llx) returned %lld, expected %d", call,
                 static_cast<unsigned long long>(handle), static_cast<long long>(status), BH_ERR_PERMISSION_DENIED);
-    if (report) print("%s(0x%llx) -> %lld\n", call, static_cast<unsigned long long>(handle), static_cast<long long>(status));
+    if (report)
+        print("%s(0x%llx) -> %lld\n", call, static_cast<unsigned long long>(handle), static_cast<long long>(status));
 }
 
 void attack(u64 h, bool report) {
@@ -46,6 +47,7 @@ extern "C" void zone_main(u64) {
         for (u64 h : targets) attack(h, report);
         ++rounds;
     } while (timer::counter() < end && test::failures() == 0);
-    print("%u rounds of management calls over %llu ms, all refused\n", rounds, static_cast<unsigned long long>(kAttackMs));
+    print("%u rounds of management calls over %llu ms, all refused\n", rounds,
+          static_cast<unsigned long long>(kAttackMs));
     test::finish();
 }

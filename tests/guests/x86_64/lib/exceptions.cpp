@@ -25,8 +25,13 @@ bh::exceptions::Handler handlers[32];
 
 IdtGate gate(bh::u64 h, bh::u8 dpl) {
     constexpr bh::u8 kPresentInterruptGate = 0x8e;
-    return {static_cast<bh::u16>(h), 0x08, 0, static_cast<bh::u8>(kPresentInterruptGate | (dpl & 3) << 5),
-            static_cast<bh::u16>(h >> 16), static_cast<bh::u32>(h >> 32), 0};
+    return {static_cast<bh::u16>(h),
+            0x08,
+            0,
+            static_cast<bh::u8>(kPresentInterruptGate | (dpl & 3) << 5),
+            static_cast<bh::u16>(h >> 16),
+            static_cast<bh::u32>(h >> 32),
+            0};
 }
 
 struct __attribute__((packed)) IdtPtr {

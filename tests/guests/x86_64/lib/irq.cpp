@@ -20,7 +20,8 @@ u64 unhandled_count() { return unhandled[this_vcpu()]; }
 
 void dispatch(u32 vector) {
     Handler h = handlers[vector & 0xff];
-    if (h) h(vector);
+    if (h)
+        h(vector);
     else {
         u32 me = this_vcpu();
         unhandled[me] = unhandled[me] + 1;

@@ -7,7 +7,6 @@ namespace {
 
 volatile bool x2 = false;
 
-
 } // namespace
 
 void init(bool x2apic_mode) {

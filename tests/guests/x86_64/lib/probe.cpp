@@ -65,12 +65,9 @@ bool handle_exception(ExceptionFrame& f) {
         const char* insn;
         const char* done;
     };
-    const Site sites[] = {{bh_probe_read32_insn, bh_probe_read32_done},
-                          {bh_probe_write32_insn, bh_probe_write32_done},
-                          {bh_probe_rdmsr_insn, bh_probe_rdmsr_done},
-                          {bh_probe_wrmsr_insn, bh_probe_wrmsr_done},
-                          {bh_probe_add32_insn, bh_probe_add32_done},
-                          {bh_probe_movs32_insn, bh_probe_movs32_done}};
+    const Site sites[] = {{bh_probe_read32_insn, bh_probe_read32_done}, {bh_probe_write32_insn, bh_probe_write32_done},
+                          {bh_probe_rdmsr_insn, bh_probe_rdmsr_done},   {bh_probe_wrmsr_insn, bh_probe_wrmsr_done},
+                          {bh_probe_add32_insn, bh_probe_add32_done},   {bh_probe_movs32_insn, bh_probe_movs32_done}};
     bool handled = false;
     for (const Site& site : sites) {
         if (f.rip == addr(site.insn)) {

@@ -35,9 +35,12 @@ volatile u32 check_interrupts;
 struct Tally {
     u32 ok = 0, gp = 0;
     void add(const probe::Result& r, const char* what, u64 where) {
-        if (!r.faulted) ++ok;
-        else if (r.vector == probe::kVectorGp) ++gp;
-        else test::fail("%s 0x%llx: exception %u, not #GP", what, static_cast<ull>(where), r.vector);
+        if (!r.faulted)
+            ++ok;
+        else if (r.vector == probe::kVectorGp)
+            ++gp;
+        else
+            test::fail("%s 0x%llx: exception %u, not #GP", what, static_cast<ull>(where), r.vector);
     }
 };
 
@@ -49,9 +52,12 @@ void fuzz_msrs(Tally& t) {
             t.add(probe::wrmsr(msr, next()), "wrmsr", msr);
             continue;
         }
-        if (r & 0x10000) t.add(probe::wrmsr(msr, next()), "wrmsr", msr);
-        else t.add(probe::rdmsr(msr), "rdmsr", msr);
-        if ((i & 255) == 0) probe::wrmsr(0x1b, lapic::kMmioBase | lapic::kBaseEnable | lapic::kBaseExtd | lapic::kBaseBsp);
+        if (r & 0x10000)
+            t.add(probe::wrmsr(msr, next()), "wrmsr", msr);
+        else
+            t.add(probe::rdmsr(msr), "rdmsr", msr);
+        if ((i & 255) == 0)
+            probe::wrmsr(0x1b, lapic::kMmioBase | lapic::kBaseEnable | lapic::kBaseExtd | lapic::kBaseBsp);
     }
 }
 
@@ -62,8 +68,10 @@ void fuzz_mmio(Tally& t) {
     for (u32 i = 0; i < kRounds; ++i) {
         u64 r = next();
         u64 addr = lapic::kMmioBase + ((r >> 8) & 0xffc);
-        if (r & 1) t.add(probe::write32(addr, static_cast<u32>(next())), "write", addr);
-        else t.add(probe::read32(addr), "read", addr);
+        if (r & 1)
+            t.add(probe::write32(addr, static_cast<u32>(next())), "write", addr);
+        else
+            t.add(probe::read32(addr), "read", addr);
     }
 }
 
@@ -72,8 +80,10 @@ void fuzz_ioapic(Tally& t) {
         u64 r = next();
         u32 reg = static_cast<u32>(r & 0x3f);
         t.add(probe::write32(kIoApic, reg), "write", kIoApic);
-        if (r & 0x100) t.add(probe::write32(kIoApic + 0x10, static_cast<u32>(next())), "write", kIoApic + 0x10);
-        else t.add(probe::read32(kIoApic + 0x10), "read", kIoApic + 0x10);
+        if (r & 0x100)
+            t.add(probe::write32(kIoApic + 0x10, static_cast<u32>(next())), "write", kIoApic + 0x10);
+        else
+            t.add(probe::read32(kIoApic + 0x10), "read", kIoApic + 0x10);
         t.add(probe::write32(kIoApic + 0x40, static_cast<u32>(r)), "write", kIoApic + 0x40); // EOI register
         // Make the UART raise pin 4, routed however the table now says.
         outb(kCom1 + 4, 0x08);

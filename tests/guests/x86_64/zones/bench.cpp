@@ -100,7 +100,9 @@ extern "C" void zone_main(u64) {
     lapic::init(true);
     measure("apic-msr-read", kCalls, [] { lapic::read(lapic::kVersion); });
     measure("npf-gp-fault", kFaults, [] { probe::read32(0xfed00000); });
-    if (hc::zone_self().vcpus >= 2) measure_ipis();
-    else print("bench: one vCPU, no IPI round trip\n");
+    if (hc::zone_self().vcpus >= 2)
+        measure_ipis();
+    else
+        print("bench: one vCPU, no IPI round trip\n");
     test::finish();
 }

@@ -7,8 +7,8 @@
 #include <guest/console.hpp>
 #include <guest/cpu.hpp>
 #include <guest/irq.hpp>
-#include <guest/line_input.hpp>
 #include <guest/lapic.hpp>
+#include <guest/line_input.hpp>
 #include <guest/testing.hpp>
 #include <guest/timer.hpp>
 
@@ -47,10 +47,10 @@ void on_uart(u32) {
 extern "C" void zone_main(u64) {
     test::begin("console-input");
     lapic::init(true);
-    BH_EXPECT_EQ(ioapic_read(1), 0x00170020u); // the zone's own I/O APIC: 24 pins
+    BH_EXPECT_EQ(ioapic_read(1), 0x00170020u);               // the zone's own I/O APIC: 24 pins
     BH_EXPECT(ioapic_read(0x10 + 2 * kComIrq) & (1u << 16)); // masked until programmed
-    ioapic_write(0x10 + 2 * kComIrq + 1, 0);     // destination: APIC ID 0
-    ioapic_write(0x10 + 2 * kComIrq, kVector);   // fixed, physical, edge, active high, unmasked
+    ioapic_write(0x10 + 2 * kComIrq + 1, 0);                 // destination: APIC ID 0
+    ioapic_write(0x10 + 2 * kComIrq, kVector);               // fixed, physical, edge, active high, unmasked
     BH_EXPECT_EQ(ioapic_read(0x10 + 2 * kComIrq), u32(kVector));
     irq::set_handler(kVector, on_uart);
     BH_EXPECT(!(inb(kLsr) & kLsrDr)); // nothing typed yet

@@ -40,7 +40,9 @@ u64 write_cr8(u64 v) {
     return 0;
 }
 
-bool irr_has(u8 vector) { return (lapic::read(static_cast<lapic::Reg>(lapic::kIrr + (vector / 32) * 0x10)) >> (vector % 32)) & 1; }
+bool irr_has(u8 vector) {
+    return (lapic::read(static_cast<lapic::Reg>(lapic::kIrr + (vector / 32) * 0x10)) >> (vector % 32)) & 1;
+}
 
 void check_agreement() {
     BH_EXPECT_EQ(read_cr8(), 0ull);
@@ -79,7 +81,8 @@ void check_held_back() {
     BH_EXPECT_EQ(held_taken, 0u); // class 6 is still below CR8
     write_cr8(5);
     u32 at_once = held_taken;
-    test::check(at_once == 1, "lowering CR8 to 5 did not deliver the pending class-6 interrupt at once (%u taken)", at_once);
+    test::check(at_once == 1, "lowering CR8 to 5 did not deliver the pending class-6 interrupt at once (%u taken)",
+                at_once);
     asm volatile("cli" ::: "memory");
     write_cr8(0);
     print("CR8 held a pending interrupt back until it was lowered below its class\n");

@@ -98,7 +98,8 @@ extern "C" void zone_main(u64) {
 
     // Nothing happened: at CPL 0 the name is free and vCPU 1 is still off.
     SmcccResult c = hc::zone_create(kChild, kChildLen, 0x200000, 1);
-    test::check(c.status == BH_OK, "ZONE_CREATE at CPL 0 returned %lld: did CPL 3 take the name?", static_cast<ll>(c.status));
+    test::check(c.status == BH_OK, "ZONE_CREATE at CPL 0 returned %lld: did CPL 3 take the name?",
+                static_cast<ll>(c.status));
     if (c.status == BH_OK) BH_EXPECT_EQ(admin::destroy_retrying(c.r1, 1000), static_cast<i64>(BH_OK));
     if (!vcpu1_ran) {
         BH_EXPECT_EQ(smp::start_vcpu(1, vcpu1, 0), static_cast<i64>(BH_OK));

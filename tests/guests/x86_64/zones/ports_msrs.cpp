@@ -43,9 +43,17 @@ void check_ports() {
         const char* what;
     };
     const Read reads[] = {
-        {0x60, 1, "keyboard data"}, {0x64, 1, "keyboard status"}, {0x70, 1, "CMOS index"}, {0x71, 1, "CMOS data"},
-        {0xcf8, 4, "PCI config address"}, {0xcfc, 4, "PCI config data"}, {0x604, 2, "ACPI PM (QEMU)"},
-        {0xf4, 4, "isa-debug-exit"}, {0x8900, 1, "Bochs shutdown"}, {0x2f8, 1, "COM2"}, {0x40, 1, "PIT"},
+        {0x60, 1, "keyboard data"},
+        {0x64, 1, "keyboard status"},
+        {0x70, 1, "CMOS index"},
+        {0x71, 1, "CMOS data"},
+        {0xcf8, 4, "PCI config address"},
+        {0xcfc, 4, "PCI config data"},
+        {0x604, 2, "ACPI PM (QEMU)"},
+        {0xf4, 4, "isa-debug-exit"},
+        {0x8900, 1, "Bochs shutdown"},
+        {0x2f8, 1, "COM2"},
+        {0x40, 1, "PIT"},
     };
     for (const Read& r : reads) {
         u32 v = r.size == 1 ? inb(r.port) : r.size == 2 ? inw(r.port) : inl(r.port);
@@ -54,11 +62,11 @@ void check_ports() {
     }
     // Each of these would end the emulator or reconfigure the machine if it
     // reached the hardware. Surviving them is the test.
-    outl(0xf4, 1);                     // QEMU isa-debug-exit: exit status 3
+    outl(0xf4, 1);                                                               // QEMU isa-debug-exit: exit status 3
     for (const char* s = "Shutdown"; *s; ++s) outb(0x8900, static_cast<u8>(*s)); // Bochs
-    outw(0x604, 0x2000);               // QEMU pc ACPI power off (SeaBIOS)
-    outb(0xcf9, 0x06);                 // reset control: hard reset
-    outb(0x64, 0xfe);                  // keyboard controller: CPU reset
+    outw(0x604, 0x2000);                                                         // QEMU pc ACPI power off (SeaBIOS)
+    outb(0xcf9, 0x06);                                                           // reset control: hard reset
+    outb(0x64, 0xfe);                                                            // keyboard controller: CPU reset
     outl(0xcf8, 0x80000000);
     test::check(inl(0xcfc) == 0xffffffffu, "PCI config data readable after selecting 0:0.0");
     print("11 unassigned ports read all ones; writes to the power-off and reset ports were dropped\n");
@@ -75,9 +83,14 @@ void expect_gp(const probe::Result& r, const char* what, u32 msr) {
 }
 
 void check_msrs() {
-    const u32 refused[] = {0x803 /* x2APIC version, while in xAPIC mode */, 0xfe /* MTRRcap */, 0x3a /* FEATURE_CONTROL */,
-                           0xc0010114 /* VM_CR */, 0xc0010117 /* VM_HSAVE_PA */, 0xc0010010 /* SYSCFG */,
-                           0x480 /* VMX_BASIC */, 0x1a0 /* MISC_ENABLE */};
+    const u32 refused[] = {0x803 /* x2APIC version, while in xAPIC mode */,
+                           0xfe /* MTRRcap */,
+                           0x3a /* FEATURE_CONTROL */,
+                           0xc0010114 /* VM_CR */,
+                           0xc0010117 /* VM_HSAVE_PA */,
+                           0xc0010010 /* SYSCFG */,
+                           0x480 /* VMX_BASIC */,
+                           0x1a0 /* MISC_ENABLE */};
     for (u32 m : refused) {
         expect_gp(probe::rdmsr(m), "rdmsr", m);
         expect_gp(probe::wrmsr(m, 0), "wrmsr", m);

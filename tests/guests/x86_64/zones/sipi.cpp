@@ -42,7 +42,9 @@ void secondary(u64) {
 }
 
 template <class T>
-void put(char* field, T v) { __builtin_memcpy(reinterpret_cast<char*>(kTrampoline) + (field - sipi_trampoline), &v, sizeof v); }
+void put(char* field, T v) {
+    __builtin_memcpy(reinterpret_cast<char*>(kTrampoline) + (field - sipi_trampoline), &v, sizeof v);
+}
 
 bool wait_for(volatile u32& v, u32 value, u64 ms) {
     u64 end = timer::counter() + timer::ms_to_ticks(ms);

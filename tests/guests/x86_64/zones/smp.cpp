@@ -34,7 +34,6 @@ volatile u64 secondary_arg, secondary_apic_id, secondary_base;
 
 inline void irq_enable() { asm volatile("sti" ::: "memory"); }
 
-
 bool wait_for(volatile u32& v, u32 value, u64 ms) {
     u64 end = timer::counter() + timer::ms_to_ticks(ms);
     while (v < value)
@@ -73,10 +72,10 @@ void check_apic() {
 
 void check_vcpu_on() {
     u64 entry = smp::secondary_entry();
-    BH_EXPECT_EQ(hc::vcpu_on(2, entry, 0), static_cast<i64>(BH_ERR_INVALID_ARGUMENT)); // no such vCPU
-    BH_EXPECT_EQ(hc::vcpu_on(1, 0x200000, 0), static_cast<i64>(BH_ERR_INVALID_ARGUMENT)); // not the zone's RAM
+    BH_EXPECT_EQ(hc::vcpu_on(2, entry, 0), static_cast<i64>(BH_ERR_INVALID_ARGUMENT));     // no such vCPU
+    BH_EXPECT_EQ(hc::vcpu_on(1, 0x200000, 0), static_cast<i64>(BH_ERR_INVALID_ARGUMENT));  // not the zone's RAM
     BH_EXPECT_EQ(hc::vcpu_on(1, entry + 1, 0), static_cast<i64>(BH_ERR_INVALID_ARGUMENT)); // misaligned
-    BH_EXPECT_EQ(hc::vcpu_on(0, entry, 0), static_cast<i64>(BH_ERR_BUSY));               // the caller itself
+    BH_EXPECT_EQ(hc::vcpu_on(0, entry, 0), static_cast<i64>(BH_ERR_BUSY));                 // the caller itself
     BH_EXPECT_EQ(smp::start_vcpu(1, secondary, 0x5ec0dd), static_cast<i64>(BH_OK));
     if (!test::check(wait_for(secondary_up, 1, 2000), "vCPU 1 did not come up within 2 s")) test::finish();
     BH_EXPECT_EQ(smp::start_vcpu(1, secondary, 0), static_cast<i64>(BH_ERR_BUSY));
@@ -135,7 +134,8 @@ void check_tsc_deadline() {
     test::check(at >= due, "the TSC-deadline interrupt came %llu ticks early", static_cast<ull>(due - at));
     BH_EXPECT_EQ(rdmsr(lapic::kMsrTscDeadline), 0ull); // disarmed once it fired
     lapic::write(lapic::kLvtTimer, 1u << 16);
-    print("TSC-deadline interrupt after %llu us\n", static_cast<ull>(timer::ticks_to_ns(at - due + timer::ms_to_ticks(3)) / 1000));
+    print("TSC-deadline interrupt after %llu us\n",
+          static_cast<ull>(timer::ticks_to_ns(at - due + timer::ms_to_ticks(3)) / 1000));
 }
 
 } // namespace
@@ -144,7 +144,8 @@ extern "C" void zone_main(u64) {
     test::begin("smp");
     if (!hc::in_zone()) test::skip("needs the hypervisor");
     hc::ZoneSelf self = hc::zone_self();
-    if (self.vcpus != 2) test::error("the manifest must give this zone 2 vCPUs, not %llu", static_cast<ull>(self.vcpus));
+    if (self.vcpus != 2)
+        test::error("the manifest must give this zone 2 vCPUs, not %llu", static_cast<ull>(self.vcpus));
     lapic::init(true);
     irq::set_handler(kPong, [](u32) { pongs = pongs + 1; });
     irq::set_handler(kSelf, [](u32) { selfs = selfs + 1; });

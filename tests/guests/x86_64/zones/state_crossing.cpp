@@ -32,15 +32,15 @@ constexpr u64 kCr4Osxsave = 1u << 18, kCr4Pke = 1u << 22;
 constexpr u64 kDr6Reset = 0xffff0ff0, kDr6Status = 0xe00f; // B0-B3, BD, BS, BT
 constexpr u64 kDr7Reset = 0x400;
 
-#define BH_DR(n)                                                                                                   \
-    u64 read_dr##n() {                                                                                             \
-        u64 v;                                                                                                     \
-        asm volatile("mov %%db" #n ", %0" : "=r"(v));                                                              \
-        return v;                                                                                                  \
-    }                                                                                                              \
-    u64 write_dr##n(u64 v) {                                                                                       \
-        asm volatile("mov %0, %%db" #n ::"r"(v) : "memory");                                                       \
-        return 0;                                                                                                  \
+#define BH_DR(n)                                                                                                       \
+    u64 read_dr##n() {                                                                                                 \
+        u64 v;                                                                                                         \
+        asm volatile("mov %%db" #n ", %0" : "=r"(v));                                                                  \
+        return v;                                                                                                      \
+    }                                                                                                                  \
+    u64 write_dr##n(u64 v) {                                                                                           \
+        asm volatile("mov %0, %%db" #n ::"r"(v) : "memory");                                                           \
+        return 0;                                                                                                      \
     }
 BH_DR(0)
 BH_DR(1)
@@ -104,8 +104,8 @@ void expect_state(const State& want, const char* when) {
                     static_cast<ull>(want.dr[i]));
     test::check((got.dr6 & kDr6Status) == (want.dr6 & kDr6Status), "%s: DR6 = 0x%llx, expected 0x%llx", when,
                 static_cast<ull>(got.dr6), static_cast<ull>(want.dr6));
-    test::check((got.dr7 & 0xffffffff) == want.dr7, "%s: DR7 = 0x%llx, expected 0x%llx", when, static_cast<ull>(got.dr7),
-                static_cast<ull>(want.dr7));
+    test::check((got.dr7 & 0xffffffff) == want.dr7, "%s: DR7 = 0x%llx, expected 0x%llx", when,
+                static_cast<ull>(got.dr7), static_cast<ull>(want.dr7));
     test::check(got.tsc_aux == want.tsc_aux, "%s: IA32_TSC_AUX = 0x%llx, expected 0x%llx", when,
                 static_cast<ull>(got.tsc_aux), static_cast<ull>(want.tsc_aux));
     if (has_rdtscp())
@@ -157,7 +157,8 @@ void check_hidden_features() {
     if (!pke.faulted) {
         probe::Result seen = probe::call(rdpkru);
         if (!seen.faulted) {
-            test::check(seen.value == 0, "RDPKRU shows 0x%llx, which this zone never wrote", static_cast<ull>(seen.value));
+            test::check(seen.value == 0, "RDPKRU shows 0x%llx, which this zone never wrote",
+                        static_cast<ull>(seen.value));
             probe::call(wrpkru, 0x55555550u | (kSeed << 28));
         }
     }
@@ -197,8 +198,10 @@ bool on_db(ExceptionFrame& f) {
 bool took_db(const char* what, u64 rip) {
     bool ok = test::check(db_taken == 1, "%s: %u #DB instead of one", what, db_taken);
     ok = test::check(db_dr6 & 1, "%s: #DB with DR6 = 0x%llx, B0 clear", what, static_cast<ull>(db_dr6)) && ok;
-    if (rip) ok = test::check(db_rip == rip, "%s: #DB at 0x%llx, expected 0x%llx", what, static_cast<ull>(db_rip),
-                              static_cast<ull>(rip)) && ok;
+    if (rip)
+        ok = test::check(db_rip == rip, "%s: #DB at 0x%llx, expected 0x%llx", what, static_cast<ull>(db_rip),
+                         static_cast<ull>(rip)) &&
+             ok;
     db_taken = 0;
     return ok;
 }
@@ -240,7 +243,7 @@ void check_breakpoints() {
     write_dr6(kDr6Reset);
     write_dr0(target);
     write_dr7(kDr7Reset | kL0); // execute, 1 byte
-    if (across) hc::yield(); // the other zone runs with its own debug registers
+    if (across) hc::yield();    // the other zone runs with its own debug registers
     bp_target();
     if (took_db("an instruction breakpoint", target))
         print("an instruction breakpoint %s (DR6 0x%llx)\n",
@@ -274,8 +277,9 @@ extern "C" void zone_main(u64) {
         hc::yield();
         expect_state(kOwn, "after a yield");
     }
-    print("DR0-3 0x%llx..., DR6 0x%llx, DR7 0x%llx, TSC_AUX 0x%llx kept across 3 yields\n", static_cast<ull>(kOwn.dr[0]),
-          static_cast<ull>(kOwn.dr6), static_cast<ull>(kOwn.dr7), static_cast<ull>(kOwn.tsc_aux));
+    print("DR0-3 0x%llx..., DR6 0x%llx, DR7 0x%llx, TSC_AUX 0x%llx kept across 3 yields\n",
+          static_cast<ull>(kOwn.dr[0]), static_cast<ull>(kOwn.dr6), static_cast<ull>(kOwn.dr7),
+          static_cast<ull>(kOwn.tsc_aux));
     write_state(kReset);
     check_breakpoints();
     test::finish();

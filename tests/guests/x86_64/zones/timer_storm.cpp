@@ -59,7 +59,8 @@ extern "C" void zone_main(u64) {
           static_cast<ull>(uart_interrupts), static_cast<ull>(kStormMs));
     test::check(ticks > 100, "only %llu timer interrupts", static_cast<ull>(ticks));
     // The hypervisor holds a periodic timer to at least 200 us per period.
-    test::check(ticks <= kStormMs * 5 + 5, "%llu timer interrupts: faster than one per 200 us", static_cast<ull>(ticks));
+    test::check(ticks <= kStormMs * 5 + 5, "%llu timer interrupts: faster than one per 200 us",
+                static_cast<ull>(ticks));
     test::check(uart_interrupts > 0, "no UART interrupt");
     test::finish();
 }

@@ -19,7 +19,8 @@ using ull = unsigned long long;
 extern "C" void zone_main(u64) {
     test::begin("isolation-victim");
     hc::ZoneSelf self = hc::zone_self();
-    if (self.status != BH_OK) test::error("ZONE_SELF failed (%lld): not in a zone", static_cast<long long>(self.status));
+    if (self.status != BH_OK)
+        test::error("ZONE_SELF failed (%lld): not in a zone", static_cast<long long>(self.status));
     u64 start = free_memory_start();
     u64 end = usable_memory_end(self.memory_bytes);
     for (u64 a = start; a < end; a += 8) *reinterpret_cast<volatile u64*>(a) = kMarker64;

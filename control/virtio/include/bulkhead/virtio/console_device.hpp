@@ -35,10 +35,10 @@ struct ConsoleSize {
 using ByteSource = std::function<usize(std::span<u8>)>;
 
 struct ConsoleStats {
-    u64 transmitted = 0;  // bytes handed to the sink
-    u64 tx_dropped = 0;   // bytes over the per-chain limit
-    u64 received = 0;     // bytes written into receive buffers
-    u64 emergency = 0;    // emerg_wr bytes
+    u64 transmitted = 0; // bytes handed to the sink
+    u64 tx_dropped = 0;  // bytes over the per-chain limit
+    u64 received = 0;    // bytes written into receive buffers
+    u64 emergency = 0;   // emerg_wr bytes
 };
 
 class ConsoleDevice final : public VirtioDevice {

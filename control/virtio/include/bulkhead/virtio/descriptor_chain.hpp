@@ -34,8 +34,8 @@ struct DescriptorChain {
 
 // Where a chain's descriptors live and what the driver negotiated.
 struct ChainRules {
-    u64 table = 0;        // the queue's descriptor table (validated)
-    u16 queue_size = 0;   // entries in it; also the longest chain allowed
+    u64 table = 0;         // the queue's descriptor table (validated)
+    u16 queue_size = 0;    // entries in it; also the longest chain allowed
     bool indirect = false; // VIRTIO_F_INDIRECT_DESC negotiated
 };
 

@@ -29,9 +29,9 @@ enum class DriverError : u8 {
     indirect_length,         // zero, not a multiple of 16, or too many entries
     indirect_outside_memory, // the table itself outside RAM
     // Device rules.
-    wrong_direction,       // a device-specific rule: e.g. writable in a transmitq
-    driver_ok_too_early,   // DRIVER_OK without FEATURES_OK
-    used_ring_unwritable,  // the used ring could not be written
+    wrong_direction,      // a device-specific rule: e.g. writable in a transmitq
+    driver_ok_too_early,  // DRIVER_OK without FEATURES_OK
+    used_ring_unwritable, // the used ring could not be written
 };
 
 // A short, stable name for logs and test messages.

@@ -29,9 +29,7 @@ class GuestMemory {
 
     // Whether [gpa, gpa + len) lies wholly inside the zone's RAM. An empty
     // range counts as inside when it starts inside or right at the end.
-    bool contains(u64 gpa, u64 len) const {
-        return gpa >= base_ && len <= size_ && gpa - base_ <= size_ - len;
-    }
+    bool contains(u64 gpa, u64 len) const { return gpa >= base_ && len <= size_ && gpa - base_ <= size_ - len; }
 
     // Bulk copies; false, with nothing copied, unless the whole range is
     // inside.

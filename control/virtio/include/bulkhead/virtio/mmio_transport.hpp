@@ -40,15 +40,15 @@ enum class Interrupt : u32 {
 using InterruptFn = std::function<void(Interrupt)>;
 
 struct TransportLimits {
-    u32 chains_per_round = 64;       // per process() call, all queues together
-    u32 chains_per_second = 20'000;  // 0: no time budget
-    u32 chain_burst = 1'024;         // chains allowed at once after a quiet spell
+    u32 chains_per_round = 64;      // per process() call, all queues together
+    u32 chains_per_second = 20'000; // 0: no time budget
+    u32 chain_burst = 1'024;        // chains allowed at once after a quiet spell
 };
 
 struct ProcessResult {
-    u32 chains = 0;      // done by this call
-    bool more = false;   // work left: call again
-    u64 wake_at_ns = 0;  // nonzero: the time budget is spent until then
+    u32 chains = 0;     // done by this call
+    bool more = false;  // work left: call again
+    u64 wake_at_ns = 0; // nonzero: the time budget is spent until then
 };
 
 struct TransportStats {

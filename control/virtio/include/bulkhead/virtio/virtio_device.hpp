@@ -36,8 +36,8 @@ class VirtioDevice {
   public:
     virtual ~VirtioDevice() = default;
 
-    virtual u32 device_id() const = 0;          // VIRTIO_ID_*
-    virtual u64 device_features() const = 0;    // device-type bits only
+    virtual u32 device_id() const = 0;       // VIRTIO_ID_*
+    virtual u64 device_features() const = 0; // device-type bits only
     virtual u16 queue_count() const = 0;
     virtual u16 queue_max_size(u16 queue) const = 0; // a power of two <= 32768
     virtual u32 config_size() const = 0;

@@ -9,10 +9,10 @@
 namespace bh::arch {
 
 struct CpuContext {
-    u64 timer_programmed = 0;     // CNTHP_CVAL_EL2 as last set, 0: off (timer.cpp)
-    u64 ich_hcr = 0;              // ICH_HCR_EL2 as last written (vgic.cpp)
-    bool hardware_lrs = false;    // list registers may hold a hardware (timer) entry (vgic.cpp)
-    u8 fresh_timers = 0;          // timers whose PPI fired in this exit: asserted (vgic.cpp)
+    u64 timer_programmed = 0;      // CNTHP_CVAL_EL2 as last set, 0: off (timer.cpp)
+    u64 ich_hcr = 0;               // ICH_HCR_EL2 as last written (vgic.cpp)
+    bool hardware_lrs = false;     // list registers may hold a hardware (timer) entry (vgic.cpp)
+    u8 fresh_timers = 0;           // timers whose PPI fired in this exit: asserted (vgic.cpp)
     bool debug_regs_dirty = false; // debug registers may hold a zone's values (debug_regs.cpp)
 };
 

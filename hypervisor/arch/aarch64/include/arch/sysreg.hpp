@@ -4,11 +4,11 @@
 
 #include <bulkhead/types.hpp>
 
-#define BH_READ_SYSREG(reg)                                  \
-    ({                                                       \
-        ::bh::u64 bh_v_;                                     \
-        asm volatile("mrs %0, " #reg : "=r"(bh_v_)::"memory"); \
-        bh_v_;                                               \
+#define BH_READ_SYSREG(reg)                                                                                            \
+    ({                                                                                                                 \
+        ::bh::u64 bh_v_;                                                                                               \
+        asm volatile("mrs %0, " #reg : "=r"(bh_v_)::"memory");                                                         \
+        bh_v_;                                                                                                         \
     })
 #define BH_WRITE_SYSREG(reg, v) asm volatile("msr " #reg ", %0" ::"r"(static_cast<::bh::u64>(v)) : "memory")
 
@@ -20,8 +20,12 @@ inline void dsb_sy() { asm volatile("dsb sy" ::: "memory"); }
 inline void dmb_ish() { asm volatile("dmb ish" ::: "memory"); }
 
 template <class T>
-inline T mmio_read(u64 addr) { return *reinterpret_cast<volatile T*>(addr); }
+inline T mmio_read(u64 addr) {
+    return *reinterpret_cast<volatile T*>(addr);
+}
 template <class T>
-inline void mmio_write(u64 addr, T v) { *reinterpret_cast<volatile T*>(addr) = v; }
+inline void mmio_write(u64 addr, T v) {
+    *reinterpret_cast<volatile T*>(addr) = v;
+}
 
 } // namespace bh::aarch64

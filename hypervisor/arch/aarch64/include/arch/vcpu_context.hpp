@@ -38,11 +38,11 @@ struct DebugRegs {
     static constexpr unsigned kMaxPairs = 16;
     u64 bvr[kMaxPairs], bcr[kMaxPairs], wvr[kMaxPairs], wcr[kMaxPairs];
     u64 mdccint;
-    u8 claim;           // DBGCLAIM tags
-    bool oslk;          // OS lock
-    bool osdlk;         // OS double lock
-    bool corenpdrq;     // DBGPRCR_EL1
-    bool in_use;        // some value is not its reset value: load them with the vCPU
+    u8 claim;       // DBGCLAIM tags
+    bool oslk;      // OS lock
+    bool osdlk;     // OS double lock
+    bool corenpdrq; // DBGPRCR_EL1
+    bool in_use;    // some value is not its reset value: load them with the vCPU
 };
 
 // FP/SIMD: the hypervisor is built with -mgeneral-regs-only, so these stay

@@ -11,8 +11,8 @@ namespace bh::aarch64 {
 
 struct VmsaCommon {
     static constexpr unsigned kLeafShift = 12;
-    static constexpr unsigned kLevels = 3;     // levels 1..3
-    static constexpr unsigned kInputBits = 39; // 512 GiB: T0SZ = 25, starting at level 1
+    static constexpr unsigned kLevels = 3;      // levels 1..3
+    static constexpr unsigned kInputBits = 39;  // 512 GiB: T0SZ = 25, starting at level 1
     static constexpr unsigned kOutputBits = 48; // descriptors hold output address bits [47:12]
 
     static constexpr u64 kValid = 1u << 0;

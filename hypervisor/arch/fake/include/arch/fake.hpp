@@ -17,7 +17,7 @@
 namespace bh {
 struct Vcpu;
 class Zone;
-}
+} // namespace bh
 
 namespace bh::arch {
 

@@ -17,8 +17,8 @@ inline constexpr const char* kFaultInjectionName = "injecting a fake abort";
 
 struct VcpuContext {
     GuestRegs regs;
-    Atomic<u64> pending{0};  // a bit per interrupt line; bit 63 is the timer
-    u64 timer_deadline = 0;  // armed timer (counter value), 0: none
+    Atomic<u64> pending{0};    // a bit per interrupt line; bit 63 is the timer
+    u64 timer_deadline = 0;    // armed timer (counter value), 0: none
     Atomic<int> loaded_on{-1}; // the CPU whose registers hold it, -1: none
     u64 resets = 0;
     u64 aborts_injected = 0;

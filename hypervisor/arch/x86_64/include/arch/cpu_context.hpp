@@ -20,7 +20,7 @@ struct CpuContext {
     HostPhys host_vmsave;    // SVM: VMSAVE of the host's hidden state
     u64 current_vmcs = 0;    // VMX: the VMCS VMPTRLD made current here (0: none)
     u32 apic_id = 0;
-    u64 tsc_aux = 0;         // what IA32_TSC_AUX holds here (~0: unknown; tsc_aux.cpp)
+    u64 tsc_aux = 0; // what IA32_TSC_AUX holds here (~0: unknown; tsc_aux.cpp)
     // The hypervisor timer (timer.cpp): what the hardware is set to (to
     // avoid reprogramming it on every exit), what the scheduler asked for,
     // and the loaded vCPU's local APIC timer.

@@ -19,12 +19,33 @@ namespace bh::x86_64 {
 
 // xAPIC register offsets (SDM vol. 3 table 11-1). x2APIC MSR = 0x800 + offset / 16.
 enum LapicReg : u32 {
-    kLapicId = 0x20, kLapicVersion = 0x30, kLapicTpr = 0x80, kLapicApr = 0x90, kLapicPpr = 0xa0,
-    kLapicEoi = 0xb0, kLapicRrd = 0xc0, kLapicLdr = 0xd0, kLapicDfr = 0xe0, kLapicSvr = 0xf0,
-    kLapicIsr = 0x100, kLapicTmr = 0x180, kLapicIrr = 0x200, kLapicEsr = 0x280, kLapicLvtCmci = 0x2f0,
-    kLapicIcrLow = 0x300, kLapicIcrHigh = 0x310, kLapicLvtTimer = 0x320, kLapicLvtThermal = 0x330,
-    kLapicLvtPerf = 0x340, kLapicLvtLint0 = 0x350, kLapicLvtLint1 = 0x360, kLapicLvtError = 0x370,
-    kLapicTimerInitial = 0x380, kLapicTimerCurrent = 0x390, kLapicTimerDivide = 0x3e0, kLapicSelfIpi = 0x3f0,
+    kLapicId = 0x20,
+    kLapicVersion = 0x30,
+    kLapicTpr = 0x80,
+    kLapicApr = 0x90,
+    kLapicPpr = 0xa0,
+    kLapicEoi = 0xb0,
+    kLapicRrd = 0xc0,
+    kLapicLdr = 0xd0,
+    kLapicDfr = 0xe0,
+    kLapicSvr = 0xf0,
+    kLapicIsr = 0x100,
+    kLapicTmr = 0x180,
+    kLapicIrr = 0x200,
+    kLapicEsr = 0x280,
+    kLapicLvtCmci = 0x2f0,
+    kLapicIcrLow = 0x300,
+    kLapicIcrHigh = 0x310,
+    kLapicLvtTimer = 0x320,
+    kLapicLvtThermal = 0x330,
+    kLapicLvtPerf = 0x340,
+    kLapicLvtLint0 = 0x350,
+    kLapicLvtLint1 = 0x360,
+    kLapicLvtError = 0x370,
+    kLapicTimerInitial = 0x380,
+    kLapicTimerCurrent = 0x390,
+    kLapicTimerDivide = 0x3e0,
+    kLapicSelfIpi = 0x3f0,
 };
 
 inline constexpr u64 kLapicMmioBase = 0xfee00000;
@@ -134,8 +155,8 @@ class VirtualLapic {
     u32 ldr_ = 0;
     u32 dfr_ = 0xffffffff;
     u32 svr_ = 0xff;
-    u32 esr_ = 0;          // what the guest reads (latched by an ESR write)
-    u32 esr_pending_ = 0;  // errors since the last latch
+    u32 esr_ = 0;         // what the guest reads (latched by an ESR write)
+    u32 esr_pending_ = 0; // errors since the last latch
     u32 icr_low_ = 0, icr_high_ = 0;
     u32 lvt_timer_ = kLvtMask, lvt_thermal_ = kLvtMask, lvt_perf_ = kLvtMask, lvt_lint0_ = kLvtMask,
         lvt_lint1_ = kLvtMask, lvt_error_ = kLvtMask, lvt_cmci_ = kLvtMask;

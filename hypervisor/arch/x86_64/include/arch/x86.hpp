@@ -51,12 +51,12 @@ inline u64 rdtsc() {
     return (u64(hi) << 32) | lo;
 }
 
-#define BH_X86_CR(n)                                                                 \
-    inline u64 read_cr##n() {                                                        \
-        u64 v;                                                                       \
-        asm volatile("mov %%cr" #n ", %0" : "=r"(v));                                \
-        return v;                                                                    \
-    }                                                                                \
+#define BH_X86_CR(n)                                                                                                   \
+    inline u64 read_cr##n() {                                                                                          \
+        u64 v;                                                                                                         \
+        asm volatile("mov %%cr" #n ", %0" : "=r"(v));                                                                  \
+        return v;                                                                                                      \
+    }                                                                                                                  \
     inline void write_cr##n(u64 v) { asm volatile("mov %0, %%cr" #n ::"r"(v) : "memory"); }
 BH_X86_CR(0)
 BH_X86_CR(2)
@@ -64,12 +64,12 @@ BH_X86_CR(3)
 BH_X86_CR(4)
 #undef BH_X86_CR
 
-#define BH_X86_DR(n)                                                                 \
-    inline u64 read_dr##n() {                                                        \
-        u64 v;                                                                       \
-        asm volatile("mov %%db" #n ", %0" : "=r"(v));                                \
-        return v;                                                                    \
-    }                                                                                \
+#define BH_X86_DR(n)                                                                                                   \
+    inline u64 read_dr##n() {                                                                                          \
+        u64 v;                                                                                                         \
+        asm volatile("mov %%db" #n ", %0" : "=r"(v));                                                                  \
+        return v;                                                                                                      \
+    }                                                                                                                  \
     inline void write_dr##n(u64 v) { asm volatile("mov %0, %%db" #n ::"r"(v) : "memory"); }
 BH_X86_DR(0)
 BH_X86_DR(1)
@@ -88,9 +88,13 @@ inline T* low_ptr(u64 addr) {
 }
 
 template <class T>
-inline T mmio_read(u64 addr) { return *reinterpret_cast<volatile T*>(addr); }
+inline T mmio_read(u64 addr) {
+    return *reinterpret_cast<volatile T*>(addr);
+}
 template <class T>
-inline void mmio_write(u64 addr, T v) { *reinterpret_cast<volatile T*>(addr) = v; }
+inline void mmio_write(u64 addr, T v) {
+    *reinterpret_cast<volatile T*>(addr) = v;
+}
 
 // Model-specific registers the hypervisor itself uses.
 enum Msr : u32 {

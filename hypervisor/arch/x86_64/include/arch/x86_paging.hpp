@@ -97,12 +97,13 @@ struct Stage2Format : X86Common {
 
     static bool is_valid(u64 d) { return ept ? (d & 7) != 0 : (d & LongModeBits::kPresent) != 0; }
     static u64 table(HostPhys t) { return ept ? ept_table(t) : npt_table(t); }
-    static u64 leaf(HostPhys pa, MemAttr a, unsigned level) { return ept ? ept_leaf(pa, a, level) : npt_leaf(pa, a, level); }
+    static u64 leaf(HostPhys pa, MemAttr a, unsigned level) {
+        return ept ? ept_leaf(pa, a, level) : npt_leaf(pa, a, level);
+    }
     static MemAttr attr(u64 d) { return ept ? ept_attr(d) : npt_attr(d); }
 };
 
-static_assert(HostFormat::leaf(HostPhys(0x200000), MemAttr::ram(), 2) == 0x200083,
-              "host 2 MiB RAM page: P, RW, PS");
+static_assert(HostFormat::leaf(HostPhys(0x200000), MemAttr::ram(), 2) == 0x200083, "host 2 MiB RAM page: P, RW, PS");
 static_assert(HostFormat::leaf(HostPhys(0xfee00000), MemAttr::device(), 3) == (0xfee0001bull | (1ull << 63)),
               "host LAPIC page: P, RW, PWT, PCD, NX");
 static_assert(Stage2Format::npt_leaf(HostPhys(0x40000000), MemAttr::ram(), 2) == 0x40000087,

@@ -18,11 +18,11 @@ using Stage2Format = x86_64::Stage2Format;
 // (vcpu_interrupts.hpp); zone_init enters them in its device registry.
 
 struct ZoneContext {
-    u32 asid = 0;        // SVM address-space ID (VPID on VMX)
-    GuestPhys boot_tables; // the identity map vCPUs start with (top of RAM)
-    LogSampler ports_logged;  // accesses to unassigned I/O ports, string I/O
-    LogSampler msrs_logged;   // refused MSR accesses
-    LogSampler ipis_logged;   // IPIs of a kind zones cannot send
+    u32 asid = 0;                         // SVM address-space ID (VPID on VMX)
+    GuestPhys boot_tables;                // the identity map vCPUs start with (top of RAM)
+    LogSampler ports_logged;              // accesses to unassigned I/O ports, string I/O
+    LogSampler msrs_logged;               // refused MSR accesses
+    LogSampler ipis_logged;               // IPIs of a kind zones cannot send
     LogSampler hypercalls_refused_logged; // hypercalls from CPL > 0
     // The zone's I/O APIC: its device lines (the console's is ISA IRQ 4)
     // become local-APIC interrupts. The lock serialises its registers.

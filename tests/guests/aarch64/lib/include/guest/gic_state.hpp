@@ -14,7 +14,7 @@ inline constexpr u64 kIsactiver = 0x300, kIcactiver = 0x380, kIpriorityr = 0x400
 
 // The bank register `reg` (one of the k* above) holding `intid`'s bit.
 u64 bank_address(u64 reg, u32 intid);
-void set_bit(u64 reg, u32 intid);   // writes only this interrupt's bit
+void set_bit(u64 reg, u32 intid); // writes only this interrupt's bit
 bool test_bit(u64 reg, u32 intid);
 void set_priority(u32 intid, u8 priority);
 u8 priority(u32 intid);
@@ -24,8 +24,8 @@ bool pending(u32 intid);
 bool active(u32 intid);
 
 // CPU interface (ICC_* at EL1; ICV_* in a zone).
-u32 highest_pending();       // ICC_HPPIR1_EL1
-u32 running_priority();      // ICC_RPR_EL1
+u32 highest_pending();  // ICC_HPPIR1_EL1
+u32 running_priority(); // ICC_RPR_EL1
 void set_pmr(u8 pmr);
 void set_bpr1(u32 bpr);
 u32 bpr1();

@@ -5,11 +5,11 @@
 
 #include <guest/types.hpp>
 
-#define BH_MRS(reg)                                             \
-    ({                                                          \
-        ::bh::u64 bh_v_;                                        \
-        asm volatile("mrs %0, " #reg : "=r"(bh_v_)::"memory");   \
-        bh_v_;                                                  \
+#define BH_MRS(reg)                                                                                                    \
+    ({                                                                                                                 \
+        ::bh::u64 bh_v_;                                                                                               \
+        asm volatile("mrs %0, " #reg : "=r"(bh_v_)::"memory");                                                         \
+        bh_v_;                                                                                                         \
     })
 #define BH_MSR(reg, v) asm volatile("msr " #reg ", %0\n isb" ::"r"(static_cast<::bh::u64>(v)) : "memory")
 

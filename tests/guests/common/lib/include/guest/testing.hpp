@@ -44,12 +44,12 @@ u32 failures();
 
 // Detail lines name the source line of the failed expectation.
 #define BH_EXPECT(cond) ::bh::test::check((cond), "%s:%d: expected %s", __FILE__, __LINE__, #cond)
-#define BH_EXPECT_EQ(actual, expected)                                                                      \
-    ([&]() -> bool {                                                                                        \
-        auto bh_a_ = (actual);                                                                              \
-        auto bh_e_ = (expected);                                                                            \
-        return ::bh::test::check(bh_a_ == bh_e_, "%s:%d: %s is %lld (0x%llx), expected %lld (0x%llx)",     \
-                                 __FILE__, __LINE__, #actual, static_cast<long long>(bh_a_),                \
-                                 static_cast<unsigned long long>(bh_a_), static_cast<long long>(bh_e_),     \
-                                 static_cast<unsigned long long>(bh_e_));                                   \
+#define BH_EXPECT_EQ(actual, expected)                                                                                 \
+    ([&]() -> bool {                                                                                                   \
+        auto bh_a_ = (actual);                                                                                         \
+        auto bh_e_ = (expected);                                                                                       \
+        return ::bh::test::check(bh_a_ == bh_e_, "%s:%d: %s is %lld (0x%llx), expected %lld (0x%llx)", __FILE__,       \
+                                 __LINE__, #actual, static_cast<long long>(bh_a_),                                     \
+                                 static_cast<unsigned long long>(bh_a_), static_cast<long long>(bh_e_),                \
+                                 static_cast<unsigned long long>(bh_e_));                                              \
     }())

@@ -22,6 +22,7 @@ HcResult hypercall(u64 fn, u64 a1 = 0, u64 a2 = 0, u64 a3 = 0, u64 a4 = 0, u64 a
 } // namespace bh
 
 namespace bh::hc {
-inline SmcccResult call(u64 fn, u64 a1 = 0, u64 a2 = 0, u64 a3 = 0, u64 a4 = 0) { return hypercall(fn, a1, a2, a3, a4); }
+inline SmcccResult call(u64 fn, u64 a1 = 0, u64 a2 = 0, u64 a3 = 0, u64 a4 = 0) {
+    return hypercall(fn, a1, a2, a3, a4);
+}
 } // namespace bh::hc
-

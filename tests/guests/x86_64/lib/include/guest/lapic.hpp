@@ -11,9 +11,24 @@ inline constexpr u64 kMmioBase = 0xfee00000;
 inline constexpr u8 kSpuriousVector = 0xff;
 
 enum Reg : u32 {
-    kId = 0x20, kVersion = 0x30, kTpr = 0x80, kPpr = 0xa0, kEoi = 0xb0, kLdr = 0xd0, kSvr = 0xf0, kIsr = 0x100,
-    kIrr = 0x200, kEsr = 0x280, kIcr = 0x300, kIcrHigh = 0x310, kLvtTimer = 0x320, kLvtError = 0x370,
-    kTimerInitial = 0x380, kTimerCurrent = 0x390, kTimerDivide = 0x3e0, kSelfIpi = 0x3f0,
+    kId = 0x20,
+    kVersion = 0x30,
+    kTpr = 0x80,
+    kPpr = 0xa0,
+    kEoi = 0xb0,
+    kLdr = 0xd0,
+    kSvr = 0xf0,
+    kIsr = 0x100,
+    kIrr = 0x200,
+    kEsr = 0x280,
+    kIcr = 0x300,
+    kIcrHigh = 0x310,
+    kLvtTimer = 0x320,
+    kLvtError = 0x370,
+    kTimerInitial = 0x380,
+    kTimerCurrent = 0x390,
+    kTimerDivide = 0x3e0,
+    kSelfIpi = 0x3f0,
 };
 
 inline constexpr u32 kMsrApicBase = 0x1b, kMsrTscDeadline = 0x6e0;

@@ -15,9 +15,9 @@ inline constexpr u32 kVectorDb = 1;
 
 struct Result {
     bool faulted;
-    u32 vector;    // the exception, if it faulted
-    u64 error;     // its error code
-    u64 value;     // what a read returned (meaningless if it faulted)
+    u32 vector; // the exception, if it faulted
+    u64 error;  // its error code
+    u64 value;  // what a read returned (meaningless if it faulted)
 };
 
 Result read32(u64 addr);

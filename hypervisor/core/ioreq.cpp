@@ -33,8 +33,7 @@ Status IoreqQueue::next(ioreq_t& out, u64& id) {
     LockGuard g(lock_);
     Entry* oldest = nullptr;
     for (Entry& e : entries_)
-        if (e.state == Entry::State::ready && (!oldest || ((u32(e.id) - u32(oldest->id)) >> 31)))
-            oldest = &e;
+        if (e.state == Entry::State::ready && (!oldest || ((u32(e.id) - u32(oldest->id)) >> 31))) oldest = &e;
     if (!oldest) return Status::not_found;
     out = oldest->req;
     id = oldest->id;

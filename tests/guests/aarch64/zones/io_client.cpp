@@ -38,7 +38,8 @@ void hung_reader(u64) {
 }
 
 // Polls `done` for up to `ms` milliseconds of counter time.
-template <typename F> bool wait_for(F done, u64 ms) {
+template <typename F>
+bool wait_for(F done, u64 ms) {
     u64 end = timer::counter() + timer::ms_to_ticks(ms);
     while (!done())
         if (timer::counter() > end) return false;

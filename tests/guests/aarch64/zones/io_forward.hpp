@@ -15,7 +15,7 @@ inline constexpr u32 kSlot0Intid = 32 + 16; // slot i raises SPI 16 + i
 
 // virtio-mmio registers (virtio 1.2, 4.2.2) the client touches.
 inline constexpr u64 kMagic = 0x000, kDeviceId = 0x008, kQueueNotify = 0x050, kStatus = 0x070, kConfig = 0x100;
-inline constexpr u64 kHungOffset = 0x010; // slot 2: the read the server never completes
+inline constexpr u64 kHungOffset = 0x010;       // slot 2: the read the server never completes
 inline constexpr u32 kVirtioMagic = 0x74726976; // "virt"
 inline constexpr u32 kServedDeviceId = 3;       // console
 inline constexpr u32 kNotifies = 3;

@@ -57,6 +57,8 @@ HypercallResult handle_hypercall(Vcpu& caller, const HypercallArgs& a) {
     case Hypercall::zone_irq: return hc_zone_irq(caller, a);
     case Hypercall::zone_map: return hc_zone_map(caller, a);
     case Hypercall::zone_unmap: return hc_zone_unmap(caller, a);
+    case Hypercall::zone_pause: return hc_zone_pause(caller, a);
+    case Hypercall::zone_resume: return hc_zone_resume(caller, a);
     case Hypercall::unknown: break;
     }
     return hc_result(Status::not_supported);

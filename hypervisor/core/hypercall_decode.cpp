@@ -32,6 +32,8 @@ Hypercall classify_hypercall(u64 fn) {
     case 0x1c: return Hypercall::zone_irq;
     case 0x1d: return Hypercall::zone_map;
     case 0x1e: return Hypercall::zone_unmap;
+    case 0x1f: return Hypercall::zone_pause;
+    case 0x20: return Hypercall::zone_resume;
     default: return Hypercall::unknown;
     }
 }
@@ -52,7 +54,9 @@ bool is_management_call(Hypercall h) {
     case Hypercall::ioreq_complete:
     case Hypercall::zone_irq:
     case Hypercall::zone_map:
-    case Hypercall::zone_unmap: return true;
+    case Hypercall::zone_unmap:
+    case Hypercall::zone_pause:
+    case Hypercall::zone_resume: return true;
     default: return false;
     }
 }

@@ -47,6 +47,8 @@ enum class Hypercall : u8 {
     zone_irq,
     zone_map,
     zone_unmap,
+    zone_pause,
+    zone_resume,
     unknown,
 };
 

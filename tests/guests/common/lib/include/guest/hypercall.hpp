@@ -50,6 +50,8 @@ inline i64 zone_set_entry(u64 handle, u64 vcpu, u64 pc, u64 x0) {
 inline i64 zone_start(u64 handle) { return call(BH_HC_ZONE_START, handle).status; }
 inline i64 zone_stop(u64 handle) { return call(BH_HC_ZONE_STOP, handle).status; }
 inline i64 zone_destroy(u64 handle) { return call(BH_HC_ZONE_DESTROY, handle).status; }
+inline i64 zone_pause(u64 handle) { return call(BH_HC_ZONE_PAUSE, handle).status; }
+inline i64 zone_resume(u64 handle) { return call(BH_HC_ZONE_RESUME, handle).status; }
 
 inline ZoneStatus zone_status(u64 handle) {
     SmcccResult r = call(BH_HC_ZONE_STATUS, handle);

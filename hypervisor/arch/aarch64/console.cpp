@@ -4,6 +4,7 @@
 #include "platform.hpp"
 
 #include <bulkhead/arch_interface.hpp>
+#include <bulkhead/console_input.hpp>
 #include <bulkhead/log.hpp>
 #include <bulkhead/zone_table.hpp>
 
@@ -63,11 +64,30 @@ void console_enable_input() {
 // Clear first, then drain: a byte arriving after the drain raises the
 // interrupt again. (Clearing after the drain lost bytes that arrived in
 // between: the interrupt was gone while they waited in the FIFO. Found by
-// aarch64.console-input, which types more than a FIFO's worth.)
+// aarch64.console-input, which types more than a FIFO's worth.) A byte the
+// console zone has no room for stays in the UART, its interrupt masked
+// until the zone takes one (bulkhead/console_input.hpp).
 void console_input_interrupt() {
     u64 base = platform().uart;
     mmio_write<u32>(base + kIcr, kRxIm | kRtIm);
-    while (!(mmio_read<u32>(base + kFr) & kFrRxfe)) console_input(static_cast<char>(mmio_read<u32>(base + kDr) & 0xff));
+    while (!(mmio_read<u32>(base + kFr) & kFrRxfe)) {
+        if (!console_input_room()) {
+            mmio_write<u32>(base + kImsc, 0);
+            console_input_hold();
+            return;
+        }
+        console_input(static_cast<char>(mmio_read<u32>(base + kDr) & 0xff));
+    }
 }
 
 } // namespace bh::aarch64
+
+namespace bh::arch {
+
+void console_input_resume() {
+    constexpr u64 kImsc = 0x38;
+    constexpr u32 kRxIm = 1u << 4, kRtIm = 1u << 6;
+    aarch64::mmio_write<u32>(aarch64::platform().uart + kImsc, kRxIm | kRtIm);
+}
+
+} // namespace bh::arch

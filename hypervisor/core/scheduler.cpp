@@ -137,6 +137,28 @@ void stop_current() {
     c.current->state = VcpuState::off;
 }
 
+void wait_io_current() {
+    PerCpu& c = arch::this_cpu();
+    Lock<PerCpu> g(c);
+    // Under the lock finish_io takes: a completion cannot slip in between.
+    if (c.current->io.state.load() == VcpuIo::State::waiting) c.current->state = VcpuState::io_wait;
+}
+
+void finish_io(Vcpu& v, u64 value) {
+    bool kick = false;
+    {
+        Lock<PerCpu> home(cpu(v.home_cpu));
+        v.io.value = value;
+        v.io.state.store(VcpuIo::State::done);
+        if (v.state == VcpuState::io_wait) {
+            v.state = VcpuState::runnable;
+            home->runq.push_back(v);
+            kick = true;
+        }
+    }
+    if (kick) notify_home(v);
+}
+
 void yield_current() {
     arch::this_cpu().yield_requested = true;
     request_reschedule();

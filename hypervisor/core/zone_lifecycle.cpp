@@ -5,6 +5,7 @@
 #include <bulkhead/host_console.hpp>
 #include <bulkhead/log.hpp>
 #include <bulkhead/scheduler.hpp>
+#include <bulkhead/zone_signal.hpp>
 #include <bulkhead/zone_table.hpp>
 
 namespace bh {
@@ -41,6 +42,10 @@ void zone_end(Zone& z, ZoneState state, u32 reason, u64 code, const char* why) {
     }
     z.console.flush();
     console_input_release(); // if it was the console zone, its input is dropped from now on
+    // Its forwarded requests end with it: a server can no longer complete
+    // one (a waiting vCPU stays parked until the zone is destroyed).
+    z.ioreqs.cancel();
+    signal_creator(z);
     if (state == ZoneState::exited)
         log("zone '%s' exited: code %llu (%s)", z.name, static_cast<unsigned long long>(code), why);
     else if (state == ZoneState::crashed)

@@ -63,6 +63,9 @@ HypercallResult hc_zone_create(Vcpu& caller, const HypercallArgs& a) {
         } else {
             if (Status s = t.reserve(g.held(), spec, z); s != Status::ok) return hc_result(s);
             first = true;
+            // It reports to its creator, which stays until it is gone.
+            z->creator_zone = caller.zone;
+            caller.zone->pins.fetch_add(1);
         }
         pin.hold(g.held(), *z);
     }

@@ -29,6 +29,12 @@ void wake(Vcpu& v);
 void block_current();
 // The current vCPU is done (PSCI CPU_OFF).
 void stop_current();
+// The current vCPU's access was forwarded (VcpuIo::waiting): it leaves its
+// CPU until the server completes it, unless that happened already.
+void wait_io_current();
+// The server completed `v`'s access: records the result and makes `v`
+// runnable again if it was waiting for it (any CPU may call this).
+void finish_io(Vcpu& v, u64 value);
 // Gives the rest of the time slice away.
 void yield_current();
 // Takes `v` off its queues for good (its zone has ended): true when it is

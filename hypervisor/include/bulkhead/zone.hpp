@@ -7,6 +7,7 @@
 #include <bulkhead/atomic.hpp>
 #include <bulkhead/device_registry.hpp>
 #include <bulkhead/hypercall_decode.hpp>
+#include <bulkhead/ioreq.hpp>
 #include <bulkhead/log_budget.hpp>
 #include <bulkhead/log_sampler.hpp>
 #include <bulkhead/manifest.hpp>
@@ -71,6 +72,18 @@ class Zone {
     // Management calls working on the zone outside the zone-table lock; a
     // pinned zone is never destroyed (ZoneTable::pin).
     Atomic<u32> pins{0};
+
+    // The control plane. The zone that made it (pinned: a manager is not
+    // destroyed while its zones exist) hears when it ends; the zone that
+    // serves its forwarded windows (pinned too) gets its I/O requests and
+    // may raise those windows' lines and map its RAM.
+    Zone* creator_zone = nullptr;
+    Zone* server = nullptr;
+    u32 served_slots = 0; // virtio-mmio slots the server implements (bit per slot)
+    IoreqQueue ioreqs;
+    Atomic<bool> end_unreported{false}; // ended, and its creator has not heard yet
+    Zone* mapped_in = nullptr;          // the zone its RAM is mapped into (its server), or none
+    GuestPhys mapped_at;                // where, in that zone's guest-physical space
     u32 exit_reason = BH_EXIT_NONE;
     u64 exit_code = 0;
     LogSampler faults_logged;  // illegal accesses, undecodable instructions

@@ -30,6 +30,9 @@ struct ZonePlatform {
     // architecture's boot protocol (and the kernel is one it boots); `why`
     // says what does not. Null: the architecture boots no Linux zones yet.
     bool (*linux_allowed)(const LinuxBoot& l, Range<GuestPhys> ram, char* why, usize why_size) = nullptr;
+    // The interrupt line (raise_zone_interrupt's numbering) that tells a
+    // managing zone to look at its events (BH_HC_EVENT_NEXT).
+    u32 event_line = 0;
 
     // Whether RAM [base, base + size) fits these rules; if not, `why` (of
     // `why_size` bytes) says which, with the numbers it compared.

@@ -21,6 +21,7 @@ inline constexpr ZonePlatform kZonePlatform{
     .device_windows = {{GuestPhys(0x08000000), 0x38000000}},
     .device_window_count = 1,
     .linux_allowed = linux_allowed,
+    .event_line = 63, // the last of the zone's 64 SPIs; virtio slots have 16-47
 };
 
 } // namespace bh::aarch64

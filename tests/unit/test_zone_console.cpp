@@ -85,12 +85,19 @@ TEST_CASE("zone console: longer lines come in pieces marked to continue", "[cons
 TEST_CASE("zone console: UTF-8 passes, what could drive a terminal does not", "[console][security]") {
     FakeMachine m;
     Zone* z = m.create("text");
-    CHECK(printed(*z, "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80\n") == "[text] caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80\n");
+    CHECK(printed(*z, "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80\n") ==
+          "[text] caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80\n");
     CHECK(printed(*z, "esc \x1b[2J bell \x07 tab\tcr\r\n") == "[text] esc .[2J bell . tab\tcr\n");
     // C1 controls (CSI as one byte or as UTF-8), stray continuation bytes,
     // overlong forms, surrogates, beyond U+10FFFF, sequences cut short.
-    CHECK(printed(*z, "a\x9b" "b\xc2\x9b" "c\x80" "d\xc0\xaf" "e\xed\xa0\x80" "f\xf4\x90\x80\x80" "g\xe2\x9c" "h\n") ==
-          "[text] a.b..c.d..e...f....g..h\n");
+    CHECK(printed(*z, "a\x9b"
+                      "b\xc2\x9b"
+                      "c\x80"
+                      "d\xc0\xaf"
+                      "e\xed\xa0\x80"
+                      "f\xf4\x90\x80\x80"
+                      "g\xe2\x9c"
+                      "h\n") == "[text] a.b..c.d..e...f....g..h\n");
     // A character is never cut between two pieces of a long line.
     const std::string head(ZoneConsole::kLineMax - 1, 'x');
     auto lines = lines_of(printed(*z, head + "\xe2\x9c\x93" + "\n"));

@@ -39,7 +39,11 @@ TEST_CASE("stream: data passes, the end marker ends it", "[zone-init][stdin]") {
         CHECK(decoded(framed + "\xff\x04" + "after", chunk, &ended) == all);
         CHECK(ended);
         // Reserved escapes are dropped whole.
-        CHECK(decoded("a\xff" "b" "c\xff\x00" "d"s, chunk) == "acd");
+        CHECK(decoded("a\xff"
+                      "b"
+                      "c\xff\x00"
+                      "d"s,
+                      chunk) == "acd");
     }
 }
 

@@ -65,7 +65,8 @@ inline bool linux_layout(const LinuxBoot& l, Range<GuestPhys> ram, LinuxLayout& 
     }
     const u64 strings = l.bootargs.size + l.command.size + l.args.size + l.env.size + l.cwd.size + l.stdin_mode.size;
     if (strings > kLinuxFdtStringsMax) {
-        format(why, why_size, "bootargs and the workload's strings take %llu bytes; at most %llu fit in its device tree",
+        format(why, why_size,
+               "bootargs and the workload's strings take %llu bytes; at most %llu fit in its device tree",
                static_cast<ull>(strings), static_cast<ull>(kLinuxFdtStringsMax));
         return false;
     }

@@ -100,6 +100,23 @@ class Evaluation(unittest.TestCase):
                       failed(evaluate(exp, console_of(), Outcome(stopped_early=True, seconds=1), 10)))
         self.assertIn("QEMU exited with status 0", failed(evaluate(exp, console_of(), Outcome(exit_code=1), 10)))
 
+    # Regression: a manifest the hypervisor refused, run with no
+    # expectations, powered off cleanly and was reported as PASS.
+    def test_a_refused_manifest_fails_unless_expected(self):
+        refused = console_of("[bulkhead:0] manifest: zone 'a': vcpus is 9; at most 8",
+                             "[bulkhead:0] refusing to start any zone", "[bulkhead:0] powering off")
+        checks = evaluate(Expectations(poweroff=True), refused, POWERED_OFF, 10)
+        self.assertEqual(failed(checks), ["the hypervisor started the manifest's zones"])
+        self.assertIn("vcpus is 9; at most 8", [c for c in checks if not c.ok][0].detail)
+        exp = Expectations(poweroff=True, logs=[compile_regex("refusing to start any zone")])
+        self.assertEqual(failed(evaluate(exp, refused, POWERED_OFF, 10)), [])
+
+    def test_a_missing_user_manifest_is_only_named(self):
+        with self.assertRaisesRegex(FileNotFoundError, r"^manifest /nonexistent/my\.dtb does not exist$"):
+            bulkhead_run.require_file("/nonexistent/my.dtb", "manifest", built=False)
+        with self.assertRaisesRegex(FileNotFoundError, "build the project first"):
+            bulkhead_run.require_file("/nonexistent/bulkhead.bin", "hypervisor image")
+
     def test_early_stop_waits_for_everything_positive(self):
         exp = Expectations(verdicts=[VerdictExpectation.parse("a:t:SUCCESS")], logs=[compile_regex("done")])
         c = console_of("[a] BULKHEAD-TEST t: SUCCESS")

@@ -105,6 +105,9 @@ def main():
                   "an unknown --zone")
         nine = write("nine.dts", manifest(zone("a", "true").replace("vcpus = <1>;", "vcpus = <9>;")))
         c.refused([nine], "Bulkhead refused the manifest: zone 'a': vcpus is 9; at most 8", "a manifest Bulkhead refuses")
+        typo = write("typo.dts", manifest(zone("a", "true", extra="privilged;")))
+        c.refused([typo], "zone 'a': unknown property 'privilged' in the zone (did you mean 'privileged'?)",
+                  "a misspelt property")
 
         # x86-64: the same tool, a GRUB ISO made on the way.
         x86 = os.path.join(a.build, "x86_64", "tests", "scenarios", "two-zones.dtb")

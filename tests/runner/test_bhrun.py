@@ -12,6 +12,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -430,6 +431,38 @@ class Supervision(unittest.TestCase):
             outcome = session.run([sys.executable, script, mode], timeout, lambda l: lines.append(l) and False,
                                   feeder=feeder, ready_zone="z")
             return outcome, lines
+
+    # Regression: a run-zone killed with SIGKILL (a caller's timeout) left
+    # QEMU, in its own session, running on.
+    def test_qemu_dies_with_its_tool(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            pidfile = os.path.join(tmp, "pid")
+            code = (f"import sys; sys.path.insert(0, {os.path.dirname(os.path.abspath(__file__))!r}); "
+                    "from bhrun import session; "
+                    f"session.run(['sh', '-c', 'echo $$ > {pidfile}.tmp; mv {pidfile}.tmp {pidfile}; exec sleep 1000'],"
+                    " 0, lambda line: False)")
+            tool = subprocess.Popen([sys.executable, "-c", code])
+            for _ in range(1000):
+                if os.path.exists(pidfile):
+                    break
+                time.sleep(0.01)
+            pid = int(read(pidfile))
+            tool.kill()
+            tool.wait()
+
+            def alive():
+                try:
+                    with open(f"/proc/{pid}/stat") as f:
+                        return f.read().split(")")[-1].split()[0] != "Z"
+                except FileNotFoundError:
+                    return False
+            for _ in range(1000):
+                if not alive():
+                    break
+                time.sleep(0.01)
+            if alive():
+                os.kill(pid, signal.SIGKILL)
+                self.fail("QEMU's stand-in outlived the tool that started it")
 
     def test_the_deadline_ends_a_run_that_does_not_end(self):
         start = time.monotonic()

@@ -13,9 +13,11 @@ its end is sent as the end marker. The pipe to QEMU blocks while nobody
 takes the bytes (QEMU reads the serial input only as the UART takes it, the
 hypervisor only as the zone's FIFO has room), so nothing is dropped on the
 way, however much is sent."""
+import ctypes
 import os
 import queue
 import re
+import signal
 import subprocess
 import threading
 import time
@@ -80,13 +82,21 @@ class Feeder:
             self.done.set()
 
 
+def _die_with_parent():
+    """In QEMU's child before exec: SIGKILL when the tool dies, however it
+    dies. A tool killed with SIGKILL (a caller's timeout) cannot stop QEMU
+    itself, and QEMU in its own session would run on, a zone and all."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def run(cmd: list, timeout: float, on_line, feeder: Feeder = None, ready_zone: str = None, env=None) -> Outcome:
     """Runs cmd; on_line(line: bytes) gets each whole console line and may
     return True to stop QEMU. With a feeder, the input starts when
     `[ready_zone] BULKHEAD-START` is seen. timeout 0: none."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if feeder else subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env, start_new_session=True)
+                            stderr=subprocess.PIPE, env=env, start_new_session=True, preexec_fn=_die_with_parent)
     q = queue.Queue()
     pumps = [threading.Thread(target=_pump_lines, args=(proc.stdout, q, "out"), daemon=True),
              threading.Thread(target=_pump_lines, args=(proc.stderr, q, "err"), daemon=True)]

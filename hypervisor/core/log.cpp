@@ -46,9 +46,9 @@ void zone_log(Zone& z, const char* fmt, ...) {
     host_console::write_line(prefix, line, n, host_console::Priority::hypervisor);
 }
 
-void zone_console_line(Zone& z, const char* text, usize len) {
+void zone_console_line(Zone& z, const char* text, usize len, bool continues) {
     char prefix[48];
-    usize plen = format(prefix, sizeof prefix, "[%s] ", z.name);
+    usize plen = format(prefix, sizeof prefix, continues ? "[%s]+ " : "[%s] ", z.name);
     if (!charge(z, plen + len + 1)) return;
     if (!host_console::write_line(prefix, text, len, host_console::Priority::zone)) z.log_budget.count_drop();
 }

@@ -9,7 +9,14 @@ extern "C" {
 }
 
 namespace bh {
+
+bool LinuxBoot::stdin_stream() const {
+    return stdin_mode.size == 7 && __builtin_memcmp(stdin_mode.data, "stream", 7) == 0;
+}
+
 namespace {
+
+constexpr u64 kWatchdogMaxMs = 7ull * 24 * 3600 * 1000;
 
 class Parser {
   public:
@@ -65,6 +72,28 @@ class Parser {
         return true;
     }
 
+    u32 count_children(int node) const {
+        u32 n = 0;
+        int child;
+        fdt_for_each_subnode(child, fdt_, node)++ n;
+        return n;
+    }
+
+    u32 count_images(int zone) const {
+        u32 n = 0;
+        int child;
+        fdt_for_each_subnode(child, fdt_, zone) {
+            const char* cname = fdt_get_name(fdt_, child, nullptr);
+            if (cname && __builtin_strcmp(cname, "linux") != 0) ++n;
+        }
+        return n;
+    }
+
+    static bool is_string(const Blob& b, const char* s) {
+        usize n = __builtin_strlen(s);
+        return b.size == n + 1 && __builtin_memcmp(b.data, s, n + 1) == 0;
+    }
+
     bool bytes_prop(int node, const char* prop, Blob& out) {
         int len;
         const void* p = fdt_getprop(fdt_, node, prop, &len);
@@ -79,7 +108,7 @@ class Parser {
     }
 
     bool linux_node(const char* zn, int node, ManifestZone& z) {
-        if (z.has_linux) return fail(zn, "more than one linux node");
+        if (z.has_linux) return fail(zn, "two linux nodes; a zone boots one kernel");
         if (!known(zn, node, kLinuxSchema)) return false;
         z.has_linux = true;
         LinuxBoot& l = z.linux_boot;
@@ -91,12 +120,31 @@ class Parser {
         if (w >= 0) {
             if (!known(zn, w, kWorkloadSchema)) return false;
             if (!string_prop(zn, w, "command", l.command) || !string_prop(zn, w, "args", l.args) ||
-                !string_prop(zn, w, "env", l.env) || !string_prop(zn, w, "cwd", l.cwd))
+                !string_prop(zn, w, "env", l.env) || !string_prop(zn, w, "cwd", l.cwd) ||
+                !string_prop(zn, w, "stdin", l.stdin_mode))
                 return false;
             if (!l.command.present()) return fail(zn, "the workload node has no 'command'");
+            if (l.stdin_mode.present() && !l.stdin_stream() && !is_string(l.stdin_mode, "console"))
+                return fail(zn, "the workload's stdin must be \"console\" or \"stream\"");
         }
-        if (l.kernel.size + l.initrd.size + (4u << 20) > z.memory_size)
-            return fail(zn, "the kernel and initrd do not fit in the zone's memory");
+        using ull = unsigned long long;
+        char msg[192];
+        if (l.kernel.size + l.initrd.size + (4u << 20) > z.memory_size) {
+            format(msg, sizeof msg,
+                   "the kernel (%llu KiB) and initrd (%llu KiB) need %llu KiB with the 4 MiB a kernel needs to "
+                   "start; memory-size is %llu KiB",
+                   static_cast<ull>(l.kernel.size >> 10), static_cast<ull>(l.initrd.size >> 10),
+                   static_cast<ull>((l.kernel.size + l.initrd.size + (4u << 20) + 1023) >> 10),
+                   static_cast<ull>(z.memory_size >> 10));
+            return fail(zn, msg);
+        }
+        // The architecture's boot protocol, here rather than when the zone
+        // is built: a kernel it cannot boot refuses the whole manifest.
+        if (!platform_.linux_allowed) {
+            format(msg, sizeof msg, "%s zones cannot boot Linux yet", platform_.name);
+            return fail(zn, msg);
+        }
+        if (!platform_.linux_allowed(l, {z.memory_base, z.memory_size}, msg, sizeof msg)) return fail(zn, msg);
         return true;
     }
 
@@ -104,7 +152,11 @@ class Parser {
         int name_len;
         const char* name = fdt_get_name(fdt_, node, &name_len);
         if (!name || name_len == 0) return fail(nullptr, "a zone node has no name");
-        if (name_len > BH_ZONE_NAME_MAX) return fail(name, "the name is longer than 31 characters");
+        if (name_len > BH_ZONE_NAME_MAX) {
+            char msg[64];
+            format(msg, sizeof msg, "the name has %d characters; at most %d", name_len, BH_ZONE_NAME_MAX);
+            return fail(name, msg);
+        }
         if (validate_zone_name(name, static_cast<u64>(name_len)) != Status::ok)
             return fail(name, "the name may hold only a-z, 0-9, '-' and '_'");
         for (int i = 0; i < name_len; ++i) z.name[i] = name[i];
@@ -116,7 +168,11 @@ class Parser {
         u64 v = 0;
         if (!u64_prop(zn, node, "memory-size", v, true, present)) return false;
         if (v == 0) return fail(zn, "memory-size is zero");
-        if (!is_aligned(v, kPageSize)) return fail(zn, "memory-size is not a multiple of 4 KiB");
+        if (!is_aligned(v, kPageSize)) {
+            char msg[96];
+            format(msg, sizeof msg, "memory-size %#llx is not a multiple of 4 KiB", static_cast<unsigned long long>(v));
+            return fail(zn, msg);
+        }
         z.memory_size = v;
 
         v = platform_.default_ram_base.raw();
@@ -132,14 +188,22 @@ class Parser {
 
         if (!u64_prop(zn, node, "host-address", v, false, present)) return false;
         if (present) {
-            if (!is_aligned(v, kPageSize)) return fail(zn, "host-address is not 4 KiB aligned");
+            if (!is_aligned(v, kPageSize)) {
+                char msg[96];
+                format(msg, sizeof msg, "host-address %#llx is not 4 KiB aligned", static_cast<unsigned long long>(v));
+                return fail(zn, msg);
+            }
             z.pinned = true;
             z.host_address = HostPhys(v);
         }
 
         if (!u64_prop(zn, node, "vcpus", v, true, present)) return false;
         if (v == 0) return fail(zn, "vcpus is zero");
-        if (v > BH_ZONE_VCPUS_MAX) return fail(zn, "vcpus is larger than 8");
+        if (v > BH_ZONE_VCPUS_MAX) {
+            char msg[64];
+            format(msg, sizeof msg, "vcpus is %llu; at most %d", static_cast<unsigned long long>(v), BH_ZONE_VCPUS_MAX);
+            return fail(zn, msg);
+        }
         z.vcpus = static_cast<u32>(v);
 
         int len;
@@ -166,7 +230,12 @@ class Parser {
         z.console_input = fdt_getprop(fdt_, node, "console-input", &len) != nullptr;
         v = 0;
         if (!u64_prop(zn, node, "watchdog-ms", v, false, present)) return false;
-        if (present && (v == 0 || v > 7ull * 24 * 3600 * 1000)) return fail(zn, "watchdog-ms must be 1 ms to 7 days");
+        if (present && (v == 0 || v > kWatchdogMaxMs)) {
+            char msg[96];
+            format(msg, sizeof msg, "watchdog-ms is %llu; it must be 1 to %llu (7 days)",
+                   static_cast<unsigned long long>(v), static_cast<unsigned long long>(kWatchdogMaxMs));
+            return fail(zn, msg);
+        }
         z.watchdog_ms = v;
         const char* policy = static_cast<const char*>(fdt_getprop(fdt_, node, "fault-policy", &len));
         if (policy) {
@@ -186,7 +255,11 @@ class Parser {
                 continue;
             }
             // (known() has refused any other node already.)
-            if (z.image_count == ManifestZone::kMaxImages) return fail(zn, "more than 4 images");
+            if (z.image_count == ManifestZone::kMaxImages) {
+                char msg[64];
+                format(msg, sizeof msg, "%u images; at most %u", count_images(node), ManifestZone::kMaxImages);
+                return fail(zn, msg);
+            }
             ManifestImage& img = z.images[z.image_count];
             if (!known(zn, child, kImageSchema)) return false;
             if (!u64_prop(zn, child, "load-address", v, true, present)) return false;
@@ -196,7 +269,15 @@ class Parser {
             if (len == 0) return fail(zn, "an image's data is empty");
             img.data = static_cast<const u8*>(data);
             img.size = static_cast<u64>(len);
-            if (!ram.contains(img.load, img.size)) return fail(zn, "an image does not fit inside the zone's memory");
+            if (!ram.contains(img.load, img.size)) {
+                char msg[160];
+                format(msg, sizeof msg,
+                       "an image of %llu bytes at %#llx does not fit inside the zone's memory [%#llx, %#llx)",
+                       static_cast<unsigned long long>(img.size), static_cast<unsigned long long>(img.load.raw()),
+                       static_cast<unsigned long long>(ram.base.raw()),
+                       static_cast<unsigned long long>(ram.end().raw()));
+                return fail(zn, msg);
+            }
             if (!image_room.contains(img.load, img.size)) {
                 char msg[160];
                 format(msg, sizeof msg, "an image overlaps the %llu KiB at the top of memory that %s zones start with",
@@ -204,8 +285,15 @@ class Parser {
                 return fail(zn, msg);
             }
             for (u32 i = 0; i < z.image_count; ++i)
-                if (Range<GuestPhys>{z.images[i].load, z.images[i].size}.overlaps({img.load, img.size}))
-                    return fail(zn, "two images overlap");
+                if (Range<GuestPhys>{z.images[i].load, z.images[i].size}.overlaps({img.load, img.size})) {
+                    char msg[160];
+                    format(msg, sizeof msg, "two images overlap: [%#llx, %#llx) and [%#llx, %#llx)",
+                           static_cast<unsigned long long>(z.images[i].load.raw()),
+                           static_cast<unsigned long long>(z.images[i].load.raw() + z.images[i].size),
+                           static_cast<unsigned long long>(img.load.raw()),
+                           static_cast<unsigned long long>(img.load.raw() + img.size));
+                    return fail(zn, msg);
+                }
             ++z.image_count;
         }
         if (child < 0 && child != -FDT_ERR_NOTFOUND) return fail(zn, fdt_strerror(child));
@@ -221,7 +309,13 @@ class Parser {
         v = z.images[0].load.raw();
         if (!u64_prop(zn, node, "entry", v, false, present)) return false;
         z.entry = GuestPhys(v);
-        if (!ram.contains(z.entry, 4)) return fail(zn, "entry lies outside the zone's memory");
+        if (!ram.contains(z.entry, 4)) {
+            char msg[128];
+            format(msg, sizeof msg, "entry %#llx lies outside the zone's memory [%#llx, %#llx)",
+                   static_cast<unsigned long long>(z.entry.raw()), static_cast<unsigned long long>(ram.base.raw()),
+                   static_cast<unsigned long long>(ram.end().raw()));
+            return fail(zn, msg);
+        }
         if (!z.entry.aligned(platform_.entry_alignment)) {
             char msg[64];
             format(msg, sizeof msg, "entry is not %llu-byte aligned",
@@ -255,7 +349,12 @@ class Parser {
         int node;
         out.zone_count = 0;
         fdt_for_each_subnode(node, fdt_, zones) {
-            if (out.zone_count == Manifest::kMaxZones) return fail(nullptr, "more than 16 zones");
+            if (out.zone_count == Manifest::kMaxZones) {
+                char msg[64];
+                format(msg, sizeof msg, "/zones names %u zones; at most %u", count_children(zones),
+                       Manifest::kMaxZones);
+                return fail(nullptr, msg);
+            }
             ManifestZone& z = out.zones[out.zone_count];
             z = ManifestZone{};
             if (!zone(node, z)) return false;
@@ -267,9 +366,26 @@ class Parser {
             return fail(nullptr, msg);
         }
         if (out.zone_count == 0) return fail(nullptr, "/zones names no zone");
-        u32 inputs = 0;
-        for (u32 i = 0; i < out.zone_count; ++i) inputs += out.zones[i].console_input;
-        if (inputs > 1) return fail(nullptr, "more than one zone has console-input");
+        u32 inputs = 0, input = 0; // the console zone: the one asking, else the first
+        for (u32 i = 0; i < out.zone_count; ++i)
+            if (out.zones[i].console_input) {
+                ++inputs;
+                input = i;
+            }
+        if (inputs > 1) {
+            char msg[64];
+            format(msg, sizeof msg, "%u zones have console-input; at most one may", inputs);
+            return fail(nullptr, msg);
+        }
+        for (u32 i = 0; i < out.zone_count; ++i)
+            if (i != input && out.zones[i].has_linux && out.zones[i].linux_boot.stdin_stream()) {
+                char msg[160];
+                format(msg, sizeof msg,
+                       "the workload's stdin \"stream\" needs the host console's input, which goes to zone '%s' "
+                       "(give this zone console-input)",
+                       out.zones[input].name);
+                return fail(out.zones[i].name, msg);
+            }
         for (u32 i = 0; i < out.zone_count; ++i)
             for (u32 j = i + 1; j < out.zone_count; ++j)
                 if (__builtin_strcmp(out.zones[i].name, out.zones[j].name) == 0)

@@ -23,7 +23,7 @@ const char* const kZoneChildren[] = {"image@", "linux", nullptr};
 const char* const kImageProps[] = {"load-address", "data", nullptr};
 const char* const kLinuxProps[] = {"kernel", "initrd", "bootargs", nullptr};
 const char* const kLinuxChildren[] = {"workload", nullptr};
-const char* const kWorkloadProps[] = {"command", "args", "env", "cwd", nullptr};
+const char* const kWorkloadProps[] = {"command", "args", "env", "cwd", "stdin", nullptr};
 
 bool listed(const char* const* list, const char* name) {
     for (; *list; ++list) {

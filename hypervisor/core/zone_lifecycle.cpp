@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Starting and ending zones, the power hold, watchdogs, console input.
+// Starting and ending zones, the power hold, watchdogs and device timers.
 #include <bulkhead/arch_interface.hpp>
+#include <bulkhead/console_input.hpp>
 #include <bulkhead/host_console.hpp>
 #include <bulkhead/log.hpp>
 #include <bulkhead/scheduler.hpp>
@@ -22,12 +23,7 @@ Status zone_start(Zone& z) {
     z.console.set_start_time(now);
     if (z.watchdog_ms) {
         z.watchdog_deadline = now + z.watchdog_ms * arch::ticks_per_second() / 1000;
-        // Publish the earlier deadline; CPU 0 re-arms its timer at its next decision.
-        next_watchdog.store_min(z.watchdog_deadline);
-        if (arch::this_cpu().index != 0)
-            arch::kick_cpu(0);
-        else
-            sched::request_reschedule();
+        publish_zone_deadline(z.watchdog_deadline);
     }
     z.state.store(ZoneState::running);
     sched::start(zl.held(), z.vcpus[0]);
@@ -65,6 +61,7 @@ void zone_end(Zone& z, ZoneState state, u32 reason, u64 code, const char* why) {
         z.state.store(state);
     }
     z.console.flush();
+    console_input_release(); // if it was the console zone, its input is dropped from now on
     // Its forwarded requests end with it: a server can no longer complete
     // one (a waiting vCPU stays parked until the zone is destroyed).
     z.ioreqs.cancel();
@@ -84,32 +81,44 @@ void zone_end(Zone& z, ZoneState state, u32 reason, u64 code, const char* why) {
 
 u64 watchdog_next() { return next_watchdog.load(); }
 
+void publish_zone_deadline(u64 deadline) {
+    // CPU 0 re-arms its timer at its next decision.
+    next_watchdog.store_min(deadline);
+    if (arch::this_cpu().index != 0)
+        arch::kick_cpu(0);
+    else
+        sched::request_reschedule();
+}
+
 void watchdog_check(u64 now) {
     u64 due = watchdog_next();
     if (due == 0 || due > now) return;
+    // Cleared before the scan and lowered after it: a deadline published
+    // meanwhile is either seen by the scan (its zone field was set before
+    // this store) or survives the final store_min.
+    next_watchdog.store(0);
     ZoneTable& t = zones();
     Lock<ZoneTable> g(t);
     u64 next = 0;
+    auto keep = [&next](u64 d) {
+        if (d && (next == 0 || d < next)) next = d;
+    };
     for (unsigned i = 0; i < ZoneTable::kSlots; ++i) {
         Zone* z = t.at(g.held(), i);
         // Pausing does not stop the clock: the limit is wall time since the start.
-        if (!z || !z->is_live() || !z->watchdog_deadline) continue;
-        if (z->watchdog_deadline <= now) {
+        if (!z || !z->is_live()) continue;
+        if (z->watchdog_deadline && z->watchdog_deadline <= now) {
             char why[64];
             format(why, sizeof why, "watchdog: still running after %llu ms",
                    static_cast<unsigned long long>(z->watchdog_ms));
             zone_end(*z, ZoneState::crashed, BH_EXIT_WATCHDOG, z->watchdog_ms, why);
-        } else if (next == 0 || z->watchdog_deadline < next) {
-            next = z->watchdog_deadline;
+            continue;
         }
+        keep(z->watchdog_deadline);
+        z->device_timer.fire_if_due(now);
+        keep(z->device_timer.deadline());
     }
-    next_watchdog.store(next);
-}
-
-void console_input(char c) {
-    ZoneTable& t = zones();
-    Lock<ZoneTable> g(t);
-    if (Zone* z = t.console_zone(g.held())) (void)z->console.receive(c); // a full FIFO drops it, as a UART's would
+    if (next) next_watchdog.store_min(next); // (0 would erase one published meanwhile)
 }
 
 void hold_power() { running_zones.fetch_add(1); }

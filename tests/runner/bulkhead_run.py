@@ -150,14 +150,17 @@ def build_expectations(args) -> Expectations:
         poweroff=args.expect_poweroff)
 
 
-def require_file(path, what):
+def require_file(path, what, built=True):
+    """`built`: the file comes from the project's build, whose absence a
+    build fixes; a user's own file is only named."""
     if not os.path.isfile(path):
-        raise FileNotFoundError(f"{what} {path} does not exist (build the project first: cmake --build build)")
+        hint = " (build the project first: cmake --build build)" if built else ""
+        raise FileNotFoundError(f"{what} {path} does not exist{hint}")
 
 
 def prepare_manifest(args, tmpdir) -> str:
     """The manifest to boot: the given one, or a seeded and/or truncated copy."""
-    require_file(args.manifest, "manifest")
+    require_file(args.manifest, "manifest", built=False)
     manifest = args.manifest
     if args.seed_zone:
         manifest = seed.seeded_copy(manifest, args.seed_zone, args.seed_value, tmpdir)

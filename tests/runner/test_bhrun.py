@@ -2,24 +2,29 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Unit tests of the scenario runner's judgement: console parsing and the
 evaluation of expectations, on made-up consoles (no QEMU needed); and of
-its set-up: manifest copies, fuzzing seeds, command-line checks."""
+its set-up: manifest copies, fuzzing seeds, command-line checks. And of
+the user-facing tools (scripts/run-zone, scripts/run-manifest) without
+QEMU: the exit statuses the hypervisor's lines give, long lines joined, the
+standard-input framing, a supervised run's deadline and input, refusals."""
 import contextlib
 import io
 import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import bulkhead_run  # noqa: E402
-from bhrun import accel, seed, x86  # noqa: E402
-from bhrun.console import Console  # noqa: E402
+from bhrun import accel, cli, ends, seed, session, stdin_stream, x86  # noqa: E402
+from bhrun.console import Console, LineJoiner  # noqa: E402
 from bhrun.expect import Expectations, VerdictExpectation, compile_regex, evaluate  # noqa: E402
 from bhrun.manifest import truncated_copy  # noqa: E402
 from bhrun.qemu import Outcome  # noqa: E402
@@ -95,6 +100,23 @@ class Evaluation(unittest.TestCase):
         self.assertIn("QEMU powered off by itself",
                       failed(evaluate(exp, console_of(), Outcome(stopped_early=True, seconds=1), 10)))
         self.assertIn("QEMU exited with status 0", failed(evaluate(exp, console_of(), Outcome(exit_code=1), 10)))
+
+    # Regression: a manifest the hypervisor refused, run with no
+    # expectations, powered off cleanly and was reported as PASS.
+    def test_a_refused_manifest_fails_unless_expected(self):
+        refused = console_of("[bulkhead:0] manifest: zone 'a': vcpus is 9; at most 8",
+                             "[bulkhead:0] refusing to start any zone", "[bulkhead:0] powering off")
+        checks = evaluate(Expectations(poweroff=True), refused, POWERED_OFF, 10)
+        self.assertEqual(failed(checks), ["the hypervisor started the manifest's zones"])
+        self.assertIn("vcpus is 9; at most 8", [c for c in checks if not c.ok][0].detail)
+        exp = Expectations(poweroff=True, logs=[compile_regex("refusing to start any zone")])
+        self.assertEqual(failed(evaluate(exp, refused, POWERED_OFF, 10)), [])
+
+    def test_a_missing_user_manifest_is_only_named(self):
+        with self.assertRaisesRegex(FileNotFoundError, r"^manifest /nonexistent/my\.dtb does not exist$"):
+            bulkhead_run.require_file("/nonexistent/my.dtb", "manifest", built=False)
+        with self.assertRaisesRegex(FileNotFoundError, "build the project first"):
+            bulkhead_run.require_file("/nonexistent/bulkhead.bin", "hypervisor image")
 
     def test_early_stop_waits_for_everything_positive(self):
         exp = Expectations(verdicts=[VerdictExpectation.parse("a:t:SUCCESS")], logs=[compile_regex("done")])
@@ -272,6 +294,265 @@ class Arguments(unittest.TestCase):
             replay = shlex.split(m.group(2))
             self.assertEqual(replay[-2:], ["--seed", m.group(1)])
             self.assertEqual(parse_quietly(replay[2:]).seed_value, int(m.group(1), 16))
+
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+
+class ZoneEnds(unittest.TestCase):
+    def end(self, text):
+        return ends.parse_end(ends.hypervisor_text(text))
+
+    def test_statuses(self):
+        cases = {
+            "[bulkhead:1] zone 'a' exited: code 3 (workload exit status)": 3,
+            "[bulkhead:0] zone 'a' exited: code 9 (workload killed by a signal)": 137,
+            "[bulkhead:2] zone 'a' exited: code 0 (PSCI SYSTEM_OFF)": ends.NO_STATUS,
+            "[bulkhead:2] zone 'a' exited: code 0 (every vCPU called PSCI CPU_OFF)": ends.NO_STATUS,
+            "[bulkhead:0] zone 'a' exited: code 7 (ZONE_EXIT)": 7,
+            "[bulkhead:3] zone 'a' crashed: PSCI SYSTEM_RESET": ends.CRASHED,
+            "[bulkhead:3] zone 'a' crashed: illegal read at IPA 0x40200000": ends.CRASHED,
+            "[bulkhead:0] zone 'a' stopped: by zone 'manager'": ends.CRASHED,
+        }
+        for text, status in cases.items():
+            with self.subTest(text=text):
+                self.assertEqual(self.end(text).status(), status)
+                self.assertTrue(self.end(text).describe())
+
+    def test_only_the_hypervisor_speaks_for_zones(self):
+        self.assertIsNone(ends.hypervisor_text("[a] zone 'a' exited: code 0 (workload exit status)"))
+        self.assertIsNone(ends.hypervisor_text("zone 'a' exited: code 0 (workload exit status)"))
+        self.assertIsNone(self.end("[bulkhead:0] zone 'a': 65536 KiB at IPA 0x40000000"))
+
+
+class LongLines(unittest.TestCase):
+    def test_pieces_of_one_zone_join_across_others(self):
+        j = LineJoiner()
+        self.assertIsNone(j.feed("[a]+ {\"k\": "))
+        self.assertEqual(j.feed("[b] other"), "[b] other")
+        self.assertEqual(j.feed("[bulkhead:0] hypervisor"), "[bulkhead:0] hypervisor")
+        self.assertIsNone(j.feed("[a]+ \"v"))
+        self.assertEqual(j.feed("[a] \"}"), '[a] {"k": "v"}')
+        self.assertEqual(j.feed("[a] next"), "[a] next")
+
+    def test_bytes_stay_bytes(self):
+        j = LineJoiner()
+        self.assertIsNone(j.feed(b"[a]+ caf\xc3"))
+        self.assertEqual(j.feed(b"[a] \xa9"), "[a] café".encode())
+        self.assertIsNone(j.feed(b"[a]+ cut"))
+        self.assertEqual(j.leftovers(), [b"[a] cut"])
+
+    def test_console_sees_whole_lines(self):
+        c = Console()
+        self.assertIsNone(c.feed("[a]+ BULKHEAD-TEST t", 0.0))
+        c.feed("[a] 1: SUCCESS", 0.0)
+        self.assertEqual([(v.zone, v.test) for v in c.verdicts], [("a", "t1")])
+
+
+class StdinFraming(unittest.TestCase):
+    @staticmethod
+    def decode(framed):
+        """zone-kernel/init/stdin_stream.cpp's decoder, for the round trip."""
+        out, escaped = bytearray(), False
+        for b in framed:
+            if escaped:
+                escaped = False
+                if b == 0xff:
+                    out.append(b)
+                elif b == 0x04:
+                    return bytes(out), True
+            elif b == 0xff:
+                escaped = True
+            else:
+                out.append(b)
+        return bytes(out), False
+
+    def test_every_byte_round_trips_and_the_end_is_the_end(self):
+        data = bytes(range(256)) * 3 + b"\xff\x04"
+        self.assertEqual(self.decode(stdin_stream.encode(data) + stdin_stream.END + b"junk"), (data, True))
+        self.assertEqual(self.decode(stdin_stream.encode(b"")), (b"", False))
+
+
+class Judging(unittest.TestCase):
+    def judged(self, *lines):
+        j = cli.Judge()
+        for line in lines:
+            j.feed(line)
+        return j
+
+    def test_a_refused_manifest_gives_its_reason(self):
+        j = self.judged("[bulkhead:0] 4 CPU(s) online", "[bulkhead:0] manifest: zone 'a': vcpus is 9; at most 8",
+                        "[bulkhead:0] refusing to start any zone")
+        self.assertEqual(j.refusal, "zone 'a': vcpus is 9; at most 8")
+        j = self.judged("[bulkhead:0] zone 'a': cannot be created: no_memory",
+                        "[bulkhead:0] boot: the manifest's zones could not be built",
+                        "[bulkhead:0] refusing to start any zone")
+        self.assertEqual(j.refusal, "zone 'a': cannot be created: no_memory")
+
+    def test_ends_panics_and_zone_text(self):
+        j = self.judged("[a] [bulkhead:0] zone 'a' crashed: forged", "[bulkhead:1] zone 'a' exited: code 0 (ZONE_EXIT)",
+                        "[bulkhead:1] zone 'a' crashed: later", "[bulkhead:0] PANIC: oops")
+        self.assertEqual(j.ends["a"].status(), 0)  # the first end counts, zone text never does
+        self.assertEqual(j.panic, "oops")
+        self.assertEqual(j.lines, 3)
+
+
+FAKE_QEMU = r"""
+import os, sys, time
+mode = sys.argv[1]
+print("[bulkhead:0] booting", flush=True)
+if mode == "sleep":
+    time.sleep(1000)
+time.sleep(0.3)
+# Nothing may arrive before zone init says it is ready.
+import select
+early = select.select([0], [], [], 0.3)[0]
+print(f"[z] early input: {'yes' if early else 'no'}", flush=True)
+print("[z] BULKHEAD-START uptime=0.5", flush=True)
+data = b""
+while not data.endswith(b"\xff\x04"):
+    chunk = os.read(0, 4096)
+    if not chunk:
+        break
+    data += chunk
+print(f"[z] got {len(data)} framed bytes: {data.hex()}", flush=True)
+print("[bulkhead:0] zone 'z' exited: code 0 (workload exit status)", flush=True)
+"""
+
+
+class Supervision(unittest.TestCase):
+    def fake(self, mode, timeout, source=None):
+        with tempfile.TemporaryDirectory() as d:
+            script = os.path.join(d, "fake_qemu.py")
+            with open(script, "w") as f:
+                f.write(FAKE_QEMU)
+            lines = []
+            feeder = session.Feeder(source) if source is not None else None
+            outcome = session.run([sys.executable, script, mode], timeout, lambda l: lines.append(l) and False,
+                                  feeder=feeder, ready_zone="z")
+            return outcome, lines
+
+    # Regression: a run-zone killed with SIGKILL (a caller's timeout) left
+    # QEMU, in its own session, running on.
+    def test_qemu_dies_with_its_tool(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            pidfile = os.path.join(tmp, "pid")
+            code = (f"import sys; sys.path.insert(0, {os.path.dirname(os.path.abspath(__file__))!r}); "
+                    "from bhrun import session; "
+                    f"session.run(['sh', '-c', 'echo $$ > {pidfile}.tmp; mv {pidfile}.tmp {pidfile}; exec sleep 1000'],"
+                    " 0, lambda line: False)")
+            tool = subprocess.Popen([sys.executable, "-c", code])
+            for _ in range(1000):
+                if os.path.exists(pidfile):
+                    break
+                time.sleep(0.01)
+            pid = int(read(pidfile))
+            tool.kill()
+            tool.wait()
+
+            def alive():
+                try:
+                    with open(f"/proc/{pid}/stat") as f:
+                        return f.read().split(")")[-1].split()[0] != "Z"
+                except FileNotFoundError:
+                    return False
+            for _ in range(1000):
+                if not alive():
+                    break
+                time.sleep(0.01)
+            if alive():
+                os.kill(pid, signal.SIGKILL)
+                self.fail("QEMU's stand-in outlived the tool that started it")
+
+    def test_the_deadline_ends_a_run_that_does_not_end(self):
+        start = time.monotonic()
+        outcome, lines = self.fake("sleep", 1.0)
+        self.assertTrue(outcome.timed_out)
+        self.assertLess(time.monotonic() - start, 10)
+        self.assertEqual(lines, [b"[bulkhead:0] booting"])
+
+    def test_input_waits_for_zone_init_and_ends_with_the_marker(self):
+        r, w = os.pipe()
+        os.write(w, b"ab\xffc")
+        os.close(w)
+        try:
+            outcome, lines = self.fake("input", 30, source=r)
+        finally:
+            os.close(r)
+        self.assertFalse(outcome.timed_out)
+        self.assertIn(b"[z] early input: no", lines)
+        self.assertIn(b"[z] got 7 framed bytes: " + (b"ab\xff\xffc" + stdin_stream.END).hex().encode(), lines)
+
+
+class ToolRefusals(unittest.TestCase):
+    """Bad options and files: status 125 and one line on standard error,
+    before any QEMU starts."""
+
+    def tool(self, name, *args):
+        r = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", name), *args], capture_output=True,
+                           text=True, stdin=subprocess.DEVNULL, timeout=60)
+        return r.returncode, r.stdout, r.stderr
+
+    def refused(self, name, args, says):
+        status, out, err = self.tool(name, *args)
+        self.assertEqual(status, ends.REFUSED, err)
+        self.assertEqual(len(err.strip().splitlines()), 1, err)
+        self.assertIn(says, err)
+        self.assertEqual(out, "")
+
+    def test_run_zone(self):
+        with tempfile.TemporaryDirectory() as d:
+            text = os.path.join(d, "notes.txt")
+            with open(text, "w") as f:
+                f.write("not a kernel\n" * 10)
+            self.refused("run-zone", [text, "--mem", "0"], "--mem 0: a zone needs memory")
+            self.refused("run-zone", [text, "--cpus", "9"], "--cpus 9")
+            self.refused("run-zone", [text, "--bogus"], "unrecognized arguments: --bogus")
+            self.refused("run-zone", [text, "--name", "Bad Name"], "--name 'Bad Name'")
+            self.refused("run-zone", [text, "--add", "nothing"], "give HOST=/PATH")
+            self.refused("run-zone", [text], f"{text} is not an arm64 Linux Image")
+            self.refused("run-zone", [os.path.join(d, "gone")], "no such file")
+        self.assertEqual(self.tool("run-zone", "--help")[0], 0)
+
+    def test_run_manifest(self):
+        with tempfile.TemporaryDirectory() as d:
+            self.refused("run-manifest", [os.path.join(d, "my.dts")], "my.dts: no such file")
+            bad = os.path.join(d, "bad.dts")
+            with open(bad, "w") as f:
+                f.write("/dts-v1/;\n/ { zones { a { vcpus = <1> }; }; };\n")
+            self.refused("run-manifest", [bad], "bad.dts:")
+            self.refused("run-manifest", [bad, "--mem", "1"], "--mem 1")
+        self.assertEqual(self.tool("run-manifest", "--help")[0], 0)
+
+    def test_kernel_files_are_named_for_what_they_are(self):
+        with tempfile.TemporaryDirectory() as d:
+            def what(content):
+                path = os.path.join(d, "k")
+                with open(path, "wb") as f:
+                    f.write(content)
+                try:
+                    cli.check_arm64_image(path)
+                    return "ok"
+                except cli.Refused as e:
+                    return str(e)
+            image = bytearray(4096)
+            image[56:60] = b"ARM\x64"
+            self.assertEqual(what(bytes(image)), "ok")
+            self.assertIn("gzip-compressed", what(b"\x1f\x8b" + bytes(100)))
+            self.assertIn("an ELF file", what(b"\x7fELF" + bytes(100)))
+            bz = bytearray(4096)
+            bz[0x202:0x206] = b"HdrS"
+            self.assertIn("x86 bzImage", what(bytes(bz)))
+            self.assertIn("too short", what(b"MZ"))
+
+    def test_mkiso_usage(self):
+        mkiso = os.path.join(ROOT, "boot", "x86_64", "mkiso.sh")
+        r = subprocess.run([mkiso, "--help"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0)
+        self.assertTrue(r.stdout.startswith("usage: "))
+        r = subprocess.run([mkiso], capture_output=True, text=True)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("usage: ", r.stderr)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,10 @@
 // zone-init: PID 1 of every Bulkhead Linux zone.
 //
 // Mounts the pseudo filesystems, names the host after the zone, runs the
-// workload (see workload.hpp for where it comes from) as its child, reaps
+// workload (see workload.hpp for where it comes from, and what it finds in
+// its environment) as its child, with the console as its standard input or,
+// for `stdin = "stream"`, the host's stream through a relay (stdin_stream.hpp),
+// reaps
 // orphans, forwards SIGTERM/SIGINT/SIGHUP to the workload, and when the
 // workload ends prints one line for whoever watches the console
 //
@@ -25,6 +28,7 @@
 // line to standard output and exits with the workload's status (128+N for
 // signal N) instead.
 #include "exit_stub.hpp"
+#include "stdin_stream.hpp"
 #include "workload.hpp"
 
 #include <algorithm>
@@ -40,6 +44,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -148,6 +153,8 @@ struct Workload {
     std::vector<std::string> env;
     std::string cwd = "/";
     std::string zone_name;
+    bool stdin_stream = false; // the host's stream, not the console
+    int stdin_fd = -1;         // the relay's pipe, once started
 };
 
 constexpr const char* kDtNode = "/sys/firmware/devicetree/base/chosen/bulkhead,workload";
@@ -173,6 +180,7 @@ bool workload_from_dt(Workload& w, bool* found, [[maybe_unused]] std::string* er
     w.env = default_environment();
     if (auto env = read_file(node + "/env")) w.env = merge_environment(w.env, dt_string_list(*env));
     if (auto cwd = read_file(node + "/cwd"); cwd && !dt_string(*cwd).empty()) w.cwd = dt_string(*cwd);
+    if (auto mode = read_file(node + "/stdin")) w.stdin_stream = is_stream_mode(dt_string(*mode));
     return true;
 }
 
@@ -189,6 +197,7 @@ bool workload_from_cmdline(Workload& w, std::string* error) {
         return false;
     }
     if (!parsed->zone_name.empty()) w.zone_name = parsed->zone_name;
+    if (is_stream_mode(parsed->stdin_mode)) w.stdin_stream = true;
     if (parsed->argv.empty()) {
         *error = std::string("no workload: no command in ") + kDtNode +
                  " and no '-- COMMAND [ARGS...]' on the kernel command line";
@@ -223,6 +232,7 @@ struct StartFailure {
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     if (g_pid1) ::setsid();
+    if (w.stdin_fd >= 0) ::dup2(w.stdin_fd, STDIN_FILENO); // (the pipe itself is close-on-exec)
 
     auto fail = [&](int stage, int err) {
         const StartFailure f{stage, err};
@@ -255,6 +265,83 @@ struct StartFailure {
     if (saw_eacces && (err == ENOENT || err == ENOTDIR)) err = EACCES;
     fail(2, err);
     ::_exit(127); // not reached
+}
+
+// --- standard input from the host's stream ---------------------------------
+
+bool write_ok(int fd, std::string_view s) {
+    while (!s.empty()) {
+        const ssize_t n = ::write(fd, s.data(), s.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        s.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+}
+
+// The relay: console in, decoded, into the workload's pipe; the end of the
+// stream closes the pipe, which the workload reads as end of file. It stops
+// early if the workload closes its end. Reading as fast as the workload
+// takes it, no faster: while it waits, the console's tty throttles the UART
+// (RTS/CTS), the hypervisor leaves input in the host UART, and the host's
+// sender waits, so nothing is lost on the way.
+[[noreturn]] void relay(int out) {
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+    StreamDecoder decoder;
+    std::string data;
+    char buf[4096];
+    for (;;) {
+        const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        data.clear();
+        const bool end = decoder.feed(std::string_view(buf, static_cast<size_t>(n)), data);
+        if (!data.empty() && !write_ok(out, data)) break;
+        if (end) break;
+    }
+    ::_exit(0);
+}
+
+// Puts the console in raw input mode and starts the relay; the pipe's read
+// end is the workload's standard input. On failure (after saying why) the
+// workload reads the console as usual.
+void start_stdin_relay(Workload& w) {
+    termios t{};
+    if (::tcgetattr(STDIN_FILENO, &t) < 0) {
+        say("zone-init: stdin stream: the console is not a terminal (" + errstr(errno) +
+            "); the workload reads it as is");
+        return;
+    }
+    t.c_iflag &= ~static_cast<tcflag_t>(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON | IXOFF |
+                                        IXANY | IMAXBEL);
+    t.c_lflag &= ~static_cast<tcflag_t>(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+    t.c_cflag &= ~static_cast<tcflag_t>(CSIZE | PARENB);
+    t.c_cflag |= CS8 | CREAD | CRTSCTS;
+    t.c_cc[VMIN] = 1;
+    t.c_cc[VTIME] = 0;
+    int p[2];
+    if (::tcsetattr(STDIN_FILENO, TCSANOW, &t) < 0 || ::pipe2(p, O_CLOEXEC) < 0) {
+        say("zone-init: stdin stream: " + errstr(errno) + "; the workload reads the console as is");
+        return;
+    }
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        say("zone-init: stdin stream: fork: " + errstr(errno) + "; the workload reads the console as is");
+        ::close(p[0]);
+        ::close(p[1]);
+        return;
+    }
+    if (pid == 0) {
+        ::close(p[0]);
+        relay(p[1]);
+    }
+    ::close(p[1]);
+    w.stdin_fd = p[0];
 }
 
 // When the workload's output did not end its line, start a new one, so the
@@ -346,6 +433,15 @@ int main(int argc, char** argv) {
     if (g_pid1) {
         const std::string name = w.zone_name.empty() ? "zone" : w.zone_name;
         if (::sethostname(name.data(), name.size()) < 0) say("zone-init: sethostname '" + name + "': " + errstr(errno));
+        // The kernel's configured CPUs are the zone's vCPUs (its device tree
+        // names one CPU node per vCPU).
+        w.env = zone_environment(std::move(w.env), name, static_cast<unsigned>(::get_nprocs_conf()));
+        if (!w.stdin_stream) {
+            // bulkhead.stdin=stream on the kernel command line asks for it too.
+            if (auto cmdline = read_file("/proc/cmdline"))
+                if (auto parsed = parse_cmdline(*cmdline); parsed && is_stream_mode(parsed->stdin_mode))
+                    w.stdin_stream = true;
+        }
     }
 
     // Signals are taken synchronously with sigwaitinfo: blocked from here on
@@ -356,7 +452,9 @@ int main(int argc, char** argv) {
     ::sigprocmask(SIG_BLOCK, &mask, nullptr);
 
     // The hypervisor times the zone's boot up to this line; the uptime is
-    // the zone's own view of the same interval.
+    // the zone's own view of the same interval. A host sending the stream
+    // waits for it, so the relay and the console's raw mode come first.
+    if (g_pid1 && w.stdin_stream) start_stdin_relay(w);
     if (g_pid1) say("BULKHEAD-START uptime=" + read_uptime());
 
     int report[2];
@@ -368,6 +466,7 @@ int main(int argc, char** argv) {
         child_start(w, report[1]);
     }
     ::close(report[1]);
+    if (w.stdin_fd >= 0) ::close(w.stdin_fd); // the workload has it; the relay sees EPIPE once it closes it
     StartFailure f{};
     ssize_t n;
     do n = ::read(report[0], &f, sizeof f);

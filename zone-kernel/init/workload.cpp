@@ -105,6 +105,7 @@ std::optional<CmdlineWorkload> parse_cmdline(std::string_view cmdline, std::stri
     if (!words) return std::nullopt;
     CmdlineWorkload w;
     constexpr std::string_view zone_key = "bulkhead.zone-name=";
+    constexpr std::string_view stdin_key = "bulkhead.stdin=";
     for (size_t i = 0; i < words->size(); ++i) {
         std::string& word = (*words)[i];
         if (word == "--") {
@@ -113,6 +114,7 @@ std::optional<CmdlineWorkload> parse_cmdline(std::string_view cmdline, std::stri
             break;
         }
         if (word.starts_with(zone_key)) w.zone_name = word.substr(zone_key.size());
+        if (word.starts_with(stdin_key)) w.stdin_mode = word.substr(stdin_key.size());
     }
     return w;
 }
@@ -148,6 +150,11 @@ std::vector<std::string> merge_environment(std::vector<std::string> base, const 
         if (!replaced) base.push_back(entry);
     }
     return base;
+}
+
+std::vector<std::string> zone_environment(std::vector<std::string> env, std::string_view zone, unsigned vcpus) {
+    return merge_environment(std::move(env),
+                             {"BULKHEAD_ZONE=" + std::string(zone), "BULKHEAD_VCPUS=" + std::to_string(vcpus)});
 }
 
 std::optional<std::string> env_lookup(const std::vector<std::string>& env, std::string_view key) {

@@ -8,11 +8,17 @@
 //       args      string list  argv[1..] (NUL-separated; "" is a valid arg)
 //       env       string list  KEY=VALUE, merged over the defaults below
 //       cwd       string       working directory (default "/")
+//       stdin     string       "stream": standard input is the host's stream
+//                              (stdin_stream.hpp); else the console
 //       zone-name string       the hostname
 //  2. the kernel command line (/proc/cmdline): the words after the first
 //     "--" are the command and its arguments, split like a POSIX shell does
 //     (single quotes, double quotes, backslash); "bulkhead.zone-name=NAME"
-//     before the "--" names the zone.
+//     before the "--" names the zone, "bulkhead.stdin=stream" asks for the
+//     host's stream as standard input (the kernel ignores both, having dots).
+//
+// Every workload's environment has BULKHEAD_ZONE (the zone's name) and
+// BULKHEAD_VCPUS (its vCPU count) besides the defaults and the manifest's.
 #pragma once
 
 #include <optional>
@@ -41,6 +47,7 @@ struct CmdlineWorkload {
     bool has_separator = false;    // a "--" word was present
     std::vector<std::string> argv; // the words after it
     std::string zone_name;         // bulkhead.zone-name=, before the "--"
+    std::string stdin_mode;        // bulkhead.stdin=, before the "--"
 };
 
 // Parses /proc/cmdline. Nothing (and *error) when it cannot be split.
@@ -53,6 +60,10 @@ std::vector<std::string> default_environment();
 // the same key in place, new keys are appended in order. Entries without '='
 // are kept as they are (execve passes them through).
 std::vector<std::string> merge_environment(std::vector<std::string> base, const std::vector<std::string>& overrides);
+
+// `env` with BULKHEAD_ZONE and BULKHEAD_VCPUS set (whatever it said): where
+// the workload runs, for it to see.
+std::vector<std::string> zone_environment(std::vector<std::string> env, std::string_view zone, unsigned vcpus);
 
 // The value of KEY in a KEY=VALUE list, if present.
 std::optional<std::string> env_lookup(const std::vector<std::string>& env, std::string_view key);

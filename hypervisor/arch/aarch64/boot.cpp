@@ -4,6 +4,7 @@
 #include "el2_setup.hpp"
 #include "gic.hpp"
 #include "host_irq.hpp"
+#include "host_rtc.hpp"
 #include "mmu.hpp"
 #include "platform.hpp"
 #include "psci_host.hpp"
@@ -112,6 +113,7 @@ extern "C" [[noreturn]] void aarch64_boot_primary(const void* dtb) {
         static_cast<unsigned long long>(reinterpret_cast<u64>(__image_end)));
     if (!dtb_ok) refuse("boot: unusable device tree");
     setup_memory();
+    host_rtc_read();
     gic_init_distributor();
     init_cpu_common(0);
     cpu_mark_online(0);

@@ -40,7 +40,8 @@ bool mmu_build(FrameAllocator& frames) {
         const Range<HostPhys>& m = p.memory[i];
         if (el2_map.map(Virt(m.base.raw()), m.base, m.size, MemAttr::ram()) != Status::ok) return false;
     }
-    return map_device(p.uart, 0x1000) && map_device(p.gicd, p.gicd_size) && map_device(p.gicr, p.gicr_size);
+    return map_device(p.uart, 0x1000) && map_device(p.rtc, p.rtc ? 0x1000 : 0) && map_device(p.gicd, p.gicd_size) &&
+           map_device(p.gicr, p.gicr_size);
 }
 
 void mmu_enable() {

@@ -97,6 +97,8 @@ bool platform_probe(const void* dtb) {
         const fdt32_t* irq = static_cast<const fdt32_t*>(fdt_getprop(dtb, uart, "interrupts", &len));
         if (irq && len >= 12 && fdt32_ld(&irq[0]) == 0) p.uart_intid = 32 + fdt32_ld(&irq[1]); // GIC SPI
     }
+    if (int rtc = fdt_node_offset_by_compatible(dtb, -1, "arm,pl031"); rtc >= 0 && !reg_entry(dtb, rtc, 0, p.rtc, size))
+        p.rtc = 0;
     int gic = fdt_node_offset_by_compatible(dtb, -1, "arm,gic-v3");
     if (gic < 0 || !reg_entry(dtb, gic, 0, p.gicd, p.gicd_size) || !reg_entry(dtb, gic, 1, p.gicr, p.gicr_size)) {
         log("boot: the device tree has no GICv3 (arm,gic-v3); Bulkhead needs one");

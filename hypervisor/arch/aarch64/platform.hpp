@@ -14,6 +14,7 @@ struct Platform {
     unsigned memory_count = 0;
     u64 uart = 0x09000000; // QEMU virt's, until the DTB says otherwise
     u32 uart_intid = 0;    // its receive interrupt, 0 if the DTB names none
+    u64 rtc = 0;           // a PL031 the wall clock is read from once, 0 if none
     u64 gicd = 0, gicd_size = 0;
     u64 gicr = 0, gicr_size = 0;
     u64 cpu_mpidr[kMaxCpus] = {};

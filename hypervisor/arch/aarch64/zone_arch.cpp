@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Per-zone arm64 state: VMID, virtual counter offset, virtual distributor;
+// Per-zone arm64 state: VMID, virtual counter offset, the platform's devices;
 // and cache maintenance for memory a zone may read with its caches off.
 #include "vgic.hpp"
 
@@ -37,6 +37,10 @@ Status register_devices(Zone& z) {
         s != Status::ok)
         return s;
     if (Status s = d.add(AddressSpace::mmio, Pl011::kBase.raw(), Pl011::kSize, z.arch.uart, "PL011"); s != Status::ok)
+        return s;
+    z.arch.rtc.attach(z);
+    if (Status s = d.add(AddressSpace::mmio, Pl031::kBase.raw(), Pl031::kSize, z.arch.rtc, "PL031 RTC");
+        s != Status::ok)
         return s;
     return d.add(AddressSpace::mmio, VirtioMmioSlots::kBase.raw(), VirtioMmioSlots::kSize, z.arch.virtio,
                  "virtio-mmio slots");

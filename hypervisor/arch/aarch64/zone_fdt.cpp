@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // The zone's platform as Linux sees it: QEMU virt's memory map, PSCI over
-// HVC, a GICv3 with one redistributor per vCPU, the architected timer and
-// the zone's PL011 console.
+// HVC, a GICv3 with one redistributor per vCPU, the architected timer, the
+// zone's PL011 console and its PL031 RTC.
 #include "zone_fdt.hpp"
 
 #include "vgic.hpp"
 
 #include <bulkhead/log.hpp>
 #include <bulkhead/pl011.hpp>
+#include <bulkhead/pl031.hpp>
 #include <bulkhead/virtio_mmio_slots.hpp>
 
 extern "C" {
@@ -119,6 +120,20 @@ void uart(Writer& w) {
     w.end();
 }
 
+// QEMU virt's PL031, with the same clock as the PL011 (AMBA probing needs
+// its apb_pclk).
+void rtc(Writer& w) {
+    w.begin("pl031@9010000");
+    static const char compat[] = "arm,pl031\0arm,primecell";
+    w.bytes("compatible", compat, sizeof compat);
+    w.reg(Pl031::kBase.raw(), Pl031::kSize);
+    u32 irq[3] = {kIrqTypeSpi, Pl031::kInterruptLine, kIrqLevelHigh};
+    w.cells("interrupts", irq, 3);
+    w.u32_prop("clocks", kPhandleClock);
+    w.str("clock-names", "apb_pclk");
+    w.end();
+}
+
 // QEMU virt's virtio-mmio slots, listed last-first as QEMU does so that
 // Linux numbers them in address order.
 void virtio_slots(Writer& w) {
@@ -152,6 +167,7 @@ void chosen(Writer& w, const Zone& z, const ZoneFdtInputs& in) {
         if (l->args.present()) w.bytes("args", l->args.data, l->args.size);
         if (l->env.present()) w.bytes("env", l->env.data, l->env.size);
         if (l->cwd.present()) w.bytes("cwd", l->cwd.data, l->cwd.size);
+        if (l->stdin_mode.present()) w.bytes("stdin", l->stdin_mode.data, l->stdin_mode.size);
     }
     w.end();
     w.end();
@@ -188,6 +204,7 @@ u64 build_zone_fdt(const Zone& z, const ZoneFdtInputs& in, void* buf, u64 size) 
         gic(w, z);
         timer(w);
         uart(w);
+        rtc(w);
         virtio_slots(w);
         chosen(w, z, in);
         w.end();

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <arch/console.hpp>
+#include <bulkhead/console_input.hpp>
+
+#include <bulkhead/atomic.hpp>
 
 #include <mutex>
 
@@ -8,6 +11,7 @@ namespace {
 std::mutex console_mutex;
 std::string console_buffer;
 u64 room = ~u64(0);
+Atomic<u64> input_resumes{0};
 } // namespace
 
 usize console_write_some(const char* s, usize n, bool wait) {
@@ -35,5 +39,8 @@ void fake_console_set_room(u64 bytes) {
     std::lock_guard<std::mutex> g(console_mutex);
     room = bytes;
 }
+
+void console_input_resume() { input_resumes.fetch_add(1); }
+u64 fake_console_input_resumes() { return input_resumes.load(); }
 
 } // namespace bh::arch

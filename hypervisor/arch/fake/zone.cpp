@@ -29,6 +29,10 @@ Status zone_init(Zone& z) {
     if (Status s = z.devices.add(AddressSpace::mmio, Pl011::kBase.raw(), Pl011::kSize, z.arch.uart, "PL011");
         s != Status::ok)
         return s;
+    z.arch.rtc.attach(z);
+    if (Status s = z.devices.add(AddressSpace::mmio, Pl031::kBase.raw(), Pl031::kSize, z.arch.rtc, "PL031 RTC");
+        s != Status::ok)
+        return s;
     if (Status s = z.devices.add(AddressSpace::mmio, VirtioMmioSlots::kBase.raw(), VirtioMmioSlots::kSize,
                                  z.arch.virtio, "virtio-mmio slots");
         s != Status::ok)

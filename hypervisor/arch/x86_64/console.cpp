@@ -13,6 +13,7 @@
 #include <arch/console.hpp>
 #include <arch/cpu.hpp>
 #include <arch/x86.hpp>
+#include <bulkhead/console_input.hpp>
 #include <bulkhead/log.hpp>
 #include <bulkhead/zone_table.hpp>
 
@@ -66,8 +67,17 @@ bool console_enable_input(const Madt& madt) {
     return false;
 }
 
+// A byte the console zone has no room for stays in the UART, its interrupt
+// off until the zone takes one (bulkhead/console_input.hpp).
 void console_receive() {
-    while (x86::inb(kCom1 + kLsr) & kLsrDr) console_input(static_cast<char>(x86::inb(kCom1)));
+    while (x86::inb(kCom1 + kLsr) & kLsrDr) {
+        if (!console_input_room()) {
+            x86::outb(kCom1 + kIer, 0x00);
+            console_input_hold();
+            return;
+        }
+        console_input(static_cast<char>(x86::inb(kCom1)));
+    }
 }
 
 } // namespace bh::x86_64
@@ -101,5 +111,7 @@ usize console_write_some(const char* s, usize n, bool wait) {
     }
     return n;
 }
+
+void console_input_resume() { x86::outb(x86_64::kCom1 + x86_64::kIer, 0x01); }
 
 } // namespace bh::arch

@@ -25,9 +25,10 @@ class Zone;
 // MSR): charged to the zone's console budget and dropped when it is spent.
 void zone_log(Zone& z, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 
-// A complete line of a zone's console output, tagged with its name and
-// charged to its console budget.
-void zone_console_line(Zone& z, const char* text, usize len);
+// A line of a zone's console output, tagged with its name (`[name] `, or
+// `[name]+ ` when the line `continues` on the zone's next one) and charged
+// to its console budget.
+void zone_console_line(Zone& z, const char* text, usize len, bool continues = false);
 
 [[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -33,11 +33,13 @@ struct Blob {
 struct LinuxBoot {
     Blob kernel;
     Blob initrd;
-    Blob bootargs; // NUL-terminated string
-    Blob command;  // NUL-terminated string; absent: no workload node
-    Blob args;     // DT string list (NUL-separated strings)
-    Blob env;      // DT string list of KEY=VALUE
-    Blob cwd;      // NUL-terminated string
+    Blob bootargs;   // NUL-terminated string
+    Blob command;    // NUL-terminated string; absent: no workload node
+    Blob args;       // DT string list (NUL-separated strings)
+    Blob env;        // DT string list of KEY=VALUE
+    Blob cwd;        // NUL-terminated string
+    Blob stdin_mode; // NUL-terminated string: "console" or "stream" (absent: console)
+    bool stdin_stream() const;
 };
 
 struct ManifestZone {
@@ -68,7 +70,7 @@ struct Manifest {
 };
 
 struct ManifestError {
-    char message[192] = {};
+    char message[256] = {};
 };
 
 // Parses and validates `blob` of `blob_size` bytes against the rules of

@@ -15,6 +15,7 @@
 #include <bulkhead/spinlock.hpp>
 #include <bulkhead/vcpu.hpp>
 #include <bulkhead/zone_console.hpp>
+#include <bulkhead/zone_timer.hpp>
 
 namespace bh {
 
@@ -90,6 +91,7 @@ class Zone {
     LogBudget log_budget;      // its share of the host console
     u64 watchdog_ms = 0;       // from the manifest, 0: none
     u64 watchdog_deadline = 0; // counter value, set when the zone starts
+    ZoneTimer device_timer;    // a device model's deadline (the RTC's match)
 
     bool is_running() const { return state.load() == ZoneState::running; }
     // Started and not ended: running or paused. It holds the power on.

@@ -9,6 +9,8 @@
 
 namespace bh {
 
+struct LinuxBoot;
+
 struct ZonePlatform {
     static constexpr unsigned kMaxDeviceWindows = 2;
 
@@ -24,6 +26,10 @@ struct ZonePlatform {
     // The emulated devices' windows: zone RAM may not overlap any of them.
     Range<GuestPhys> device_windows[kMaxDeviceWindows] = {};
     unsigned device_window_count = 0;
+    // Whether a Linux zone's kernel, initrd and boot data fit its RAM by the
+    // architecture's boot protocol (and the kernel is one it boots); `why`
+    // says what does not. Null: the architecture boots no Linux zones yet.
+    bool (*linux_allowed)(const LinuxBoot& l, Range<GuestPhys> ram, char* why, usize why_size) = nullptr;
     // The interrupt line (raise_zone_interrupt's numbering) that tells a
     // managing zone to look at its events (BH_HC_EVENT_NEXT).
     u32 event_line = 0;

@@ -109,16 +109,17 @@ void zone_free(Zone& z);
 // Unlink and free (boot's clean-up, tests); see ZoneTable::unlink.
 [[nodiscard]] Status zone_destroy(Zone& z);
 
-// Zone watchdogs (manifest watchdog-ms). The earliest deadline of any
-// running zone, 0 if none; checked by CPU 0's scheduler, which also keeps
-// its hypervisor timer armed for it.
+// Zone watchdogs (manifest watchdog-ms) and device timers (ZoneTimer). The
+// earliest deadline of any running zone, 0 if none; checked by CPU 0's
+// scheduler, which also keeps its hypervisor timer armed for it.
 u64 watchdog_next();
-// Ends, as crashed, every running zone whose watchdog ran out by `now`.
-// Takes the zone table lock: call it holding no other lock.
+// Ends, as crashed, every running zone whose watchdog ran out by `now`, and
+// calls back the device models whose timers are due. Takes the zone table
+// lock: call it holding no other lock.
 void watchdog_check(u64 now);
-
-// A character typed on the host console: goes to the console zone.
-void console_input(char c);
+// A zone's new deadline (its watchdog, a device timer): CPU 0 re-arms its
+// timer for it if it is the earliest. Takes no lock.
+void publish_zone_deadline(u64 deadline);
 
 // Starts a created zone's boot vCPU.
 [[nodiscard]] Status zone_start(Zone& z);

@@ -2,7 +2,9 @@
 """What the console says: zone-tagged lines, hypervisor lines, verdicts
 (BULKHEAD-TEST name: VERDICT) and benchmark results (BULKHEAD-BENCH name
 value unit). Lines without a zone tag (a guest on bare QEMU) belong to the
-zone named "" ."""
+zone named "" . A zone line longer than the hypervisor's line buffer comes
+in pieces tagged `[zone]+ ` before its last piece (`[zone] `): LineJoiner
+puts them back together, and Console sees whole lines only."""
 import re
 from dataclasses import dataclass, field
 
@@ -12,6 +14,45 @@ VERDICT = re.compile(r"^BULKHEAD-TEST (\S+): (SUCCESS|SKIP|FAILURE|ERROR|CRASH)\
 BENCH = re.compile(r"^BULKHEAD-BENCH (\S+) (\S+) (\S+)\s*$")
 VERDICTS = ("SUCCESS", "SKIP", "FAILURE", "ERROR", "CRASH")
 BAD_VERDICTS = ("FAILURE", "ERROR", "CRASH")
+
+
+CONTINUED = re.compile(r"^\[([a-z0-9_-]{1,31})\]\+ (.*)$", re.S)
+
+
+class LineJoiner:
+    """Joins the pieces of long zone lines; lines may be str or bytes (the
+    tools keep a zone's bytes as they are)."""
+
+    def __init__(self):
+        self.pending = {}  # zone -> the line so far, without its tag
+
+    @staticmethod
+    def _tag(zone: str, like):
+        tag = f"[{zone}] "
+        return tag if isinstance(like, str) else tag.encode()
+
+    def feed(self, line):
+        """The whole line that `line` completes, or None while it is a piece."""
+        text = line.decode("utf-8", "replace") if isinstance(line, bytes) else line
+        m = CONTINUED.match(text)
+        if m:
+            zone = m.group(1)
+            piece = line[len(zone) + 4:]  # after "[zone]+ "
+            self.pending[zone] = self.pending.get(zone, line[:0]) + piece
+            return None
+        m = ZONE_LINE.match(text)
+        if not m or m.group(1) not in self.pending:
+            return line
+        zone = m.group(1)
+        tag = self._tag(zone, line)
+        rest = line[len(tag):] if line.startswith(tag) else line[len(tag) - 1:]
+        return tag + self.pending.pop(zone) + rest
+
+    def leftovers(self) -> list:
+        """Lines whose last piece never came (their zone ended)."""
+        out = [self._tag(zone, piece) + piece for zone, piece in self.pending.items()]
+        self.pending.clear()
+        return out
 
 
 @dataclass
@@ -44,8 +85,13 @@ class Console:
     lines: list = field(default_factory=list)
     verdicts: list = field(default_factory=list)
     bench: list = field(default_factory=list)
+    joiner: LineJoiner = field(default_factory=LineJoiner)
 
     def feed(self, text: str, seconds: float) -> Line:
+        """The line `text` completes (None for a piece of a long line)."""
+        text = self.joiner.feed(text)
+        if text is None:
+            return None
         line = Line(len(self.lines), seconds, text)
         hv = HYPERVISOR_LINE.match(text)
         zone = None if hv else ZONE_LINE.match(text)

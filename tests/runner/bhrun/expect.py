@@ -2,13 +2,16 @@
 """Expectations about one boot, and their evaluation into named checks.
 
 A run passes only when every check holds. Besides what the caller asks for,
-two checks are always made: no zone printed a FAILURE, ERROR or CRASH
-verdict that was not expected, and no zone printed two verdicts for one
-test."""
+three checks are always made: no zone printed a FAILURE, ERROR or CRASH
+verdict that was not expected, no zone printed two verdicts for one test,
+and the hypervisor did not refuse the manifest unless an expected line
+says it would."""
 import re
 from dataclasses import dataclass, field
 
 from .console import BAD_VERDICTS, VERDICTS, Console
+
+REFUSAL = re.compile(r"^\[bulkhead:\d+\] refusing to start any zone")
 
 
 @dataclass
@@ -106,6 +109,13 @@ def _implicit_checks(exp: Expectations, console: Console) -> list:
                   not any(e.matches(v) and e.verdict == v.verdict for e in exp.verdicts)]
     checks.append(Check("no unexpected FAILURE, ERROR or CRASH", not unexpected,
                         "; ".join(f"{v.zone or '(untagged)'}: {v.test}: {v.verdict}" for v in unexpected)))
+    # A manifest the hypervisor refused ran nothing: that passes only when
+    # an expected line says so (the bad-manifest scenarios), never by default.
+    refusal = console.first_match(REFUSAL)
+    if refusal is not None and not any(r.search(refusal.text) for r in exp.logs):
+        reasons = [l.body for l in console.lines[:refusal.index] if l.body and l.body.startswith("manifest: ")]
+        checks.append(Check("the hypervisor started the manifest's zones", False,
+                            reasons[-1] if reasons else refusal.text))
     return checks
 
 

@@ -23,7 +23,7 @@ bh_scenario(two-zones ARGS ${args})
 set(args --expect victim:isolation-victim:SUCCESS --expect intruder:isolation-intruder:SUCCESS
   --forbid-log [=[(?i)5ec2e7]=]
   --forbid-log [=[zone '[^']+' (crashed|stopped)]=])
-foreach(ipa 70000000 70100000 40200000 40280000 08080000 080e0000 09010000 09020000)
+foreach(ipa 70000000 70100000 40200000 40280000 08080000 080e0000 09020000 09030000)
   string(REGEX REPLACE "^0+" "" digits ${ipa})
   foreach(access read write)
     list(APPEND args --expect-log "zone 'intruder'.*illegal ${access}.*IPA (?i:0x0*${digits})\\b")

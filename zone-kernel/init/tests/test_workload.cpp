@@ -57,6 +57,13 @@ TEST_CASE("the workload is what follows '--' on the kernel command line", "[zone
     REQUIRE(w);
     CHECK(w->zone_name == "alpha");
     CHECK(w->argv == Strings{"true", "--", "x"});
+    CHECK(w->stdin_mode.empty());
+
+    // bulkhead.stdin= counts before the "--" only: after it, it is the workload's.
+    w = parse_cmdline("bulkhead.stdin=stream quiet -- cat bulkhead.stdin=console");
+    REQUIRE(w);
+    CHECK(w->stdin_mode == "stream");
+    CHECK(w->argv == Strings{"cat", "bulkhead.stdin=console"});
 
     w = parse_cmdline("console=ttyAMA0 quiet\n");
     REQUIRE(w);
@@ -91,6 +98,15 @@ TEST_CASE("environment entries override the defaults by key", "[zone-init]") {
     CHECK(env_lookup(env, "B") == "");
     CHECK_FALSE(env_lookup(env, "NOEQ"));
     CHECK(merge_environment({"X=1"}, {"X=2", "X=3"}) == Strings{"X=3"});
+}
+
+TEST_CASE("the workload learns its zone's name and vCPU count", "[zone-init]") {
+    const auto env =
+        zone_environment(merge_environment(default_environment(), {"BULKHEAD_ZONE=forged", "X=1"}), "alpha", 2);
+    CHECK(env_lookup(env, "BULKHEAD_ZONE") == "alpha"); // the manifest's env cannot change where it runs
+    CHECK(env_lookup(env, "BULKHEAD_VCPUS") == "2");
+    CHECK(env_lookup(env, "X") == "1");
+    CHECK(env_lookup(env, "HOME") == "/root");
 }
 
 TEST_CASE("commands without a slash are searched in PATH", "[zone-init]") {

@@ -27,7 +27,7 @@ constexpr Target kTargets[] = {
     {0x40280000, "the hypervisor image"},
     {0x08080000, "the host GIC ITS"},
     {0x080e0000, "another CPU's redistributor"},
-    {0x09010000, "the host PL031 RTC"},
+    {0x09030000, "the host PL061 GPIO"},
     {0x09020000, "fw_cfg"},
 };
 constexpr u32 kJunk = 0x0badc0de;
@@ -70,6 +70,15 @@ void check_virtual_devices() {
                 static_cast<ull>(fr.value));
     // Printing this proves the zone's UART ignored UARTCR = 0.
     print("GICD_CTLR and UARTCR written with 0; the console still works\n");
+    // The RTC at the host's PL031 address is the zone's own: it reads the
+    // host's date (after 2020), and loading it moves this zone's clock only.
+    probe::Result rtc = probe::read32(0x09010000);
+    test::check(!rtc.aborted && rtc.value > 1577836800, "RTCDR 0x%llx: not a date after 2020",
+                static_cast<ull>(rtc.value));
+    test::check(!probe::write32(0x09010008, 1000).aborted, "writing RTCLR aborted");
+    rtc = probe::read32(0x09010000);
+    test::check(!rtc.aborted && rtc.value >= 1000 && rtc.value < 1100, "RTCDR after loading 1000: %llu",
+                static_cast<ull>(rtc.value));
 }
 
 } // namespace

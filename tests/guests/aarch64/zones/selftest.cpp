@@ -93,8 +93,8 @@ void check_interrupts() {
 }
 
 void check_probes() {
-    // A zone has nothing at the RTC; bare QEMU virt has nothing at 0x0b000000.
-    u64 hole = hc::in_zone() ? 0x09010000 : 0x0b000000;
+    // A zone has nothing at fw_cfg's address; bare QEMU virt has nothing at 0x0b000000.
+    u64 hole = hc::in_zone() ? 0x09020000 : 0x0b000000;
     probe::Result r = probe::read32(hole);
     BH_EXPECT(r.aborted);
     BH_EXPECT_EQ(r.ec(), probe::kEcDataAbortSameEl);

@@ -5,6 +5,7 @@
 // Pure data, also compiled into the host unit tests.
 #pragma once
 
+#include <arch/linux_image.hpp>
 #include <bulkhead/zone_platform.hpp>
 
 namespace bh::aarch64 {
@@ -19,6 +20,7 @@ inline constexpr ZonePlatform kZonePlatform{
     .boot_area_bytes = 0,
     .device_windows = {{GuestPhys(0x08000000), 0x38000000}},
     .device_window_count = 1,
+    .linux_allowed = linux_allowed,
     .event_line = 63, // the last of the zone's 64 SPIs; virtio slots have 16-47
 };
 

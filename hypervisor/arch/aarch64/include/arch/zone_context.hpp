@@ -5,6 +5,7 @@
 #include <arch/vgic_state.hpp>
 #include <arch/vmsa_format.hpp>
 #include <bulkhead/pl011.hpp>
+#include <bulkhead/pl031.hpp>
 #include <bulkhead/types.hpp>
 #include <bulkhead/virtio_mmio_slots.hpp>
 
@@ -13,13 +14,14 @@ namespace bh::arch {
 using Stage2Format = aarch64::Stage2Format;
 
 // An arm64 zone's devices are QEMU virt's, at its addresses: a GICv3
-// (vgic.hpp), a PL011 console and 32 virtio-mmio slots; zone_init enters
+// (vgic.hpp), a PL011 console, a PL031 RTC and 32 virtio-mmio slots; zone_init enters
 // them in the zone's device registry.
 struct ZoneContext {
     u16 vmid = 0;
     u64 cntvoff = 0; // the zone's virtual counter starts near zero
     VgicDistState dist;
     Pl011 uart;
+    Pl031 rtc;
     VirtioMmioSlots virtio;
 };
 

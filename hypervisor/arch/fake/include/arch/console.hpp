@@ -17,5 +17,8 @@ void fake_console_clear();
 // A UART that takes at most `bytes` more without waiting (~0: unlimited,
 // the default), as a slow real one whose FIFO is full.
 void fake_console_set_room(u64 bytes);
+// How often the core asked to unmask the host UART's receive interrupt
+// (console_input_resume: the console zone made room after a hold).
+u64 fake_console_input_resumes();
 
 } // namespace bh::arch

@@ -5,6 +5,7 @@
 
 #include <arch/vmsa_format.hpp>
 #include <bulkhead/pl011.hpp>
+#include <bulkhead/pl031.hpp>
 #include <bulkhead/types.hpp>
 #include <bulkhead/virtio_mmio_slots.hpp>
 
@@ -12,7 +13,7 @@ namespace bh::arch {
 
 using Stage2Format = aarch64::Stage2Format;
 
-// Like arm64's: a PL011 console and the virtio-mmio slots, entered in the
+// Like arm64's: a PL011 console, a PL031 RTC and the virtio-mmio slots, entered in the
 // zone's device registry by zone_init.
 struct ZoneContext {
     u16 vmid = 0;
@@ -23,6 +24,7 @@ struct ZoneContext {
     char linux_command[64] = {};
     char linux_bootargs[64] = {};
     Pl011 uart;
+    Pl031 rtc;
     VirtioMmioSlots virtio;
 };
 

@@ -2,6 +2,8 @@
 // The arm64 Linux boot protocol (Documentation/arm64/booting.rst) for a
 // zone: the Image at text_offset past a 2 MiB aligned base, the initrd and
 // the zone's DTB at the top of RAM, x0 = DTB, MMU off, EL1h.
+#include "control_domain_fdt.hpp"
+#include "platform.hpp"
 #include "zone_fdt.hpp"
 
 #include <bulkhead/arch_interface.hpp>
@@ -54,7 +56,10 @@ Status prepare_linux_zone(Zone& z, const LinuxBoot& l) {
 
     LockGuard g(fdt_lock);
     aarch64::ZoneFdtInputs in{initrd, l.initrd.size, &l};
-    u64 fdt_size = aarch64::build_zone_fdt(z, in, fdt_buffer, sizeof fdt_buffer);
+    // The control domain's is the host's, cut down; any other zone's is made.
+    u64 fdt_size = z.control_domain
+                       ? aarch64::build_control_domain_fdt(z, in, aarch64::platform().dtb, fdt_buffer, sizeof fdt_buffer)
+                       : aarch64::build_zone_fdt(z, in, fdt_buffer, sizeof fdt_buffer);
     if (!fdt_size) return Status::no_memory;
     if (Status s = copy_to_guest(z, fdt, fdt_buffer, fdt_size); s != Status::ok) return s;
     vcpu_reset(z.vcpus[0], kernel, fdt.raw());

@@ -20,7 +20,13 @@ struct ZoneContext {
     u64 cntvoff = 0; // the zone's virtual counter starts near zero
     VgicDistState dist;
     Pl011 uart;
-    VirtioMmioSlots virtio;
+    VirtioMmioSlots virtio; // not registered for the control domain: it has the host's
+    // The control domain's host SPIs (bit n: SPI n, INTID 32 + n), fixed
+    // when it is built, and those whose physical interrupt the hypervisor
+    // acknowledged and left active for it, not yet in a list register
+    // (passthrough.cpp; changed atomically from any CPU).
+    u64 passthrough_spis = 0;
+    u64 held_spis = 0;
 };
 
 } // namespace bh::arch

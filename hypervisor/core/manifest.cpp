@@ -139,6 +139,12 @@ class Parser {
             if (base_given)
                 return fail(zn, "a control domain's RAM is at its host-physical address: drop memory-base "
                                 "(host-address pins it)");
+            if (z.pinned && !is_aligned(host, platform_.ram_base_alignment)) {
+                char msg[128];
+                format(msg, sizeof msg, "a control domain's host-address is its guest-physical base: it must be a "
+                       "multiple of %llu MiB", static_cast<unsigned long long>(platform_.ram_base_alignment >> 20));
+                return fail(zn, msg);
+            }
             if (z.pinned) v = host;
             if (!z.pinned && fdt_subnode_offset(fdt_, node, "linux") < 0)
                 return fail(zn, "a control domain without host-address must boot Linux (a linux node): "

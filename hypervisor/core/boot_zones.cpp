@@ -64,7 +64,8 @@ bool create_boot_zones(const Manifest& m) {
             mz.vcpus,
             mz.control_domain ? ", control domain"
             : mz.privileged   ? ", privileged"
-                              : "", mz.fault_policy == FaultPolicy::stop ? "stop" : "abort",
+                              : "",
+            mz.fault_policy == FaultPolicy::stop ? "stop" : "abort",
             static_cast<unsigned long long>(zone_overhead_bytes(*z) >> 10));
     }
     // The host console's input goes to the zone that asks for it, else the

@@ -141,8 +141,10 @@ class Parser {
                                 "(host-address pins it)");
             if (z.pinned && !is_aligned(host, platform_.ram_base_alignment)) {
                 char msg[128];
-                format(msg, sizeof msg, "a control domain's host-address is its guest-physical base: it must be a "
-                       "multiple of %llu MiB", static_cast<unsigned long long>(platform_.ram_base_alignment >> 20));
+                format(msg, sizeof msg,
+                       "a control domain's host-address is its guest-physical base: it must be a "
+                       "multiple of %llu MiB",
+                       static_cast<unsigned long long>(platform_.ram_base_alignment >> 20));
                 return fail(zn, msg);
             }
             if (z.pinned) v = host;

@@ -57,9 +57,9 @@ Status prepare_linux_zone(Zone& z, const LinuxBoot& l) {
     LockGuard g(fdt_lock);
     aarch64::ZoneFdtInputs in{initrd, l.initrd.size, &l};
     // The control domain's is the host's, cut down; any other zone's is made.
-    u64 fdt_size = z.control_domain
-                       ? aarch64::build_control_domain_fdt(z, in, aarch64::platform().dtb, fdt_buffer, sizeof fdt_buffer)
-                       : aarch64::build_zone_fdt(z, in, fdt_buffer, sizeof fdt_buffer);
+    u64 fdt_size = z.control_domain ? aarch64::build_control_domain_fdt(z, in, aarch64::platform().dtb, fdt_buffer,
+                                                                        sizeof fdt_buffer)
+                                    : aarch64::build_zone_fdt(z, in, fdt_buffer, sizeof fdt_buffer);
     if (!fdt_size) return Status::no_memory;
     if (Status s = copy_to_guest(z, fdt, fdt_buffer, fdt_size); s != Status::ok) return s;
     vcpu_reset(z.vcpus[0], kernel, fdt.raw());

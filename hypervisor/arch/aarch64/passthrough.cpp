@@ -65,8 +65,8 @@ Runs page_runs(const Platform& p) {
     unsigned out = 0;
     for (unsigned i = 0; i < r.count; ++i) {
         if (out && r.run[out - 1].end().raw() >= r.run[i].base.raw()) {
-            u64 end = r.run[i].end().raw() > r.run[out - 1].end().raw() ? r.run[i].end().raw()
-                                                                         : r.run[out - 1].end().raw();
+            u64 end =
+                r.run[i].end().raw() > r.run[out - 1].end().raw() ? r.run[i].end().raw() : r.run[out - 1].end().raw();
             r.run[out - 1].size = end - r.run[out - 1].base.raw();
             continue;
         }
@@ -113,8 +113,8 @@ Status passthrough_attach(Zone& z) {
     }
     z.arch.passthrough_spis = spis;
     owner = &z;
-    log("zone '%s': %u virtio-mmio transport(s) passed through in %u window(s), SPIs forwarded", z.name,
-        p.virtio_count, r.count);
+    log("zone '%s': %u virtio-mmio transport(s) passed through in %u window(s), SPIs forwarded", z.name, p.virtio_count,
+        r.count);
     return Status::ok;
 }
 

@@ -116,7 +116,7 @@ HypercallResult hc_zone_irq(Vcpu& caller, const HypercallArgs& a) {
     u64 slot = line - VirtioMmioSlots::kFirstSpi;
     if (line < VirtioMmioSlots::kFirstSpi || slot >= VirtioMmioSlots::kSlots || !(z->served_slots >> slot & 1))
         return hc_result(Status::invalid_argument);
-    if (!z->is_running()) return hc_result(Status::bad_state);
+    if (!z->is_live()) return hc_result(Status::bad_state); // pending until it resumes
     arch::raise_zone_interrupt(*z, static_cast<u32>(line));
     return hc_result(Status::ok);
 }

@@ -32,6 +32,9 @@ Hypercall classify_hypercall(u64 fn) {
     case 0x1c: return Hypercall::zone_irq;
     case 0x1d: return Hypercall::zone_map;
     case 0x1e: return Hypercall::zone_unmap;
+    case 0x1f: return Hypercall::zone_pause;
+    case 0x20: return Hypercall::zone_resume;
+    case 0x21: return Hypercall::zone_boot_linux;
     default: return Hypercall::unknown;
     }
 }
@@ -52,7 +55,10 @@ bool is_management_call(Hypercall h) {
     case Hypercall::ioreq_complete:
     case Hypercall::zone_irq:
     case Hypercall::zone_map:
-    case Hypercall::zone_unmap: return true;
+    case Hypercall::zone_unmap:
+    case Hypercall::zone_pause:
+    case Hypercall::zone_resume:
+    case Hypercall::zone_boot_linux: return true;
     default: return false;
     }
 }

@@ -47,6 +47,9 @@ enum class Hypercall : u8 {
     zone_irq,
     zone_map,
     zone_unmap,
+    zone_pause,
+    zone_resume,
+    zone_boot_linux,
     unknown,
 };
 

@@ -22,6 +22,10 @@ namespace bh::sched {
 // Makes an off vCPU runnable on its home CPU (zone start, vCPU start). The
 // zone's lock is held, so the zone cannot end in between (vcpu_start_with).
 void start(Locked<Zone> zone, Vcpu& v);
+// Its zone was resumed: a vCPU the scheduler parked (state `paused`) goes
+// back on its home run queue. Anything else is left as it is: a vCPU its
+// CPU had not yet parked just keeps running.
+void unpark(Locked<Zone> zone, Vcpu& v);
 // Wakes a blocked vCPU (an interrupt became pending for it). Also pokes its
 // home CPU when it is running there, so new interrupts are seen promptly.
 void wake(Vcpu& v);

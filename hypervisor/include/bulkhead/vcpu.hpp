@@ -19,6 +19,7 @@ enum class VcpuState : u8 {
     blocked,  // waiting (WFI) for an interrupt or its timer
     io_wait,  // in the middle of an access a server completes (ioreq.hpp);
               // interrupts do not wake it, only the completion does
+    paused,   // its zone is paused: on no list until zone_resume requeues it
 };
 
 // A device access the vCPU waits for (forwarded to a server zone): the

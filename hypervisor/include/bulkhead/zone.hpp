@@ -18,8 +18,8 @@
 
 namespace bh {
 
-// creating -> created -> running -> exited | crashed | stopped. Changed only
-// under the zone's lock; read without it through the atomic.
+// creating -> created -> running <-> paused -> exited | crashed | stopped.
+// Changed only under the zone's lock; read without it through the atomic.
 enum class ZoneState : u8 {
     creating = BH_ZONE_CREATING, // memory still being allocated and scrubbed
     created = BH_ZONE_CREATED,
@@ -27,6 +27,7 @@ enum class ZoneState : u8 {
     exited = BH_ZONE_EXITED,
     crashed = BH_ZONE_CRASHED,
     stopped = BH_ZONE_STOPPED,
+    paused = BH_ZONE_PAUSED, // started, none of its vCPUs runs (zone_pause)
 };
 
 constexpr bool zone_state_ended(ZoneState s) {
@@ -92,6 +93,11 @@ class Zone {
     u64 watchdog_deadline = 0; // counter value, set when the zone starts
 
     bool is_running() const { return state.load() == ZoneState::running; }
+    // Started and not ended: running or paused. It holds the power on.
+    bool is_live() const {
+        ZoneState s = state.load();
+        return s == ZoneState::running || s == ZoneState::paused;
+    }
     bool has_ended() const { return zone_state_ended(state.load()); }
     // Host-physical address behind `ipa` if it is zone RAM (never a device window).
     bool ram_to_host(GuestPhys ipa, HostPhys& out, u64& contiguous) const;

@@ -45,8 +45,11 @@
 #define BH_HC_ZONE_IRQ       BH_HC_FN(0x1c) /* x1 handle, x2 line of a slot the caller serves: raised (edge) */
 #define BH_HC_ZONE_MAP       BH_HC_FN(0x1d) /* x1 handle, x2 IPA in the caller: the zone's RAM mapped there */
 #define BH_HC_ZONE_UNMAP     BH_HC_FN(0x1e) /* x1 handle */
+#define BH_HC_ZONE_PAUSE     BH_HC_FN(0x1f) /* x1 handle: RUNNING -> PAUSED, its vCPUs off their CPUs */
+#define BH_HC_ZONE_RESUME    BH_HC_FN(0x20) /* x1 handle: PAUSED -> RUNNING */
+#define BH_HC_ZONE_BOOT_LINUX BH_HC_FN(0x21) /* x1 handle, x2 IPA (caller) of struct bh_linux_boot + strings, x3 its length */
 
-#define BH_HC_COUNT 0x1f /* function numbers are below this */
+#define BH_HC_COUNT 0x22 /* function numbers are below this */
 
 /* BH_HC_EVENT_NEXT kinds. */
 #define BH_EVENT_IOREQ      1 /* x2 zone has I/O requests for the caller (BH_HC_IOREQ_NEXT) */
@@ -77,6 +80,7 @@
 #define BH_ZONE_CRASHED 3 /* ended by the hypervisor: fault, reset */
 #define BH_ZONE_STOPPED 4 /* ended by a manager */
 #define BH_ZONE_CREATING 5 /* ZONE_CREATE still allocating and scrubbing its memory */
+#define BH_ZONE_PAUSED   6 /* BH_HC_ZONE_PAUSE: none of its vCPUs runs until BH_HC_ZONE_RESUME */
 
 /* Why a zone ended (BH_HC_ZONE_STATUS x2). */
 #define BH_EXIT_NONE        0

@@ -4,7 +4,8 @@
 // slots and maps its RAM, then answers its accesses as the control
 // domain's backends will: woken by its event line, it pulls requests,
 // completes them, raises the slot's interrupt and meets the zone through
-// the zone's RAM. It also behaves like a confused server (wrong ids,
+// the zone's RAM. It pauses the zone while answering its first request
+// and sees it ask nothing more until resumed. It also behaves like a confused server (wrong ids,
 // completing posted writes, lines and windows it has no right to) and
 // never answers one read, and checks that the zone still ends, reports
 // its end once and is destroyed with all of its memory returned. Twice,
@@ -42,6 +43,7 @@ constexpr u64 kMapAt = u64(4) << 30; // where the client's RAM appears here
 constexpr u32 kEventIntid = 32 + 63; // the event line: SPI 63
 constexpr u64 kTimeoutMs = 20000;
 constexpr u32 kPosted = ~0u;
+constexpr u64 kPausedMs = 300; // how long the client stays paused
 
 volatile u64 event_interrupts = 0;
 volatile bool timed_out = false;
@@ -56,7 +58,7 @@ struct Server {
     u64 regs[2][0x200 / 8] = {}; // slots 0 and 2: what the client wrote
     u32 notifies = 0, irqs_raised = 0, requests = 0;
     u64 held_id = 0; // slot 2's read, never completed
-    bool held = false, ended = false, posted_refused = false;
+    bool held = false, ended = false, posted_refused = false, paused_once = false;
     u64 end_detail = 0, end_code = 0;
 
     volatile u64& client_word(u64 offset) { return *reinterpret_cast<volatile u64*>(kMapAt + offset); }
@@ -70,8 +72,31 @@ struct Server {
         return junk | regs[slot == 2][offset / 8];
     }
 
+    // The first request: pause the client, answer it, and see that nothing
+    // more comes while it is paused (its vCPU would ask again at once:
+    // the next access follows the one answered here); then resume it.
+    void pause_while_answering(const ioreq_t& r, u64 id) {
+        BH_EXPECT_EQ(hc::zone_pause(child), BH_OK);
+        BH_EXPECT_EQ(hc::zone_status(child).state, u64(BH_ZONE_PAUSED));
+        BH_EXPECT_EQ(hc::zone_pause(child), BH_ERR_BAD_STATE);
+        BH_EXPECT_EQ(hc::zone_destroy(child), BH_ERR_BAD_STATE); // stop it first
+        BH_EXPECT_EQ(r.dir, u8(IOREQ_READ));
+        BH_EXPECT_EQ(hc::ioreq_complete(child, id, read(0, r.addr - kSlotBase)), BH_OK);
+        u64 end = timer::counter() + timer::ms_to_ticks(kPausedMs);
+        alignas(16) ioreq_t next;
+        while (timer::counter() < end)
+            if (hc::ioreq_next(child, &next).status != BH_ERR_NOT_FOUND) {
+                test::check(false, "a paused zone made a request");
+                break;
+            }
+        BH_EXPECT_EQ(hc::zone_resume(child), BH_OK);
+        BH_EXPECT_EQ(hc::zone_status(child).state, u64(BH_ZONE_RUNNING));
+        paused_once = true;
+    }
+
     void handle(const ioreq_t& r, u64 id) {
         ++requests;
+        if (requests == 1) return pause_while_answering(r, id);
         u64 offset = r.addr - kSlotBase;
         u32 slot = static_cast<u32>(offset / kSlotSize);
         offset %= kSlotSize;
@@ -195,6 +220,7 @@ void serve_one_client(u32 round) {
     BH_EXPECT_EQ(server.irqs_raised, 1u);
     BH_EXPECT(event_interrupts > interrupts_before);
     BH_EXPECT(server.held);
+    BH_EXPECT(server.paused_once);
     BH_EXPECT_EQ(server.client_word(kReplyOffset), kReply);
     BH_EXPECT_EQ(hc::event_next().status, BH_ERR_NOT_FOUND); // the end is told once
 

@@ -16,8 +16,8 @@ using namespace bh;
 namespace {
 
 constexpr u64 kRunMs = 8000;
-constexpr u16 kFcw = 0x27f;      // double precision, every exception masked
-constexpr u32 kMxcsr = 0x9fc0;   // flush to zero, denormals are zero, all masked
+constexpr u16 kFcw = 0x27f;                // double precision, every exception masked
+constexpr u32 kMxcsr = 0x9fc0;             // flush to zero, denormals are zero, all masked
 constexpr usize kFxFcw = 0, kFxMxcsr = 24; // offsets in the FXSAVE image
 
 struct alignas(16) FxImage {

@@ -9,6 +9,7 @@ addresses the hypervisor logged), that reading the hypervisor's memory
 faulted without ending it, and that the ordinary zone beside it did not get
 the disk."""
 import argparse
+import hashlib
 import os
 import re
 import secrets
@@ -27,7 +28,7 @@ def first(pattern, text):
     return m
 
 
-def check(log, marker):
+def check(log, marker, md5):
     problems = []
 
     def need(pattern, what):
@@ -48,7 +49,7 @@ def check(log, marker):
     dt_mem = re.findall(r"^\[cdom\] cdom-dt-memory: (\S+) ([0-9a-f]+)$", log, re.M)
     iomem = need(r"^\[cdom\] cdom-iomem: ([0-9a-f]+)-([0-9a-f]+) : System RAM$", "one System RAM range")
     root = need(r"^\[cdom\] cdom-dt-root: (.*)$", "the DT's root nodes")
-    need(r"^\[cdom\] cdom-disk-bytes: 1048576$", "the whole disk read")
+    need(rf"^\[cdom\] cdom-disk-md5: {md5}\s+-$", "the whole disk read, checksum right")
     need(r"^\[cdom\] cdom-transport: 0x00000002$", "the host's virtio-blk transport (DeviceID 2)")
     irqs = need(r"^\[cdom\] cdom-disk-irqs: ([1-9]\d*)$", "a virtio interrupt line")
     need(r"^\[bulkhead:\d+\] zone 'cdom' vcpu \d: illegal read at IPA 0x40200000 .*injecting an external abort$",
@@ -103,9 +104,10 @@ def main():
     log = os.path.join(args.reports, "control-domain.boot.log")
     with tempfile.TemporaryDirectory() as tmp:
         disk = os.path.join(tmp, "disk.img")
+        data = (marker.encode() + b"\n").ljust(4096, b"\0") + secrets.token_bytes((4 << 20) - 4096)
         with open(disk, "wb") as f:
-            f.write(marker.encode() + b"\n")
-            f.truncate(1 << 20)
+            f.write(data)
+        md5 = hashlib.md5(data).hexdigest()
         cmd = [sys.executable, args.runner, "--name", "control-domain.boot", "--hypervisor", args.hypervisor,
                "--manifest", args.manifest, "--timeout", args.timeout, "--log", log,
                "--junit", os.path.join(args.reports, "control-domain.boot.xml"), "--expect-poweroff",
@@ -115,7 +117,7 @@ def main():
         rc = subprocess.run(cmd).returncode
     with open(log, errors="replace") as f:
         text = f.read().replace("\r", "")
-    problems = check(text, marker)
+    problems = check(text, marker, md5)
     if rc != 0:
         problems.append(f"the scenario runner failed (status {rc})")
     for p in problems:

@@ -154,9 +154,10 @@ void vgic_save(Vcpu& v) {
     for (unsigned n = 0; n < lr_count; ++n) {
         u64 lr = read_lr(n);
         if ((lr & kLrHw) && lr_intid(lr) < 32) {
-            // Hand the physical PPI back (a passed-through SPI stays). Taken already: the zone still
-            // ends it (a software entry). Not taken yet: forgotten; loading
-            // the timer raises it again if it still asserts.
+            // Hand the physical PPI back (a passed-through SPI stays: it is
+            // not tied to this CPU). Taken already: the zone still ends it
+            // (a software entry). Not taken yet: forgotten; loading the
+            // timer raises it again if it still asserts.
             gic_deactivate(lr_pintid(lr));
             lr = (lr & kLrStateActive) ? (lr & ~(kLrHw | kLrPintidMask | kLrStatePending)) : 0;
         }

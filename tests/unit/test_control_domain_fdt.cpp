@@ -41,8 +41,9 @@ std::vector<u8> host_dtb() {
     for (u32 i = 0; i < 4; ++i)
         f.node("cpu@" + std::to_string(i)).str("device_type", "cpu").u32("reg", i).str("enable-method", "psci").end();
     f.end();
-    f.node("intc@8000000").str("compatible", "arm,gic-v3").cells("reg", {0, 0x08000000, 0, 0x10000, 0, 0x080a0000, 0,
-                                                                          0xf60000});
+    f.node("intc@8000000")
+        .str("compatible", "arm,gic-v3")
+        .cells("reg", {0, 0x08000000, 0, 0x10000, 0, 0x080a0000, 0, 0xf60000});
     f.cells("interrupts", {1, 9, 4}).u32("phandle", kGicPhandle).u32("#redistributor-regions", 1);
     f.node("its@8080000").str("compatible", "arm,gic-v3-its").cells("reg", {0, 0x08080000, 0, 0x20000}).end();
     f.end();

@@ -113,7 +113,7 @@ def main():
                "--junit", os.path.join(args.reports, "control-domain.boot.xml"), "--expect-poweroff",
                "--qemu-arg=-drive", f"--qemu-arg=file={disk},if=none,format=raw,id=disk0",
                "--qemu-arg=-device", "--qemu-arg=virtio-blk-device,drive=disk0",
-               "--forbid-log", r"crashed", "--forbid-log", r"panic"]
+               "--forbid-log", r"crashed", "--forbid-log", r"Kernel panic"]
         rc = subprocess.run(cmd).returncode
     with open(log, errors="replace") as f:
         text = f.read().replace("\r", "")

@@ -20,6 +20,7 @@ ZoneSpec spec_of(const ManifestZone& mz) {
     spec.vcpus = mz.vcpus;
     for (u32 c = 0; c < mz.vcpus; ++c) spec.cpus[c] = mz.cpus[c];
     spec.privileged = mz.privileged;
+    spec.control_domain = mz.control_domain;
     spec.fault_policy = mz.fault_policy;
     spec.entry = mz.entry;
     spec.boot_argument = mz.boot_argument;
@@ -58,13 +59,20 @@ bool create_boot_zones(const Manifest& m) {
         created[i] = z;
         log("zone '%s': %llu KiB at IPA %#llx (host %#llx%s), %u vCPU(s)%s, fault policy %s, overhead %llu KiB",
             z->name, static_cast<unsigned long long>(mz.memory_size >> 10),
-            static_cast<unsigned long long>(mz.memory_base.raw()),
+            static_cast<unsigned long long>(z->ram.base.raw()),
             static_cast<unsigned long long>(z->chunks[0].host.raw()), z->chunk_count > 1 ? ", fragmented" : "",
-            mz.vcpus, mz.privileged ? ", privileged" : "", mz.fault_policy == FaultPolicy::stop ? "stop" : "abort",
+            mz.vcpus,
+            mz.control_domain ? ", control domain"
+            : mz.privileged   ? ", privileged"
+                              : "",
+            mz.fault_policy == FaultPolicy::stop ? "stop" : "abort",
             static_cast<unsigned long long>(zone_overhead_bytes(*z) >> 10));
     }
-    // The host console's input goes to the zone that asks for it, else the first.
+    // The host console's input goes to the zone that asks for it, else the
+    // control domain (the machine's serial line is its console), else the first.
     u32 input = 0;
+    for (u32 i = 0; i < m.zone_count; ++i)
+        if (m.zones[i].control_domain) input = i;
     for (u32 i = 0; i < m.zone_count; ++i)
         if (m.zones[i].console_input) input = i;
     {

@@ -175,8 +175,44 @@ class Parser {
         }
         z.memory_size = v;
 
+        int len;
+        z.control_domain = fdt_getprop(fdt_, node, "control-domain", &len) != nullptr;
         v = platform_.default_ram_base.raw();
         if (!u64_prop(zn, node, "memory-base", v, false, present)) return false;
+        bool base_given = present;
+        u64 host = 0;
+        if (!u64_prop(zn, node, "host-address", host, false, present)) return false;
+        if (present) {
+            if (!is_aligned(host, kPageSize)) {
+                char msg[96];
+                format(msg, sizeof msg, "host-address %#llx is not 4 KiB aligned",
+                       static_cast<unsigned long long>(host));
+                return fail(zn, msg);
+            }
+            z.pinned = true;
+            z.host_address = HostPhys(host);
+        }
+        if (z.control_domain) {
+            // Its devices DMA to the addresses its kernel gives them, so its
+            // RAM sits where it is in the host: at host-address if pinned,
+            // else where the frame allocator finds a run at boot (the rules
+            // that depend on the base are checked then, ZoneTable::reserve).
+            if (base_given)
+                return fail(zn, "a control domain's RAM is at its host-physical address: drop memory-base "
+                                "(host-address pins it)");
+            if (z.pinned && !is_aligned(host, platform_.ram_base_alignment)) {
+                char msg[128];
+                format(msg, sizeof msg,
+                       "a control domain's host-address is its guest-physical base: it must be a "
+                       "multiple of %llu MiB",
+                       static_cast<unsigned long long>(platform_.ram_base_alignment >> 20));
+                return fail(zn, msg);
+            }
+            if (z.pinned) v = host;
+            if (!z.pinned && fdt_subnode_offset(fdt_, node, "linux") < 0)
+                return fail(zn, "a control domain without host-address must boot Linux (a linux node): "
+                                "image load addresses need a RAM base known before boot");
+        }
         z.memory_base = GuestPhys(v);
         Range<GuestPhys> ram{z.memory_base, z.memory_size};
         // Every rule of the architecture's zone platform, here rather than
@@ -185,17 +221,6 @@ class Parser {
         if (!platform_.ram_allowed(ram, why, sizeof why)) return fail(zn, why);
         // What the zone's images may use: all of RAM but the start-up area.
         Range<GuestPhys> image_room{ram.base, ram.size - platform_.boot_area_bytes};
-
-        if (!u64_prop(zn, node, "host-address", v, false, present)) return false;
-        if (present) {
-            if (!is_aligned(v, kPageSize)) {
-                char msg[96];
-                format(msg, sizeof msg, "host-address %#llx is not 4 KiB aligned", static_cast<unsigned long long>(v));
-                return fail(zn, msg);
-            }
-            z.pinned = true;
-            z.host_address = HostPhys(v);
-        }
 
         if (!u64_prop(zn, node, "vcpus", v, true, present)) return false;
         if (v == 0) return fail(zn, "vcpus is zero");
@@ -206,7 +231,6 @@ class Parser {
         }
         z.vcpus = static_cast<u32>(v);
 
-        int len;
         const fdt32_t* cpus = static_cast<const fdt32_t*>(fdt_getprop(fdt_, node, "cpus", &len));
         for (u32 i = 0; i < z.vcpus; ++i) z.cpus[i] = i % cpus_;
         if (cpus) {
@@ -226,7 +250,7 @@ class Parser {
             }
         }
 
-        z.privileged = fdt_getprop(fdt_, node, "privileged", &len) != nullptr;
+        z.privileged = z.control_domain || fdt_getprop(fdt_, node, "privileged", &len) != nullptr;
         z.console_input = fdt_getprop(fdt_, node, "console-input", &len) != nullptr;
         v = 0;
         if (!u64_prop(zn, node, "watchdog-ms", v, false, present)) return false;
@@ -386,6 +410,17 @@ class Parser {
                        out.zones[input].name);
                 return fail(out.zones[i].name, msg);
             }
+        const ManifestZone* control = nullptr;
+        for (u32 i = 0; i < out.zone_count; ++i) {
+            if (!out.zones[i].control_domain) continue;
+            if (control) {
+                char msg[128];
+                format(msg, sizeof msg, "zones '%s' and '%s' are both marked control-domain: at most one zone may be",
+                       control->name, out.zones[i].name);
+                return fail(nullptr, msg);
+            }
+            control = &out.zones[i];
+        }
         for (u32 i = 0; i < out.zone_count; ++i)
             for (u32 j = i + 1; j < out.zone_count; ++j)
                 if (__builtin_strcmp(out.zones[i].name, out.zones[j].name) == 0)

@@ -15,9 +15,9 @@ const char* const kAnyNode[] = {"phandle", "linux,phandle", nullptr};
 const char* const kRootProps[] = {"compatible", "#address-cells", "#size-cells", "model", nullptr};
 const char* const kRootChildren[] = {"zones", "chosen", "aliases", nullptr};
 const char* const kNone[] = {nullptr};
-const char* const kZoneProps[] = {"memory-size",   "memory-base", "host-address",  "vcpus",
-                                  "cpus",          "privileged",  "fault-policy",  "entry",
-                                  "boot-argument", "watchdog-ms", "console-input", nullptr};
+const char* const kZoneProps[] = {"memory-size",   "memory-base",    "host-address", "vcpus",         "cpus",
+                                  "privileged",    "fault-policy",   "entry",        "boot-argument", "watchdog-ms",
+                                  "console-input", "control-domain", nullptr};
 // A trailing '@': the node may also carry a unit address (image@1).
 const char* const kZoneChildren[] = {"image@", "linux", nullptr};
 const char* const kImageProps[] = {"load-address", "data", nullptr};

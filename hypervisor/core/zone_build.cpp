@@ -15,6 +15,16 @@ u64 zone_object_pages();
 // memory is fragmented. Nothing is written to them yet.
 Status zone_claim_memory(Zone& z, const ZoneSpec& spec, FrameAllocator& frames) {
     u64 pages = spec.memory_size / kPageSize;
+    if (spec.control_domain && !spec.pinned) {
+        // One run, aligned for block mappings, mapped where it is: devices
+        // the control domain drives DMA to the addresses its kernel knows.
+        HostPhys pa;
+        if (!frames.alloc(pages, arch::kZonePlatform.ram_base_alignment / kPageSize, pa)) return Status::no_memory;
+        z.ram.base = GuestPhys(pa.raw());
+        z.chunks[0] = {z.ram.base, pa, spec.memory_size};
+        z.chunk_count = 1;
+        return Status::ok;
+    }
     if (spec.pinned) {
         if (Status s = frames.claim(spec.host_address, pages); s != Status::ok) return s;
         z.chunks[0] = {spec.memory_base, spec.host_address, spec.memory_size};

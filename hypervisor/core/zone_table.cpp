@@ -44,9 +44,13 @@ Status ZoneTable::reserve(Locked<ZoneTable>, const ZoneSpec& spec, Zone*& out) {
     }
     if (slot == kSlots) return Status::no_memory;
 
-    // The platform's rules hold for every zone, not only the manifest's.
+    if (spec.control_domain && spec.pinned && spec.memory_base.raw() != spec.host_address.raw())
+        return Status::invalid_argument; // its RAM is identity-mapped
+    // The platform's rules hold for every zone, not only the manifest's
+    // (for a control domain placed by the allocator: once it is placed).
+    bool placed_later = spec.control_domain && !spec.pinned;
     char why[160];
-    if (!arch::kZonePlatform.ram_allowed({spec.memory_base, spec.memory_size}, why, sizeof why)) {
+    if (!placed_later && !arch::kZonePlatform.ram_allowed({spec.memory_base, spec.memory_size}, why, sizeof why)) {
         log("zone '%s': %s", spec.name, why);
         return Status::invalid_argument;
     }
@@ -55,7 +59,8 @@ Status ZoneTable::reserve(Locked<ZoneTable>, const ZoneSpec& spec, Zone*& out) {
     Zone* z = new (phys_to_ptr<void>(obj)) Zone;
     __builtin_memcpy(z->name, spec.name, sizeof z->name);
     z->creator = spec.creator;
-    z->privileged = spec.privileged;
+    z->privileged = spec.privileged || spec.control_domain;
+    z->control_domain = spec.control_domain;
     z->watchdog_ms = spec.watchdog_ms;
     z->fault_policy = spec.fault_policy;
     z->ram = {spec.memory_base, spec.memory_size};
@@ -71,6 +76,10 @@ Status ZoneTable::reserve(Locked<ZoneTable>, const ZoneSpec& spec, Zone*& out) {
     z->boot_argument = spec.boot_argument;
     Status s = z->stage2.init(*frames_);
     if (s == Status::ok) s = zone_claim_memory(*z, spec, *frames_);
+    if (s == Status::ok && placed_later && !arch::kZonePlatform.ram_allowed(z->ram, why, sizeof why)) {
+        log("zone '%s': its identity-mapped RAM breaks the platform's rules: %s", spec.name, why);
+        s = Status::invalid_argument;
+    }
     if (s != Status::ok) {
         zone_release_memory(*z, *frames_);
         z->stage2.destroy();

@@ -22,7 +22,11 @@ struct FakeMachine {
     FrameAllocator frames;
     u64 free_at_start = 0;
 
-    explicit FakeMachine(unsigned cpus = 4, u64 ram_bytes = 64 * MiB) : ram(ram_bytes) {
+    explicit FakeMachine(unsigned cpus = 4, u64 ram_bytes = 64 * MiB) : ram(ram_bytes) { init(cpus); }
+    // RAM at host address `at` (HostRam's mmap constructor).
+    FakeMachine(unsigned cpus, u64 ram_bytes, void* at) : ram(ram_bytes, at) { init(cpus); }
+
+    void init(unsigned cpus) {
         arch::fake_reset_machine(cpus);
         REQUIRE(frames.add_region(ram.base(), ram.size()) == Status::ok);
         zones().init(frames);

@@ -98,6 +98,12 @@ void gic_enable_spi(u32 intid, u64 mpidr) {
     mmio_write<u32>(d + kGicdIsenabler + 4 * (intid / 32), 1u << (intid % 32));
 }
 
+void gic_disable_spi(u32 intid) {
+    u64 d = platform().gicd;
+    mmio_write<u32>(d + kGicdIcenabler + 4 * (intid / 32), 1u << (intid % 32));
+    wait_rwp(d); // disabled for good once RWP clears: no new delivery after this returns
+}
+
 bool gic_irq_pending() { return (BH_READ_SYSREG(isr_el1) >> 7) & 1; }
 
 u32 gic_acknowledge() { return static_cast<u32>(BH_READ_SYSREG(icc_iar1_el1) & 0xffffff); }

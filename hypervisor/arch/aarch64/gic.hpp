@@ -21,6 +21,7 @@ bool gic_init_cpu(u64 mpidr);
 void gic_send_sgi(u32 intid, u64 target_mpidr);
 // Routes an SPI to one CPU and enables it.
 void gic_enable_spi(u32 intid, u64 target_mpidr);
+void gic_disable_spi(u32 intid);
 u32 gic_acknowledge();
 // Whether another interrupt is pending for this CPU (ISR_EL1.I: the CPU's
 // own view, not a GIC register, so much cheaper to ask under emulation).

@@ -3,6 +3,7 @@
 // taken as exits while a zone runs (HCR_EL2.IMO) or polled when idle.
 #include "host_irq.hpp"
 #include "gic.hpp"
+#include "passthrough.hpp"
 #include "platform.hpp"
 #include "psci_host.hpp"
 #include "vgic.hpp"
@@ -21,6 +22,8 @@ void handle_host_interrupts() {
     do {
         u32 intid = gic_acknowledge();
         if (intid >= 1020) break;
+        // The control domain's device: left active, the zone ends it.
+        if (passthrough_interrupt(intid)) continue;
         // The hypervisor's tick or a kick: the scheduler decides. A poke, a
         // zone's timer PPI or a maintenance interrupt only make the loaded
         // vCPU's interrupts reach its list registers, which the end of every

@@ -5,6 +5,8 @@
 // a manifest zone, whose files the hypervisor copies in, and a zone a
 // manager loaded itself (BH_HC_ZONE_BOOT_LINUX), whose layout is checked
 // against the same rules (arch/linux_image.hpp).
+#include "control_domain_fdt.hpp"
+#include "platform.hpp"
 #include "zone_fdt.hpp"
 
 #include <arch/linux_image.hpp>
@@ -29,7 +31,10 @@ constexpr u64 kImageHeader = 64;
 // Writes the DTB and points vCPU 0 at the kernel. fdt_lock held.
 Status finish(Zone& z, const aarch64::LinuxLayout& at, GuestPhys initrd, u64 initrd_size, const LinuxBoot& l) {
     aarch64::ZoneFdtInputs in{initrd, initrd_size, &l};
-    u64 fdt_size = aarch64::build_zone_fdt(z, in, fdt_buffer, sizeof fdt_buffer);
+    // The control domain's is the host's, cut down; any other zone's is made.
+    u64 fdt_size = z.control_domain ? aarch64::build_control_domain_fdt(z, in, aarch64::platform().dtb, fdt_buffer,
+                                                                        sizeof fdt_buffer)
+                                    : aarch64::build_zone_fdt(z, in, fdt_buffer, sizeof fdt_buffer);
     if (!fdt_size) return Status::no_memory;
     if (Status s = copy_to_guest(z, at.fdt, fdt_buffer, fdt_size); s != Status::ok) return s;
     vcpu_reset(z.vcpus[0], at.kernel, at.fdt.raw());

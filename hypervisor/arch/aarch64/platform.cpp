@@ -74,6 +74,24 @@ void probe_chosen(const void* fdt, Platform& p) {
     }
 }
 
+// A GIC SPI from a node's first `interrupts` entry, as an INTID; 0 if none.
+u32 spi_intid(const void* fdt, int node) {
+    int len;
+    const fdt32_t* irq = static_cast<const fdt32_t*>(fdt_getprop(fdt, node, "interrupts", &len));
+    if (!irq || len < 12 || fdt32_ld(&irq[0]) != 0) return 0;
+    return 32 + fdt32_ld(&irq[1]);
+}
+
+void probe_virtio(const void* fdt, Platform& p) {
+    int node = -1;
+    while ((node = fdt_node_offset_by_compatible(fdt, node, "virtio,mmio")) >= 0) {
+        HostDevice d;
+        if (p.virtio_count == Platform::kMaxVirtio || !reg_entry(fdt, node, 0, d.base, d.size) || !d.size) continue;
+        d.intid = spi_intid(fdt, node);
+        p.virtio[p.virtio_count++] = d;
+    }
+}
+
 } // namespace
 
 Platform& platform() { return the_platform; }
@@ -93,12 +111,11 @@ bool platform_probe(const void* dtb) {
     u64 size;
     if (uart >= 0) {
         reg_entry(dtb, uart, 0, p.uart, size);
-        int len;
-        const fdt32_t* irq = static_cast<const fdt32_t*>(fdt_getprop(dtb, uart, "interrupts", &len));
-        if (irq && len >= 12 && fdt32_ld(&irq[0]) == 0) p.uart_intid = 32 + fdt32_ld(&irq[1]); // GIC SPI
+        p.uart_intid = spi_intid(dtb, uart);
     }
     if (int rtc = fdt_node_offset_by_compatible(dtb, -1, "arm,pl031"); rtc >= 0 && !reg_entry(dtb, rtc, 0, p.rtc, size))
         p.rtc = 0;
+    probe_virtio(dtb, p);
     int gic = fdt_node_offset_by_compatible(dtb, -1, "arm,gic-v3");
     if (gic < 0 || !reg_entry(dtb, gic, 0, p.gicd, p.gicd_size) || !reg_entry(dtb, gic, 1, p.gicr, p.gicr_size)) {
         log("boot: the device tree has no GICv3 (arm,gic-v3); Bulkhead needs one");

@@ -8,8 +8,16 @@
 
 namespace bh::aarch64 {
 
+// A host device the control domain is given (passthrough.cpp): its MMIO
+// window and its GIC SPI, as the boot DTB names them.
+struct HostDevice {
+    u64 base = 0, size = 0;
+    u32 intid = 0; // 0: none
+};
+
 struct Platform {
     static constexpr unsigned kMaxMemory = 8;
+    static constexpr unsigned kMaxVirtio = 32;
     Range<HostPhys> memory[kMaxMemory];
     unsigned memory_count = 0;
     u64 uart = 0x09000000; // QEMU virt's, until the DTB says otherwise
@@ -17,6 +25,9 @@ struct Platform {
     u64 rtc = 0;           // a PL031 the wall clock is read from once, 0 if none
     u64 gicd = 0, gicd_size = 0;
     u64 gicr = 0, gicr_size = 0;
+    // QEMU virt's virtio-mmio transports (compatible "virtio,mmio").
+    HostDevice virtio[kMaxVirtio];
+    unsigned virtio_count = 0;
     u64 cpu_mpidr[kMaxCpus] = {};
     unsigned cpu_count = 0;
     const void* manifest = nullptr;

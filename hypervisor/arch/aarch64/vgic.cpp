@@ -11,9 +11,12 @@
 // re-sampled at every exit: a timer disabled, masked or moved into the future
 // takes its interrupt back. A vCPU saved with such an interrupt hands the
 // physical PPI back (deactivated); its timer is re-sampled when it is loaded.
+// The control domain's passed-through SPIs go the same way into hardware
+// list registers (passthrough.cpp), but stay there when the vCPU is saved.
 #include "vgic.hpp"
 
 #include "gic.hpp"
+#include "passthrough.hpp"
 #include "vgic_lr.hpp"
 #include "vtimer.hpp"
 
@@ -76,18 +79,27 @@ void resample_timers(Vcpu& v) {
     }
 }
 
-// The list-register value for `intid` becoming pending, merged into `lr`
-// (0 for a new one). A timer held by the hypervisor goes in as hardware.
-u64 pending_lr(Vcpu& v, u64 lr, u32 intid) {
-    arch::VgicCpuState& g = v.ctx.vgic;
-    if (!lr) lr = kLrGroup1 | (u64(vgic_priority(v, intid)) << kLrPriorityShift) | intid;
+// Whether the hypervisor holds `intid`'s physical interrupt for `v` (a
+// timer PPI, or a passed-through SPI); after the call it no longer does.
+bool take_physical(Vcpu& v, u32 intid) {
     int t = timer_of_intid(intid);
-    if (t >= 0 && (g.hw_held >> t & 1)) {
-        g.hw_held = static_cast<u8>(g.hw_held & ~(1u << t));
+    if (t < 0) return passthrough_take(*v.zone, intid);
+    arch::VgicCpuState& g = v.ctx.vgic;
+    if (!(g.hw_held >> t & 1)) return false;
+    g.hw_held = static_cast<u8>(g.hw_held & ~(1u << t));
+    return true;
+}
+
+// The list-register value for `intid` becoming pending, merged into `lr`
+// (0 for a new one). An interrupt whose physical one the hypervisor holds
+// goes in as hardware.
+u64 pending_lr(Vcpu& v, u64 lr, u32 intid) {
+    if (!lr) lr = kLrGroup1 | (u64(vgic_priority(v, intid)) << kLrPriorityShift) | intid;
+    if (take_physical(v, intid)) {
         here().hardware_lrs = true;
         lr = (lr & ~kLrPintidMask) | lr_hw(intid);
-        // Active already (from before a switch): the physical PPI now stands
-        // for it, and fires again after the zone's deactivation if asserted.
+        // Active already (from before a switch): the physical interrupt now
+        // stands for it, and fires again after the zone's deactivation if asserted.
         if (lr & kLrStateActive) return lr & ~kLrStatePending;
     }
     if ((lr & kLrHw) && (lr & kLrStateActive)) return lr; // pending and active is not a hardware state
@@ -141,10 +153,11 @@ void vgic_save(Vcpu& v) {
     arch::VgicCpuState& g = v.ctx.vgic;
     for (unsigned n = 0; n < lr_count; ++n) {
         u64 lr = read_lr(n);
-        if (lr & kLrHw) {
-            // Hand the physical PPI back. Taken already: the zone still
-            // ends it (a software entry). Not taken yet: forgotten; loading
-            // the timer raises it again if it still asserts.
+        if ((lr & kLrHw) && lr_intid(lr) < 32) {
+            // Hand the physical PPI back (a passed-through SPI stays: it is
+            // not tied to this CPU). Taken already: the zone still ends it
+            // (a software entry). Not taken yet: forgotten; loading the
+            // timer raises it again if it still asserts.
             gic_deactivate(lr_pintid(lr));
             lr = (lr & kLrStateActive) ? (lr & ~(kLrHw | kLrPintidMask | kLrStatePending)) : 0;
         }

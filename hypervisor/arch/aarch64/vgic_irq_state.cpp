@@ -10,6 +10,7 @@
 // of a vCPU running on another CPU are not: changes to interrupts it holds
 // in list registers then apply to its pending bits only.
 #include "gic.hpp"
+#include "passthrough.hpp"
 #include "vgic.hpp"
 #include "vgic_lr.hpp"
 #include "vtimer.hpp"
@@ -94,7 +95,8 @@ void set_pending_bit(Vcpu& t, u32 intid, bool on) {
         __atomic_fetch_and(&t.ctx.vgic.pending[intid / 32], ~bit, __ATOMIC_ACQ_REL);
 }
 
-// A hardware (timer) entry leaves the list registers: hand its PPI back.
+// A hardware entry (a timer, a passed-through SPI) leaves the list
+// registers: hand its physical interrupt back.
 void release_hw(u64 lr) {
     if (lr & kLrHw) gic_deactivate(lr_pintid(lr));
 }
@@ -124,6 +126,9 @@ void vgic_clear_pending(Vcpu& t, unsigned word, u32 bits) {
         int timer = timer_of_intid(intid);
         if (timer >= 0 && timer_line(t, static_cast<unsigned>(timer))) return; // level: still asserted
         set_pending_bit(t, intid, false);
+        // A passed-through SPI held for the zone goes back to the device:
+        // it fires again if the device still asserts it.
+        if (passthrough_take(*t.zone, intid)) gic_deactivate(intid);
         Lrs lrs(t);
         if (timer >= 0 && lrs.live() && (t.ctx.vgic.hw_held >> timer & 1)) {
             t.ctx.vgic.hw_held &= static_cast<u8>(~(1u << timer));
@@ -169,7 +174,9 @@ void vgic_disabled(Vcpu& t, unsigned word, u32 bits) {
         if (!(lr & kLrStatePending)) return;
         if (lr & kLrHw) {
             // A timer: its PPI goes back; if the line is still up it fires
-            // again and is held (disabled) until enabled.
+            // again and is held (disabled) until enabled. A passed-through
+            // SPI is disabled at the GIC first (vgic_mmio.cpp) and fires
+            // again once enabled, if the device still asserts it.
             release_hw(lr);
             lrs.set(static_cast<unsigned>(n), 0);
             return;

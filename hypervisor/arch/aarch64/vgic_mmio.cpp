@@ -4,6 +4,9 @@
 // zero and ignores writes, as reserved GIC registers do.
 #include "vgic.hpp"
 
+#include "passthrough.hpp"
+
+#include <bulkhead/percpu.hpp>
 #include <bulkhead/zone.hpp>
 
 namespace bh::aarch64 {
@@ -66,6 +69,19 @@ void spi_set_active(Zone& z, u32 word, u32 bits) {
     }
 }
 
+// The control domain's host SPIs are enabled and disabled at the physical
+// GIC with their virtual ones, so a device the zone has masked cannot keep
+// interrupting the CPU; routed to the CPU of the vCPU the SPI targets then.
+void mirror_enables(Zone& z, unsigned word, u32 bits, bool enable) {
+    u32 host = bits & static_cast<u32>(z.arch.passthrough_spis >> (32 * (word - 1)));
+    while (host) {
+        unsigned b = static_cast<unsigned>(__builtin_ctz(host));
+        host &= host - 1;
+        u32 spi = (word - 1) * 32 + b;
+        passthrough_enable(32 + spi, enable, bh::cpu(spi_target(z, spi).home_cpu).hw_id);
+    }
+}
+
 // Byte-wise priority registers, accessed as 8 or 32 bits.
 void priority_access(u8* prio, u32 count, u64 index, DeviceAccess& a) {
     u32 n = a.size >= 4 ? 4 : a.size;
@@ -99,9 +115,13 @@ void distributor(Vcpu& v, DeviceAccess& a) {
         if (w >= 1 && w <= static_cast<int>(kVgicSpis / 32)) {
             u32& e = d.enabled[w - 1];
             u32 bits = static_cast<u32>(a.value);
-            if (a.write && off < kIcenabler) e |= bits;
+            if (a.write && off < kIcenabler) {
+                e |= bits;
+                mirror_enables(z, static_cast<unsigned>(w), bits, true);
+            }
             if (a.write && off >= kIcenabler) {
                 e &= ~bits;
+                mirror_enables(z, static_cast<unsigned>(w), bits, false);
                 for (u32 i = 0; i < z.vcpu_count; ++i) vgic_disabled(z.vcpus[i], static_cast<unsigned>(w), bits);
             }
             r = e;

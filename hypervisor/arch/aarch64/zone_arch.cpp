@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // Per-zone arm64 state: VMID, virtual counter offset, the platform's devices;
 // and cache maintenance for memory a zone may read with its caches off.
+#include "passthrough.hpp"
 #include "vgic.hpp"
 
 #include <arch/sysreg.hpp>
@@ -42,6 +43,9 @@ Status register_devices(Zone& z) {
     if (Status s = d.add(AddressSpace::mmio, Pl031::kBase.raw(), Pl031::kSize, z.arch.rtc, "PL031 RTC");
         s != Status::ok)
         return s;
+    // The control domain has the host's virtio-mmio transports where other
+    // zones have their emulated slots.
+    if (z.control_domain) return passthrough_attach(z);
     return d.add(AddressSpace::mmio, VirtioMmioSlots::kBase.raw(), VirtioMmioSlots::kSize, z.arch.virtio,
                  "virtio-mmio slots");
 }
@@ -49,9 +53,16 @@ Status register_devices(Zone& z) {
 } // namespace
 
 Status zone_init(Zone& z) {
-    if (Status s = register_devices(z); s != Status::ok) return s;
-    z.arch.vmid = alloc_vmid();
-    if (!z.arch.vmid) return Status::no_memory;
+    Status s = register_devices(z);
+    if (s == Status::ok) {
+        z.arch.vmid = alloc_vmid();
+        if (!z.arch.vmid) s = Status::no_memory;
+    }
+    if (s != Status::ok) {
+        // zone_fini will not run: give back what passthrough_attach took.
+        if (z.control_domain) aarch64::passthrough_detach(z);
+        return s;
+    }
     z.arch.cntvoff = now();
     aarch64::vgic_zone_init(z);
     return Status::ok;
@@ -74,6 +85,7 @@ void zone_fini(Zone& z) {
     // Forget every translation tagged with the zone's VMID before the VMID
     // and the frames go to someone else.
     flush_guest_tlb(z);
+    if (z.control_domain) aarch64::passthrough_detach(z);
     free_vmid(z.arch.vmid);
     z.arch.vmid = 0;
 }

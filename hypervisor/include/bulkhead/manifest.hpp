@@ -52,6 +52,9 @@ struct ManifestZone {
     u32 vcpus = 0;
     u32 cpus[BH_ZONE_VCPUS_MAX] = {}; // physical CPU of each vCPU
     bool privileged = false;
+    // The control domain (at most one; implies privileged): RAM at guest-
+    // physical = host-physical, the node's devices passed through.
+    bool control_domain = false;
     bool console_input = false; // receives the host console's input
     u64 watchdog_ms = 0;        // crash the zone if it still runs after this long (0: never)
     FaultPolicy fault_policy = FaultPolicy::abort;

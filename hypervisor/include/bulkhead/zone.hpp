@@ -49,6 +49,7 @@ class Zone {
     ZoneHandle handle;
     ZoneHandle creator; // the zone whose ZONE_CREATE made it (none for boot zones)
     bool privileged = false;
+    bool control_domain = false; // RAM identity-mapped, host devices passed through (ZoneSpec)
     FaultPolicy fault_policy = FaultPolicy::abort;
 
     Range<GuestPhys> ram;

@@ -28,6 +28,11 @@ struct ZoneSpec {
     u32 vcpus = 1;
     u32 cpus[BH_ZONE_VCPUS_MAX] = {}; // each vCPU's CPU, counted over online CPUs (online_cpu)
     bool privileged = false;
+    // The control domain: its RAM is one contiguous run mapped at guest-
+    // physical = host-physical (memory_base is ignored unless pinned, when
+    // it must equal host_address), and the architecture passes the host's
+    // devices through to it (arch::zone_init).
+    bool control_domain = false;
     FaultPolicy fault_policy = FaultPolicy::abort;
     GuestPhys entry = arch::kZonePlatform.default_ram_base;
     u64 boot_argument = 0; // vCPU 0's x0 or RDI at entry

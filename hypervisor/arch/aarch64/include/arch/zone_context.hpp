@@ -22,7 +22,13 @@ struct ZoneContext {
     VgicDistState dist;
     Pl011 uart;
     Pl031 rtc;
-    VirtioMmioSlots virtio;
+    VirtioMmioSlots virtio; // not registered for the control domain: it has the host's
+    // The control domain's host SPIs (bit n: SPI n, INTID 32 + n), fixed
+    // when it is built, and those whose physical interrupt the hypervisor
+    // acknowledged and left active for it, not yet in a list register
+    // (passthrough.cpp; changed atomically from any CPU).
+    u64 passthrough_spis = 0;
+    u64 held_spis = 0;
 };
 
 } // namespace bh::arch

@@ -67,8 +67,8 @@ TEST_CASE("zone details list every field, the exit only once there is one") {
     ZoneInfo z = zone("alpha", ZoneState::running);
     z.env = {"A=1"};
     std::string running = zone_details(z, 1000);
-    CHECK(running.find("name:         alpha\n") != std::string::npos);
-    CHECK(running.find("env:          A=1\n") != std::string::npos);
+    CHECK(running.find("name:     alpha\n") != std::string::npos);
+    CHECK(running.find("env:      A=1\n") != std::string::npos);
     CHECK(running.find("exit status") == std::string::npos);
     z.state = ZoneState::exited;
     z.exit = ExitInfo{ExitReason::workload_signal, 9, 137};

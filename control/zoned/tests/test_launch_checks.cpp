@@ -2,6 +2,8 @@
 // A launch's checks: each refusal names the zone and says what to do.
 #include <bulkhead/zoned/launch_checks.hpp>
 
+#include <bulkhead/control/fd.hpp>
+
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>

@@ -263,7 +263,8 @@ class RestartTests(ZonectlTest):
         node.ok("launch", "idle", "--", "sleep", "infinity")
         node.ok("pause", "idle")
         node.ok("launch", "quick", "--", "sh", "-c", "sleep 1; echo finished; exit 7")
-        node.run("launch", "--wait", "early", "--", "sh", "-c", "exit 5")
+        r = node.run("launch", "--wait", "early", "--", "sh", "-c", "exit 5")
+        self.assertEqual(r.returncode, 5, r.stderr.decode() + node.log())
         node.kill()
         # `quick` ends while no zoned runs: the fake hypervisor records it.
         wait_for(lambda: self.fake_state("quick") == 3, "zone 'quick' to exit")

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <signal.h>
+#include <unistd.h>
 
 using namespace bh::zoned;
 using namespace bh::zoned::fake;
@@ -22,6 +23,7 @@ using namespace bh::zoned::fake;
 namespace {
 
 constexpr int kListenFd = 3;
+constexpr int kAliveFd = 4;
 constexpr std::size_t kConsoleRing = 64 * 1024; // output held before the workload waits
 
 using Clock = std::chrono::steady_clock;
@@ -89,6 +91,10 @@ int main(int argc, char** argv) {
         record_end(state, handle, end);
         state.post_event(handle);
         while (console.pending() > 0) console.poll_once(-1);
+        // Dead before the console's socket closes: whoever finds it closed
+        // (a backend connecting just now) also finds the zone gone, and
+        // takes its console as ended rather than broken.
+        ::close(kAliveFd);
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bulkhead-fake-zone: %s\n", e.what());

@@ -216,21 +216,25 @@ std::vector<ZoneHandle> FakeHypervisor::read_events() {
 }
 
 ZoneChannels FakeHypervisor::open_channels(ZoneHandle zone) {
+    // Ended and its console delivered: a console at EOF.
+    auto drained_console = [] {
+        auto [mine, theirs] = control::make_socketpair(SOCK_STREAM);
+        return ZoneChannels{std::move(theirs)};
+    };
     FakeZone z;
     {
         auto guard = state_.lock();
         z = find_or_throw(zone);
         if (z.status.state == HvState::created || z.status.state == HvState::creating)
             throw HypervisorError(HvErrc::bad_state, zone_label(z) + " has not started");
-        if (!state_.runner_alive(zone)) {
-            // Ended and its console delivered: a console at EOF.
-            auto [mine, theirs] = control::make_socketpair(SOCK_STREAM);
-            return ZoneChannels{std::move(theirs)};
-        }
+        if (!state_.runner_alive(zone)) return drained_console();
     }
     try {
         return ZoneChannels{control::connect_unix(state_.console_path(zone).string())};
     } catch (const std::system_error& e) {
+        // A zone that ended with nothing left to say leaves at once, maybe
+        // between the check above and the connect.
+        if (!state_.runner_alive(zone)) return drained_console();
         throw HypervisorError(HvErrc::io, zone_label(z) + ": its console: " + e.what());
     }
 }

@@ -123,7 +123,6 @@ control::ZoneInfo ZoneManager::launch(const control::LaunchRequest& r, std::vect
         rec.state = control::ZoneState::running;
         rec.started_at = now_seconds();
         store_.update(rec);
-        start_backend(rec);
     } catch (const HypervisorError& e) {
         undo_launch(rec, false);
         throw RequestError(error_code_for(e.code()), with_zone(r.name, e.what()));
@@ -135,6 +134,10 @@ control::ZoneInfo ZoneManager::launch(const control::LaunchRequest& r, std::vect
         throw RequestError(ErrorCode::internal, "zone '" + r.name + "': the launch failed and was undone: " +
                                                     std::string(e.what()));
     }
+    // The zone runs: a backend that cannot start now is retried under the
+    // restart policy (the zone's console keeps its output meanwhile), not a
+    // reason to end the zone.
+    start_backend_or_schedule(rec);
     log_line("zone '" + r.name + "' launched (handle " + std::to_string(*rec.handle) + ")");
     return to_info(rec);
 }

@@ -2,6 +2,7 @@
 // Hypercall dispatch. Every handler decodes and validates first, then
 // commits; an error leaves no trace. Management calls are in
 // zone_management.cpp.
+#include <bulkhead/control_calls.hpp>
 #include <bulkhead/hypercall.hpp>
 #include <bulkhead/scheduler.hpp>
 #include <bulkhead/zone_management.hpp>
@@ -49,6 +50,15 @@ HypercallResult handle_hypercall(Vcpu& caller, const HypercallArgs& a) {
     case Hypercall::zone_destroy: return hc_zone_destroy(caller, a);
     case Hypercall::zone_status: return hc_zone_status(caller, a);
     case Hypercall::host_info: return hc_host_info(caller, a);
+    case Hypercall::event_next: return hc_event_next(caller, a);
+    case Hypercall::ioreq_serve: return hc_ioreq_serve(caller, a);
+    case Hypercall::ioreq_next: return hc_ioreq_next(caller, a);
+    case Hypercall::ioreq_complete: return hc_ioreq_complete(caller, a);
+    case Hypercall::zone_irq: return hc_zone_irq(caller, a);
+    case Hypercall::zone_map: return hc_zone_map(caller, a);
+    case Hypercall::zone_unmap: return hc_zone_unmap(caller, a);
+    case Hypercall::zone_pause: return hc_zone_pause(caller, a);
+    case Hypercall::zone_resume: return hc_zone_resume(caller, a);
     case Hypercall::unknown: break;
     }
     return hc_result(Status::not_supported);

@@ -25,6 +25,15 @@ Hypercall classify_hypercall(u64 fn) {
     case 0x15: return Hypercall::zone_destroy;
     case 0x16: return Hypercall::zone_status;
     case 0x17: return Hypercall::host_info;
+    case 0x18: return Hypercall::event_next;
+    case 0x19: return Hypercall::ioreq_serve;
+    case 0x1a: return Hypercall::ioreq_next;
+    case 0x1b: return Hypercall::ioreq_complete;
+    case 0x1c: return Hypercall::zone_irq;
+    case 0x1d: return Hypercall::zone_map;
+    case 0x1e: return Hypercall::zone_unmap;
+    case 0x1f: return Hypercall::zone_pause;
+    case 0x20: return Hypercall::zone_resume;
     default: return Hypercall::unknown;
     }
 }
@@ -38,7 +47,16 @@ bool is_management_call(Hypercall h) {
     case Hypercall::zone_stop:
     case Hypercall::zone_destroy:
     case Hypercall::zone_status:
-    case Hypercall::host_info: return true;
+    case Hypercall::host_info:
+    case Hypercall::event_next:
+    case Hypercall::ioreq_serve:
+    case Hypercall::ioreq_next:
+    case Hypercall::ioreq_complete:
+    case Hypercall::zone_irq:
+    case Hypercall::zone_map:
+    case Hypercall::zone_unmap:
+    case Hypercall::zone_pause:
+    case Hypercall::zone_resume: return true;
     default: return false;
     }
 }

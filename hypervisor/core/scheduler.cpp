@@ -31,15 +31,20 @@ void program_timer(Locked<PerCpu> c, bool contended, u64 now) {
     arch::set_timer(deadline);
 }
 
+// A vCPU whose zone no longer runs leaves: parked while the zone is paused
+// (zone_resume requeues it; the zone state is read under this CPU's lock,
+// which unpark takes too, so a resume cannot miss it), off once it ended.
+void leave(Vcpu& v) { v.state = v.zone->state.load() == ZoneState::paused ? VcpuState::paused : VcpuState::off; }
+
 // What this CPU runs next: the current vCPU until its slice ends or it
 // yields or stops, then the run queue's head (dropping vCPUs whose zone
-// ended). Marks the choice running and loaded; switching registers is the
-// caller's, after the lock.
+// ended or paused). Marks the choice running and loaded; switching
+// registers is the caller's, after the lock.
 Vcpu* pick_next(Locked<PerCpu> c, Vcpu* cur, u64 now) {
     wake_expired(c, now);
     bool yield = c->yield_requested;
     c->yield_requested = false;
-    if (cur && cur->state == VcpuState::running && !cur->zone->is_running()) cur->state = VcpuState::off;
+    if (cur && cur->state == VcpuState::running && !cur->zone->is_running()) leave(*cur);
     bool keep = cur && cur->state == VcpuState::running;
     Vcpu* next = nullptr;
     if (keep && !yield && now < c->slice_end) {
@@ -50,7 +55,7 @@ Vcpu* pick_next(Locked<PerCpu> c, Vcpu* cur, u64 now) {
                 next = n;
                 break;
             }
-            n->state = VcpuState::off;
+            leave(*n);
         }
         if (keep) {
             if (next) {
@@ -89,6 +94,16 @@ void start(Locked<Zone>, Vcpu& v) {
     {
         Lock<PerCpu> home(bh::cpu(v.home_cpu));
         if (v.state != VcpuState::off) return;
+        v.state = VcpuState::runnable;
+        home->runq.push_back(v);
+    }
+    notify_home(v);
+}
+
+void unpark(Locked<Zone>, Vcpu& v) {
+    {
+        Lock<PerCpu> home(bh::cpu(v.home_cpu));
+        if (v.state != VcpuState::paused) return;
         v.state = VcpuState::runnable;
         home->runq.push_back(v);
     }
@@ -135,6 +150,28 @@ void stop_current() {
     PerCpu& c = arch::this_cpu();
     Lock<PerCpu> g(c);
     c.current->state = VcpuState::off;
+}
+
+void wait_io_current() {
+    PerCpu& c = arch::this_cpu();
+    Lock<PerCpu> g(c);
+    // Under the lock finish_io takes: a completion cannot slip in between.
+    if (c.current->io.state.load() == VcpuIo::State::waiting) c.current->state = VcpuState::io_wait;
+}
+
+void finish_io(Vcpu& v, u64 value) {
+    bool kick = false;
+    {
+        Lock<PerCpu> home(cpu(v.home_cpu));
+        v.io.value = value;
+        v.io.state.store(VcpuIo::State::done);
+        if (v.state == VcpuState::io_wait) {
+            v.state = VcpuState::runnable;
+            home->runq.push_back(v);
+            kick = true;
+        }
+    }
+    if (kick) notify_home(v);
 }
 
 void yield_current() {

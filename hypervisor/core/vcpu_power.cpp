@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-// Starting another vCPU of a running zone: PSCI CPU_ON on arm64, STARTUP
+// Starting another vCPU of a running (or paused) zone: PSCI CPU_ON on arm64, STARTUP
 // IPIs on x86 and BH_HC_VCPU_ON on both come here, so the checks are one.
 #include <bulkhead/arch_interface.hpp>
 #include <bulkhead/scheduler.hpp>
@@ -13,7 +13,9 @@ Status vcpu_start_with(Zone& z, u32 index, VcpuResetFn reset, const void* how) {
     // Under the zone's lock, against zone_end: once a zone has ended none of
     // its vCPUs starts again, so destroying it cannot race a restart.
     Lock<Zone> zl(z);
-    if (!z.is_running()) return Status::bad_state;
+    // A paused zone's sibling may still be finishing its last slice: the
+    // vCPU it starts is queued and parked like the others.
+    if (!z.is_live()) return Status::bad_state;
     {
         Lock<PerCpu> h(bh::cpu(t.home_cpu));
         if (t.state != VcpuState::off || t.on_cpu.load()) return Status::busy;

@@ -2,6 +2,7 @@
 // Building and freeing zones: claiming, scrubbing and mapping their RAM in
 // bounded steps, the architecture's set-up, and the way back.
 #include <bulkhead/arch_interface.hpp>
+#include <bulkhead/control_calls.hpp>
 #include <bulkhead/log.hpp>
 #include <bulkhead/zone_table.hpp>
 
@@ -76,6 +77,7 @@ Status zone_build(Zone& z, u64 budget, bool& done) {
 
 void zone_free(Zone& z) {
     z.console.flush();
+    control_release(z);
     if (z.arch_ready) arch::zone_fini(z);
     z.stage2.destroy();
     FrameAllocator& frames = zones().frames();

@@ -4,6 +4,7 @@
 #include <bulkhead/host_console.hpp>
 #include <bulkhead/log.hpp>
 #include <bulkhead/scheduler.hpp>
+#include <bulkhead/zone_signal.hpp>
 #include <bulkhead/zone_table.hpp>
 
 namespace bh {
@@ -33,17 +34,41 @@ Status zone_start(Zone& z) {
     return Status::ok;
 }
 
+Status zone_pause(Zone& z) {
+    Lock<Zone> zl(z);
+    if (z.state.load() != ZoneState::running) return Status::bad_state;
+    z.state.store(ZoneState::paused);
+    // Loaded vCPUs must exit to notice; their CPUs then park them.
+    unsigned self = arch::this_cpu().index;
+    for (u32 i = 0; i < z.vcpu_count; ++i)
+        if (z.vcpus[i].on_cpu.load() && z.vcpus[i].home_cpu != self) arch::kick_cpu(z.vcpus[i].home_cpu);
+    sched::request_reschedule(); // one may be loaded here
+    return Status::ok;
+}
+
+Status zone_resume(Zone& z) {
+    Lock<Zone> zl(z);
+    if (z.state.load() != ZoneState::paused) return Status::bad_state;
+    z.state.store(ZoneState::running);
+    for (u32 i = 0; i < z.vcpu_count; ++i) sched::unpark(zl.held(), z.vcpus[i]);
+    return Status::ok;
+}
+
 void zone_end(Zone& z, ZoneState state, u32 reason, u64 code, const char* why) {
     bool was_running;
     {
         Lock<Zone> zl(z);
         if (z.has_ended()) return;
-        was_running = z.is_running();
+        was_running = z.is_live();
         z.exit_reason = reason;
         z.exit_code = code;
         z.state.store(state);
     }
     z.console.flush();
+    // Its forwarded requests end with it: a server can no longer complete
+    // one (a waiting vCPU stays parked until the zone is destroyed).
+    z.ioreqs.cancel();
+    signal_creator(z);
     if (state == ZoneState::exited)
         log("zone '%s' exited: code %llu (%s)", z.name, static_cast<unsigned long long>(code), why);
     else if (state == ZoneState::crashed)
@@ -67,7 +92,8 @@ void watchdog_check(u64 now) {
     u64 next = 0;
     for (unsigned i = 0; i < ZoneTable::kSlots; ++i) {
         Zone* z = t.at(g.held(), i);
-        if (!z || !z->is_running() || !z->watchdog_deadline) continue;
+        // Pausing does not stop the clock: the limit is wall time since the start.
+        if (!z || !z->is_live() || !z->watchdog_deadline) continue;
         if (z->watchdog_deadline <= now) {
             char why[64];
             format(why, sizeof why, "watchdog: still running after %llu ms",

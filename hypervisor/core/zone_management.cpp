@@ -63,6 +63,9 @@ HypercallResult hc_zone_create(Vcpu& caller, const HypercallArgs& a) {
         } else {
             if (Status s = t.reserve(g.held(), spec, z); s != Status::ok) return hc_result(s);
             first = true;
+            // It reports to its creator, which stays until it is gone.
+            z->creator_zone = caller.zone;
+            caller.zone->pins.fetch_add(1);
         }
         pin.hold(g.held(), *z);
     }
@@ -150,6 +153,26 @@ HypercallResult hc_zone_stop(Vcpu& caller, const HypercallArgs& a) {
         zone_end(z, ZoneState::stopped, BH_EXIT_STOPPED, 0, why);
         return hc_result(Status::ok);
     });
+}
+
+// PAUSE and RESUME: one state change of another zone, logged.
+template <Status (*change)(Zone&)>
+HypercallResult change_other_zone(Vcpu& caller, const HypercallArgs& a, const char* done) {
+    Zone& self = *caller.zone;
+    return with_zone(a, [&](Locked<ZoneTable>, Zone& z) {
+        if (&z == &self) return hc_result(Status::invalid_argument);
+        Status s = change(z);
+        if (s == Status::ok) log("zone '%s' %s by '%s'", z.name, done, self.name);
+        return hc_result(s);
+    });
+}
+
+HypercallResult hc_zone_pause(Vcpu& caller, const HypercallArgs& a) {
+    return change_other_zone<zone_pause>(caller, a, "paused");
+}
+
+HypercallResult hc_zone_resume(Vcpu& caller, const HypercallArgs& a) {
+    return change_other_zone<zone_resume>(caller, a, "resumed");
 }
 
 HypercallResult hc_zone_destroy(Vcpu& caller, const HypercallArgs& a) {

@@ -99,11 +99,11 @@ Zone* ZoneTable::find(Locked<ZoneTable>, const char* name) {
 }
 
 Status ZoneTable::unlink(Locked<ZoneTable>, Zone& z) {
-    // A running zone is stopped first; an ended one can never run again
+    // A running or paused zone is stopped first; an ended one can never run again
     // (vcpu_start_with refuses), so once its vCPUs are detached they stay so.
     {
         Lock<Zone> zl(z);
-        if (z.is_running()) return Status::bad_state;
+        if (z.is_live()) return Status::bad_state;
         if (z.pins.load() != 0) return Status::busy;
         // Never started: it never will be now.
         if (!z.has_ended()) z.state.store(ZoneState::stopped);

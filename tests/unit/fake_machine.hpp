@@ -55,4 +55,39 @@ struct FakeMachine {
     Status destroy(Zone& z) { return zone_destroy(z); }
 };
 
+// Runs CPU `cpu`'s scheduler (as its exit path would) and returns what it
+// loaded; nullptr if it went idle.
+inline Vcpu* run_cpu(unsigned cpu) {
+    arch::fake_set_cpu_id(cpu);
+    try {
+        sched::schedule();
+    } catch (const arch::FakeIdle&) {
+        return nullptr;
+    }
+    return arch::this_cpu().current;
+}
+
+// Makes CPU `cpu` idle again (its current vCPU saved), for the next test.
+inline void clear_cpu(unsigned cpu) {
+    arch::fake_set_cpu_id(cpu);
+    PerCpu& c = arch::this_cpu();
+    if (Vcpu* v = c.current) {
+        arch::vcpu_save(*v);
+        v->on_cpu.store(false);
+        c.current = nullptr;
+    }
+}
+
+// Ends the zones, empties every CPU and destroys them; the machine's memory
+// must be whole again and no vCPU was ever loaded twice.
+inline void end_and_destroy(FakeMachine& m, std::initializer_list<Zone*> zs) {
+    arch::fake_set_cpu_id(0);
+    for (Zone* z : zs) zone_end(*z, ZoneState::stopped, BH_EXIT_STOPPED, 0, "test over");
+    for (unsigned c = 0; c < bh::online_cpus(); ++c) clear_cpu(c);
+    arch::fake_set_cpu_id(0);
+    for (Zone* z : zs) REQUIRE(m.destroy(*z) == Status::ok);
+    CHECK(m.frames.free_pages() == m.free_at_start);
+    CHECK(arch::fake_bad_loads() == 0);
+}
+
 } // namespace bh::test

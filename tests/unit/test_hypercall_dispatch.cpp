@@ -10,44 +10,17 @@
 #include <bulkhead/zone_management.hpp>
 
 #include "fake_machine.hpp"
+#include "hypercall_call.hpp"
 
 using namespace bh;
+using bh::test::args;
+using bh::test::call;
+using bh::test::Call;
 using bh::test::FakeMachine;
 using bh::test::MiB;
+using bh::test::status;
 
 namespace {
-
-struct Call {
-    HypercallResult result;
-    unsigned restarts = 0;
-};
-
-HypercallArgs args(u64 fn, u64 a0 = 0, u64 a1 = 0, u64 a2 = 0, u64 a3 = 0) {
-    HypercallArgs a;
-    a.fn = fn;
-    a.arg[0] = a0;
-    a.arg[1] = a1;
-    a.arg[2] = a2;
-    a.arg[3] = a3;
-    return a;
-}
-
-// Makes the call and, like a zone re-executing its hypercall instruction,
-// repeats it with the updated arguments until it is finished.
-Call call(Vcpu& caller, u64 fn, u64 a0 = 0, u64 a1 = 0, u64 a2 = 0, u64 a3 = 0) {
-    HypercallArgs a = args(fn, a0, a1, a2, a3);
-    Call c;
-    for (;;) {
-        c.result = handle_hypercall(caller, a);
-        if (!c.result.restart) return c;
-        REQUIRE(c.result.again.fn == fn);
-        a = c.result.again;
-        ++c.restarts;
-        REQUIRE(c.restarts < 10000);
-    }
-}
-
-Status status(const Call& c) { return c.result.status; }
 
 // A privileged manager zone with its name strings and an image in its RAM.
 struct Manager {
@@ -96,9 +69,11 @@ TEST_CASE("dispatch: calls every zone may make", "[dispatch]") {
 TEST_CASE("dispatch: management calls need the zone's right", "[dispatch][security]") {
     FakeMachine m;
     Zone* z = m.create("plain");
-    for (u64 fn : {BH_HC_ZONE_CREATE, BH_HC_ZONE_LOAD, BH_HC_ZONE_SET_ENTRY, BH_HC_ZONE_START, BH_HC_ZONE_STOP,
-                   BH_HC_ZONE_DESTROY, BH_HC_ZONE_STATUS})
-        CHECK(status(call(z->vcpus[0], fn, z->handle.raw())) == Status::permission_denied);
+    // Every call from 0x10 up: zone management and the control plane.
+    for (u64 n = 0x10; n < BH_HC_COUNT; ++n) {
+        INFO("function 0x" << std::hex << n);
+        CHECK(status(call(z->vcpus[0], BH_HC_FN(n), z->handle.raw())) == Status::permission_denied);
+    }
     REQUIRE(m.destroy(*z) == Status::ok);
 }
 

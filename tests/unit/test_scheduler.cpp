@@ -4,42 +4,11 @@
 #include "fake_machine.hpp"
 
 using namespace bh;
+using bh::test::clear_cpu;
 using bh::test::FakeMachine;
+using bh::test::run_cpu;
 
-namespace {
-
-// Runs CPU `cpu`'s scheduler (as its exit path would) and returns what it
-// loaded; nullptr if it went idle.
-Vcpu* run_cpu(unsigned cpu) {
-    arch::fake_set_cpu_id(cpu);
-    try {
-        sched::schedule();
-    } catch (const arch::FakeIdle&) {
-        return nullptr;
-    }
-    return arch::this_cpu().current;
-}
-
-// Makes CPU `cpu` idle again (its current vCPU saved), for the next test.
-void clear_cpu(unsigned cpu) {
-    arch::fake_set_cpu_id(cpu);
-    PerCpu& c = arch::this_cpu();
-    if (Vcpu* v = c.current) {
-        arch::vcpu_save(*v);
-        v->on_cpu.store(false);
-        c.current = nullptr;
-    }
-}
-
-void finish(FakeMachine& m, std::initializer_list<Zone*> zs) {
-    for (Zone* z : zs) zone_end(*z, ZoneState::stopped, BH_EXIT_STOPPED, 0, "test over");
-    for (unsigned c = 0; c < bh::online_cpus(); ++c) clear_cpu(c);
-    for (Zone* z : zs) REQUIRE(m.destroy(*z) == Status::ok);
-    CHECK(m.frames.free_pages() == m.free_at_start);
-    CHECK(arch::fake_bad_loads() == 0);
-}
-
-} // namespace
+namespace {} // namespace
 
 TEST_CASE("scheduler: a started zone's boot vCPU runs on its home CPU", "[scheduler]") {
     FakeMachine m;
@@ -53,7 +22,7 @@ TEST_CASE("scheduler: a started zone's boot vCPU runs on its home CPU", "[schedu
     CHECK(z->vcpus[0].state == VcpuState::running);
     CHECK(z->vcpus[0].on_cpu.load());
     CHECK(z->vcpus[0].ctx.loaded_on.load() == 2);
-    finish(m, {z});
+    bh::test::end_and_destroy(m, {z});
 }
 
 TEST_CASE("scheduler: vCPUs sharing a CPU take turns by time slice", "[scheduler]") {
@@ -76,7 +45,7 @@ TEST_CASE("scheduler: vCPUs sharing a CPU take turns by time slice", "[scheduler
     arch::fake_advance(sched::slice_ticks());
     CHECK(run_cpu(1) == &a->vcpus[0]);
     CHECK(arch::fake_switches_under_lock() == 0);
-    finish(m, {a, b});
+    bh::test::end_and_destroy(m, {a, b});
 }
 
 TEST_CASE("scheduler: a lone vCPU keeps its CPU with no slice timer", "[scheduler]") {
@@ -87,7 +56,7 @@ TEST_CASE("scheduler: a lone vCPU keeps its CPU with no slice timer", "[schedule
     CHECK(arch::fake_cpu_events(1).timer == 0);
     arch::fake_advance(10 * sched::slice_ticks());
     CHECK(run_cpu(1) == &a->vcpus[0]);
-    finish(m, {a});
+    bh::test::end_and_destroy(m, {a});
 }
 
 TEST_CASE("scheduler: yield hands the rest of the slice over", "[scheduler]") {
@@ -100,7 +69,7 @@ TEST_CASE("scheduler: yield hands the rest of the slice over", "[scheduler]") {
     sched::yield_current();
     CHECK(arch::this_cpu().need_resched);
     CHECK(run_cpu(1) == &b->vcpus[0]);
-    finish(m, {a, b});
+    bh::test::end_and_destroy(m, {a, b});
 }
 
 TEST_CASE("scheduler: blocking, timers and wake-ups", "[scheduler]") {
@@ -152,7 +121,7 @@ TEST_CASE("scheduler: blocking, timers and wake-ups", "[scheduler]") {
         CHECK(arch::fake_cpu_events(1).kicks == kicks);
         CHECK(v.state == VcpuState::running);
     }
-    finish(m, {z});
+    bh::test::end_and_destroy(m, {z});
 }
 
 TEST_CASE("scheduler: a vCPU of an ended zone is dropped and never loaded again", "[scheduler]") {
@@ -168,7 +137,7 @@ TEST_CASE("scheduler: a vCPU of an ended zone is dropped and never loaded again"
     CHECK(run_cpu(1) == &b->vcpus[0]);
     CHECK(a->vcpus[0].state == VcpuState::off);
     CHECK_FALSE(a->vcpus[0].on_cpu.load());
-    finish(m, {a, b});
+    bh::test::end_and_destroy(m, {a, b});
 }
 
 TEST_CASE("scheduler: detach refuses a vCPU still on its CPU", "[scheduler]") {
@@ -198,7 +167,7 @@ TEST_CASE("scheduler: PSCI CPU_OFF takes the vCPU off its CPU", "[scheduler]") {
     // And it can be started again while the zone runs.
     CHECK(vcpu_power_on(*z, 0, z->ram.base, 0) == Status::ok);
     CHECK(vcpu_power_on(*z, 0, z->ram.base, 0) == Status::busy);
-    finish(m, {z});
+    bh::test::end_and_destroy(m, {z});
 }
 
 TEST_CASE("locks: taking a lock out of order is caught", "[locks]") {

@@ -84,6 +84,18 @@ void sysreg(Vcpu& v, SysregIss iss) {
     skip(v);
 }
 
+// Completes a load or store at the data abort's PC: a load's value into
+// its register, extended as the syndrome said; PC past the instruction.
+void finish_access(Vcpu& v, const arch::VcpuContext::PendingIo& io, u64 value) {
+    if (!io.write) {
+        u64 val = io.size == 8 ? value : value & ((u64(1) << (8 * io.size)) - 1);
+        if (io.sign_extend && io.size < 8 && (val >> (8 * io.size - 1) & 1)) val |= ~((u64(1) << (8 * io.size)) - 1);
+        if (!io.wide) val &= 0xffffffff;
+        set_reg(v, io.rt, val);
+    }
+    skip(v);
+}
+
 void data_abort(Vcpu& v, u64 esr) {
     DataAbortIss iss{esr::iss(esr)};
     u64 far = BH_READ_SYSREG(far_el2);
@@ -112,14 +124,17 @@ void data_abort(Vcpu& v, u64 esr) {
         handle_guest_fault(v, f);
         return;
     }
-    if (!write) {
-        u64 val = a.size == 8 ? a.value : a.value & ((u64(1) << (8 * a.size)) - 1);
-        bool sse = iss.sign_extend(), sf = iss.sixty_four();
-        if (sse && a.size < 8 && (val >> (8 * a.size - 1) & 1)) val |= ~((u64(1) << (8 * a.size)) - 1);
-        if (!sf) val &= 0xffffffff;
-        set_reg(v, srt, val);
+    if (a.retry) { // the device cannot take it now: run the access again later
+        sched::yield_current();
+        return;
     }
-    skip(v);
+    arch::VcpuContext::PendingIo io{static_cast<u8>(srt), a.size, write, iss.sign_extend(), iss.sixty_four()};
+    if (a.deferred) { // a server completes it: the result is applied before the vCPU runs on
+        v.ctx.pending_io = io;
+        sched::wait_io_current();
+        return;
+    }
+    finish_access(v, io, a.value);
 }
 
 // WFI blocks the vCPU until an interrupt is pending for it; WFIT also
@@ -187,7 +202,13 @@ extern "C" void aarch64_handle_exit(u64 kind) {
     default: break;
     }
     sched::schedule_if_needed();
-    vgic_flush(*c.current);
+    Vcpu& next = *c.current;
+    // A forwarded access the server completed while this vCPU waited.
+    if (next.io.state.load() == VcpuIo::State::done) {
+        finish_access(next, next.ctx.pending_io, next.io.value);
+        next.io.state.store(VcpuIo::State::none);
+    }
+    vgic_flush(next);
 }
 
 // Runs the scheduler for the first time on this CPU and enters a zone.

@@ -55,15 +55,21 @@ Status zone_init(Zone& z) {
 
 u64 zone_arch_bytes(const Zone&) { return 0; } // everything lives in the Zone object
 
-void zone_fini(Zone& z) {
-    // Forget every translation tagged with the zone's VMID before the VMID
-    // and the frames go to someone else.
+// Every translation tagged with the zone's VMID, on every CPU (inner
+// shareable): VTTBR_EL2 names the VMID the TLBI acts on.
+void flush_guest_tlb(Zone& z) {
     u64 saved = BH_READ_SYSREG(vttbr_el2);
     BH_WRITE_SYSREG(vttbr_el2, u64(z.arch.vmid) << 48);
     aarch64::isb();
-    asm volatile("tlbi vmalls12e1is; dsb ish" ::: "memory");
+    asm volatile("dsb ishst; tlbi vmalls12e1is; dsb ish" ::: "memory");
     BH_WRITE_SYSREG(vttbr_el2, saved);
     aarch64::isb();
+}
+
+void zone_fini(Zone& z) {
+    // Forget every translation tagged with the zone's VMID before the VMID
+    // and the frames go to someone else.
+    flush_guest_tlb(z);
     free_vmid(z.arch.vmid);
     z.arch.vmid = 0;
 }

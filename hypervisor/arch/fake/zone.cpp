@@ -37,6 +37,8 @@ Status zone_init(Zone& z) {
     return Status::ok;
 }
 
+void flush_guest_tlb(Zone& z) { ++z.arch.tlb_flushes; }
+
 void zone_fini(Zone& z) {
     z.arch.initialised = false;
     live_zones.fetch_sub(1);

@@ -5,6 +5,7 @@
 #include "vcpu_interrupts.hpp"
 
 #include <bulkhead/log.hpp>
+#include <bulkhead/scheduler.hpp>
 #include <bulkhead/zone.hpp>
 
 namespace bh::x86_64 {
@@ -41,9 +42,27 @@ bool mmio_emulate(Vcpu& v, const GuestCpuMode& mode, GuestPhys gpa, bool write) 
     a.write = write;
     if (write) a.value = mmio_store_value(insn, insn.has_imm ? 0 : regs[insn.reg]);
     if (!v.zone->devices.dispatch(v, AddressSpace::mmio, gpa.raw(), a)) return false;
+    if (a.retry) { // the device cannot take it now: RIP stays, the access runs again later
+        sched::yield_current();
+        return true;
+    }
+    if (a.deferred) { // a server completes it: applied before the vCPU runs on
+        v.ctx.pending_insn = insn;
+        sched::wait_io_current();
+        return true;
+    }
     if (!write) regs[insn.reg] = mmio_load_result(insn, regs[insn.reg], a.value);
     v.ctx.regs.rip += insn.length;
     return true;
+}
+
+void mmio_finish_pending(Vcpu& v) {
+    if (v.io.state.load() != VcpuIo::State::done) return;
+    const MmioInsn& insn = v.ctx.pending_insn;
+    u64* regs = &v.ctx.regs.rax;
+    if (insn.kind == MmioInsn::Kind::load) regs[insn.reg] = mmio_load_result(insn, regs[insn.reg], v.io.value);
+    v.ctx.regs.rip += insn.length;
+    v.io.state.store(VcpuIo::State::none);
 }
 
 } // namespace bh::x86_64

@@ -21,5 +21,8 @@ bool mmio_claims(const Vcpu& v, GuestPhys gpa);
 // Emulates the access. False when the instruction cannot be fetched or is
 // not a plain load or store (logged): the caller applies the fault policy.
 bool mmio_emulate(Vcpu& v, const GuestCpuMode& mode, GuestPhys gpa, bool write);
+// Applies a forwarded access the server completed while the vCPU waited
+// (register, RIP); called before every entry.
+void mmio_finish_pending(Vcpu& v);
 
 } // namespace bh::x86_64

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // A vCPU on SVM: its VMCB, the long-mode state it starts in, and one run.
 #include "guest_paging.hpp"
+#include "mmio_emulate.hpp"
 #include "percpu.hpp"
 #include "svm.hpp"
 #include "vcpu_interrupts.hpp"
@@ -138,11 +139,15 @@ void vcpu_run(Vcpu& v) {
     // Guest TLB entries are tagged by ASID only, not by vCPU: flush when the
     // ASID last ran something else on this CPU. (An exit handler may have
     // asked for a flush already.)
+    // (In guest mode from here, for flush_guest_tlb: the tag is read after.)
+    v.ctx.guest_epoch.fetch_add(1, MemoryOrder::seq_cst);
     u32 asid = vm.control.guest_asid;
-    if (asid >= CpuLocal::kTrackedAsids || l.asid_tag[asid] != v.ctx.tlb_tag) {
+    u64 tag = v.ctx.tlb_tag.load(MemoryOrder::seq_cst);
+    if (asid >= CpuLocal::kTrackedAsids || l.asid_tag[asid] != tag) {
         vm.control.tlb_control = kTlbFlushAsid;
-        if (asid < CpuLocal::kTrackedAsids) l.asid_tag[asid] = v.ctx.tlb_tag;
+        if (asid < CpuLocal::kTrackedAsids) l.asid_tag[asid] = tag;
     }
+    mmio_finish_pending(v);
     lapic_before_entry(v);
     // CR8 is V_TPR while the zone runs; the local APIC's TPR is the truth
     // between runs (the zone may have changed it through the APIC).
@@ -151,6 +156,7 @@ void vcpu_run(Vcpu& v) {
     vm.control.intercept_dr = v.ctx.debug_live ? 0 : kInterceptAllDr;
     vm.control.clean_bits = 0; // nothing cached: the VMCB may have moved CPUs or changed
     svm_run(&r, ptr_to_phys(&vm).raw(), l.host_vmsave.raw());
+    v.ctx.guest_epoch.fetch_add(1, MemoryOrder::release);
     vm.control.tlb_control = 0;
     r.rax = vm.save.rax;
     r.rsp = vm.save.rsp;

@@ -17,11 +17,13 @@
 namespace bh::x86_64 {
 
 namespace {
-u64 next_tlb_tag = 1;
+Atomic<u64> next_tlb_tag{1};
 constexpr u16 kFcwReset = 0x37f;           // FNINIT's control word
 constexpr u32 kMxcsrReset = 0x1f80;        // all SSE exceptions masked
 constexpr usize kFxFcw = 0, kFxMxcsr = 24; // offsets in the FXSAVE image
 } // namespace
+
+u64 new_tlb_tag() { return next_tlb_tag.fetch_add(1, MemoryOrder::relaxed); }
 
 void reset_vcpu_state(Vcpu& v, GuestPhys entry, u64 arg) {
     arch::VcpuContext& ctx = v.ctx;
@@ -38,7 +40,7 @@ void reset_vcpu_state(Vcpu& v, GuestPhys entry, u64 arg) {
     ctx.lapic.reset(v.index, v.index == 0, arch::ticks_per_second() / 5000); // periodic timers: 200 us at least
     ctx.irq_window = false;
     ctx.wait_for_sipi = false;
-    ctx.tlb_tag = __atomic_fetch_add(&next_tlb_tag, 1, __ATOMIC_RELAXED);
+    ctx.tlb_tag.store(new_tlb_tag());
 }
 
 } // namespace bh::x86_64

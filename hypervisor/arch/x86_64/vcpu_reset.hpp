@@ -15,5 +15,8 @@ struct Vcpu;
 namespace bh::x86_64 {
 
 void reset_vcpu_state(Vcpu& v, GuestPhys entry, u64 arg);
+// A TLB tag no vCPU has had (a CPU flushes the ASID/VPID when the tag that
+// last ran with it there differs).
+u64 new_tlb_tag();
 
 } // namespace bh::x86_64

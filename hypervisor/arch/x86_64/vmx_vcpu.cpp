@@ -5,6 +5,7 @@
 // while active, and a destroyed zone's VMCS is never current anywhere.
 #include "cr4_policy.hpp"
 #include "descriptors.hpp"
+#include "mmio_emulate.hpp"
 #include "percpu.hpp"
 #include "timer.hpp"
 #include "vcpu_interrupts.hpp"
@@ -333,17 +334,23 @@ void vcpu_run(Vcpu& v) {
     write(kGuestRflags, r.rflags);
     // Translations are tagged by VPID and EPTP, not by vCPU: flush when the
     // tag last run here with this VPID was another.
+    // (In guest mode from here, for flush_guest_tlb: the tag is read after.)
+    v.ctx.guest_epoch.fetch_add(1, MemoryOrder::seq_cst);
     u32 vpid = z.arch.asid;
-    if (vpid >= CpuLocal::kTrackedAsids || l.asid_tag[vpid] != v.ctx.tlb_tag) {
+    u64 tag = v.ctx.tlb_tag.load(MemoryOrder::seq_cst);
+    if (vpid >= CpuLocal::kTrackedAsids || l.asid_tag[vpid] != tag) {
         invept_single(eptp_of(z));
         if (caps().vpid) invvpid_single(static_cast<u16>(vpid));
-        if (vpid < CpuLocal::kTrackedAsids) l.asid_tag[vpid] = v.ctx.tlb_tag;
+        if (vpid < CpuLocal::kTrackedAsids) l.asid_tag[vpid] = tag;
     }
+    mmio_finish_pending(v);
     lapic_before_entry(v);
     offer_interrupt(v);
     update_proc_controls(v);
     arm_preemption_timer();
-    if (vmx_run(&r, v.ctx.launched)) {
+    bool failed = vmx_run(&r, v.ctx.launched);
+    v.ctx.guest_epoch.fetch_add(1, MemoryOrder::release);
+    if (failed) {
         crash(v, v.ctx.launched ? "VMRESUME failed" : "VMLAUNCH failed");
         return;
     }

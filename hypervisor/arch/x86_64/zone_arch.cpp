@@ -4,6 +4,7 @@
 #include "guest_paging.hpp"
 #include "percpu.hpp"
 #include "vcpu_interrupts.hpp"
+#include "vcpu_reset.hpp"
 
 #include <bulkhead/arch_interface.hpp>
 #include <bulkhead/log.hpp>
@@ -84,6 +85,28 @@ void zone_fini(Zone& z) {
     free_control_blocks(z);
     free_asid(z.arch.asid);
     z.arch.asid = 0;
+}
+
+// A new TLB tag for each of the zone's vCPUs makes the next entry of each
+// flush the zone's ASID (VPID) and nested translations. A vCPU in guest
+// mode now may still use the old ones: its CPU is kicked and we wait until
+// it has left (its epoch moved on), so that when this returns no stale
+// translation is in use and the frames behind them can be given away. The
+// wait needs nothing from the other CPU but the exit the kick forces (its
+// epoch is even whenever it is in the hypervisor), so two CPUs flushing
+// each other's zones never wait for each other.
+void flush_guest_tlb(Zone& z) {
+    u64 in_guest[BH_ZONE_VCPUS_MAX] = {};
+    for (u32 i = 0; i < z.vcpu_count; ++i) z.vcpus[i].ctx.tlb_tag.store(x86_64::new_tlb_tag(), MemoryOrder::seq_cst);
+    for (u32 i = 0; i < z.vcpu_count; ++i) {
+        Vcpu& v = z.vcpus[i];
+        u64 e = v.ctx.guest_epoch.load(MemoryOrder::seq_cst);
+        in_guest[i] = e;
+        if (e & 1) kick_cpu(v.home_cpu);
+    }
+    for (u32 i = 0; i < z.vcpu_count; ++i)
+        if (in_guest[i] & 1)
+            while (z.vcpus[i].ctx.guest_epoch.load() == in_guest[i]) cpu_relax();
 }
 
 // x86 caches are coherent for every agent involved: nothing to clean.

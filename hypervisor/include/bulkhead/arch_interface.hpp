@@ -39,6 +39,9 @@ void idle_wait();
 // zone_init undoes its own work.
 Status zone_init(Zone& z);
 void zone_fini(Zone& z);
+// Forgets every guest translation of the zone's stage 2 on every CPU (a
+// mapping was removed while it runs: ZONE_UNMAP, a served zone destroyed).
+void flush_guest_tlb(Zone& z);
 // Hypervisor memory zone_init allocated beyond the Zone object (for the
 // per-zone overhead the boot log reports).
 u64 zone_arch_bytes(const Zone& z);

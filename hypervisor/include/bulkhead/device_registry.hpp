@@ -25,6 +25,12 @@ struct DeviceAccess {
     u8 size = 4;    // bytes: 1, 2, 4 or 8
     bool write = false;
     u64 value = 0; // written value, or the value read (masked to size by the caller)
+    // The model forwarded the access to a server (ioreq.hpp): the vCPU waits
+    // for the completion, which the arch applies (register, PC) then.
+    bool deferred = false;
+    // The model cannot take the access now (a server's queue is full): the
+    // vCPU executes the instruction again after giving up its time slice.
+    bool retry = false;
 };
 
 struct DeviceRange {

@@ -40,6 +40,15 @@ enum class Hypercall : u8 {
     zone_destroy,
     zone_status,
     host_info,
+    event_next,
+    ioreq_serve,
+    ioreq_next,
+    ioreq_complete,
+    zone_irq,
+    zone_map,
+    zone_unmap,
+    zone_pause,
+    zone_resume,
     unknown,
 };
 

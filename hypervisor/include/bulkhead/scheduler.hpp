@@ -22,6 +22,10 @@ namespace bh::sched {
 // Makes an off vCPU runnable on its home CPU (zone start, vCPU start). The
 // zone's lock is held, so the zone cannot end in between (vcpu_start_with).
 void start(Locked<Zone> zone, Vcpu& v);
+// Its zone was resumed: a vCPU the scheduler parked (state `paused`) goes
+// back on its home run queue. Anything else is left as it is: a vCPU its
+// CPU had not yet parked just keeps running.
+void unpark(Locked<Zone> zone, Vcpu& v);
 // Wakes a blocked vCPU (an interrupt became pending for it). Also pokes its
 // home CPU when it is running there, so new interrupts are seen promptly.
 void wake(Vcpu& v);
@@ -29,6 +33,12 @@ void wake(Vcpu& v);
 void block_current();
 // The current vCPU is done (PSCI CPU_OFF).
 void stop_current();
+// The current vCPU's access was forwarded (VcpuIo::waiting): it leaves its
+// CPU until the server completes it, unless that happened already.
+void wait_io_current();
+// The server completed `v`'s access: records the result and makes `v`
+// runnable again if it was waiting for it (any CPU may call this).
+void finish_io(Vcpu& v, u64 value);
 // Gives the rest of the time slice away.
 void yield_current();
 // Takes `v` off its queues for good (its zone has ended): true when it is

@@ -17,6 +17,21 @@ enum class VcpuState : u8 {
     runnable, // on the home CPU's run queue
     running,  // loaded on the home CPU
     blocked,  // waiting (WFI) for an interrupt or its timer
+    io_wait,  // in the middle of an access a server completes (ioreq.hpp);
+              // interrupts do not wake it, only the completion does
+    paused,   // its zone is paused: on no list until zone_resume requeues it
+};
+
+// A device access the vCPU waits for (forwarded to a server zone): the
+// generic part; the arch keeps how to apply the result (which register,
+// how wide) in its VcpuContext.
+struct VcpuIo {
+    // none -> waiting (the exit queued a request) -> done (the server
+    // completed it; `value` holds a read's result) -> none (the arch
+    // applied it before the vCPU runs on).
+    enum class State : u8 { none, waiting, done };
+    Atomic<State> state{State::none};
+    u64 value = 0;
 };
 
 struct Vcpu {
@@ -30,6 +45,7 @@ struct Vcpu {
     Atomic<bool> on_cpu{false};
     ListNode node;         // run queue or sleeper list of the home CPU
     u64 wake_deadline = 0; // counter value when blocked with a timer armed
+    VcpuIo io;
     arch::VcpuContext ctx;
 };
 

@@ -7,6 +7,7 @@
 #include <bulkhead/atomic.hpp>
 #include <bulkhead/device_registry.hpp>
 #include <bulkhead/hypercall_decode.hpp>
+#include <bulkhead/ioreq.hpp>
 #include <bulkhead/log_budget.hpp>
 #include <bulkhead/log_sampler.hpp>
 #include <bulkhead/manifest.hpp>
@@ -17,8 +18,8 @@
 
 namespace bh {
 
-// creating -> created -> running -> exited | crashed | stopped. Changed only
-// under the zone's lock; read without it through the atomic.
+// creating -> created -> running <-> paused -> exited | crashed | stopped.
+// Changed only under the zone's lock; read without it through the atomic.
 enum class ZoneState : u8 {
     creating = BH_ZONE_CREATING, // memory still being allocated and scrubbed
     created = BH_ZONE_CREATED,
@@ -26,6 +27,7 @@ enum class ZoneState : u8 {
     exited = BH_ZONE_EXITED,
     crashed = BH_ZONE_CRASHED,
     stopped = BH_ZONE_STOPPED,
+    paused = BH_ZONE_PAUSED, // started, none of its vCPUs runs (zone_pause)
 };
 
 constexpr bool zone_state_ended(ZoneState s) {
@@ -70,6 +72,18 @@ class Zone {
     // Management calls working on the zone outside the zone-table lock; a
     // pinned zone is never destroyed (ZoneTable::pin).
     Atomic<u32> pins{0};
+
+    // The control plane. The zone that made it (pinned: a manager is not
+    // destroyed while its zones exist) hears when it ends; the zone that
+    // serves its forwarded windows (pinned too) gets its I/O requests and
+    // may raise those windows' lines and map its RAM.
+    Zone* creator_zone = nullptr;
+    Zone* server = nullptr;
+    u32 served_slots = 0; // virtio-mmio slots the server implements (bit per slot)
+    IoreqQueue ioreqs;
+    Atomic<bool> end_unreported{false}; // ended, and its creator has not heard yet
+    Zone* mapped_in = nullptr;          // the zone its RAM is mapped into (its server), or none
+    GuestPhys mapped_at;                // where, in that zone's guest-physical space
     u32 exit_reason = BH_EXIT_NONE;
     u64 exit_code = 0;
     LogSampler faults_logged;  // illegal accesses, undecodable instructions
@@ -78,6 +92,11 @@ class Zone {
     u64 watchdog_deadline = 0; // counter value, set when the zone starts
 
     bool is_running() const { return state.load() == ZoneState::running; }
+    // Started and not ended: running or paused. It holds the power on.
+    bool is_live() const {
+        ZoneState s = state.load();
+        return s == ZoneState::running || s == ZoneState::paused;
+    }
     bool has_ended() const { return zone_state_ended(state.load()); }
     // Host-physical address behind `ipa` if it is zone RAM (never a device window).
     bool ram_to_host(GuestPhys ipa, HostPhys& out, u64& contiguous) const;

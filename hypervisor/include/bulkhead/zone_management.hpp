@@ -21,6 +21,8 @@ HypercallResult hc_zone_load(Vcpu& caller, const HypercallArgs& a);
 HypercallResult hc_zone_set_entry(Vcpu& caller, const HypercallArgs& a);
 HypercallResult hc_zone_start(Vcpu& caller, const HypercallArgs& a);
 HypercallResult hc_zone_stop(Vcpu& caller, const HypercallArgs& a);
+HypercallResult hc_zone_pause(Vcpu& caller, const HypercallArgs& a);
+HypercallResult hc_zone_resume(Vcpu& caller, const HypercallArgs& a);
 HypercallResult hc_zone_destroy(Vcpu& caller, const HypercallArgs& a);
 HypercallResult hc_zone_status(Vcpu& caller, const HypercallArgs& a);
 HypercallResult hc_host_info(Vcpu& caller, const HypercallArgs& a);

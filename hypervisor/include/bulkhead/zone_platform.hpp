@@ -24,6 +24,9 @@ struct ZonePlatform {
     // The emulated devices' windows: zone RAM may not overlap any of them.
     Range<GuestPhys> device_windows[kMaxDeviceWindows] = {};
     unsigned device_window_count = 0;
+    // The interrupt line (raise_zone_interrupt's numbering) that tells a
+    // managing zone to look at its events (BH_HC_EVENT_NEXT).
+    u32 event_line = 0;
 
     // Whether RAM [base, base + size) fits these rules; if not, `why` (of
     // `why_size` bytes) says which, with the numbers it compared.

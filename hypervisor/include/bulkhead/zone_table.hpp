@@ -122,6 +122,14 @@ void console_input(char c);
 
 // Starts a created zone's boot vCPU.
 [[nodiscard]] Status zone_start(Zone& z);
+// Running -> paused: its vCPUs leave their CPUs at their next exit (loaded
+// ones are kicked) and wait, state `paused`, on no list. Interrupts raised
+// meanwhile stay pending; forwarded requests stay queued. bad_state unless
+// running.
+[[nodiscard]] Status zone_pause(Zone& z);
+// Paused -> running: every parked vCPU goes back on its home run queue.
+// bad_state unless paused.
+[[nodiscard]] Status zone_resume(Zone& z);
 // Resets vCPU `index` of a running zone to start at `entry` with `arg` (x0
 // or RDI) and makes it runnable. invalid_argument: no such vCPU, or entry
 // outside the zone's RAM; busy: that vCPU is already on; bad_state: the

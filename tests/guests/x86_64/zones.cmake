@@ -73,3 +73,8 @@ bh_guest(cr8-ticker SOURCES ${Z}/cr8_ticker.cpp)
 bh_guest(state-crossing-a SOURCES ${Z}/state_crossing.cpp DEFINITIONS ZONE_TAG="a")
 bh_guest(state-crossing-b SOURCES ${Z}/state_crossing.cpp DEFINITIONS ZONE_TAG="b")
 bh_guest(rdpmc SOURCES ${Z}/rdpmc.cpp)
+
+# world switches on CPU 0 while CPU 1 restores FPU state (the emulator's
+# multi-threaded TCG must not be in use for SVM: docs/architecture.md)
+bh_guest(world-switcher SOURCES ${Z}/world_switcher.cpp)
+bh_guest(fxrstor-storm SOURCES ${Z}/fxrstor_storm.cpp)

@@ -62,7 +62,10 @@ def _nested(module: str) -> bool:
 def choose_accel(backend: str) -> Accel:
     """KVM only where it can host Bulkhead's back end (a nested SVM or VMX
     host); TCG otherwise, and TCG has no VMX at all."""
-    tcg = Accel("tcg", ["-accel", "tcg,thread=multi", "-cpu", "max"], "")
+    # Single-threaded TCG: with one thread per CPU, QEMU 7.2 lets FXRSTOR on
+    # one CPU disturb another CPU's SVM world switch (the fxrstor-race
+    # scenario; docs/architecture.md, "QEMU").
+    tcg = Accel("tcg", ["-accel", "tcg,thread=single", "-cpu", "max"], "")
     if os.environ.get("BULKHEAD_ACCEL", "") == "tcg":
         tcg.reason = "BULKHEAD_ACCEL=tcg"
         return tcg

@@ -73,6 +73,14 @@ bh_scenario(destroy-race LABELS qemu-aarch64 security ARGS
   --expect manager:destroy-race:SUCCESS
   --forbid-log [=[zone '[^']+' crashed]=] --forbid-log [=[PANIC]=])
 
+# Forwarded I/O (security): a privileged zone serves slots of a zone it
+# made; confused completions are refused, a read never answered does not
+# keep the zone from ending or being destroyed, nothing leaks.
+bh_scenario(io-forward LABELS qemu-aarch64 security ARGS
+  --expect server:io-forward:SUCCESS --expect served1:io-client:SUCCESS
+  --expect served2:io-client:SUCCESS
+  --forbid-log [=[zone '[^']+' crashed]=] --forbid-log [=[PANIC]=])
+
 # e. Two vCPUs: PSCI, SGIs both ways, virtual timer rate.
 bh_scenario(smp ARGS --expect smp:smp:SUCCESS)
 

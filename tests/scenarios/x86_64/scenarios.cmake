@@ -147,6 +147,16 @@ bh_x86_scenario(destroy-race LABELS qemu-x86_64-svm security ARGS
   --expect manager:destroy-race:SUCCESS
   --forbid-log [=[zone '[^']+' crashed]=] --forbid-log [=[PANIC]=])
 
+# The emulator, not the hypervisor: in QEMU's multi-threaded TCG every CPU's
+# FXRSTOR rewrites CPU 0's SVM state, so that CPU 0 may run a zone without
+# nested paging or run its host state as a zone (docs/architecture.md,
+# "QEMU"); the runner uses single-threaded TCG for SVM. A zone on CPU 0
+# switching in and out while one on CPU 1 restores FPU state in a loop shows
+# it within seconds.
+bh_x86_scenario(fxrstor-race ARGS
+  --expect switcher:fxrstor-race:SUCCESS --expect storm:fxrstor-race-storm:SUCCESS
+  --forbid-log [=[zone '[^']+' (crashed|stopped)]=] --forbid-log [=[PANIC]=])
+
 # f. Unknown hypercalls and bad arguments.
 bh_x86_scenario(hypercall-errors ARGS
   --expect hc-unknown:hypercall-unknown:SUCCESS --expect hc-arguments:hypercall-arguments:SUCCESS)

@@ -36,7 +36,23 @@
 #define BH_HC_ZONE_STATUS  BH_HC_FN(0x16) /* x1 handle -> x1 state, x2 exit reason, x3 exit code, x4 first host frame */
 #define BH_HC_HOST_INFO    BH_HC_FN(0x17) /* -> x1 online CPUs, x2 free memory bytes, x3 total memory bytes, x4 zones */
 
-#define BH_HC_COUNT 0x18 /* function numbers are below this */
+/* The control plane (privileged zones): events, forwarded I/O, a served
+ * zone's interrupt lines and memory. See docs/hypercalls.md. */
+#define BH_HC_EVENT_NEXT     BH_HC_FN(0x18) /* -> x1 kind (BH_EVENT_*), x2 handle, x3, x4 per kind */
+#define BH_HC_IOREQ_SERVE    BH_HC_FN(0x19) /* x1 handle, x2 virtio-mmio slot: the caller serves it */
+#define BH_HC_IOREQ_NEXT     BH_HC_FN(0x1a) /* x1 handle, x2 IPA of a 32-byte Xen ioreq_t (caller) -> x1 request id */
+#define BH_HC_IOREQ_COMPLETE BH_HC_FN(0x1b) /* x1 handle, x2 request id, x3 value (reads) */
+#define BH_HC_ZONE_IRQ       BH_HC_FN(0x1c) /* x1 handle, x2 line of a slot the caller serves: raised (edge) */
+#define BH_HC_ZONE_MAP       BH_HC_FN(0x1d) /* x1 handle, x2 IPA in the caller: the zone's RAM mapped there */
+#define BH_HC_ZONE_UNMAP     BH_HC_FN(0x1e) /* x1 handle */
+#define BH_HC_ZONE_PAUSE     BH_HC_FN(0x1f) /* x1 handle: RUNNING -> PAUSED, its vCPUs off their CPUs */
+#define BH_HC_ZONE_RESUME    BH_HC_FN(0x20) /* x1 handle: PAUSED -> RUNNING */
+
+#define BH_HC_COUNT 0x21 /* function numbers are below this */
+
+/* BH_HC_EVENT_NEXT kinds. */
+#define BH_EVENT_IOREQ      1 /* x2 zone has I/O requests for the caller (BH_HC_IOREQ_NEXT) */
+#define BH_EVENT_ZONE_ENDED 2 /* x2 zone (the caller made it) ended: x3 = state | reason << 8, x4 = code */
 
 /* What BH_HC_ZONE_EXIT's code is (x2), and so the zone's exit reason. */
 #define BH_EXIT_CODE_PLAIN  0 /* a code of the zone's own: BH_EXIT_CALL */
@@ -63,6 +79,7 @@
 #define BH_ZONE_CRASHED 3 /* ended by the hypervisor: fault, reset */
 #define BH_ZONE_STOPPED 4 /* ended by a manager */
 #define BH_ZONE_CREATING 5 /* ZONE_CREATE still allocating and scrubbing its memory */
+#define BH_ZONE_PAUSED   6 /* BH_HC_ZONE_PAUSE: none of its vCPUs runs until BH_HC_ZONE_RESUME */
 
 /* Why a zone ended (BH_HC_ZONE_STATUS x2). */
 #define BH_EXIT_NONE        0

@@ -19,6 +19,7 @@ inline constexpr ZonePlatform kZonePlatform{
     .boot_area_bytes = 0,
     .device_windows = {{GuestPhys(0x08000000), 0x38000000}},
     .device_window_count = 1,
+    .event_line = 63, // the last of the zone's 64 SPIs; virtio slots have 16-47
 };
 
 } // namespace bh::aarch64

@@ -66,6 +66,15 @@ struct VcpuContext {
     // The counter value a WFIT waits for (0: none); set by the WFIT exit,
     // cleared at the next exit.
     u64 wfit_deadline;
+    // A forwarded load or store the vCPU waits for (VcpuIo): where a load's
+    // value goes and how it is extended; applied before it runs on.
+    struct PendingIo {
+        u8 rt;   // 31: XZR
+        u8 size; // bytes
+        bool write;
+        bool sign_extend; // SSE
+        bool wide;        // SF: a 64-bit register
+    } pending_io;
 };
 
 } // namespace bh::arch

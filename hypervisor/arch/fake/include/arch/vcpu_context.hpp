@@ -24,6 +24,6 @@ struct VcpuContext {
     u64 aborts_injected = 0;
 };
 
-inline constexpr u64 kFakeTimerLine = 63;
+inline constexpr u64 kFakeTimerLine = 62; // (63 is the platform's event line)
 
 } // namespace bh::arch

@@ -17,6 +17,7 @@ using Stage2Format = aarch64::Stage2Format;
 struct ZoneContext {
     u16 vmid = 0;
     bool initialised = false; // between zone_init and zone_fini
+    u64 tlb_flushes = 0;      // flush_guest_tlb calls
     Pl011 uart;
     VirtioMmioSlots virtio;
 };

@@ -4,7 +4,9 @@
 
 #include <stddef.h>
 
+#include <arch/mmio_insn_type.hpp>
 #include <arch/vlapic.hpp>
+#include <bulkhead/atomic.hpp>
 #include <bulkhead/types.hpp>
 
 namespace bh::arch {
@@ -37,8 +39,13 @@ struct VcpuContext {
     FxState fx;
     // Unique for each reset of this vCPU: a CPU flushes the zone's ASID
     // when the tag it last ran with that ASID differs (another vCPU of the
-    // same zone, or a new zone that got a recycled ASID).
-    u64 tlb_tag = 0;
+    // same zone, or a new zone that got a recycled ASID). Another CPU
+    // changes it to make this vCPU flush (flush_guest_tlb).
+    Atomic<u64> tlb_tag{0};
+    // Odd while the vCPU is in guest mode (raised before the entry reads
+    // tlb_tag, lowered after the exit): flush_guest_tlb waits for a vCPU it
+    // saw odd to leave, so a flush is complete when it returns.
+    Atomic<u64> guest_epoch{0};
     // VMX only: the VMCS is written in full on the vCPU's first load after
     // a reset (on its home CPU), and is launched at most once per load.
     bool control_block_ready = false;
@@ -58,6 +65,9 @@ struct VcpuContext {
     u64 tsc_aux = 0;
     // VMX only: the primary processor-based controls in the VMCS now.
     u32 vmx_proc = 0;
+    // A forwarded load or store the vCPU waits for (VcpuIo): the decoded
+    // instruction, applied (register, RIP) before the vCPU runs on.
+    x86_64::MmioInsn pending_insn;
     // The zone's view of this vCPU's local APIC (x2APIC ID = vCPU index).
     x86_64::VirtualLapic lapic;
     // An exit is requested for the moment the zone can take an interrupt

@@ -22,6 +22,7 @@ inline constexpr ZonePlatform kZonePlatform{
     .boot_area_bytes = 32 * 1024,
     .device_windows = {{GuestPhys(0x08000000), 0x38000000}, {GuestPhys(0xfec00000), 0x1400000}},
     .device_window_count = 2,
+    .event_line = 23, // the I/O APIC's last pin
 };
 
 } // namespace bh::x86_64

@@ -50,6 +50,8 @@ inline i64 zone_set_entry(u64 handle, u64 vcpu, u64 pc, u64 x0) {
 inline i64 zone_start(u64 handle) { return call(BH_HC_ZONE_START, handle).status; }
 inline i64 zone_stop(u64 handle) { return call(BH_HC_ZONE_STOP, handle).status; }
 inline i64 zone_destroy(u64 handle) { return call(BH_HC_ZONE_DESTROY, handle).status; }
+inline i64 zone_pause(u64 handle) { return call(BH_HC_ZONE_PAUSE, handle).status; }
+inline i64 zone_resume(u64 handle) { return call(BH_HC_ZONE_RESUME, handle).status; }
 
 inline ZoneStatus zone_status(u64 handle) {
     SmcccResult r = call(BH_HC_ZONE_STATUS, handle);
@@ -60,6 +62,27 @@ inline HostInfo host_info() {
     SmcccResult r = call(BH_HC_HOST_INFO);
     return {r.status, r.r1, r.r2, r.r3, r.r4};
 }
+
+// The control plane: serving a zone's virtio-mmio slots (docs/hypercalls.md).
+struct Event {
+    i64 status;
+    u64 kind, handle, detail, code;
+};
+inline Event event_next() {
+    SmcccResult r = call(BH_HC_EVENT_NEXT);
+    return {r.status, r.r1, r.r2, r.r3, r.r4};
+}
+inline i64 ioreq_serve(u64 handle, u64 slot) { return call(BH_HC_IOREQ_SERVE, handle, slot).status; }
+// Copies the next request into the 32 bytes at `buffer`; r1 = its id.
+inline SmcccResult ioreq_next(u64 handle, void* buffer) {
+    return call(BH_HC_IOREQ_NEXT, handle, reinterpret_cast<uptr>(buffer));
+}
+inline i64 ioreq_complete(u64 handle, u64 id, u64 value) {
+    return call(BH_HC_IOREQ_COMPLETE, handle, id, value).status;
+}
+inline i64 zone_irq(u64 handle, u64 line) { return call(BH_HC_ZONE_IRQ, handle, line).status; }
+inline i64 zone_map(u64 handle, u64 at) { return call(BH_HC_ZONE_MAP, handle, at).status; }
+inline i64 zone_unmap(u64 handle) { return call(BH_HC_ZONE_UNMAP, handle).status; }
 
 // Handles of zones created from the manifest: slot i, generation 1.
 inline constexpr u64 manifest_handle(u32 slot) { return (u64(1) << 16) | slot; }

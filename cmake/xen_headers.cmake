@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Xen's public ioreq_t layout (Debian libxen-dev, xen/hvm/ioreq.h) for the
+# freestanding hypervisor: the one header is copied into the build tree, so
+# no host header directory is on the freestanding include path.
+find_file(BH_XEN_IOREQ_H xen/hvm/ioreq.h PATHS /usr/include NO_DEFAULT_PATH)
+if(NOT BH_XEN_IOREQ_H)
+  message(FATAL_ERROR "xen/hvm/ioreq.h not found: apt-get install libxen-dev")
+endif()
+set(BULKHEAD_XEN_INCLUDE ${CMAKE_BINARY_DIR}/xen-include)
+configure_file(${BH_XEN_IOREQ_H} ${BULKHEAD_XEN_INCLUDE}/xen/hvm/ioreq.h COPYONLY)

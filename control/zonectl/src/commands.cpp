@@ -107,8 +107,7 @@ int cmd_console(const Context& ctx, const std::string& name) {
     if (::isatty(STDIN_FILENO)) std::cerr << "zonectl: attached to zone '" << name << "': Ctrl-] detaches\r\n";
     StreamEnd end = run_console(stream);
     if (end.detached) return status_at_end(name, end);
-    if (end.zone && end.zone->exit)
-        std::cerr << "\r\nzonectl: zone '" << name << "' " << state_text(*end.zone) << "\n";
+    if (end.zone && end.zone->exit) std::cerr << "\r\nzonectl: zone '" << name << "' " << state_text(*end.zone) << "\n";
     return static_cast<int>(Exit::ok);
 }
 

@@ -84,9 +84,9 @@ int main(int argc, char** argv) {
     logs_cmd->add_flag("-f,--follow", follow, "keep showing new output until the zone ends");
     logs_cmd->add_option("name", name, "the zone")->required();
     std::map<std::string, CLI::App*> state_cmds;
-    for (const auto& [op, help] : {std::pair{"pause", "pause a running zone"},
-                                   std::pair{"resume", "resume a paused zone"},
-                                   std::pair{"stop", "end a zone now (status 137); its record stays"}}) {
+    for (const auto& [op, help] :
+         {std::pair{"pause", "pause a running zone"}, std::pair{"resume", "resume a paused zone"},
+          std::pair{"stop", "end a zone now (status 137); its record stays"}}) {
         CLI::App* cmd = app.add_subcommand(op, help);
         cmd->add_option("name", name, "the zone")->required();
         state_cmds[op] = cmd;

@@ -12,7 +12,8 @@ void ConsoleServer::poll_once(int timeout_ms) {
     if (client_) fds[1].events = static_cast<short>(POLLIN | (pending_.empty() ? 0 : POLLOUT));
     int n = ::poll(fds, client_ ? 2 : 1, timeout_ms);
     if (n <= 0) return;
-    if (fds[0].revents & POLLIN) accept_client();
+    if (fds[0].revents & POLLIN)
+        accept_client();
     else if (client_ && fds[1].revents) {
         if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) read_client();
         if (client_ && (fds[1].revents & POLLOUT)) flush();

@@ -59,7 +59,7 @@ void run_workload(Script& script, ConsoleServer& console, ZoneEnd& end) {
 void record_end(FakeState& state, ZoneHandle handle, const ZoneEnd& end) {
     auto guard = state.lock();
     auto zone = state.find(handle);
-    if (!zone) return; // destroyed meanwhile
+    if (!zone) return;                                                                           // destroyed meanwhile
     if (zone->status.state != HvState::running && zone->status.state != HvState::paused) return; // stopped first
     bool crashed = end.reason == bh::control::ExitReason::psci_reset ||
                    end.reason == bh::control::ExitReason::bad_state || end.reason == bh::control::ExitReason::fault;

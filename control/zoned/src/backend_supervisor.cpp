@@ -39,15 +39,13 @@ void BackendSupervisor::start(const std::string& zone, ZoneChannels channels, Fd
     if (!devnull) throw control::errno_error("open /dev/null");
     SpawnSpec spec;
     spec.executable = executable_.string();
-    spec.args = {"--zone", zone, "--log-max", std::to_string(limits_.log_max_bytes), "--log-keep",
-                 std::to_string(limits_.log_keep)};
+    spec.args = {"--zone",     zone,
+                 "--log-max",  std::to_string(limits_.log_max_bytes),
+                 "--log-keep", std::to_string(limits_.log_keep)};
     BackendFds fixed;
-    spec.fds = {{devnull.get(), 0},
-                {devnull.get(), 1},
-                {STDERR_FILENO, 2},
-                {channels.console.get(), fixed.console},
-                {theirs.get(), fixed.input},
-                {log_dir.get(), fixed.log_dir}};
+    spec.fds = {{devnull.get(), 0},          {devnull.get(), 1},
+                {STDERR_FILENO, 2},          {channels.console.get(), fixed.console},
+                {theirs.get(), fixed.input}, {log_dir.get(), fixed.log_dir}};
     spec.credentials = credentials;
     Spawned child = spawn_process(spec);
     backends_[zone] = Backend{child.pid, std::move(child.pidfd), std::move(ours)};
@@ -60,8 +58,7 @@ void BackendSupervisor::stop(const std::string& zone) {
     if (it == backends_.end()) return;
     ::kill(it->second.pid, SIGKILL);
     int status;
-    while (::waitpid(it->second.pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(it->second.pid, &status, 0) < 0 && errno == EINTR) {}
     backends_.erase(it);
 }
 

@@ -32,7 +32,8 @@ Daemon::Daemon(DaemonOptions options, std::unique_ptr<Hypervisor> hypervisor)
       manager_(options.manager, (hv_->host_info(), *hv_)), stop_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
     if (!stop_) throw control::errno_error("eventfd");
     manager_.reattach();
-    server_ = std::make_unique<Server>(options.socket_path, options.socket_mode, manager_, options.manager.log.log_keep);
+    server_ =
+        std::make_unique<Server>(options.socket_path, options.socket_mode, manager_, options.manager.log.log_keep);
     log_line("listening on " + options.socket_path);
 }
 

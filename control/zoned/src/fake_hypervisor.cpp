@@ -69,8 +69,9 @@ HvHostInfo FakeHypervisor::host_info() {
 ZoneHandle FakeHypervisor::create_zone(const ZoneConfig& c) {
     if (auto problem = control::zone_name_problem(c.name)) throw HypervisorError(HvErrc::invalid_argument, *problem);
     if (c.memory == 0 || c.memory % 4096 != 0 || c.memory > kMaxZoneMemory)
-        throw HypervisorError(HvErrc::invalid_argument, "zone '" + c.name + "': memory must be a non-zero multiple of "
-                                                        "4 KiB up to 64 GiB");
+        throw HypervisorError(HvErrc::invalid_argument, "zone '" + c.name +
+                                                            "': memory must be a non-zero multiple of "
+                                                            "4 KiB up to 64 GiB");
     if (c.vcpus < 1 || c.vcpus > control::kZoneVcpusMax)
         throw HypervisorError(HvErrc::invalid_argument, "zone '" + c.name + "': 1 to 8 vCPUs");
     auto guard = state_.lock();
@@ -105,11 +106,13 @@ void FakeHypervisor::load_linux(ZoneHandle zone, const LinuxBoot& boot) {
     if (z.status.state != HvState::created)
         throw HypervisorError(HvErrc::bad_state, zone_label(z) + " is not in state CREATED");
     if (std::string problem = arm64_image_problem(boot.kernel.fd); !problem.empty())
-        throw HypervisorError(HvErrc::invalid_argument, zone_label(z) + ": kernel " + boot.kernel.path + ": " + problem);
+        throw HypervisorError(HvErrc::invalid_argument,
+                              zone_label(z) + ": kernel " + boot.kernel.path + ": " + problem);
     std::uint64_t need = file_size(boot.kernel.fd) + (boot.initrd ? file_size(boot.initrd->fd) : 0) + kBootOverhead;
     if (need > z.memory)
-        throw HypervisorError(HvErrc::invalid_argument, zone_label(z) + ": the kernel and initrd need " + human_size(need) +
-                                                            ", more than its " + human_size(z.memory));
+        throw HypervisorError(HvErrc::invalid_argument, zone_label(z) + ": the kernel and initrd need " +
+                                                            human_size(need) + ", more than its " +
+                                                            human_size(z.memory));
     z.kernel = boot.kernel.path;
     z.initrd = boot.initrd ? boot.initrd->path : "";
     z.cmdline = boot.cmdline;

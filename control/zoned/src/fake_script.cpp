@@ -63,8 +63,16 @@ std::optional<int> signal_number(std::string_view text) {
     if (auto n = integer(text); n && *n >= 1 && *n <= 64) return static_cast<int>(*n);
     if (text.substr(0, 3) == "SIG") text.remove_prefix(3);
     static constexpr std::array<std::pair<std::string_view, int>, 10> kNames{{
-        {"HUP", 1}, {"INT", 2}, {"QUIT", 3}, {"ABRT", 6}, {"KILL", 9},
-        {"USR1", 10}, {"SEGV", 11}, {"USR2", 12}, {"PIPE", 13}, {"TERM", 15},
+        {"HUP", 1},
+        {"INT", 2},
+        {"QUIT", 3},
+        {"ABRT", 6},
+        {"KILL", 9},
+        {"USR1", 10},
+        {"SEGV", 11},
+        {"USR2", 12},
+        {"PIPE", 13},
+        {"TERM", 15},
     }};
     for (auto [name, number] : kNames)
         if (name == text) return number;
@@ -160,7 +168,9 @@ Step Script::next() {
     for (;;) {
         if (auto chunk = seq_chunk()) return *chunk;
         if (pc_ >= statements_.size()) {
-            if (!ended_) ended_ = Step{Step::Kind::end, {}, {}, ZoneEnd{ExitReason::workload, static_cast<std::uint64_t>(last_status_)}};
+            if (!ended_)
+                ended_ = Step{
+                    Step::Kind::end, {}, {}, ZoneEnd{ExitReason::workload, static_cast<std::uint64_t>(last_status_)}};
             return *ended_;
         }
         if (auto step = run(statements_[pc_++])) return *step;

@@ -61,7 +61,8 @@ int FakeHypervisor::spawn_runner(ZoneHandle zone) {
     // Taken here, before the process exists, so the zone counts as alive
     // from the moment start() returns; the lock belongs to the open file,
     // which only the zone's process keeps.
-    if (::flock(alive_file.get(), LOCK_EX | LOCK_NB) < 0) throw errno_error("flock " + state_.alive_path(zone).string());
+    if (::flock(alive_file.get(), LOCK_EX | LOCK_NB) < 0)
+        throw errno_error("flock " + state_.alive_path(zone).string());
     Fd alive = high_copy(alive_file.get());
     alive_file.reset();
     Fd devnull_file(::open("/dev/null", O_RDWR | O_CLOEXEC));
@@ -104,15 +105,13 @@ int FakeHypervisor::spawn_runner(ZoneHandle zone) {
     listen.reset();
     alive.reset();
     int status = 0;
-    while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {}
     pid_t pid = -1;
     if (::read(pid_r.get(), &pid, sizeof pid) != static_cast<ssize_t>(sizeof pid) || pid <= 0)
         throw std::runtime_error("fake hypervisor: could not fork a zone process");
     int err = 0;
     ssize_t n;
-    while ((n = ::read(err_r.get(), &err, sizeof err)) < 0 && errno == EINTR) {
-    }
+    while ((n = ::read(err_r.get(), &err, sizeof err)) < 0 && errno == EINTR) {}
     if (n == static_cast<ssize_t>(sizeof err))
         throw HypervisorError(HvErrc::io, "fake hypervisor: cannot run " + runner + ": " + std::strerror(err));
     return pid;

@@ -77,7 +77,8 @@ void write_json_atomically(const fs::path& path, const json& j) {
 FakeState::FakeState(fs::path dir, FakeHost host) : dir_(std::move(dir)) {
     fs::create_directories(dir_ / "zones");
     ::chmod(dir_.c_str(), 0700); // other zones' consoles live here: backends must not reach them
-    if (::mkfifo(events_path().c_str(), 0600) < 0 && errno != EEXIST) throw errno_error("mkfifo " + events_path().string());
+    if (::mkfifo(events_path().c_str(), 0600) < 0 && errno != EEXIST)
+        throw errno_error("mkfifo " + events_path().string());
     auto guard = lock();
     if (!fs::exists(dir_ / "host.json"))
         write_json_atomically(dir_ / "host.json",

@@ -30,8 +30,8 @@ Fd open_shipped(const std::filesystem::path& path, const std::string& zone, cons
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd)
         throw RequestError(ErrorCode::invalid_argument, "zone '" + zone + "': the shipped zone " + what + " " +
-                                                            path.string() + " cannot be read (" +
-                                                            std::strerror(errno) + "): give " + option + " FILE");
+                                                            path.string() + " cannot be read (" + std::strerror(errno) +
+                                                            "): give " + option + " FILE");
     return fd;
 }
 
@@ -39,10 +39,9 @@ Fd open_shipped(const std::filesystem::path& path, const std::string& zone, cons
 BootFiles boot_files(const control::LaunchRequest& r, std::vector<Fd>& files, const ManagerOptions& options) {
     std::size_t expected = (r.kernel ? 1 : 0) + (r.initrd ? 1 : 0);
     if (files.size() != expected)
-        throw RequestError(ErrorCode::bad_request, "zone '" + r.name + "': the request names " +
-                                                       std::to_string(expected) + " file(s) but " +
-                                                       std::to_string(files.size()) +
-                                                       " open file(s) came with it: send each as a descriptor");
+        throw RequestError(ErrorCode::bad_request,
+                           "zone '" + r.name + "': the request names " + std::to_string(expected) + " file(s) but " +
+                               std::to_string(files.size()) + " open file(s) came with it: send each as a descriptor");
     BootFiles b;
     std::size_t next = 0;
     if (r.kernel) {
@@ -69,9 +68,9 @@ BootFiles boot_files(const control::LaunchRequest& r, std::vector<Fd>& files, co
     }
     std::uint64_t need = file_size_of(b.kernel.get()) + (b.initrd ? file_size_of(b.initrd.get()) : 0) + kBootOverhead;
     if (need > r.memory)
-        throw RequestError(ErrorCode::invalid_argument, "zone '" + r.name + "': its kernel and initrd need " +
-                                                            human_size(need) + ", more than its " +
-                                                            human_size(r.memory) + " of memory: give a larger --memory");
+        throw RequestError(ErrorCode::invalid_argument,
+                           "zone '" + r.name + "': its kernel and initrd need " + human_size(need) +
+                               ", more than its " + human_size(r.memory) + " of memory: give a larger --memory");
     return b;
 }
 
@@ -85,10 +84,9 @@ control::ZoneInfo ZoneManager::launch(const control::LaunchRequest& r, std::vect
     // Checks: nothing has changed if any of them refuses.
     if (auto problem = launch_request_problem(r)) throw RequestError(ErrorCode::invalid_argument, *problem);
     if (auto existing = store_.find(r.name))
-        throw RequestError(ErrorCode::exists, "zone '" + r.name + "' already exists (" +
-                                                  std::string(control::to_string(existing->state)) +
-                                                  "): pick another name, or remove it first with zonectl destroy " +
-                                                  r.name);
+        throw RequestError(ErrorCode::exists,
+                           "zone '" + r.name + "' already exists (" + std::string(control::to_string(existing->state)) +
+                               "): pick another name, or remove it first with zonectl destroy " + r.name);
     BootFiles boot = boot_files(r, files, options_);
     HvHostInfo host = hv_.host_info();
     if (r.memory > host.free_memory)
@@ -131,8 +129,8 @@ control::ZoneInfo ZoneManager::launch(const control::LaunchRequest& r, std::vect
         throw;
     } catch (const std::exception& e) {
         undo_launch(rec, false);
-        throw RequestError(ErrorCode::internal, "zone '" + r.name + "': the launch failed and was undone: " +
-                                                    std::string(e.what()));
+        throw RequestError(ErrorCode::internal,
+                           "zone '" + r.name + "': the launch failed and was undone: " + std::string(e.what()));
     }
     // The zone runs: a backend that cannot start now is retried under the
     // restart policy (the zone's console keeps its output meanwhile), not a
@@ -152,14 +150,12 @@ void ZoneManager::undo_launch(const ZoneRecord& rec, bool find_by_name) {
         try {
             for (const HvZone& z : hv_.zones())
                 if (z.name == rec.name) handle = z.handle;
-        } catch (const HypervisorError&) {
-        }
+        } catch (const HypervisorError&) {}
     }
     if (handle) {
         try {
             hv_.stop(*handle);
-        } catch (const HypervisorError&) {
-        }
+        } catch (const HypervisorError&) {}
         for (int attempt = 0; attempt < 50; ++attempt) {
             try {
                 hv_.destroy(*handle);

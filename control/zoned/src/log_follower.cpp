@@ -59,7 +59,7 @@ std::string LogFollower::read(std::size_t max) {
                 continue;
             }
             if (files_.size() == 1) break; // the newest file: more may come
-            files_.pop_front();           // an old file, read to its end
+            files_.pop_front();            // an old file, read to its end
         }
     }
     return out;

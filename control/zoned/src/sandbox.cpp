@@ -20,20 +20,20 @@ namespace {
 // Unconditionally allowed. Names, resolved per architecture: a call an
 // architecture lacks (poll on arm64) is skipped there.
 constexpr std::array<std::string_view, 38> kAllowed{
-    "read",       "write",         "readv",         "writev",          "pread64",      "pwrite64",
-    "recvfrom",   "sendto",        "close",         "lseek",           "fstat",        "ppoll",
-    "poll",       "fsync",         "fdatasync",     "ftruncate",       "fcntl",        "munmap",
-    "mremap",     "brk",           "madvise",       "futex",           "clock_gettime", "clock_nanosleep",
-    "nanosleep",  "gettimeofday",  "getpid",        "gettid",          "getrandom",    "rt_sigreturn",
-    "rt_sigprocmask", "restart_syscall", "exit", "exit_group", "sched_yield", "shutdown", "set_robust_list",
+    "read",        "write",           "readv",           "writev",          "pread64",      "pwrite64",   "recvfrom",
+    "sendto",      "close",           "lseek",           "fstat",           "ppoll",        "poll",       "fsync",
+    "fdatasync",   "ftruncate",       "fcntl",           "munmap",          "mremap",       "brk",        "madvise",
+    "futex",       "clock_gettime",   "clock_nanosleep", "nanosleep",       "gettimeofday", "getpid",     "gettid",
+    "getrandom",   "rt_sigreturn",    "rt_sigprocmask",  "restart_syscall", "exit",         "exit_group", "sched_yield",
+    "shutdown",    "set_robust_list",
     "sigaltstack", // its own signal stack only: the sanitizers' runtime checks it at exit
 };
 
 // Allowed with argument conditions (install_backend_seccomp).
 constexpr std::array<std::string_view, 9> kConditional{
-    "openat",  "unlinkat", "renameat", "renameat2", "newfstatat", // relative to the log directory / own fds
-    "mmap",    "mprotect",                                        // never PROT_EXEC
-    "tgkill",  "kill",                                            // only itself (abort())
+    "openat", "unlinkat", "renameat", "renameat2", "newfstatat", // relative to the log directory / own fds
+    "mmap",   "mprotect",                                        // never PROT_EXEC
+    "tgkill", "kill",                                            // only itself (abort())
 };
 
 constexpr auto kAll = [] {

@@ -63,8 +63,10 @@ void Server::run(int stop_fd) {
         for (auto it = connections_.begin(); it != connections_.end();) {
             if (it->stream && !it->closing) pump(*it);
             flush(*it);
-            if (it->closing && (it->out.empty() || !it->fd)) it = connections_.erase(it);
-            else ++it;
+            if (it->closing && (it->out.empty() || !it->fd))
+                it = connections_.erase(it);
+            else
+                ++it;
         }
     }
 }
@@ -100,7 +102,8 @@ void Server::read_from(Connection& c) {
             handle(c, *message);
         }
     } catch (const control::ProtocolError& e) {
-        send(c, control::error_reply(ErrorCode::bad_request, std::string("zoned cannot read the request: ") + e.what()));
+        send(c,
+             control::error_reply(ErrorCode::bad_request, std::string("zoned cannot read the request: ") + e.what()));
         c.closing = true; // the stream is out of step: start again on a new connection
     }
 }
@@ -119,8 +122,8 @@ void Server::handle(Connection& c, const json& message) {
         reply = control::error_reply(ErrorCode::bad_request, std::string("bad request: ") + e.what());
     } catch (const std::exception& e) {
         log_line(std::string("internal error: ") + e.what());
-        reply = control::error_reply(ErrorCode::internal, std::string("zoned failed: ") + e.what() +
-                                                              " (see zoned's log)");
+        reply =
+            control::error_reply(ErrorCode::internal, std::string("zoned failed: ") + e.what() + " (see zoned's log)");
     }
     c.fds.clear(); // descriptors belong to the request they came with
     send(c, reply);
@@ -129,9 +132,9 @@ void Server::handle(Connection& c, const json& message) {
 json Server::dispatch(Connection& c, const json& req) {
     auto version = control::uint_field(req, "v");
     if (version != control::kProtocolVersion)
-        throw RequestError(ErrorCode::bad_request, "zoned speaks protocol " + std::to_string(control::kProtocolVersion) +
-                                                       ", the client " + std::to_string(version) +
-                                                       ": use the zonectl that came with this zoned");
+        throw RequestError(ErrorCode::bad_request,
+                           "zoned speaks protocol " + std::to_string(control::kProtocolVersion) + ", the client " +
+                               std::to_string(version) + ": use the zonectl that came with this zoned");
     std::string op = control::string_field(req, "op");
     auto name = [&] { return control::string_field(req, "name"); };
     if (op == "launch") {

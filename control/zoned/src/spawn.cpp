@@ -6,8 +6,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <linux/close_range.h>
-#include <stdexcept>
 #include <signal.h>
+#include <stdexcept>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -51,7 +51,8 @@ struct ChildError {
 // Runs in the child: only async-signal-safe calls from here to exec.
 [[noreturn]] void child(const SpawnSpec& spec, char* const* argv, pid_t parent, int err_fd) {
     if (spec.kill_with_parent) {
-        if (::prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || ::getppid() != parent) child_fail(err_fd, Step::parent_died, ESRCH);
+        if (::prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || ::getppid() != parent)
+            child_fail(err_fd, Step::parent_died, ESRCH);
     }
     ::setsid();
     sigset_t none;
@@ -113,12 +114,10 @@ Spawned spawn_process(const SpawnSpec& spec) {
     out.pid = pid;
     ChildError e{};
     ssize_t n;
-    while ((n = ::read(err_r.get(), &e, sizeof e)) < 0 && errno == EINTR) {
-    }
+    while ((n = ::read(err_r.get(), &e, sizeof e)) < 0 && errno == EINTR) {}
     if (n == static_cast<ssize_t>(sizeof e)) {
         int status;
-        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
         throw std::system_error(e.err, std::generic_category(),
                                 spec.executable + ": " + step_name(e.step) + " failed in the child");
     }
@@ -132,8 +131,7 @@ Spawned spawn_process(const SpawnSpec& spec) {
 std::optional<int> reap(pid_t pid) {
     int status = 0;
     pid_t r;
-    while ((r = ::waitpid(pid, &status, WNOHANG)) < 0 && errno == EINTR) {
-    }
+    while ((r = ::waitpid(pid, &status, WNOHANG)) < 0 && errno == EINTR) {}
     if (r == 0) return std::nullopt;
     if (r < 0) return -1; // not ours any more: count it as gone
     return status;

@@ -49,9 +49,7 @@ std::optional<Credentials> ZoneManager::credentials_for(const ZoneRecord& rec) c
     return Credentials{id, static_cast<gid_t>(id)};
 }
 
-std::filesystem::path ZoneManager::log_dir(const std::string& name) const {
-    return options_.state_dir / "logs" / name;
-}
+std::filesystem::path ZoneManager::log_dir(const std::string& name) const { return options_.state_dir / "logs" / name; }
 
 control::Fd ZoneManager::prepare_log_dir(const ZoneRecord& rec) {
     std::filesystem::path dir = log_dir(rec.name);
@@ -155,11 +153,12 @@ control::ZoneInfo ZoneManager::stop(const std::string& name) {
     ZoneRecord rec = find_or_throw(name);
     refresh(rec);
     if (control::has_ended(rec.state))
-        throw RequestError(ErrorCode::bad_state, "zone '" + name + "' has already " +
-                                                     (rec.state == ZoneState::exited ? std::string("exited")
-                                                                                      : std::string(control::to_string(rec.state))) +
-                                                     " (status " + std::to_string(rec.exit ? rec.exit->status : 0) +
-                                                     "): nothing to stop; zonectl destroy " + name + " removes it");
+        throw RequestError(
+            ErrorCode::bad_state,
+            "zone '" + name + "' has already " +
+                (rec.state == ZoneState::exited ? std::string("exited") : std::string(control::to_string(rec.state))) +
+                " (status " + std::to_string(rec.exit ? rec.exit->status : 0) + "): nothing to stop; zonectl destroy " +
+                name + " removes it");
     try {
         hv_.stop(*rec.handle);
     } catch (const HypervisorError& e) {

@@ -76,8 +76,9 @@ TEST_CASE("a kernel must carry the arm64 Image magic") {
     std::string image(64, '\0');
     image.replace(56, 4, "ARM\x64");
     CHECK(kernel_file_problem(file_with(dir.path / "Image", image).get()).empty());
-    CHECK(kernel_file_problem(file_with(dir.path / "text", "#!/bin/sh\necho\n").get()).find("not an arm64 Linux Image") !=
-          std::string::npos);
+    CHECK(
+        kernel_file_problem(file_with(dir.path / "text", "#!/bin/sh\necho\n").get()).find("not an arm64 Linux Image") !=
+        std::string::npos);
     bh::control::Fd directory(::open(dir.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     CHECK(kernel_file_problem(directory.get()) == "it is not a regular file");
 }

@@ -20,7 +20,6 @@ control::MessageConnection connect_to_zoned(const std::string& socket_path);
 
 // Sends `request` on a new connection and returns zoned's reply to it;
 // control::RequestError if zoned refused it.
-control::json ask_zoned(const std::string& socket_path, const control::json& request,
-                        std::span<const int> fds = {});
+control::json ask_zoned(const std::string& socket_path, const control::json& request, std::span<const int> fds = {});
 
 } // namespace bh::zonectl

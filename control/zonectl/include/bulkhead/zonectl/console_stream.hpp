@@ -16,7 +16,7 @@ namespace bh::zonectl {
 inline constexpr char kDetachByte = 0x1d; // Ctrl-]
 
 struct StreamEnd {
-    bool detached = false;                // the user detached
+    bool detached = false;                 // the user detached
     std::optional<control::ZoneInfo> zone; // as zoned last saw it (unset: destroyed meanwhile)
 };
 

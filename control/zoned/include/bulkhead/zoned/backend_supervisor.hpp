@@ -33,9 +33,9 @@ namespace bh::zoned {
 using Clock = std::chrono::steady_clock;
 
 struct RestartPolicy {
-    unsigned max_restarts = 5;                       // within `window`, then give up
+    unsigned max_restarts = 5; // within `window`, then give up
     std::chrono::milliseconds window{60'000};
-    std::chrono::milliseconds first_delay{100};      // doubled each time within the window
+    std::chrono::milliseconds first_delay{100}; // doubled each time within the window
     std::chrono::milliseconds max_delay{5'000};
 };
 

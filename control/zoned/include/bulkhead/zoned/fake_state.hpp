@@ -62,8 +62,8 @@ class FakeState {
     std::optional<ZoneHandle> allocate_handle();
     std::vector<FakeZone> zones() const;
     std::optional<FakeZone> find(ZoneHandle handle) const;
-    void save(const FakeZone& zone);   // atomically (write, fsync, rename)
-    void remove(ZoneHandle handle);    // the zone's directory, recursively
+    void save(const FakeZone& zone); // atomically (write, fsync, rename)
+    void remove(ZoneHandle handle);  // the zone's directory, recursively
 
     const std::filesystem::path& dir() const { return dir_; }
     std::filesystem::path zone_dir(ZoneHandle handle) const;

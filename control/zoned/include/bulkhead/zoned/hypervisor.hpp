@@ -38,8 +38,8 @@ struct HvStatus {
     std::uint64_t code = 0;                                 // x3
 };
 
-struct HvHostInfo {             // BH_HC_HOST_INFO
-    std::uint32_t cpus = 0;     // x1: online CPUs
+struct HvHostInfo {                 // BH_HC_HOST_INFO
+    std::uint32_t cpus = 0;         // x1: online CPUs
     std::uint64_t free_memory = 0;  // x2
     std::uint64_t total_memory = 0; // x3
     std::uint32_t zones = 0;        // x4: zones in any state

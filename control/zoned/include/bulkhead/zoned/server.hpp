@@ -35,7 +35,7 @@ class Server {
     struct Stream {
         std::string zone;
         LogFollower follower;
-        bool follow = true;  // false: what the log holds now, then end
+        bool follow = true;   // false: what the log holds now, then end
         bool console = false; // accepts input and detach
     };
     struct Connection {

@@ -228,6 +228,12 @@ class LaunchTests(ZonectlTest):
         self.assertIn(b"bye\n", r.stdout)
         self.assertEqual(self.node.zones()["echo"]["exit_status"], 4)
 
+    def test_launch_attach_forwards_input_and_returns_status(self):
+        r = self.node.run("launch", "--attach", "catty", "--", "sh", "-c", "echo ready; cat; exit 2",
+                          stdin=b"hey\n\x04")
+        self.assertEqual(r.returncode, 2, r.stderr.decode())
+        self.assertEqual(r.stdout, b"ready\nhey\n")
+
     def test_console_detaches_on_ctrl_close_bracket(self):
         self.node.ok("launch", "stay", "--", "sleep", "infinity")
         r = self.node.run("console", "stay", stdin=b"\x1d")

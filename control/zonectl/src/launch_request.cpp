@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 
 namespace bh::zonectl {
 
@@ -35,8 +36,15 @@ PreparedLaunch prepare_launch(const LaunchOptions& o) {
         throw CommandError(Exit::refused, "zone '" + o.name + "': --memory '" + o.memory +
                                               "' is not a size: write it like 256M or 1G; nothing was launched");
     r.memory = *memory;
-    r.kernel = o.kernel;
-    r.initrd = o.initrd;
+    // Absolute, so that `info` says which file it was wherever it is run.
+    auto absolute = [](const std::optional<std::string>& path) -> std::optional<std::string> {
+        if (!path) return std::nullopt;
+        std::error_code ec;
+        auto full = std::filesystem::absolute(*path, ec);
+        return ec ? *path : full.lexically_normal().string();
+    };
+    r.kernel = absolute(o.kernel);
+    r.initrd = absolute(o.initrd);
     r.cmdline = o.cmdline;
     r.env = o.env;
     r.command = o.command;

@@ -71,6 +71,8 @@ TEST_CASE("kernel and initrd travel as open files, kernel first") {
     CHECK(::lseek(p.files[0].get(), 0, SEEK_END) == 1);
     CHECK(::lseek(p.files[1].get(), 0, SEEK_END) == 2);
     CHECK(*p.request.kernel == kernel);
+    o.kernel = std::string("/tmp/../tmp/") + (kernel + 5); // "/tmp/" and its name
+    CHECK(*prepare_launch(o).request.kernel == kernel);
     ::unlink(kernel);
     ::unlink(initrd);
 }

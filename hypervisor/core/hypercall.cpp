@@ -4,6 +4,7 @@
 // zone_management.cpp.
 #include <bulkhead/control_calls.hpp>
 #include <bulkhead/hypercall.hpp>
+#include <bulkhead/linux_boot_call.hpp>
 #include <bulkhead/scheduler.hpp>
 #include <bulkhead/zone_management.hpp>
 #include <bulkhead/zone_table.hpp>
@@ -59,6 +60,7 @@ HypercallResult handle_hypercall(Vcpu& caller, const HypercallArgs& a) {
     case Hypercall::zone_unmap: return hc_zone_unmap(caller, a);
     case Hypercall::zone_pause: return hc_zone_pause(caller, a);
     case Hypercall::zone_resume: return hc_zone_resume(caller, a);
+    case Hypercall::zone_boot_linux: return hc_zone_boot_linux(caller, a);
     case Hypercall::unknown: break;
     }
     return hc_result(Status::not_supported);

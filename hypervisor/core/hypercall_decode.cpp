@@ -34,6 +34,7 @@ Hypercall classify_hypercall(u64 fn) {
     case 0x1e: return Hypercall::zone_unmap;
     case 0x1f: return Hypercall::zone_pause;
     case 0x20: return Hypercall::zone_resume;
+    case 0x21: return Hypercall::zone_boot_linux;
     default: return Hypercall::unknown;
     }
 }
@@ -56,7 +57,8 @@ bool is_management_call(Hypercall h) {
     case Hypercall::zone_map:
     case Hypercall::zone_unmap:
     case Hypercall::zone_pause:
-    case Hypercall::zone_resume: return true;
+    case Hypercall::zone_resume:
+    case Hypercall::zone_boot_linux: return true;
     default: return false;
     }
 }

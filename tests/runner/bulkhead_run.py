@@ -71,6 +71,9 @@ def parse_args(argv):
     boot.add_argument("--native", metavar="IMAGE", help="boot IMAGE (an ELF) at EL1 without a hypervisor")
     boot.add_argument("--smp", type=int, help="CPUs (default 4; 2 with --native)")
     boot.add_argument("--mem", type=int, help="RAM in MiB (default 1024; 512 on x86_64)")
+    boot.add_argument("--tcg-threads", choices=("single", "multi"), default="single",
+                      help="x86_64 under QEMU TCG: one thread for all CPUs (default; see docs/architecture.md, "
+                           "\"QEMU\") or one per CPU, for scenarios that measure timer rates on several CPUs")
     boot.add_argument("--timeout", type=float, default=60, help="seconds before QEMU is killed (default 60)")
     boot.add_argument("--qemu", default=os.environ.get("QEMU"), help="the QEMU binary (default by --arch)")
     boot.add_argument("--qemu-arg", action="append", default=[], help="extra QEMU argument (repeatable)")
@@ -193,7 +196,7 @@ def start_x86(args, tmpdir, on_line, sends):
         print("bulkhead_run: " + " ".join(cmd), flush=True)
         return "bochs", x86.run_bochs(cmd, serial, args.timeout, on_line)
     if args.emulator != "kvm":
-        acc = x86.choose_accel("svm")
+        acc = x86.choose_accel("svm", args.tcg_threads)
     cmd = x86.qemu_command(boot, acc)
     print(f"bulkhead_run: {args.name}: accelerator {acc.name} ({acc.reason}), firmware {args.firmware}, "
           f"timeout {args.timeout:g} s", flush=True)

@@ -5,6 +5,8 @@
 #include <arch/fake.hpp>
 
 #include <bulkhead/arch_interface.hpp>
+#include <bulkhead/guest_memory.hpp>
+#include <bulkhead/linux_boot_call.hpp>
 #include <bulkhead/scheduler.hpp>
 #include <bulkhead/zone.hpp>
 
@@ -47,6 +49,23 @@ void zone_fini(Zone& z) {
 u64 zone_arch_bytes(const Zone&) { return 0; }
 void sync_guest_memory(HostPhys, u64) {}
 Status prepare_linux_zone(Zone&, const LinuxBoot&) { return Status::not_supported; }
+
+// The generic contract only: the caller's strings decoded as the real
+// arches do, vCPU 0 pointed at the kernel; no Image checks, no DT.
+Status boot_loaded_linux(Zone& z, const LinuxLoaded& l, const Zone& caller) {
+    static u8 strings[BH_LINUX_BOOT_STRINGS_MAX];
+    if (Status s = copy_from_guest(caller, l.strings, strings, l.strings_size); s != Status::ok) return s;
+    LinuxBoot boot;
+    if (Status s = linux_boot_strings(strings, l, boot); s != Status::ok) return s;
+    auto keep = [](char(&to)[64], const Blob& b) {
+        for (u64 i = 0; i + 1 < sizeof to && b.present() && i < b.size; ++i) to[i] = static_cast<char>(b.data[i]);
+    };
+    keep(z.arch.linux_command, boot.command);
+    keep(z.arch.linux_bootargs, boot.bootargs);
+    z.arch.linux_booted = true;
+    vcpu_reset(z.vcpus[0], l.kernel, 0);
+    return Status::ok;
+}
 
 void raise_zone_interrupt(Zone& z, u32 line) { fake_raise(z.vcpus[0], line); }
 

@@ -120,4 +120,6 @@ Status prepare_linux_zone(Zone& z, const LinuxBoot&) {
     return Status::not_supported;
 }
 
+Status boot_loaded_linux(Zone&, const LinuxLoaded&, const Zone&) { return Status::not_supported; }
+
 } // namespace bh::arch

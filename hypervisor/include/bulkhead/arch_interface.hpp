@@ -11,6 +11,7 @@
 namespace bh {
 class Zone;
 struct Vcpu;
+struct LinuxLoaded;
 } // namespace bh
 
 namespace bh::arch {
@@ -52,6 +53,12 @@ void sync_guest_memory(HostPhys pa, u64 size);
 // Places a Linux kernel, its initrd and boot information in a created zone
 // following the architecture's boot protocol, and points vCPU 0 at it.
 Status prepare_linux_zone(Zone& z, const LinuxBoot& l);
+// The same for a kernel a manager already loaded into the zone
+// (BH_HC_ZONE_BOOT_LINUX): checks the Image and the layout, takes the
+// strings from the caller, writes the device tree and points vCPU 0 at the
+// kernel. The zone's lock is held and it is CREATED; the ranges are in its
+// RAM. not_supported where the arch boots no Linux zones yet.
+Status boot_loaded_linux(Zone& z, const LinuxLoaded& l, const Zone& caller);
 
 // Raises one of a zone's device interrupt lines (edge: each call is one
 // event; the device model calls again while its condition holds).

@@ -49,6 +49,7 @@ enum class Hypercall : u8 {
     zone_unmap,
     zone_pause,
     zone_resume,
+    zone_boot_linux,
     unknown,
 };
 

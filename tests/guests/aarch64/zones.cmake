@@ -92,3 +92,7 @@ bh_guest(inject-pstate SOURCES ${Z}/inject_pstate.cpp)
 bh_guest(timer-rules SOURCES ${Z}/timer_rules.cpp)
 bh_guest(gic-rules SOURCES ${Z}/gic_rules.cpp)
 bh_guest(bench-xen XEN SOURCES ${Z}/bench.cpp)
+
+# Linux zones made at run time by a privileged zone (tests/scenarios/linux/
+# linux-launch.dts gives it the zone kernel and initramfs)
+bh_guest(linux-launcher SOURCES ${Z}/linux_launcher.cpp)

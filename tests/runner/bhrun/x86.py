@@ -59,13 +59,16 @@ def _nested(module: str) -> bool:
         return False
 
 
-def choose_accel(backend: str) -> Accel:
+def choose_accel(backend: str, tcg_threads: str = "single") -> Accel:
     """KVM only where it can host Bulkhead's back end (a nested SVM or VMX
-    host); TCG otherwise, and TCG has no VMX at all."""
-    # Single-threaded TCG: with one thread per CPU, QEMU 7.2 lets FXRSTOR on
-    # one CPU disturb another CPU's SVM world switch (the fxrstor-race
-    # scenario; docs/architecture.md, "QEMU").
-    tcg = Accel("tcg", ["-accel", "tcg,thread=single", "-cpu", "max"], "")
+    host); TCG otherwise, and TCG has no VMX at all.
+
+    Single-threaded TCG by default: with one thread per CPU, QEMU 7.2 lets
+    FXRSTOR on one CPU disturb another CPU's SVM world switch (the
+    fxrstor-race scenario; docs/architecture.md, "QEMU"). Scenarios that
+    count timer interrupts per second on two CPUs at once ask for
+    tcg_threads="multi": one thread cannot give two CPUs real time."""
+    tcg = Accel("tcg", ["-accel", f"tcg,thread={tcg_threads}", "-cpu", "max"], "")
     if os.environ.get("BULKHEAD_ACCEL", "") == "tcg":
         tcg.reason = "BULKHEAD_ACCEL=tcg"
         return tcg

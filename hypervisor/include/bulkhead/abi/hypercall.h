@@ -47,8 +47,9 @@
 #define BH_HC_ZONE_UNMAP     BH_HC_FN(0x1e) /* x1 handle */
 #define BH_HC_ZONE_PAUSE     BH_HC_FN(0x1f) /* x1 handle: RUNNING -> PAUSED, its vCPUs off their CPUs */
 #define BH_HC_ZONE_RESUME    BH_HC_FN(0x20) /* x1 handle: PAUSED -> RUNNING */
+#define BH_HC_ZONE_BOOT_LINUX BH_HC_FN(0x21) /* x1 handle, x2 IPA (caller) of struct bh_linux_boot + strings, x3 its length */
 
-#define BH_HC_COUNT 0x21 /* function numbers are below this */
+#define BH_HC_COUNT 0x22 /* function numbers are below this */
 
 /* BH_HC_EVENT_NEXT kinds. */
 #define BH_EVENT_IOREQ      1 /* x2 zone has I/O requests for the caller (BH_HC_IOREQ_NEXT) */

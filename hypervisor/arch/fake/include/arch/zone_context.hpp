@@ -18,6 +18,10 @@ struct ZoneContext {
     u16 vmid = 0;
     bool initialised = false; // between zone_init and zone_fini
     u64 tlb_flushes = 0;      // flush_guest_tlb calls
+    // boot_loaded_linux: what a test can check it was given (no DT here).
+    bool linux_booted = false;
+    char linux_command[64] = {};
+    char linux_bootargs[64] = {};
     Pl011 uart;
     VirtioMmioSlots virtio;
 };

@@ -50,6 +50,10 @@ inline i64 zone_set_entry(u64 handle, u64 vcpu, u64 pc, u64 x0) {
 inline i64 zone_start(u64 handle) { return call(BH_HC_ZONE_START, handle).status; }
 inline i64 zone_stop(u64 handle) { return call(BH_HC_ZONE_STOP, handle).status; }
 inline i64 zone_destroy(u64 handle) { return call(BH_HC_ZONE_DESTROY, handle).status; }
+// `desc` is a struct bh_linux_boot followed by its strings, `len` bytes in all.
+inline i64 zone_boot_linux(u64 handle, const void* desc, u64 len) {
+    return call(BH_HC_ZONE_BOOT_LINUX, handle, reinterpret_cast<uptr>(desc), len).status;
+}
 inline i64 zone_pause(u64 handle) { return call(BH_HC_ZONE_PAUSE, handle).status; }
 inline i64 zone_resume(u64 handle) { return call(BH_HC_ZONE_RESUME, handle).status; }
 

@@ -43,6 +43,12 @@ std::optional<std::string> launch_request_problem(const control::LaunchRequest& 
     if (r.cmdline && r.cmdline->size() > kMaxCmdline)
         return zone + "the kernel command line is " + std::to_string(r.cmdline->size()) + " bytes; at most " +
                std::to_string(kMaxCmdline) + " fit";
+    std::size_t strings = r.cmdline && !r.cmdline->empty() ? r.cmdline->size() + 1 : 0;
+    for (const std::string& word : r.command) strings += word.size() + 1;
+    for (const std::string& kv : r.env) strings += kv.size() + 1;
+    if (strings > kMaxBootStrings)
+        return zone + "the kernel command line, workload and environment take " + std::to_string(strings) +
+               " bytes; at most " + std::to_string(kMaxBootStrings) + " fit: shorten them";
     return std::nullopt;
 }
 

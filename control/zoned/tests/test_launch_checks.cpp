@@ -71,6 +71,15 @@ TEST_CASE("names, workloads, environment and command line") {
     CHECK(problem(r).find("at most 2048 fit") != std::string::npos);
 }
 
+TEST_CASE("command line, workload and environment fit the hypervisor's 4096 bytes together") {
+    LaunchRequest r = request();
+    r.cmdline = std::string(2000, 'c');
+    r.env = {"A=" + std::string(1990, 'a')};
+    CHECK_FALSE(launch_request_problem(r));
+    r.env.push_back("B=" + std::string(100, 'b'));
+    CHECK(problem(r).find("zone 'web': the kernel command line, workload and environment take") != std::string::npos);
+}
+
 TEST_CASE("a kernel must carry the arm64 Image magic") {
     TempDir dir;
     std::string image(64, '\0');

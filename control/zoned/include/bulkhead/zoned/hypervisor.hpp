@@ -29,7 +29,7 @@ namespace bh::zoned {
 // zone's handle never names another zone.
 using ZoneHandle = std::uint64_t;
 
-// BH_ZONE_* plus `paused` (no hypercall pauses a zone yet; see README).
+// BH_ZONE_* states (PAUSED since BH_HC_ZONE_PAUSE), plus `creating`.
 enum class HvState { created, running, paused, exited, crashed, stopped, creating };
 
 struct HvStatus {

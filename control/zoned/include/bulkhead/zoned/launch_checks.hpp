@@ -16,6 +16,10 @@ namespace bh::zoned {
 inline constexpr std::uint64_t kMinZoneMemory = 16ULL << 20;
 inline constexpr std::uint64_t kMaxZoneMemory = 64ULL << 30;
 inline constexpr std::size_t kMaxCmdline = 2048; // arm64's COMMAND_LINE_SIZE
+// BH_HC_ZONE_BOOT_LINUX's strings (command line, workload, environment,
+// each with its NUL) together: what the hypervisor would refuse is
+// refused before anything is created.
+inline constexpr std::size_t kMaxBootStrings = 4096;
 inline constexpr std::uint64_t kBootOverhead = 2ULL << 20;
 
 // Name, vCPUs, memory, command, environment, command line: the problem

@@ -67,9 +67,8 @@ int main(int argc, char** argv) {
     launch_cmd->add_option("--env", launch.env, "KEY=VALUE for the workload (repeatable)")->allow_extra_args(false);
     launch_cmd->add_flag("--attach", mode.attach, "attach to its console (Ctrl-] detaches)");
     launch_cmd->add_flag("--wait", mode.wait, "show its console until it ends and exit with its status");
-    launch_cmd->add_option("name", launch.name, "the zone's name (a-z 0-9 - _)")->required();
-    launch_cmd->add_option("command", launch.command, "the workload and its arguments, after --")->required();
-    launch_cmd->callback([&] {});
+    launch_cmd->add_option("NAME", launch.name, "the zone's name (a-z 0-9 - _)")->required();
+    launch_cmd->add_option("COMMAND", launch.command, "the workload and its arguments, after --")->required();
 
     std::string output = "table", name;
     bool follow = false, force = false;
@@ -77,23 +76,23 @@ int main(int argc, char** argv) {
     add_output(list_cmd, output);
     CLI::App* info_cmd = app.add_subcommand("info", "one zone in detail");
     add_output(info_cmd, output);
-    info_cmd->add_option("name", name, "the zone")->required();
+    info_cmd->add_option("NAME", name, "the zone")->required();
     CLI::App* console_cmd = app.add_subcommand("console", "attach to a zone's console (Ctrl-] detaches)");
-    console_cmd->add_option("name", name, "the zone")->required();
+    console_cmd->add_option("NAME", name, "the zone")->required();
     CLI::App* logs_cmd = app.add_subcommand("logs", "a zone's console output so far");
     logs_cmd->add_flag("-f,--follow", follow, "keep showing new output until the zone ends");
-    logs_cmd->add_option("name", name, "the zone")->required();
+    logs_cmd->add_option("NAME", name, "the zone")->required();
     std::map<std::string, CLI::App*> state_cmds;
     for (const auto& [op, help] :
          {std::pair{"pause", "pause a running zone"}, std::pair{"resume", "resume a paused zone"},
           std::pair{"stop", "end a zone now (status 137); its record stays"}}) {
         CLI::App* cmd = app.add_subcommand(op, help);
-        cmd->add_option("name", name, "the zone")->required();
+        cmd->add_option("NAME", name, "the zone")->required();
         state_cmds[op] = cmd;
     }
     CLI::App* destroy_cmd = app.add_subcommand("destroy", "remove an ended zone, its record and its logs");
     destroy_cmd->add_flag("-f,--force", force, "stop it first if it still runs");
-    destroy_cmd->add_option("name", name, "the zone")->required();
+    destroy_cmd->add_option("NAME", name, "the zone")->required();
     CLI::App* host_cmd = app.add_subcommand("host", "the machine zones run on");
     host_cmd->require_subcommand(1);
     CLI::App* host_info_cmd = host_cmd->add_subcommand("info", "CPUs, free memory, zones");

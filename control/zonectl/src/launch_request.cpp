@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <bulkhead/zonectl/exit_codes.hpp>
+#include <bulkhead/zonectl/launch_request.hpp>
+
+#include <bulkhead/control/size.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+
+namespace bh::zonectl {
+
+namespace {
+
+control::Fd open_boot_file(const std::string& zone, const std::string& path, const char* option) {
+    // O_NONBLOCK: a FIFO given by mistake must not hang zonectl here;
+    // zoned refuses anything but a regular file.
+    control::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+    if (!fd)
+        throw CommandError(Exit::refused, "zone '" + zone + "': cannot open " + option + " " + path + " (" +
+                                              std::strerror(errno) + "): give " + option +
+                                              " a file you can read; nothing was launched");
+    return fd;
+}
+
+} // namespace
+
+PreparedLaunch prepare_launch(const LaunchOptions& o) {
+    PreparedLaunch p;
+    control::LaunchRequest& r = p.request;
+    r.name = o.name;
+    r.vcpus = o.vcpus;
+    auto memory = control::parse_size(o.memory);
+    if (!memory)
+        throw CommandError(Exit::refused, "zone '" + o.name + "': --memory '" + o.memory +
+                                              "' is not a size: write it like 256M or 1G; nothing was launched");
+    r.memory = *memory;
+    // Absolute, so that `info` says which file it was wherever it is run.
+    auto absolute = [](const std::optional<std::string>& path) -> std::optional<std::string> {
+        if (!path) return std::nullopt;
+        std::error_code ec;
+        auto full = std::filesystem::absolute(*path, ec);
+        return ec ? *path : full.lexically_normal().string();
+    };
+    r.kernel = absolute(o.kernel);
+    r.initrd = absolute(o.initrd);
+    r.cmdline = o.cmdline;
+    r.env = o.env;
+    r.command = o.command;
+    if (o.kernel) p.files.push_back(open_boot_file(o.name, *o.kernel, "--kernel"));
+    if (o.initrd) p.files.push_back(open_boot_file(o.name, *o.initrd, "--initrd"));
+    return p;
+}
+
+} // namespace bh::zonectl

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// `zonectl launch`'s options as a request: what zonectl refuses itself,
+// before zoned is asked anything.
+#include <bulkhead/zonectl/exit_codes.hpp>
+#include <bulkhead/zonectl/launch_request.hpp>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fcntl.h>
+#include <unistd.h>
+
+using namespace bh::zonectl;
+
+namespace {
+
+LaunchOptions options(const std::string& name) {
+    LaunchOptions o;
+    o.name = name;
+    o.command = {"true"};
+    return o;
+}
+
+std::string refusal(const LaunchOptions& o) {
+    try {
+        prepare_launch(o);
+    } catch (const CommandError& e) {
+        CHECK(e.exit() == Exit::refused);
+        return e.what();
+    }
+    FAIL("prepare_launch accepted it");
+    return {};
+}
+
+} // namespace
+
+TEST_CASE("defaults are 1 vCPU, 256M, the shipped kernel and initrd") {
+    PreparedLaunch p = prepare_launch(options("web"));
+    CHECK(p.request.name == "web");
+    CHECK(p.request.vcpus == 1);
+    CHECK(p.request.memory == 256ULL << 20);
+    CHECK_FALSE(p.request.kernel);
+    CHECK_FALSE(p.request.initrd);
+    CHECK(p.files.empty());
+}
+
+TEST_CASE("sizes are parsed; a size that is not one names the zone") {
+    LaunchOptions o = options("web");
+    o.memory = "1.5G";
+    CHECK(prepare_launch(o).request.memory == 1536ULL << 20);
+    o.memory = "lots";
+    std::string message = refusal(o);
+    CHECK(message.find("zone 'web'") != std::string::npos);
+    CHECK(message.find("--memory 'lots' is not a size") != std::string::npos);
+}
+
+TEST_CASE("kernel and initrd travel as open files, kernel first") {
+    char kernel[] = "/tmp/zonectl-kernel-XXXXXX";
+    char initrd[] = "/tmp/zonectl-initrd-XXXXXX";
+    int k = ::mkstemp(kernel), i = ::mkstemp(initrd);
+    REQUIRE(k >= 0);
+    REQUIRE(i >= 0);
+    REQUIRE(::write(k, "K", 1) == 1);
+    REQUIRE(::write(i, "II", 2) == 2);
+    ::close(k);
+    ::close(i);
+    LaunchOptions o = options("web");
+    o.kernel = kernel;
+    o.initrd = initrd;
+    PreparedLaunch p = prepare_launch(o);
+    REQUIRE(p.files.size() == 2);
+    CHECK(::lseek(p.files[0].get(), 0, SEEK_END) == 1);
+    CHECK(::lseek(p.files[1].get(), 0, SEEK_END) == 2);
+    CHECK(*p.request.kernel == kernel);
+    o.kernel = std::string("/tmp/../tmp/") + (kernel + 5); // "/tmp/" and its name
+    CHECK(*prepare_launch(o).request.kernel == kernel);
+    ::unlink(kernel);
+    ::unlink(initrd);
+}
+
+TEST_CASE("a file that cannot be opened is refused before zoned is asked") {
+    LaunchOptions o = options("web");
+    o.initrd = "/nonexistent/initramfs.cpio";
+    std::string message = refusal(o);
+    CHECK(message.find("zone 'web': cannot open --initrd /nonexistent/initramfs.cpio") != std::string::npos);
+    CHECK(message.find("nothing was launched") != std::string::npos);
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <bulkhead/zoned/backend_supervisor.hpp>
+#include <bulkhead/zoned/spawn.hpp>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace bh::zoned {
+
+using control::Fd;
+
+std::optional<std::chrono::milliseconds> RestartTracker::next_delay(const RestartPolicy& policy,
+                                                                    Clock::time_point now) {
+    while (!recent_.empty() && now - recent_.front() > policy.window) recent_.pop_front();
+    if (recent_.size() >= policy.max_restarts) return std::nullopt;
+    auto delay = policy.first_delay;
+    for (std::size_t i = 0; i < recent_.size() && delay < policy.max_delay; ++i) delay *= 2;
+    recent_.push_back(now);
+    return std::min(delay, policy.max_delay);
+}
+
+BackendSupervisor::BackendSupervisor(std::filesystem::path executable, BackendLimits limits)
+    : executable_(std::move(executable)), limits_(limits) {}
+
+BackendSupervisor::~BackendSupervisor() {
+    while (!backends_.empty()) stop(backends_.begin()->first);
+}
+
+void BackendSupervisor::start(const std::string& zone, ZoneChannels channels, Fd log_dir,
+                              const std::optional<Credentials>& credentials) {
+    stop(zone); // at most one backend per zone
+    auto [ours, theirs] = control::make_socketpair(SOCK_STREAM);
+    control::set_nonblocking(ours.get(), true);
+    Fd devnull(::open("/dev/null", O_RDWR | O_CLOEXEC));
+    if (!devnull) throw control::errno_error("open /dev/null");
+    SpawnSpec spec;
+    spec.executable = executable_.string();
+    spec.args = {"--zone",     zone,
+                 "--log-max",  std::to_string(limits_.log_max_bytes),
+                 "--log-keep", std::to_string(limits_.log_keep)};
+    BackendFds fixed;
+    spec.fds = {{devnull.get(), 0},          {devnull.get(), 1},
+                {STDERR_FILENO, 2},          {channels.console.get(), fixed.console},
+                {theirs.get(), fixed.input}, {log_dir.get(), fixed.log_dir}};
+    spec.credentials = credentials;
+    Spawned child = spawn_process(spec);
+    backends_[zone] = Backend{child.pid, std::move(child.pidfd), std::move(ours)};
+    // Our copies of the zone's descriptors close here: the backend holds
+    // the only ones, so its console reaches EOF when the zone's does.
+}
+
+void BackendSupervisor::stop(const std::string& zone) {
+    auto it = backends_.find(zone);
+    if (it == backends_.end()) return;
+    ::kill(it->second.pid, SIGKILL);
+    int status;
+    while (::waitpid(it->second.pid, &status, 0) < 0 && errno == EINTR) {}
+    backends_.erase(it);
+}
+
+bool BackendSupervisor::send_input(const std::string& zone, std::string_view bytes) {
+    auto it = backends_.find(zone);
+    if (it == backends_.end()) return false;
+    // Non-blocking: input for a zone that does not read is dropped rather
+    // than stalling zoned (a console is interactive, not a pipe).
+    ssize_t n = ::send(it->second.input.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    return n >= 0;
+}
+
+std::optional<int> BackendSupervisor::pid(const std::string& zone) const {
+    auto it = backends_.find(zone);
+    if (it == backends_.end()) return std::nullopt;
+    return it->second.pid;
+}
+
+std::vector<int> BackendSupervisor::poll_fds() const {
+    std::vector<int> fds;
+    for (const auto& [zone, b] : backends_) fds.push_back(b.pidfd.get());
+    return fds;
+}
+
+std::vector<BackendExit> BackendSupervisor::collect_exits() {
+    std::vector<BackendExit> exits;
+    for (auto it = backends_.begin(); it != backends_.end();) {
+        if (auto status = reap(it->second.pid)) {
+            exits.push_back(BackendExit{it->first, *status});
+            it = backends_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return exits;
+}
+
+} // namespace bh::zoned

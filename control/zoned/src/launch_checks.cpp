@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <bulkhead/zoned/fake_hypervisor.hpp>
+#include <bulkhead/zoned/launch_checks.hpp>
+
+#include <bulkhead/control/size.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace bh::zoned {
+
+using control::format_size;
+
+std::optional<std::string> launch_request_problem(const control::LaunchRequest& r) {
+    if (auto problem = control::zone_name_problem(r.name)) return *problem + ": choose another name";
+    std::string zone = "zone '" + r.name + "': ";
+    if (r.vcpus == 0) return zone + "--vcpus must be at least 1";
+    if (r.vcpus > control::kZoneVcpusMax)
+        return zone + "--vcpus " + std::to_string(r.vcpus) + " is more than the " +
+               std::to_string(control::kZoneVcpusMax) + " vCPUs a zone can have";
+    if (r.memory == 0) return zone + "--memory must not be 0 (for example --memory 256M)";
+    if (r.memory < kMinZoneMemory)
+        return zone + "--memory " + std::to_string(r.memory) + " bytes is too little for a Linux zone: give at least " +
+               format_size(kMinZoneMemory) + " (sizes take K, M, G: 256M)";
+    if (r.memory > kMaxZoneMemory)
+        return zone + "--memory " + format_size(r.memory) + " is more than the " + format_size(kMaxZoneMemory) +
+               " a zone can have";
+    if (r.memory % 4096 != 0) return zone + "--memory must be a multiple of 4K (got " + std::to_string(r.memory) + ")";
+    if (r.command.empty() || r.command[0].empty())
+        return zone + "no workload: give its command after --, for example: zonectl launch " + r.name +
+               " -- /bin/sh -c 'echo hi'";
+    for (const std::string& kv : r.env) {
+        auto eq = kv.find('=');
+        bool ok = eq != std::string::npos && eq > 0;
+        for (std::size_t i = 0; ok && i < eq; ++i) {
+            char c = kv[i];
+            ok = c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (i > 0 && c >= '0' && c <= '9');
+        }
+        if (!ok) return zone + "--env '" + kv + "' is not KEY=VALUE with KEY made of letters, digits and _";
+    }
+    if (r.cmdline && r.cmdline->size() > kMaxCmdline)
+        return zone + "the kernel command line is " + std::to_string(r.cmdline->size()) + " bytes; at most " +
+               std::to_string(kMaxCmdline) + " fit";
+    std::size_t strings = r.cmdline && !r.cmdline->empty() ? r.cmdline->size() + 1 : 0;
+    for (const std::string& word : r.command) strings += word.size() + 1;
+    for (const std::string& kv : r.env) strings += kv.size() + 1;
+    if (strings > kMaxBootStrings)
+        return zone + "the kernel command line, workload and environment take " + std::to_string(strings) +
+               " bytes; at most " + std::to_string(kMaxBootStrings) + " fit: shorten them";
+    return std::nullopt;
+}
+
+std::string kernel_file_problem(int fd) { return arm64_image_problem(fd); }
+
+std::string initrd_file_problem(int fd) {
+    struct stat st {};
+    if (::fstat(fd, &st) < 0) return std::string("cannot examine it: ") + std::strerror(errno);
+    if (!S_ISREG(st.st_mode)) return "it is not a regular file";
+    if (st.st_size == 0) return "it is empty";
+    char byte;
+    if (::pread(fd, &byte, 1, 0) != 1) return std::string("cannot read it: ") + std::strerror(errno);
+    return {};
+}
+
+std::uint64_t file_size_of(int fd) {
+    struct stat st {};
+    return ::fstat(fd, &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+}
+
+} // namespace bh::zoned

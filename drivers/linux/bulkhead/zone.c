@@ -104,6 +104,7 @@ void bh_zone_ended(struct bh_zone *z, u64 what, u64 code)
 void bh_zone_destroy(struct bh_zone *z, bool give_up)
 {
 	struct bh_dev *bh = z->bh;
+	bool was_listed;
 	long st = BH_OK;
 	int i;
 
@@ -141,12 +142,14 @@ void bh_zone_destroy(struct bh_zone *z, bool give_up)
 	wake_up_interruptible_all(&z->end_wait);
 
 	mutex_lock(&bh->lock);
-	if (z->listed) {
+	was_listed = z->listed;
+	if (was_listed) {
 		list_del_init(&z->node);
 		z->listed = false;
 	}
 	mutex_unlock(&bh->lock);
-	bh_zone_put(z); /* the list's reference */
+	if (was_listed)
+		bh_zone_put(z); /* the list's reference */
 }
 
 /* A zone fd goes away; the last one takes the zone with it unless kept. */

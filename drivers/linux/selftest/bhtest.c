@@ -4,8 +4,11 @@
  * creates a zone that makes one forwarded read and one posted write, serves
  * it through the I/O fd and an ioeventfd, maps and checks its RAM, sees it
  * exit with the answered value, and checks the refusals (bad arguments,
- * another zone, an unprivileged opener, re-attach by handle).
- * Usage: bhtest GUEST.BIN   (prints PASS or FAIL lines; exit status 0/1)
+ * another zone, an unprivileged opener, re-attach by handle). Given an
+ * arm64 Image and an initramfs too, it boots a Linux zone from them
+ * (ZONE_LOAD in many bounce-buffer chunks, ZONE_BOOT_LINUX) whose workload
+ * exits 7, and reads that status from the zone's end.
+ * Usage: bhtest GUEST.BIN [IMAGE INITRD]   (ok/FAIL lines; exit 0/1)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +24,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
+
+#include <bulkhead/abi/linux_boot.h>
 
 #include "bulkhead.h"
 
@@ -55,10 +60,9 @@ static int readable(int fd, int ms)
 	return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
 }
 
-static int create(int dev, const char *name, unsigned int flags)
+static int create(int dev, const char *name, uint64_t ram)
 {
-	struct bulkhead_zone_create c = { .ram_bytes = RAM_SIZE, .vcpus = 1,
-					  .flags = flags };
+	struct bulkhead_zone_create c = { .ram_bytes = ram, .vcpus = 1 };
 
 	strncpy(c.name, name, sizeof(c.name) - 1);
 	return io(dev, BULKHEAD_ZONE_CREATE, &c);
@@ -89,6 +93,88 @@ static void check_unprivileged(void)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+static void *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+
+	if (f && !fseek(f, 0, SEEK_END)) {
+		*len = ftell(f);
+		rewind(f);
+		buf = malloc(*len);
+		if (buf && fread(buf, 1, *len, f) != *len) {
+			free(buf);
+			buf = NULL;
+		}
+	}
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+static int load(int zfd, uint64_t ipa, const void *src, size_t len)
+{
+	struct bulkhead_zone_load l = { .ipa = ipa, .src = (uintptr_t)src,
+					.len = len };
+
+	return io(zfd, BULKHEAD_ZONE_LOAD, &l);
+}
+
+/* A Linux zone from the control domain, as zoned will launch one. */
+static void check_linux(int dev, const char *image_path, const char *initrd_path)
+{
+	static const char strings[] = "console=ttyAMA0 panic=-1 quiet\0"
+				      "/bin/sh\0" "-c\0exit 7\0";
+	struct bulkhead_zone_boot_linux bl;
+	struct bulkhead_zone_info info;
+	struct bh_linux_boot *d;
+	size_t ilen = 0, rlen = 0;
+	char *image = slurp(image_path, &ilen);
+	char *initrd = slurp(initrd_path, &rlen);
+	uint64_t text_offset, kernel, initrd_ipa;
+	int zfd;
+
+	CHECK(image && initrd && ilen > 64);
+	if (!image || !initrd)
+		return;
+	memcpy(&text_offset, image + 8, 8);
+	kernel = RAM_BASE + text_offset;
+	initrd_ipa = RAM_BASE + (64ull << 20);
+	zfd = create(dev, "selftest-linux", 128ull << 20);
+	CHECK(zfd >= 0);
+	CHECK(load(zfd, kernel, image, ilen) == 0);
+	CHECK(load(zfd, initrd_ipa, initrd, rlen) == 0);
+
+	d = calloc(1, sizeof(*d) + sizeof(strings));
+	d->kernel_ipa = kernel;
+	d->kernel_size = ilen;
+	d->initrd_ipa = initrd_ipa;
+	d->initrd_size = rlen;
+	d->bootargs_len = strlen("console=ttyAMA0 panic=-1 quiet") + 1;
+	d->command_len = strlen("/bin/sh") + 1;
+	d->args_len = sizeof("-c\0exit 7");
+	memcpy(d + 1, strings, sizeof(strings) - 1);
+	bl = (struct bulkhead_zone_boot_linux){ .desc = (uintptr_t)d,
+		.len = sizeof(*d) + sizeof(strings) - 1 };
+	bl.len--; /* lengths that do not add up */
+	CHECK(io(zfd, BULKHEAD_ZONE_BOOT_LINUX, &bl) == -EINVAL);
+	bl.len++;
+	CHECK(io(zfd, BULKHEAD_ZONE_BOOT_LINUX, &bl) == 0);
+	CHECK(io(zfd, BULKHEAD_ZONE_START, NULL) == 0);
+	CHECK(io(zfd, BULKHEAD_ZONE_PAUSE, NULL) == 0);
+	CHECK(io(zfd, BULKHEAD_ZONE_PAUSE, NULL) == -EBUSY);
+	CHECK(io(zfd, BULKHEAD_ZONE_RESUME, NULL) == 0);
+	CHECK(readable(zfd, 300000));
+	CHECK(io(zfd, BULKHEAD_ZONE_INFO, &info) == 0 &&
+	      info.end_reason == 8 && info.end_code == 7);
+	printf("linux zone: state %u reason %u code %llu\n", info.end_state,
+	       info.end_reason, (unsigned long long)info.end_code);
+	close(zfd);
+	free(d);
+	free(image);
+	free(initrd);
+}
+
 int main(int argc, char **argv)
 {
 	static char guest[4096];
@@ -109,7 +195,7 @@ int main(int argc, char **argv)
 	ssize_t glen, n;
 	unsigned char *ram;
 
-	if (argc != 2)
+	if (argc != 2 && argc != 4)
 		return 2;
 	gfd = open(argv[1], O_RDONLY);
 	glen = read(gfd, guest, sizeof(guest));
@@ -121,10 +207,10 @@ int main(int argc, char **argv)
 	printf("host: %u cpus, %llu MiB free, %u zones\n", before.cpus,
 	       (unsigned long long)before.free_bytes >> 20, before.zones);
 
-	zfd = create(dev, "selftest", 0);
+	zfd = create(dev, "selftest", RAM_SIZE);
 	CHECK(zfd >= 0);
-	CHECK(create(dev, "selftest", 0) == -EEXIST);
-	CHECK(create(dev, "Bad Name", 0) == -EINVAL);
+	CHECK(create(dev, "selftest", RAM_SIZE) == -EEXIST);
+	CHECK(create(dev, "Bad Name", RAM_SIZE) == -EINVAL);
 	CHECK(io(zfd, BULKHEAD_ZONE_INFO, &info) == 0 && info.ram_bytes == RAM_SIZE);
 	CHECK(fcntl(zfd, F_GETFD) & FD_CLOEXEC);
 
@@ -160,7 +246,7 @@ int main(int argc, char **argv)
 
 	/* Another zone: this fd cannot reach it, and it cannot be mapped
 	 * without being served. */
-	other = create(dev, "selftest-other", 0);
+	other = create(dev, "selftest-other", RAM_SIZE);
 	CHECK(other >= 0);
 	CHECK(io(other, BULKHEAD_ZONE_MAP, &map) == -EPERM);
 	CHECK(io(other, BULKHEAD_ZONE_IRQ, &(uint32_t){ 16 }) == -EPERM);
@@ -219,6 +305,8 @@ int main(int argc, char **argv)
 	       (long long)(before.free_bytes - after.free_bytes));
 
 	check_unprivileged();
+	if (argc == 4)
+		check_linux(dev, argv[2], argv[3]);
 	printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);
 	return failures != 0;
 }

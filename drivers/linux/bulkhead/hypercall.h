@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Bulkhead hypercalls from the control domain: HVC #0 with SMCCC register
+ * use (docs/hypercalls.md). arm_smccc_1_2_hvc() rather than the 1.1 inline
+ * form for two reasons: several calls return a result in x4 (ZONE_STATUS,
+ * HOST_INFO, EVENT_NEXT), and the restarted calls (ZONE_CREATE, ZONE_LOAD)
+ * rewrite their argument registers x2..x4 while they run, which the 1.1
+ * macros declare as preserved inputs. The 1.2 helper is an out-of-line
+ * call that takes every register as clobbered.
+ */
+#ifndef BULKHEAD_DRV_HYPERCALL_H
+#define BULKHEAD_DRV_HYPERCALL_H
+
+#include <linux/arm-smccc.h>
+#include <linux/errno.h>
+#include <linux/types.h>
+
+#include <bulkhead/abi/hypercall.h>
+
+#ifndef CONFIG_ARM64
+#error "the Bulkhead driver makes arm64 hypercalls only (for now)"
+#endif
+
+struct bh_hc_res {
+	u64 r[4];	/* x1..x4 */
+};
+
+/* One call with up to four arguments; returns the status (BH_OK or a
+ * negative BH_ERR_*), the results in *res if res is not NULL.
+ */
+static inline long bh_hc(u32 fn, u64 a1, u64 a2, u64 a3, u64 a4,
+			 struct bh_hc_res *res)
+{
+	struct arm_smccc_1_2_regs in = {
+		.a0 = fn, .a1 = a1, .a2 = a2, .a3 = a3, .a4 = a4,
+	};
+	struct arm_smccc_1_2_regs out;
+
+	arm_smccc_1_2_hvc(&in, &out);
+	if (res) {
+		res->r[0] = out.a1;
+		res->r[1] = out.a2;
+		res->r[2] = out.a3;
+		res->r[3] = out.a4;
+	}
+	return (long)out.a0;
+}
+
+/* The errno for a status; the table is in the UAPI header. */
+static inline int bh_errno(long status)
+{
+	switch (status) {
+	case BH_OK:
+		return 0;
+	case BH_ERR_NOT_SUPPORTED:
+		return -EOPNOTSUPP;
+	case BH_ERR_INVALID_ARGUMENT:
+		return -EINVAL;
+	case BH_ERR_PERMISSION_DENIED:
+		return -EPERM;
+	case BH_ERR_NO_MEMORY:
+		return -ENOMEM;
+	case BH_ERR_NOT_FOUND:
+		return -ENOENT;
+	case BH_ERR_BAD_STATE:
+		return -EBUSY;
+	case BH_ERR_BUSY:
+		return -EAGAIN;
+	default:
+		return -EIO;
+	}
+}
+
+/* The common shape: a call on one zone, errno result. */
+static inline int bh_hc_zone(u32 fn, u64 handle, u64 a2, u64 a3)
+{
+	return bh_errno(bh_hc(fn, handle, a2, a3, 0, NULL));
+}
+
+#endif

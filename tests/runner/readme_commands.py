@@ -81,7 +81,7 @@ def main():
             ok = r.returncode == 0
             print(f"  {'ok' if ok else 'FAIL'}: exit status {r.returncode} ({time.monotonic() - start:.1f} s)")
         failures += 0 if ok else 1
-    for leftover in ("/tmp/hello.sh", "/tmp/two-zones.dtb", "/tmp/zones.iso"):
+    for leftover in ("/tmp/hello.sh", "/tmp/two-zones.dtb", "/tmp/zones.iso", "/tmp/data.img"):
         if os.path.exists(leftover):
             os.remove(leftover)
     if not a.list:

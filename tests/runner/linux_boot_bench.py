@@ -25,7 +25,7 @@ CMDLINE = "console=ttyAMA0 panic=-1 quiet"
 
 def run(cmd, timeout=120, stdin=subprocess.DEVNULL):
     r = subprocess.run(cmd, stdin=stdin, capture_output=True, text=True, timeout=timeout)
-    return r.stdout
+    return r.stdout + r.stderr  # run-zone --verbose puts the hypervisor's log on stderr
 
 
 def main():
@@ -44,7 +44,7 @@ def main():
         if m:
             native.append(float(m.group(1)) * 1000)
         out = run([sys.executable, os.path.join(ROOT, "scripts", "run-zone"), image, "--initrd", initrd,
-                   "--build", a.build, "--mem", "64", "--cmdline", CMDLINE, "--", "/bin/true"])
+                   "--build", a.build, "--mem", "64", "--cmdline", CMDLINE, "--verbose", "--", "/bin/true"])
         m, h, o = START.search(out), HV.search(out), OVERHEAD.search(out)
         if m and h:
             zone_up.append(float(m.group(1)) * 1000)

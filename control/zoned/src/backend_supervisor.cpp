@@ -42,6 +42,7 @@ void BackendSupervisor::start(const std::string& zone, ZoneChannels channels, Fd
     spec.args = {"--zone",     zone,
                  "--log-max",  std::to_string(limits_.log_max_bytes),
                  "--log-keep", std::to_string(limits_.log_keep)};
+    if (channels.virtio) spec.args.push_back("--virtio");
     BackendFds fixed;
     spec.fds = {{devnull.get(), 0},          {devnull.get(), 1},
                 {STDERR_FILENO, 2},          {channels.console.get(), fixed.console},

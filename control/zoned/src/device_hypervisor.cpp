@@ -60,7 +60,12 @@ std::vector<std::uint8_t> slurp(const BootFile& file, std::uint64_t limit, const
 DeviceHypervisor::DeviceHypervisor(std::string device_path, std::string default_cmdline)
     : path_(std::move(device_path)), default_cmdline_(std::move(default_cmdline)) {
     dev_.reset(::open(path_.c_str(), O_RDWR | O_CLOEXEC));
-    if (!dev_) throw device_error(errno == ENOENT ? ENODEV : errno, "", "cannot open " + path_);
+    if (!dev_ && (errno == ENOENT || errno == ENODEV || errno == ENXIO))
+        throw HypervisorError(HvErrc::unavailable,
+                              "unavailable: " + path_ +
+                                  " driver not present: load it in the control domain (insmod bulkhead.ko), or "
+                                  "run zoned with --fake-hypervisor DIR to try it on this host");
+    if (!dev_) throw device_error(errno, "", "cannot open " + path_);
     epoll_.reset(::epoll_create1(EPOLL_CLOEXEC));
     if (!epoll_) throw device_error(errno, "", "epoll_create1");
 }

@@ -25,6 +25,7 @@ echo "result: free-after $free1"
 [ "$(zonectl list -o json | tr -d ' \n')" = "[]" ] && echo "result: list-empty"
 # A zone fd serves only its zone: the driver selftest's refusals (another
 # zone cannot be mapped or interrupted through this zone's descriptor).
+chmod +x /tmp/bhtest 2>/dev/null
 if [ -x /tmp/bhtest ]; then
     t 300 /tmp/bhtest /tmp/guest.bin >/tmp/bhtest.out 2>&1
     grep -q 'ok: io(other, BULKHEAD_ZONE_MAP, &map) == -EPERM' /tmp/bhtest.out && echo "result: other-zone-refused"

@@ -53,8 +53,11 @@ std::unique_ptr<VirtioBackend> prepare_virtio_backend(const BackendFds& fds, con
     auto b = std::make_unique<VirtioBackend>();
     b->zone_fd = fds.console;
     b->zone = zone;
-    b->io_fd = ::ioctl(fds.console, BULKHEAD_ZONE_IOREQ_FD, nullptr);
-    if (b->io_fd < 0) throw sys_error("the zone's I/O fd (ZONE_IOREQ_FD; another backend still serving it?)");
+    // EBUSY: the backend of an earlier zoned still serves the zone (it
+    // alone knows the device's state); take over once it has gone, which
+    // it does when the zone ends.
+    while ((b->io_fd = ::ioctl(fds.console, BULKHEAD_ZONE_IOREQ_FD, nullptr)) < 0 && errno == EBUSY) ::usleep(100'000);
+    if (b->io_fd < 0) throw sys_error("the zone's I/O fd (ZONE_IOREQ_FD)");
     bulkhead_zone_map map{};
     if (::ioctl(fds.console, BULKHEAD_ZONE_MAP, &map) != 0) {
         // A restarted backend: the mapping its predecessor made is still
@@ -109,7 +112,8 @@ BackendEnd run_virtio_backend(VirtioBackend* b, const BackendFds& fds, const Bac
                 std::uint64_t now = now_ns();
                 timeout = wake_at > now ? static_cast<int>((wake_at - now) / 1'000'000 + 1) : 0;
             }
-            pollfd p[2] = {{b->io_fd, POLLIN, 0}, {fds.input, 0, 0}};
+            // Without zoned (input closed) it serves on: see backend_supervisor.hpp.
+            pollfd p[2] = {{b->io_fd, POLLIN, 0}, {input_open ? fds.input : -1, 0, 0}};
             if (input_open && to_zone.size() < kInputMax) p[1].events = POLLIN;
             if (::poll(p, 2, timeout) < 0) {
                 if (errno == EINTR) continue;
@@ -152,8 +156,8 @@ BackendEnd run_virtio_backend(VirtioBackend* b, const BackendFds& fds, const Bac
                 char buf[4096];
                 ssize_t n = ::read(fds.input, buf, std::min(sizeof buf, kInputMax - to_zone.size()));
                 if (n == 0 || (n < 0 && errno == ECONNRESET)) {
-                    log.sync();
-                    return BackendEnd::zoned_gone;
+                    input_open = false;
+                    continue;
                 }
                 if (n > 0) {
                     to_zone.insert(to_zone.end(), buf, buf + n);

@@ -23,6 +23,16 @@ free1=$(free_mem)
 echo "result: free-after $free1"
 [ -n "$free0" ] && [ "$free0" = "$free1" ] && echo "result: memory-back"
 [ "$(zonectl list -o json | tr -d ' \n')" = "[]" ] && echo "result: list-empty"
+# zoned SIGKILLed while a zone runs, the zone ends meanwhile, zoned starts
+# again: the zone is listed as exited with its status.
+timeout 60 zonectl launch restart -- sh -c 'sleep 2; exit 4' >/dev/null 2>&1
+kill -9 $(pidof zoned)
+sleep 15
+start-zoned
+zonectl list -o json | tr -d ' \n' >/tmp/list.json
+grep -q '"name":"restart"' /tmp/list.json && grep -q '"state":"exited"' /tmp/list.json &&
+    grep -q '"exit_status":4' /tmp/list.json && echo "result: restart-exited-4"
+timeout 120 zonectl destroy restart >/dev/null
 # A zone fd serves only its zone: the driver selftest's refusals (another
 # zone cannot be mapped or interrupted through this zone's descriptor).
 chmod +x /tmp/bhtest 2>/dev/null

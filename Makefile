@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The two commands a new user needs on a fresh Debian 12 machine:
-#   make demo   boot Bulkhead in QEMU with two zones
+#   make demo   boot a Bulkhead node in QEMU and launch two zones with zonectl
 #   make test   build everything and run the whole suite with CTest
 # Both install missing Debian packages first (apt-get when root, otherwise
 # they print the exact apt-get line and stop).
@@ -16,7 +16,7 @@ DEB_PACKAGES := cmake make g++ gcc g++-aarch64-linux-gnu binutils-aarch64-linux-
 	grub-efi-amd64-bin grub-common xorriso mtools clang libclang-rt-14-dev linux-libc-dev \
 	clang-format libxen-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libseccomp-dev
 
-.PHONY: all deps build test demo demo-bare unit format clean
+.PHONY: all deps build test demo demo-bare demo-test-zones unit format clean
 
 all: build
 
@@ -36,17 +36,24 @@ test: build
 unit: build
 	ctest --test-dir $(BUILD) --output-on-failure -L unit
 
-# Two Linux zones and a misbehaving zone on arm64; BULKHEAD_DEMO_ARCH=x86_64
-# shows two test zones and a misbehaving one on x86-64 instead.
+# A node: Bulkhead boots into its control domain, where zonectl launches
+# two agent zones, lists them, shows their consoles and exit statuses and
+# destroys them (scripts/demo-node); it ends by itself.
 demo: build
+	scripts/demo-node $(BUILD)
+
+# The boot-manifest story (the old `make demo`): two Linux zones and a
+# misbehaving zone on arm64; BULKHEAD_DEMO_ARCH=x86_64 shows two test zones
+# and a misbehaving one on x86-64 instead.
+demo-bare: build
 ifeq ($(BULKHEAD_DEMO_ARCH),x86_64)
 	python3 tests/runner/demo.py --build $(BUILD) --arch x86_64
 else
 	python3 tests/runner/demo_linux.py --build $(BUILD)
 endif
 
-# The same story with bare test zones; BULKHEAD_DEMO_ARCH=x86_64 for x86-64.
-demo-bare: build
+# The boot-manifest story with tiny test zones (the old `make demo-bare`).
+demo-test-zones: build
 	python3 tests/runner/demo.py --build $(BUILD)
 
 # Applies .clang-format to every C++ source (the `format` test checks it).

@@ -3,9 +3,11 @@
 // supervisor (backend_supervisor.hpp) with its descriptors in place and
 // its privileges already dropped. It sandboxes itself with its seccomp
 // filter before it reads a byte from the zone, then serves the zone's
-// console (backend_loop.hpp).
+// console: a byte stream from the fake hypervisor (backend_loop.hpp) or,
+// with --virtio, virtio-console over /dev/bulkhead (virtio_backend.hpp).
 #include <bulkhead/zoned/backend_loop.hpp>
 #include <bulkhead/zoned/sandbox.hpp>
+#include <bulkhead/zoned/virtio_backend.hpp>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -22,15 +24,26 @@ int main(int argc, char** argv) {
     app.add_option("--zone", zone, "the zone served")->required();
     app.add_option("--log-max", limits.log_max_bytes, "console log size before rotation")->required();
     app.add_option("--log-keep", limits.log_keep, "rotated console logs kept")->required();
+    bool virtio = false;
+    app.add_flag("--virtio", virtio, "fd 3 is a /dev/bulkhead zone fd: serve virtio-console in slot 0");
     CLI11_PARSE(app, argc, argv);
 
     ::signal(SIGPIPE, SIG_IGN);
     bh::zoned::BackendFds fds;
+    std::unique_ptr<bh::zoned::VirtioBackend> vb;
     try {
-        bh::zoned::install_backend_seccomp(fds.log_dir, fds.log_dir);
+        if (virtio) {
+            // Descriptors and the RAM mapping first: the filter then
+            // allows only the zone's interrupt ioctl.
+            vb = bh::zoned::prepare_virtio_backend(fds, zone.c_str());
+            bh::zoned::install_backend_seccomp(fds.log_dir, 1023, {fds.console, bh::zoned::virtio_backend_irq_ioctl()});
+        } else {
+            bh::zoned::install_backend_seccomp(fds.log_dir, fds.log_dir);
+        }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bulkhead-zone-backend: zone '%s': %s\n", zone.c_str(), e.what());
         return 1;
     }
+    if (vb) return static_cast<int>(bh::zoned::run_virtio_backend(vb.get(), fds, limits));
     return static_cast<int>(bh::zoned::run_backend(fds, limits));
 }

@@ -27,6 +27,7 @@ BackendSupervisor::BackendSupervisor(std::filesystem::path executable, BackendLi
     : executable_(std::move(executable)), limits_(limits) {}
 
 BackendSupervisor::~BackendSupervisor() {
+    std::erase_if(backends_, [](const auto& b) { return b.second.outlives_zoned; });
     while (!backends_.empty()) stop(backends_.begin()->first);
 }
 
@@ -42,13 +43,17 @@ void BackendSupervisor::start(const std::string& zone, ZoneChannels channels, Fd
     spec.args = {"--zone",     zone,
                  "--log-max",  std::to_string(limits_.log_max_bytes),
                  "--log-keep", std::to_string(limits_.log_keep)};
+    if (channels.virtio) spec.args.push_back("--virtio");
+    // A virtio backend holds the zone's console device state (queues,
+    // features): killed with zoned, the zone's console would hang.
+    spec.kill_with_parent = !channels.virtio;
     BackendFds fixed;
     spec.fds = {{devnull.get(), 0},          {devnull.get(), 1},
                 {STDERR_FILENO, 2},          {channels.console.get(), fixed.console},
                 {theirs.get(), fixed.input}, {log_dir.get(), fixed.log_dir}};
     spec.credentials = credentials;
     Spawned child = spawn_process(spec);
-    backends_[zone] = Backend{child.pid, std::move(child.pidfd), std::move(ours)};
+    backends_[zone] = Backend{child.pid, std::move(child.pidfd), std::move(ours), channels.virtio};
     // Our copies of the zone's descriptors close here: the backend holds
     // the only ones, so its console reaches EOF when the zone's does.
 }

@@ -30,10 +30,11 @@ constexpr std::array<std::string_view, 38> kAllowed{
 };
 
 // Allowed with argument conditions (install_backend_seccomp).
-constexpr std::array<std::string_view, 9> kConditional{
+constexpr std::array<std::string_view, 10> kConditional{
     "openat", "unlinkat", "renameat", "renameat2", "newfstatat", // relative to the log directory / own fds
     "mmap",   "mprotect",                                        // never PROT_EXEC
     "tgkill", "kill",                                            // only itself (abort())
+    "ioctl",                                                     // the virtio backend's ZONE_IRQ only
 };
 
 constexpr auto kAll = [] {
@@ -87,7 +88,7 @@ int drop_privileges(const Credentials& c) noexcept {
     return 0;
 }
 
-void install_backend_seccomp(int log_dir_fd, int max_fd) {
+void install_backend_seccomp(int log_dir_fd, int max_fd, AllowedIoctl zone_ioctl) {
     if (log_dir_fd < 0 || max_fd < log_dir_fd) throw std::runtime_error("install_backend_seccomp: bad descriptors");
     Filter f;
     for (std::string_view name : kAllowed) f.allow(name);
@@ -104,6 +105,9 @@ void install_backend_seccomp(int log_dir_fd, int max_fd) {
     auto self = static_cast<scmp_datum_t>(::getpid());
     f.allow("tgkill", SCMP_A0(SCMP_CMP_EQ, self));
     f.allow("kill", SCMP_A0(SCMP_CMP_EQ, self));
+    if (zone_ioctl.fd >= 0)
+        f.allow("ioctl", SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(zone_ioctl.fd)),
+                SCMP_A1(SCMP_CMP_EQ, static_cast<scmp_datum_t>(zone_ioctl.request)));
     f.load();
 }
 

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
     options.manager.default_initrd = "/usr/share/bulkhead/zone/initramfs.cpio";
     options.manager.backend_executable = beside_me("bulkhead-zone-backend");
     std::string fake_dir, fake_memory = "4G", log_max = "1M";
+    std::string zone_cmdline = DeviceHypervisor::kDefaultCmdline;
     std::uint32_t fake_cpus = 4, uid_base = 4000000;
     bool same_user = false, quiet = false;
     std::filesystem::path fake_zone = beside_me("bulkhead-fake-zone");
@@ -59,6 +60,8 @@ int main(int argc, char** argv) {
     app.add_flag("--backend-same-user", same_user, "run backends as zoned's own user even as root (no per-zone uid)");
     app.add_option("--log-max", log_max, "a console log file's size before it rotates")->capture_default_str();
     app.add_option("--log-keep", options.manager.log.log_keep, "rotated console log files kept per zone")
+        ->capture_default_str();
+    app.add_option("--zone-cmdline", zone_cmdline, "the zone kernel's command line when a launch gives none")
         ->capture_default_str();
     app.add_option("--fake-hypervisor", fake_dir,
                    "run zones with the fake hypervisor, its state in this directory (no Bulkhead needed)");
@@ -86,7 +89,7 @@ int main(int argc, char** argv) {
         if (!fake_dir.empty())
             hv = std::make_unique<FakeHypervisor>(FakeOptions{fake_dir, fake_zone, fake_cpus, *fake_bytes});
         else
-            hv = std::make_unique<DeviceHypervisor>();
+            hv = std::make_unique<DeviceHypervisor>("/dev/bulkhead", zone_cmdline);
         std::filesystem::create_directories(std::filesystem::path(options.socket_path).parent_path());
         Daemon daemon(options, std::move(hv));
         running = &daemon;

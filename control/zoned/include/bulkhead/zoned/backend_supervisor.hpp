@@ -56,7 +56,10 @@ struct BackendExit {
 class BackendSupervisor {
   public:
     BackendSupervisor(std::filesystem::path executable, BackendLimits limits);
-    ~BackendSupervisor(); // kills and reaps every backend
+    // Kills and reaps every backend but the virtio ones: those serve their
+    // zone's console until it ends (its device state lives only in them),
+    // zoned or not; a new zoned's backend takes over from them then.
+    ~BackendSupervisor();
 
     // Starts the zone's backend; std::system_error if it cannot.
     void start(const std::string& zone, ZoneChannels channels, control::Fd log_dir,
@@ -76,6 +79,7 @@ class BackendSupervisor {
         pid_t pid = -1;
         control::Fd pidfd;
         control::Fd input; // our end of its fd 4
+        bool outlives_zoned = false;
     };
     std::filesystem::path executable_;
     BackendLimits limits_;

@@ -7,7 +7,7 @@
 // Two implementations: FakeHypervisor (fake_hypervisor.hpp), which runs
 // scripted zones as host processes for the tests and for trying zoned on a
 // host, and DeviceHypervisor (device_hypervisor.hpp), the /dev/bulkhead
-// one, a stub until the driver exists. control/README.md ("The Hypervisor
+// one. control/README.md ("The Hypervisor
 // interface") says what the driver must provide for each call.
 //
 // Every call either does all it says or nothing, and reports failure as a
@@ -79,8 +79,13 @@ struct HvZone {
 // and everything it transmitted has been read. (The real backend gets the
 // zone's virtio-mmio request descriptor, its RAM and irqfd, and serves the
 // console through control/virtio itself; see README.)
+//
+// With the driver (`virtio`), `console` is instead a zone fd of its own
+// bound to this zone: the backend takes the zone's I/O fd and RAM from it
+// and serves virtio-console in the zone's slot 0 (virtio_backend.hpp).
 struct ZoneChannels {
     control::Fd console;
+    bool virtio = false;
 };
 
 enum class HvErrc { invalid_argument, no_memory, not_found, bad_state, busy, not_supported, unavailable, io };

@@ -34,7 +34,13 @@ int drop_privileges(const Credentials& credentials) noexcept;
 // The backend's descriptors are 0..max_fd (max_fd >= log_dir_fd): fstat
 // and friends are allowed on those only. Throws std::runtime_error if the
 // filter cannot be built or loaded.
-void install_backend_seccomp(int log_dir_fd, int max_fd);
+// `zone_ioctl`: the one ioctl request the virtio backend may make, on the
+// one zone fd (ZONE_IRQ; virtio_backend.hpp); none without it.
+struct AllowedIoctl {
+    int fd = -1;
+    unsigned long request = 0;
+};
+void install_backend_seccomp(int log_dir_fd, int max_fd, AllowedIoctl zone_ioctl = {});
 
 // The system calls the filter allows (some only with the argument
 // conditions above), for documentation and tests.

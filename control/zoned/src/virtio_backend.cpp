@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <bulkhead/zoned/linux_layout.hpp>
+#include <bulkhead/zoned/rotating_log.hpp>
+#include <bulkhead/zoned/virtio_backend.hpp>
+
+#include <bulkhead/virtio/console_device.hpp>
+#include <bulkhead/virtio/guest_memory.hpp>
+#include <bulkhead/virtio/mmio_transport.hpp>
+
+#include <bulkhead.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <deque>
+#include <poll.h>
+#include <stdexcept>
+#include <string>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <vector>
+
+namespace bh::zoned {
+
+namespace {
+
+constexpr std::uint64_t kSlotBase = 0x0a000000; // virtio-mmio slot 0 (QEMU virt's place)
+constexpr std::uint32_t kSlotLine = 16;         // SPI 16 + slot
+constexpr std::size_t kInputMax = 64 * 1024;    // input held for a zone that does not read it
+constexpr std::uint32_t kQueues = 2;            // virtio-console port 0: receiveq, transmitq
+constexpr std::size_t kBatch = 64;              // ioreqs per read()
+
+std::runtime_error sys_error(const std::string& what) { return std::runtime_error(what + ": " + std::strerror(errno)); }
+
+class MappedRam final : public virtio::GuestMemory {
+  public:
+    MappedRam(virtio::u8* host, virtio::u64 size) : GuestMemory(kZoneRamBase, size, host) {}
+};
+
+std::uint64_t now_ns() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::uint64_t(ts.tv_sec) * 1'000'000'000u + std::uint64_t(ts.tv_nsec);
+}
+
+} // namespace
+
+unsigned long virtio_backend_irq_ioctl() { return BULKHEAD_ZONE_IRQ; }
+
+std::unique_ptr<VirtioBackend> prepare_virtio_backend(const BackendFds& fds, const char* zone) {
+    auto b = std::make_unique<VirtioBackend>();
+    b->zone_fd = fds.console;
+    b->zone = zone;
+    // EBUSY: the backend of an earlier zoned still serves the zone (it
+    // alone knows the device's state); take over once it has gone, which
+    // it does when the zone ends.
+    while ((b->io_fd = ::ioctl(fds.console, BULKHEAD_ZONE_IOREQ_FD, nullptr)) < 0 && errno == EBUSY) ::usleep(100'000);
+    if (b->io_fd < 0) throw sys_error("the zone's I/O fd (ZONE_IOREQ_FD)");
+    bulkhead_zone_map map{};
+    if (::ioctl(fds.console, BULKHEAD_ZONE_MAP, &map) != 0) {
+        // A restarted backend: the mapping its predecessor made is still
+        // in place; its size is the zone's RAM.
+        bulkhead_zone_info info{};
+        if (errno != EBUSY || ::ioctl(fds.console, BULKHEAD_ZONE_INFO, &info) != 0)
+            throw sys_error("mapping the zone's RAM (ZONE_MAP)");
+        map.size = info.ram_bytes;
+    }
+    void* ram = ::mmap(nullptr, map.size, PROT_READ | PROT_WRITE, MAP_SHARED, fds.console, 0);
+    if (ram == MAP_FAILED) throw sys_error("mmap of the zone's RAM");
+    b->ram = static_cast<std::uint8_t*>(ram);
+    b->ram_bytes = map.size;
+    return b;
+}
+
+BackendEnd run_virtio_backend(VirtioBackend* b, const BackendFds& fds, const BackendLimits& limits) {
+    try {
+        RotatingLog log(fds.log_dir, limits.log_max_bytes, limits.log_keep);
+        std::deque<std::uint8_t> to_zone;
+        MappedRam ram(b->ram, b->ram_bytes);
+        virtio::ConsoleDevice console(
+            [&](std::span<const virtio::u8> out) {
+                log.write(std::string_view(reinterpret_cast<const char*>(out.data()), out.size()));
+            },
+            [&](std::span<virtio::u8> buf) {
+                std::size_t n = std::min(buf.size(), to_zone.size());
+                std::copy_n(to_zone.begin(), n, buf.begin());
+                to_zone.erase(to_zone.begin(), to_zone.begin() + static_cast<std::ptrdiff_t>(n));
+                return n;
+            });
+        std::uint32_t line = kSlotLine;
+        virtio::MmioTransport transport(ram, console, [&](virtio::Interrupt) {
+            // Edge-triggered: a failure here is a zone that has ended.
+            (void)::ioctl(b->zone_fd, BULKHEAD_ZONE_IRQ, &line);
+        });
+
+        bool input_open = true;
+        std::uint64_t wake_at = 0;
+        std::vector<bulkhead_ioreq> reqs(kBatch);
+        std::vector<bulkhead_ioreq_completion> done;
+        for (;;) {
+            // Run the queues first: notifies only marked them pending.
+            bool more = true;
+            while (more) {
+                virtio::ProcessResult r = transport.process(now_ns());
+                more = r.more && r.wake_at_ns == 0;
+                wake_at = r.wake_at_ns;
+            }
+            int timeout = -1;
+            if (wake_at != 0) {
+                std::uint64_t now = now_ns();
+                timeout = wake_at > now ? static_cast<int>((wake_at - now) / 1'000'000 + 1) : 0;
+            }
+            // Without zoned (input closed) it serves on: see backend_supervisor.hpp.
+            pollfd p[2] = {{b->io_fd, POLLIN, 0}, {input_open ? fds.input : -1, 0, 0}};
+            if (input_open && to_zone.size() < kInputMax) p[1].events = POLLIN;
+            if (::poll(p, 2, timeout) < 0) {
+                if (errno == EINTR) continue;
+                return BackendEnd::error;
+            }
+            if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+                ssize_t n = ::read(b->io_fd, reqs.data(), reqs.size() * sizeof reqs[0]);
+                if (n < 0 && errno != EAGAIN && errno != EINTR) return BackendEnd::error;
+                if (n == 0) { // the zone ended and every request is answered
+                    log.sync();
+                    return BackendEnd::drained;
+                }
+                done.clear();
+                for (ssize_t i = 0; n > 0 && i < n / static_cast<ssize_t>(sizeof reqs[0]); ++i) {
+                    const bulkhead_ioreq& q = reqs[static_cast<std::size_t>(i)];
+                    if (q.flags & BULKHEAD_IOREQ_LOST) // notifies were dropped: look at every queue
+                        for (std::uint32_t queue = 0; queue < kQueues; ++queue) transport.notify(queue);
+                    std::uint64_t off = q.addr - kSlotBase;
+                    bool inside = q.addr >= kSlotBase && off < virtio::MmioTransport::kWindowSize;
+                    if (q.vcpu == BULKHEAD_IOREQ_POSTED) {
+                        if (inside) transport.notify(static_cast<std::uint32_t>(q.data));
+                        continue; // posted: nobody waits, nothing to complete
+                    }
+                    std::uint64_t value = 0;
+                    if (!inside)
+                        value = ~0ull; // not our window: as an unserved slot reads
+                    else if (q.dir == BULKHEAD_IOREQ_READ)
+                        value = transport.read(off, static_cast<std::uint8_t>(q.size));
+                    else
+                        transport.write(off, static_cast<std::uint8_t>(q.size), q.data);
+                    done.push_back({q.id, value});
+                }
+                if (!done.empty()) {
+                    ssize_t w = ::write(b->io_fd, done.data(), done.size() * sizeof done[0]);
+                    // A completion refused (the zone ended meanwhile) is not ours to fix.
+                    (void)w;
+                }
+            }
+            if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+                char buf[4096];
+                ssize_t n = ::read(fds.input, buf, std::min(sizeof buf, kInputMax - to_zone.size()));
+                if (n == 0 || (n < 0 && errno == ECONNRESET)) {
+                    input_open = false;
+                    continue;
+                }
+                if (n > 0) {
+                    to_zone.insert(to_zone.end(), buf, buf + n);
+                    console.input_ready();
+                }
+            }
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bulkhead-zone-backend: zone '%s': %s\n", b->zone.c_str(), e.what());
+        return BackendEnd::error;
+    }
+}
+
+} // namespace bh::zoned

@@ -38,28 +38,31 @@ void unmap_from(Zone& server, GuestPhys at, u64 size) {
 } // namespace
 
 // Level-triggered: the same event comes again until the caller deals with
-// it (pulls the requests; hears of an end once).
+// it (pulls the requests; hears of an end once). Round robin over the zone
+// table from the caller's cursor: each zone with something to say is named
+// in turn, however busy the others are.
 HypercallResult hc_event_next(Vcpu& caller, const HypercallArgs&) {
     Zone& self = *caller.zone;
     Lock<ZoneTable> g(zones());
-    for (unsigned i = 0; i < ZoneTable::kSlots; ++i) {
+    for (unsigned n = 0; n < ZoneTable::kSlots; ++n) {
+        const unsigned i = (self.event_cursor + n) % ZoneTable::kSlots;
         Zone* z = zones().at(g.held(), i);
         if (!z) continue;
+        HypercallResult r;
         if (z->creator_zone == &self && z->end_unreported.exchange(false)) {
             Lock<Zone> zl(*z);
-            HypercallResult r;
             r.ret[0] = BH_EVENT_ZONE_ENDED;
             r.ret[1] = z->handle.raw();
             r.ret[2] = static_cast<u64>(z->state.load()) | u64(z->exit_reason) << 8;
             r.ret[3] = z->exit_code;
-            return r;
-        }
-        if (z->server == &self && z->ioreqs.ready() != 0) {
-            HypercallResult r;
+        } else if (z->server == &self && z->ioreqs.ready() != 0) {
             r.ret[0] = BH_EVENT_IOREQ;
             r.ret[1] = z->handle.raw();
-            return r;
+        } else {
+            continue;
         }
+        self.event_cursor = (i + 1) % ZoneTable::kSlots;
+        return r;
     }
     return hc_result(Status::not_found);
 }

@@ -33,11 +33,16 @@ struct Served {
 
     explicit Served(FakeMachine& machine)
         : m(machine), manager(machine.create("manager", 1, {0}, 8 * MiB, true)), mv(manager->vcpus[0]) {
-        REQUIRE(copy_to_guest(*manager, manager->ram.base + 0x1000, "child", 5) == Status::ok);
-        HypercallResult r = call(mv, BH_HC_ZONE_CREATE, manager->ram.base.raw() + 0x1000, 5, 2 * MiB, 1);
+        child = make_child("child");
+    }
+    // Another zone the manager makes by hypercall (1 vCPU, 2 MiB).
+    Zone* make_child(const char* name) {
+        const u64 len = std::strlen(name);
+        REQUIRE(copy_to_guest(*manager, manager->ram.base + 0x1000, name, len) == Status::ok);
+        HypercallResult r = call(mv, BH_HC_ZONE_CREATE, manager->ram.base.raw() + 0x1000, len, 2 * MiB, 1);
         REQUIRE(r.status == Status::ok);
         Lock<ZoneTable> g(zones());
-        child = zones().lookup(g.held(), ZoneHandle::from_raw(r.ret[0]));
+        return zones().lookup(g.held(), ZoneHandle::from_raw(r.ret[0]));
     }
     u64 h() const { return child->handle.raw(); }
     u64 buffer() const { return manager->ram.base.raw() + kBuffer; }
@@ -229,6 +234,40 @@ TEST_CASE("control plane: a manager hears once that its zone ended", "[control]"
     CHECK(e.ret[2] == (BH_ZONE_EXITED | BH_EXIT_WORKLOAD << 8));
     CHECK(e.ret[3] == 3);
     CHECK(call(s.mv, BH_HC_EVENT_NEXT).status == Status::not_found);
+    s.finish();
+}
+
+TEST_CASE("control plane: a zone that keeps its requests coming does not hide the others' events",
+          "[control][security]") {
+    FakeMachine m(4, 64 * MiB);
+    Served s(m);
+    Zone* quiet = s.make_child("quiet");
+    const u64 qh = quiet->handle.raw();
+    REQUIRE(call(s.mv, BH_HC_IOREQ_SERVE, s.h(), 0).status == Status::ok);
+    REQUIRE(call(s.mv, BH_HC_IOREQ_SERVE, qh, 0).status == Status::ok);
+    REQUIRE(call(s.mv, BH_HC_ZONE_START, s.h()).status == Status::ok);
+    REQUIRE(call(s.mv, BH_HC_ZONE_START, qh).status == Status::ok);
+    // The noisy child's doorbells stay unpulled: EVENT_NEXT names it every
+    // time it comes round, but the quiet one's request and then its end
+    // are named too, each within one turn of the table.
+    for (int i = 0; i < 8; ++i) (void)s.access(VirtioMmioSlots::kQueueNotify, true, 0);
+    DeviceAccess a;
+    a.size = 4;
+    REQUIRE(quiet->devices.dispatch(quiet->vcpus[0], AddressSpace::mmio, VirtioMmioSlots::kBase.raw() + 0x70, a));
+    auto named_within_a_turn = [&](u64 event, u64 handle) {
+        for (unsigned n = 0; n <= ZoneTable::kSlots; ++n) {
+            HypercallResult e = call(s.mv, BH_HC_EVENT_NEXT);
+            REQUIRE(e.status == Status::ok);
+            if (e.ret[0] == event && e.ret[1] == handle) return true;
+            CHECK(e.ret[1] == s.h()); // only the noisy one in between
+        }
+        return false;
+    };
+    CHECK(named_within_a_turn(BH_EVENT_IOREQ, qh));
+    REQUIRE(call(quiet->vcpus[0], BH_HC_ZONE_EXIT, 5, BH_EXIT_CODE_STATUS).status == Status::ok);
+    CHECK(named_within_a_turn(BH_EVENT_ZONE_ENDED, qh));
+    CHECK(named_within_a_turn(BH_EVENT_IOREQ, s.h())); // and the noisy one still, level-triggered
+    REQUIRE(call(s.mv, BH_HC_ZONE_DESTROY, qh).status == Status::ok);
     s.finish();
 }
 

@@ -84,8 +84,12 @@ class Zone {
     u32 served_slots = 0; // virtio-mmio slots the server implements (bit per slot)
     IoreqQueue ioreqs;
     Atomic<bool> end_unreported{false}; // ended, and its creator has not heard yet
-    Zone* mapped_in = nullptr;          // the zone its RAM is mapped into (its server), or none
-    GuestPhys mapped_at;                // where, in that zone's guest-physical space
+    // As a manager or server: the zone-table slot its next EVENT_NEXT looks
+    // at first (guarded by the zone-table lock). It moves past each slot
+    // reported, so a zone that keeps its queue full cannot hide the others.
+    u32 event_cursor = 0;
+    Zone* mapped_in = nullptr; // the zone its RAM is mapped into (its server), or none
+    GuestPhys mapped_at;       // where, in that zone's guest-physical space
     u32 exit_reason = BH_EXIT_NONE;
     u64 exit_code = 0;
     LogSampler faults_logged;  // illegal accesses, undecodable instructions

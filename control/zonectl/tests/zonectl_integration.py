@@ -352,6 +352,19 @@ class BadInputTests(ZonectlTest):
         self.assertEqual(r.returncode, UNREACHABLE)
         self.assertIn("is zoned running?", r.stderr.decode())
 
+    @unittest.skipUnless(os.geteuid() == 0, "needs root to become another user")
+    def test_another_user_is_refused(self):
+        def become_nobody():
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+        for command in (["list"], ["launch", "mine", "--", "true"]):
+            r = subprocess.run([BIN["zonectl"], "--socket", self.node.socket, *command], capture_output=True,
+                               timeout=TIMEOUT, preexec_fn=become_nobody)
+            self.assertEqual(r.returncode, UNREACHABLE, r.stderr)
+            self.assertIn("refuses this user (Permission denied): run zonectl as root or as a member", r.stderr.decode())
+        self.assertNotIn("mine", self.node.zones())
+
 
 class LeastPrivilegeTests(ZonectlTest):
     def test_backend_holds_only_its_zone(self):

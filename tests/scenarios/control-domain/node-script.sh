@@ -33,6 +33,69 @@ zonectl list -o json | tr -d ' \n' >/tmp/list.json
 grep -q '"name":"restart"' /tmp/list.json && grep -q '"state":"exited"' /tmp/list.json &&
     grep -q '"exit_status":4' /tmp/list.json && echo "result: restart-exited-4"
 timeout 120 zonectl destroy restart >/dev/null
+# Bad input: each refused with an error that names the zone and says what
+# to do, and nothing changes (the zones listed, the free memory).
+t 120 zonectl launch taken -- sleep 600 >/dev/null 2>&1
+zonectl list -o json | tr -d ' \n' >/tmp/list-before.json
+free_before=$(free_mem)
+refused() { # WHAT TEXT COMMAND...: the command fails and says TEXT
+    what=$1 text=$2
+    shift 2
+    out=$("$@" 2>&1) && { echo "bad input $what: accepted: $out"; return; }
+    echo "bad-input $what: $out"
+    case $out in *"$text"*) echo "result: refused-$what" ;; esac
+}
+refused unknown-zone "zone 'nosuch' does not exist" zonectl destroy nosuch
+refused duplicate-name "zone 'taken' already exists" t 60 zonectl launch taken -- true
+refused too-much-memory "zone 'big' needs 32 GiB" t 60 zonectl launch --memory 32G big -- true
+refused not-a-kernel "not an arm64 Linux Image" t 60 zonectl launch --kernel /etc/bulkhead/node-init k -- true
+refused zero-vcpus "--vcpus must be at least 1" t 60 zonectl launch --vcpus 0 v -- true
+refused missing-initrd "cannot open --initrd" t 60 zonectl launch --initrd /nonexistent.cpio i -- true
+refused directory-initrd "not a regular file" t 60 zonectl launch --initrd /tmp i -- true
+zonectl list -o json | tr -d ' \n' >/tmp/list-after.json
+[ "$(free_mem)" = "$free_before" ] && cmp -s /tmp/list-before.json /tmp/list-after.json &&
+    echo "result: bad-input-changed-nothing"
+t 120 zonectl destroy --force taken >/dev/null
+# An unprivileged process cannot open /dev/bulkhead, nor manage zones.
+if [ -f /tmp/as-user ]; then
+    chmod +x /tmp/as-user
+    out=$(/tmp/as-user 65534 sh -c ': <>/dev/bulkhead' 2>&1) || case $out in
+        *"Permission denied"*) echo "result: unprivileged-device-refused" ;; esac
+    echo "unprivileged open: $out"
+    out=$(/tmp/as-user 65534 zonectl list 2>&1) || case $out in
+        *"refuses this user"*) echo "result: unprivileged-zonectl-refused" ;; esac
+    echo "unprivileged zonectl: $out"
+fi
+# A zone cannot reach the control domain's memory or its devices. The
+# control domain holds a marker; the zone scans all of its own RAM for it
+# (finding only its own), then reads an address in the control domain's
+# RAM above its own and the control domain's virtio disk registers, which
+# here read the disk's magic "virt" (0x74726976).
+echo "CONTROL-MARK-$((5 * 13))-SECRET" >/tmp/control-marker
+ctl_ram=$(grep 'System RAM' /proc/iomem | tail -1 | cut -d- -f2 | cut -d' ' -f1)
+ctl_addr=$(printf '0x%x' $((0x$ctl_ram - 0xfff)))
+dev=$(ls /sys/bus/platform/devices | sed -n 's/^\([0-9a-f]*\)\.virtio_mmio$/\1/p' | tail -1)
+echo "snoop: control RAM ends at 0x$ctl_ram, reads $ctl_addr; its disk's registers at 0x$dev read $(devmem 0x$dev 32)"
+t 600 zonectl launch --wait --memory 64M snoop -- sh -c "
+    echo SNOOP-MARK-\$((7 * 11))-OWN >/tmp/own
+    base=\$(grep 'System RAM' /proc/iomem | head -1 | cut -d- -f1)
+    R=\"dd if=/dev/mem bs=65536 skip=\$((0x\$base / 65536)) count=1024\"
+    echo own-marker-hits: \$(\$R 2>/dev/null | tr -d '\\000' | grep -c 'SNOOP-MARK-7[7]-OWN')
+    echo control-marker-hits: \$(\$R 2>/dev/null | tr -d '\\000' | grep -c 'CONTROL-MARK-6[5]-SECRET')
+    v=\$(devmem $ctl_addr 32 2>&1); echo control-ram: \$v status \$?
+    v=\$(devmem 0x$dev 32 2>&1); echo control-device: \$v status \$?
+    exit 0" >/tmp/snoop.out 2>&1
+echo "result: snoop-exited-$?"
+tr -d '\r' </tmp/snoop.out | sed 's/^/snoop-console: /'
+tr -d '\r' </tmp/snoop.out >/tmp/snoop.txt
+grep -q '^own-marker-hits: [1-9]' /tmp/snoop.txt && echo "result: snoop-own-marker"
+grep -q '^control-marker-hits: 0$' /tmp/snoop.txt && echo "result: snoop-no-control-marker"
+# devmem dies of SIGBUS (the hypervisor injects an external abort): no value.
+grep -q '^control-ram: .*status [1-9]' /tmp/snoop.txt && ! grep -q '^control-ram: 0x' /tmp/snoop.txt &&
+    echo "result: snoop-control-ram-unreachable"
+[ "$(devmem 0x$dev 32)" = 0x74726976 ] && grep -q '^control-device: ' /tmp/snoop.txt &&
+    ! grep -qi '^control-device: 0x74726976' /tmp/snoop.txt && echo "result: snoop-control-device-unreachable"
+t 120 zonectl destroy snoop >/dev/null
 # A zone fd serves only its zone: the driver selftest's refusals (another
 # zone cannot be mapped or interrupted through this zone's descriptor).
 chmod +x /tmp/bhtest 2>/dev/null

@@ -2,6 +2,8 @@
 # Run in the control domain by launch-bench: `zonectl launch --wait` of a
 # workload that exits at once, timed from the command to its return with
 # the control domain's clock (/proc/uptime, 10 ms), RUNS times.
+# Then: the launch steps zoned logged, launch+destroy cycles, console
+# throughput and memory per zone (each printed as a `bench:` line).
 ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
 i=0
 while [ $i -lt RUNS ]; do
@@ -13,3 +15,37 @@ while [ $i -lt RUNS ]; do
     zonectl destroy "bench$i" >/dev/null
     i=$((i + 1))
 done
+# Where a launch's time goes: zoned logs each launch's steps.
+grep "launched (handle" /var/log/zoned.log | sed 's/^/bench: steps /'
+# Launch and destroy rate: a zone started and destroyed at once (its
+# kernel barely begins), RUNS times back to back.
+t0=$(ms)
+i=0
+while [ $i -lt RUNS ]; do
+    timeout 120 zonectl launch "cycle$i" -- true >/dev/null 2>&1 && timeout 120 zonectl destroy --force "cycle$i" >/dev/null 2>&1 ||
+        echo "bench: cycle $i failed"
+    i=$((i + 1))
+done
+echo "bench: cycles RUNS ms $(($(ms) - t0))"
+# Console throughput: a zone writing 1 MiB to hvc0, beside one writing
+# nothing; the difference is the time the megabyte takes to reach its log.
+t0=$(ms)
+timeout 300 zonectl launch --wait quiet -- true >/dev/null 2>&1
+t1=$(ms)
+timeout 600 zonectl launch --wait loud -- sh -c 'head -c 1048576 /dev/zero | tr "\000" x' >/dev/null 2>&1
+t2=$(ms)
+echo "bench: console-bytes $(zonectl logs loud | tr -d '\r\n' | wc -c) quiet-ms $((t1 - t0)) loud-ms $((t2 - t1))"
+zonectl destroy quiet >/dev/null
+zonectl destroy loud >/dev/null
+# Memory per running zone: three idle zones; each backend's resident set,
+# and the hypervisor's free memory taken beyond the zones' own RAM.
+free_mem() { zonectl host info -o json | tr -d ' \n' | grep -o '"free_memory":[0-9]*' | cut -d: -f2; }
+f0=$(free_mem)
+for z in idle0 idle1 idle2; do timeout 120 zonectl launch --memory 64M "$z" -- sleep 600 >/dev/null 2>&1; done
+sleep 20
+f1=$(free_mem)
+echo "bench: hypervisor-bytes-per-zone $(((f0 - f1) / 3 - 64 * 1048576))"
+for pid in $(zonectl list -o json | tr -d ' \n' | grep -o '"pid":[0-9]*' | cut -d: -f2); do
+    echo "bench: backend-rss-kib $(grep VmRSS /proc/$pid/status | tr -s ' ' | cut -d' ' -f2)"
+done
+for z in idle0 idle1 idle2; do zonectl destroy --force "$z" >/dev/null; done

@@ -68,8 +68,7 @@ Status zone_build(Zone& z, u64 budget, bool& done) {
         u64 from = z.scrubbed_bytes - offset;
         u64 n = c.size - from < budget ? c.size - from : budget;
         // Zeroed before the zone can see it: no data survives from earlier owners.
-        __builtin_memset(phys_to_ptr<void>(c.host + from), 0, n);
-        arch::sync_guest_memory(c.host + from, n);
+        arch::zero_guest_memory(c.host + from, n);
         z.scrubbed_bytes += n;
         budget -= n;
         if (from + n == c.size)

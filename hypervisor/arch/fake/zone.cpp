@@ -52,6 +52,7 @@ void zone_fini(Zone& z) {
 
 u64 zone_arch_bytes(const Zone&) { return 0; }
 void sync_guest_memory(HostPhys, u64) {}
+void zero_guest_memory(HostPhys pa, u64 size) { __builtin_memset(phys_to_ptr<void>(pa), 0, size); }
 Status prepare_linux_zone(Zone&, const LinuxBoot&) { return Status::not_supported; }
 
 // The generic contract only: the caller's strings decoded as the real

@@ -111,6 +111,7 @@ void flush_guest_tlb(Zone& z) {
 
 // x86 caches are coherent for every agent involved: nothing to clean.
 void sync_guest_memory(HostPhys, u64) {}
+void zero_guest_memory(HostPhys pa, u64 size) { __builtin_memset(phys_to_ptr<void>(pa), 0, size); }
 
 // A device line is an I/O APIC pin (the console's is ISA IRQ 4).
 void raise_zone_interrupt(Zone& z, u32 line) { x86_64::ioapic_raise(z, line); }

@@ -49,6 +49,9 @@ u64 zone_arch_bytes(const Zone& z);
 // Makes freshly written zone memory visible to a guest running with its
 // caches off (clean to the point of coherency, invalidate I-cache).
 void sync_guest_memory(HostPhys pa, u64 size);
+// Zeroes zone memory (page aligned) the fastest way the CPU has and, like
+// sync_guest_memory, makes the zeros what a guest with caches off reads.
+void zero_guest_memory(HostPhys pa, u64 size);
 
 // Places a Linux kernel, its initrd and boot information in a created zone
 // following the architecture's boot protocol, and points vCPU 0 at it.

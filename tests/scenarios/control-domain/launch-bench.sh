@@ -47,6 +47,8 @@ sleep 20
 f1=$(free_mem)
 echo "bench: hypervisor-bytes-per-zone $(((f0 - f1) / 3 - 64 * 1048576))"
 for pid in $(zonectl list -o json | tr -d ' \n' | grep -o '"pid":[0-9]*' | cut -d: -f2); do
-    echo "bench: backend-rss-kib $(awk '/^VmRSS/ { print $2 }' /proc/$pid/status) ($(cat /proc/$pid/comm) $pid)"
+    # smaps_rollup walks the page tables; VmRSS in status lags (the kernel
+    # batches its counters per thread) and shows a few KiB here.
+    echo "bench: backend-rss-kib $(awk '/^Rss:/ { print $2 }' /proc/$pid/smaps_rollup) pss-kib $(awk '/^Pss:/ { print $2 }' /proc/$pid/smaps_rollup) ($(cat /proc/$pid/comm) $pid)"
 done
 for z in idle0 idle1 idle2; do zonectl destroy --force "$z" >/dev/null; done

@@ -96,3 +96,7 @@ bh_guest(bench-xen XEN SOURCES ${Z}/bench.cpp)
 # Linux zones made at run time by a privileged zone (tests/scenarios/linux/
 # linux-launch.dts gives it the zone kernel and initramfs)
 bh_guest(linux-launcher SOURCES ${Z}/linux_launcher.cpp)
+
+# A hostile driver of its own virtio-console, launched by zoned as a zone's
+# kernel (control-domain.hostile-virtio, tests/scenarios/control-domain/)
+bh_guest(hostile-virtio IMAGE SOURCES ${Z}/hostile_virtio.cpp)

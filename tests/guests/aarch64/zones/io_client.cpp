@@ -37,15 +37,6 @@ void hung_reader(u64) {
     test::check(false, "vCPU 1: the read nobody answers returned 0x%x", v);
 }
 
-// Polls `done` for up to `ms` milliseconds of counter time.
-template <typename F>
-bool wait_for(F done, u64 ms) {
-    u64 end = timer::counter() + timer::ms_to_ticks(ms);
-    while (!done())
-        if (timer::counter() > end) return false;
-    return true;
-}
-
 volatile u64& shared(u64 offset) { return *reinterpret_cast<volatile u64*>(kRamBase + offset); }
 
 } // namespace
@@ -79,13 +70,13 @@ extern "C" void zone_main(u64) {
     gic::set_bit(gic::kIsenabler, kSlot0Intid);
     irq_enable();
     for (u32 q = 0; q < kNotifies; ++q) mmio::write32(s0 + kQueueNotify, q);
-    test::check(wait_for([] { return slot0_interrupts != 0; }, 5000), "no interrupt on slot 0's line in 5 s");
+    test::check(timer::wait_for([] { return slot0_interrupts != 0; }, 5000), "no interrupt on slot 0's line in 5 s");
     print("io-client: %llu interrupt(s) on slot 0's line\n", static_cast<ull>(slot0_interrupts));
 
     // vCPU 1 parks on a read of slot 2; once the server has seen it (it says
     // so through this zone's RAM) the zone ends with vCPU 1 still waiting.
     BH_EXPECT_EQ(smp::start_vcpu(1, hung_reader, 0), 0);
-    test::check(wait_for([] { return shared(kHeldOffset) == kHeld; }, 5000),
+    test::check(timer::wait_for([] { return shared(kHeldOffset) == kHeld; }, 5000),
                 "the server never saw vCPU 1's read of slot 2");
     test::finish();
 }

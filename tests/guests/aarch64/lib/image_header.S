@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The arm64 Image header (Linux Documentation/arch/arm64/booting.rst) that
- * Xen's dom0less boot wants of a domU kernel: it loads the image at RAM
- * base + text_offset and enters its first instruction with x0 = the DTB.
- * Linked first (.text.boot) into the Xen build of a test zone.
+ * a Linux loader wants of a kernel: Xen's dom0less boot of a domU, and
+ * BH_HC_ZONE_BOOT_LINUX of a zone that zoned launches with --kernel. Both
+ * load the image at the 2 MiB aligned RAM base + text_offset and enter its
+ * first instruction with x0 = the DTB. Linked first (.text.boot) into the
+ * XEN and IMAGE builds of a test zone (bh_guest).
  */
     .section .text.boot, "ax"
     .global bh_image_header

@@ -24,6 +24,7 @@ const char* describe(DriverError e) {
     case DriverError::wrong_direction: return "buffer of the wrong direction for this queue";
     case DriverError::driver_ok_too_early: return "DRIVER_OK before FEATURES_OK";
     case DriverError::used_ring_unwritable: return "used ring unwritable";
+    case DriverError::notify_no_such_queue: return "notify for a queue the device does not have";
     }
     return "unknown";
 }

@@ -13,9 +13,20 @@ namespace bh::virtio {
 
 void MmioTransport::notify(u32 value) {
     // Without VIRTIO_F_NOTIFICATION_DATA (not offered) the value is the
-    // queue index. A queue that does not exist or is not ready has nothing
-    // the device may look at (4.2.2.1): the notify is dropped.
-    if (value >= queues_.size() || !queues_[value].ready() || needs_reset()) {
+    // queue index. Naming a queue the device does not have is a driver
+    // bug like a malformed ring: the device needs a reset. A queue that
+    // exists but is not ready has nothing the device may look at
+    // (4.2.2.1): that notify is dropped, as is any while stopped.
+    if (needs_reset()) {
+        ++stats_.ignored_notifies;
+        return;
+    }
+    if (value >= queues_.size()) {
+        ++stats_.ignored_notifies;
+        enter_needs_reset(DriverError::notify_no_such_queue);
+        return;
+    }
+    if (!queues_[value].ready()) {
         ++stats_.ignored_notifies;
         return;
     }

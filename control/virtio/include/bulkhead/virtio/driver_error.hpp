@@ -32,6 +32,7 @@ enum class DriverError : u8 {
     wrong_direction,      // a device-specific rule: e.g. writable in a transmitq
     driver_ok_too_early,  // DRIVER_OK without FEATURES_OK
     used_ring_unwritable, // the used ring could not be written
+    notify_no_such_queue, // QueueNotify named a queue the device does not have
 };
 
 // A short, stable name for logs and test messages.

@@ -4,8 +4,8 @@
 # node powers off. Each check prints a `result:` line. Every wait is bounded.
 mount | grep ' on /var/lib/bulkhead type ext4 ' && echo "result: boot1-mounted-ext4"
 echo "result: boot1-clock $(date +%s)"
-timeout 600 zonectl launch --wait done -- sh -c 'echo marker-data-disk; exit 5' >/tmp/done.out 2>&1
-echo "result: boot1-done-status $?"
+timeout 600 zonectl launch --wait finished -- sh -c 'echo marker-data-disk; exit 5' >/tmp/finished.out 2>&1
+echo "result: boot1-finished-status $?"
 timeout 600 zonectl launch runner -- sh -c 'while :; do sleep 5; done' >/dev/null 2>&1
 i=0
 until zonectl info runner -o json | tr -d ' \n' | grep -q '"state":"running"' || [ $i -ge 60 ]; do

@@ -6,12 +6,12 @@ zonectl list
 # One line per zone: the objects of the list, split.
 zonectl list -o json | tr -d ' \n' | sed 's/},{/}\n{/g' >/tmp/zones
 cat /tmp/zones
-grep '"name":"done"' /tmp/zones | grep '"state":"exited"' | grep -q '"exit_status":5' && echo "result: done-exited-5"
-zonectl logs done | tr -d '\r' | grep -qx marker-data-disk && echo "result: done-logs-marker"
+grep '"name":"finished"' /tmp/zones | grep '"state":"exited"' | grep -q '"exit_status":5' && echo "result: finished-exited-5"
+zonectl logs finished | tr -d '\r' | grep -qx marker-data-disk && echo "result: finished-logs-marker"
 runner=$(grep '"name":"runner"' /tmp/zones)
 [ -n "$runner" ] && ! echo "$runner" | grep -q '"state":"running"' && echo "result: runner-not-running"
 echo "$runner" | grep '"state":"crashed"' | grep -q '"exit_reason":"node-restarted"' && echo "result: runner-node-restarted"
-created=$(zonectl info done -o json | tr -d ' \n' | grep -o '"created_at":[0-9]*' | cut -d: -f2)
-echo "result: done-created $created"
-timeout 120 zonectl destroy done && echo "result: destroyed-done"
+created=$(zonectl info finished -o json | tr -d ' \n' | grep -o '"created_at":[0-9]*' | cut -d: -f2)
+echo "result: finished-created $created"
+timeout 120 zonectl destroy finished && echo "result: destroyed-finished"
 echo "--- zoned.log"; cat /var/log/zoned.log

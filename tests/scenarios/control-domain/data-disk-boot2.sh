@@ -3,8 +3,9 @@
 # (data-disk): the records and logs of the first boot, told truthfully.
 mount | grep ' on /var/lib/bulkhead type ext4 ' && echo "result: boot2-mounted-ext4"
 zonectl list
-# One line per zone: the objects of the list, split.
-zonectl list -o json | tr -d ' \n' | sed 's/},{/}\n{/g' >/tmp/zones
+# One line per zone: the objects of `zonectl list -o json`, split.
+zones_by_line() { zonectl list -o json | tr -d ' \n' | sed 's/},{/}\n{/g'; echo; }
+zones_by_line >/tmp/zones
 cat /tmp/zones
 grep '"name":"finished"' /tmp/zones | grep '"state":"exited"' | grep -q '"exit_status":5' && echo "result: finished-exited-5"
 zonectl logs finished | tr -d '\r' | grep -qx marker-data-disk && echo "result: finished-logs-marker"

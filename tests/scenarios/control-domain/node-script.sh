@@ -3,6 +3,8 @@
 # acceptance items, each printing a `result:` line the runner checks.
 # Every wait is bounded (busybox timeout).
 t() { timeout "$@"; }
+# One line per zone: the objects of `zonectl list -o json`, split.
+zones_by_line() { zonectl list -o json | tr -d ' \n' | sed 's/},{/}\n{/g'; echo; }
 free_mem() { zonectl host info -o json | tr -d ' \n' | grep -o '"free_memory":[0-9]*' | cut -d: -f2; }
 free0=$(free_mem)
 echo "result: free-before $free0"
@@ -35,13 +37,13 @@ timeout 60 zonectl launch reader -- sh -c 'read line; echo "got: $line"; exit 6'
 kill -9 $(pidof zoned)
 sleep 15
 start-zoned
-zonectl list -o json | tr -d ' \n' | sed 's/},{/}\n{/g' >/tmp/zones
+zones_by_line >/tmp/zones
 cat /tmp/zones
 grep '"name":"restart"' /tmp/zones | grep '"state":"exited"' | grep -q '"exit_status":4' && echo "result: restart-exited-4"
 echo through-restart | timeout 300 zonectl console reader >/tmp/reader.out 2>&1
 sed 's/^/reader-console: /' /tmp/reader.out
 zonectl logs reader | tr -d '\r' | grep -qx 'got: through-restart' && echo "result: reader-got-input"
-zonectl list -o json | tr -d ' \n' | sed 's/},{/}\n{/g' | grep '"name":"reader"' | grep '"state":"exited"' |
+zones_by_line | grep '"name":"reader"' | grep '"state":"exited"' |
     grep -q '"exit_status":6' && echo "result: reader-exited-6"
 timeout 120 zonectl destroy restart >/dev/null
 timeout 120 zonectl destroy --force reader >/dev/null

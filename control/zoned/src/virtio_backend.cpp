@@ -54,8 +54,10 @@ std::unique_ptr<VirtioBackend> prepare_virtio_backend(const BackendFds& fds, con
     b->zone_fd = fds.console;
     b->zone = zone;
     // EBUSY: the backend of an earlier zoned still serves the zone (it
-    // alone knows the device's state); take over once it has gone, which
-    // it does when the zone ends.
+    // alone knows the device's state). zoned re-attaches to such a backend
+    // rather than starting another (InputPort), but one it could not reach
+    // is waited for here: take over once it has gone, which it does when
+    // the zone ends.
     while ((b->io_fd = ::ioctl(fds.console, BULKHEAD_ZONE_IOREQ_FD, nullptr)) < 0 && errno == EBUSY) ::usleep(100'000);
     if (b->io_fd < 0) throw sys_error("the zone's I/O fd (ZONE_IOREQ_FD)");
     bulkhead_zone_map map{};

@@ -10,13 +10,19 @@ for p in "$@"; do
     fi
 done
 [ -z "$missing" ] && exit 0
+# NAME:arm64 (the control domain's cross-build libraries) needs dpkg to
+# know that architecture (multiarch).
+foreign=""
+case "$missing" in *:arm64*) dpkg --print-foreign-architectures | grep -qx arm64 || foreign=arm64 ;; esac
 if [ "$(id -u)" -eq 0 ]; then
     echo "install-deps: installing:$missing"
     export DEBIAN_FRONTEND=noninteractive
+    [ -z "$foreign" ] || dpkg --add-architecture "$foreign"
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
 else
     echo "install-deps: missing Debian packages. Run:" >&2
+    [ -z "$foreign" ] || echo "  sudo dpkg --add-architecture $foreign && sudo apt-get update" >&2
     echo "  sudo apt-get install -y$missing" >&2
     exit 1
 fi

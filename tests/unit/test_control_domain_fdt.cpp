@@ -53,6 +53,11 @@ std::vector<u8> host_dtb() {
     static const char pl011[] = "arm,pl011\0arm,primecell";
     f.node("pl011@9000000").bytes("compatible", pl011, sizeof pl011).cells("reg", {0, 0x09000000, 0, 0x1000});
     f.cells("interrupts", {0, 1, 4}).end();
+    static const char pl031[] = "arm,pl031\0arm,primecell";
+    f.node("pl031@9010000").bytes("compatible", pl031, sizeof pl031).cells("reg", {0, 0x09010000, 0, 0x1000});
+    f.cells("interrupts", {0, 2, 1}).end(); // an edge the emulated PL031 does not raise
+    f.node("pl031@9030000").bytes("compatible", pl031, sizeof pl031).cells("reg", {0, 0x09030000, 0, 0x1000});
+    f.cells("interrupts", {0, 9, 4}).end();
     f.node("fw-cfg@9020000").str("compatible", "qemu,fw-cfg-mmio").cells("reg", {0, 0x09020000, 0, 0x18}).end();
     f.node("pcie@10000000").str("compatible", "pci-host-ecam-generic").end();
     f.node("flash@0").str("compatible", "cfi-flash").end();
@@ -132,10 +137,10 @@ TEST_CASE("control-domain DT: derived from a padded host DT", "[control-domain][
 
     SECTION("only what the control domain has") {
         for (const char* gone : {"/memory@40000000", "/fw-cfg@9020000", "/pcie@10000000", "/flash@0", "/pmu",
-                                 "/intc@8000000/its@8080000", "/cpus/cpu@2", "/cpus/cpu@3"})
+                                 "/intc@8000000/its@8080000", "/cpus/cpu@2", "/cpus/cpu@3", "/pl031@9030000"})
             CHECK_FALSE(exists(fdt, gone));
-        for (const char* kept : {"/psci", "/timer", "/apb-pclk", "/pl011@9000000", "/virtio_mmio@a000000",
-                                 "/virtio_mmio@a000200", "/cpus/cpu@0", "/cpus/cpu@1"})
+        for (const char* kept : {"/psci", "/timer", "/apb-pclk", "/pl011@9000000", "/pl031@9010000",
+                                 "/virtio_mmio@a000000", "/virtio_mmio@a000200", "/cpus/cpu@0", "/cpus/cpu@1"})
             CHECK(exists(fdt, kept));
     }
     SECTION("memory: its RAM only") {
@@ -153,6 +158,10 @@ TEST_CASE("control-domain DT: derived from a padded host DT", "[control-domain][
     SECTION("its devices as the host describes them") {
         CHECK(cells(fdt, "/virtio_mmio@a000200", "interrupts") == std::vector<u32>{0, 17, 1});
         CHECK(cells(fdt, "/virtio_mmio@a000200", "reg") == std::vector<u32>{0, 0x0a000200, 0, 0x200});
+    }
+    SECTION("the RTC: the zone's emulated PL031 at the host's address, its level line") {
+        CHECK(cells(fdt, "/pl031@9010000", "reg") == std::vector<u32>{0, 0x09010000, 0, 0x1000});
+        CHECK(cells(fdt, "/pl031@9010000", "interrupts") == std::vector<u32>{0, 2, 4});
     }
     SECTION("the bulkhead node: the event line") {
         CHECK(str(fdt, "/bulkhead", "compatible") == "bulkhead,control-v1");

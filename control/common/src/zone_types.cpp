@@ -17,7 +17,7 @@ constexpr std::array<std::pair<ZoneState, std::string_view>, 6> kStates{{
     {ZoneState::stopped, "stopped"},
 }};
 
-constexpr std::array<std::pair<ExitReason, std::string_view>, 12> kReasons{{
+constexpr std::array<std::pair<ExitReason, std::string_view>, 13> kReasons{{
     {ExitReason::none, "none"},
     {ExitReason::call, "call"},
     {ExitReason::psci_off, "psci-off"},
@@ -29,6 +29,7 @@ constexpr std::array<std::pair<ExitReason, std::string_view>, 12> kReasons{{
     {ExitReason::workload, "workload"},
     {ExitReason::workload_signal, "workload-signal"},
     {ExitReason::watchdog, "watchdog"},
+    {ExitReason::node_restarted, "node-restarted"},
     {ExitReason::lost, "lost"},
 }};
 
@@ -70,6 +71,7 @@ int exit_status_for(ExitReason reason, std::uint64_t code) {
     case ExitReason::fault:
     case ExitReason::bad_state:
     case ExitReason::watchdog:
+    case ExitReason::node_restarted:
     case ExitReason::lost: return kStatusCrashed;
     }
     return kStatusCrashed;

@@ -271,6 +271,7 @@ class RestartTests(ZonectlTest):
         node.ok("launch", "quick", "--", "sh", "-c", "sleep 1; echo finished; exit 7")
         r = node.run("launch", "--wait", "early", "--", "sh", "-c", "exit 5")
         self.assertEqual(r.returncode, 5, r.stderr.decode() + node.log())
+        backend = wait_for(lambda: node.zones()["echoer"]["backend"]["pid"], "echoer's backend")
         node.kill()
         # `quick` ends while no zoned runs: the fake hypervisor records it.
         wait_for(lambda: self.fake_state("quick") == 3, "zone 'quick' to exit")
@@ -282,14 +283,44 @@ class RestartTests(ZonectlTest):
         self.assertEqual(zones["early"]["exit_status"], 5)
         # What `quick` said while zoned was away reached its log.
         self.assertEqual(node.run("logs", "-f", "quick").stdout, b"finished\n")
-        # The console of a zone that ran on still works.
-        wait_for(lambda: node.zones()["echoer"]["backend"]["state"] == "running", "the new backend")
+        # The console of a zone that ran on still works, input included:
+        # the backend outlived zoned (it holds the console's state) and the
+        # new zoned re-attached to it.
+        after = node.zones()["echoer"]["backend"]
+        self.assertEqual((after["state"], after["pid"]), ("running", backend), node.log())
         r = node.run("console", "echoer", stdin=b"again\n\x04")
         self.assertEqual(r.returncode, 0, r.stderr.decode())
         self.assertIn(b"again\n", r.stdout)
         self.assertEqual(node.zones()["echoer"]["exit_status"], 4)
         node.ok("resume", "idle")
         self.assertEqual(node.zone_state("idle"), "running")
+
+    def test_node_restart_keeps_records_truthfully(self):
+        """The records (on the node's data disk) outlive the node: a zone
+        that had exited keeps its status and log, one that was running is
+        crashed with reason node-restarted, and no old record's handle
+        reaches a zone of the new boot."""
+        node = self.node
+        r = node.run("launch", "--wait", "done", "--", "sh", "-c", "echo marker-done; exit 5")
+        self.assertEqual(r.returncode, 5, r.stderr.decode())
+        node.ok("launch", "runner", "--", "sleep", "infinity")
+        # The node powers off: zoned, the zones and their backends go, and
+        # the next boot's hypervisor knows none of them.
+        node.kill()
+        for pid in node.fake_zone_pids():
+            os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(node.fake_dir)
+        node.extra_args += ["--boot-id", "the-next-boot"]
+        node.start()
+        zones = node.zones()
+        self.assertEqual((zones["done"]["state"], zones["done"]["exit_status"]), ("exited", 5))
+        self.assertEqual(node.run("logs", "done").stdout, b"marker-done\n")
+        self.assertEqual((zones["runner"]["state"], zones["runner"]["exit_reason"]), ("crashed", "node-restarted"))
+        node.ok("launch", "fresh", "--", "sleep", "infinity")  # may be given an old record's handle
+        node.ok("destroy", "done")
+        node.ok("destroy", "runner")
+        self.assertEqual(node.zone_state("fresh"), "running")
+        self.assertEqual(set(node.zones()), {"fresh"})
 
     def fake_state(self, name):
         zones = os.path.join(self.node.fake_dir, "zones")
@@ -375,11 +406,12 @@ class LeastPrivilegeTests(ZonectlTest):
         for name, zone in zones.items():
             pid = zone["backend"]["pid"]
             fds = {int(fd): os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
-            # 0-5 as the supervisor gave them; anything more is its own log file.
+            # 0-6 as the supervisor gave them; anything more is its own log file.
             own_logs = os.path.join(self.node.state_dir, "logs", name)
             self.assertEqual(fds[5], own_logs)
             self.assertEqual(sorted(fd for fd, target in fds.items() if not target.startswith(own_logs + "/")),
-                             [0, 1, 2, 3, 4, 5], fds)
+                             [0, 1, 2, 3, 4, 5, 6], fds)
+            self.assertTrue(fds[6].startswith("socket:"), fds)  # its console-input listener
             with open(f"/proc/{pid}/status") as f:
                 status = dict(line.split(":", 1) for line in f.read().splitlines() if ":" in line)
             self.assertEqual(status["Seccomp"].strip(), "2")  # a filter

@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <signal.h>
+#include <sys/socket.h>
 
 // Built with AddressSanitizer for the tests: LeakSanitizer's exit check
 // uses ptrace, which the seccomp filter rightly forbids.
@@ -30,15 +31,19 @@ int main(int argc, char** argv) {
 
     ::signal(SIGPIPE, SIG_IGN);
     bh::zoned::BackendFds fds;
+    // Listened on here, not by zoned, so that a later zoned connecting to
+    // it learns this process's pid (SO_PEERCRED). None given: no re-attach.
+    if (::listen(fds.input_listener, 4) != 0) fds.input_listener = -1;
     std::unique_ptr<bh::zoned::VirtioBackend> vb;
     try {
         if (virtio) {
             // Descriptors and the RAM mapping first: the filter then
             // allows only the zone's interrupt ioctl.
             vb = bh::zoned::prepare_virtio_backend(fds, zone.c_str());
-            bh::zoned::install_backend_seccomp(fds.log_dir, 1023, {fds.console, bh::zoned::virtio_backend_irq_ioctl()});
+            bh::zoned::install_backend_seccomp(fds.log_dir, 1023, {fds.console, bh::zoned::virtio_backend_irq_ioctl()},
+                                               fds.input_listener);
         } else {
-            bh::zoned::install_backend_seccomp(fds.log_dir, fds.log_dir);
+            bh::zoned::install_backend_seccomp(fds.log_dir, fds.log_dir, {}, fds.input_listener);
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bulkhead-zone-backend: zone '%s': %s\n", zone.c_str(), e.what());

@@ -8,9 +8,11 @@
 namespace bh::zoned::fake {
 
 void ConsoleServer::poll_once(int timeout_ms) {
-    pollfd fds[2] = {{listen_.get(), POLLIN, 0}, {client_.get(), 0, 0}};
+    // One backend at a time, as a real zone's I/O fd (ZONE_IOREQ_FD) is
+    // one backend's: another waits to be accepted until this one has gone.
+    pollfd fds[2] = {{client_ ? -1 : listen_.get(), POLLIN, 0}, {client_ ? client_.get() : -1, 0, 0}};
     if (client_) fds[1].events = static_cast<short>(POLLIN | (pending_.empty() ? 0 : POLLOUT));
-    int n = ::poll(fds, client_ ? 2 : 1, timeout_ms);
+    int n = ::poll(fds, 2, timeout_ms);
     if (n <= 0) return;
     if (fds[0].revents & POLLIN)
         accept_client();
@@ -23,7 +25,7 @@ void ConsoleServer::poll_once(int timeout_ms) {
 void ConsoleServer::accept_client() {
     int fd = ::accept4(listen_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd < 0) return;
-    client_ = control::Fd(fd); // a new backend replaces the old one
+    client_ = control::Fd(fd);
     flush();
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // A fake zone's console: output the zone has written and no backend has
-// read yet, input a backend sent, and the one backend connection.
+// read yet, input a backend sent, and the one backend connection (a
+// second backend is accepted only once the first has gone).
 #pragma once
 
 #include <bulkhead/control/fd.hpp>

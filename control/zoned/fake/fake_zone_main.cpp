@@ -2,8 +2,9 @@
 // bulkhead-fake-zone STATE_DIR HANDLE: one fake zone, started by
 // FakeHypervisor::start() (fake_spawn.cpp) with its console's listening
 // socket on fd 3 and its `alive` lock on fd 4. It runs the zone's workload
-// script, serving the console to whichever backend connects (one at a
-// time: the newest wins, as after a backend restart), records how the zone
+// script, serving the console to one backend at a time (the next is
+// accepted once that one has gone, as a real zone's I/O fd serves one
+// backend; zoned re-attaches to a backend that outlived it), records how the zone
 // ended, and then stays until the console output it still holds has been
 // read, as a real zone's console ring keeps bytes until its backend takes
 // them or the zone is destroyed.

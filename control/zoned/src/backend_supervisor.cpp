@@ -4,8 +4,10 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,13 +28,8 @@ std::optional<std::chrono::milliseconds> RestartTracker::next_delay(const Restar
 BackendSupervisor::BackendSupervisor(std::filesystem::path executable, BackendLimits limits)
     : executable_(std::move(executable)), limits_(limits) {}
 
-BackendSupervisor::~BackendSupervisor() {
-    std::erase_if(backends_, [](const auto& b) { return b.second.outlives_zoned; });
-    while (!backends_.empty()) stop(backends_.begin()->first);
-}
-
 void BackendSupervisor::start(const std::string& zone, ZoneChannels channels, Fd log_dir,
-                              const std::optional<Credentials>& credentials) {
+                              const std::optional<Credentials>& credentials, Fd input_listener) {
     stop(zone); // at most one backend per zone
     auto [ours, theirs] = control::make_socketpair(SOCK_STREAM);
     control::set_nonblocking(ours.get(), true);
@@ -44,26 +41,50 @@ void BackendSupervisor::start(const std::string& zone, ZoneChannels channels, Fd
                  "--log-max",  std::to_string(limits_.log_max_bytes),
                  "--log-keep", std::to_string(limits_.log_keep)};
     if (channels.virtio) spec.args.push_back("--virtio");
-    // A virtio backend holds the zone's console device state (queues,
-    // features): killed with zoned, the zone's console would hang.
-    spec.kill_with_parent = !channels.virtio;
+    // It outlives zoned: a virtio backend holds the zone's console device
+    // state (queues, features), and killed with zoned the zone's console
+    // would hang; a later zoned re-attaches to it.
+    spec.kill_with_parent = false;
     BackendFds fixed;
     spec.fds = {{devnull.get(), 0},          {devnull.get(), 1},
                 {STDERR_FILENO, 2},          {channels.console.get(), fixed.console},
                 {theirs.get(), fixed.input}, {log_dir.get(), fixed.log_dir}};
+    if (input_listener) spec.fds.push_back({input_listener.get(), fixed.input_listener});
     spec.credentials = credentials;
     Spawned child = spawn_process(spec);
-    backends_[zone] = Backend{child.pid, std::move(child.pidfd), std::move(ours), channels.virtio};
+    backends_[zone] = Backend{child.pid, std::move(child.pidfd), std::move(ours), false};
     // Our copies of the zone's descriptors close here: the backend holds
     // the only ones, so its console reaches EOF when the zone's does.
+}
+
+bool BackendSupervisor::adopt(const std::string& zone, Fd connection) {
+    ucred peer{};
+    socklen_t len = sizeof peer;
+    // The listener's process: the backend itself called listen().
+    if (::getsockopt(connection.get(), SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 || peer.pid <= 0) return false;
+    Fd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, peer.pid, 0)));
+    if (!pidfd) return false;
+    stop(zone);
+    control::set_nonblocking(connection.get(), true);
+    backends_[zone] = Backend{peer.pid, std::move(pidfd), std::move(connection), true};
+    return true;
 }
 
 void BackendSupervisor::stop(const std::string& zone) {
     auto it = backends_.find(zone);
     if (it == backends_.end()) return;
-    ::kill(it->second.pid, SIGKILL);
-    int status;
-    while (::waitpid(it->second.pid, &status, 0) < 0 && errno == EINTR) {}
+    Backend& b = it->second;
+    if (b.adopted) {
+        // Not our child: signal it through its pidfd (never a reused pid)
+        // and wait until the pidfd says it has gone.
+        ::syscall(SYS_pidfd_send_signal, b.pidfd.get(), SIGKILL, nullptr, 0);
+        pollfd p{b.pidfd.get(), POLLIN, 0};
+        while (::poll(&p, 1, 5000) < 0 && errno == EINTR) {}
+    } else {
+        ::kill(b.pid, SIGKILL);
+        int status;
+        while (::waitpid(b.pid, &status, 0) < 0 && errno == EINTR) {}
+    }
     backends_.erase(it);
 }
 
@@ -84,14 +105,14 @@ std::optional<int> BackendSupervisor::pid(const std::string& zone) const {
 
 std::vector<int> BackendSupervisor::poll_fds() const {
     std::vector<int> fds;
-    for (const auto& [zone, b] : backends_) fds.push_back(b.pidfd.get());
+    for (const auto& [zone, b] : backends_) fds.push_back(b.adopted ? b.input.get() : b.pidfd.get());
     return fds;
 }
 
 std::vector<BackendExit> BackendSupervisor::collect_exits() {
     std::vector<BackendExit> exits;
     for (auto it = backends_.begin(); it != backends_.end();) {
-        if (auto status = reap(it->second.pid)) {
+        if (auto status = ended(it->second)) {
             exits.push_back(BackendExit{it->first, *status});
             it = backends_.erase(it);
         } else {
@@ -99,6 +120,15 @@ std::vector<BackendExit> BackendSupervisor::collect_exits() {
         }
     }
     return exits;
+}
+
+std::optional<int> BackendSupervisor::ended(Backend& b) {
+    if (!b.adopted) return reap(b.pid);
+    char code;
+    ssize_t n = ::recv(b.input.get(), &code, 1, MSG_DONTWAIT);
+    if (n == 1) return W_EXITCODE(static_cast<unsigned char>(code), 0); // its report, as it exits
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return std::nullopt;
+    return W_EXITCODE(0, SIGKILL); // gone without a word: it died
 }
 
 } // namespace bh::zoned

@@ -2,6 +2,7 @@
 // Keeping records true to the hypervisor: statuses (from events and
 // polling), backends that end or die (drained, or restarted under the
 // policy), and re-attaching after zoned itself restarted.
+#include <bulkhead/control/unix_socket.hpp>
 #include <bulkhead/zoned/log.hpp>
 #include <bulkhead/zoned/zone_manager.hpp>
 
@@ -76,11 +77,34 @@ bool ZoneManager::refresh(ZoneRecord& rec) {
     return changed;
 }
 
+std::filesystem::path ZoneManager::input_socket(const std::string& name) const {
+    return options_.state_dir / "consoles" / name;
+}
+
 void ZoneManager::start_backend(ZoneRecord& rec) {
     ZoneChannels channels = hv_.open_channels(*rec.handle);
     control::Fd dir = prepare_log_dir(rec);
-    backends_.start(rec.name, std::move(channels), std::move(dir), credentials_for(rec));
+    control::Fd listener;
+    try {
+        listener = control::listen_unix(input_socket(rec.name).string(), 0600);
+    } catch (const std::system_error& e) { // it serves on, but a later zoned cannot re-attach to it
+        log_line("zone '" + rec.name + "': no console-input socket for its backend: " + e.what());
+    }
+    backends_.start(rec.name, std::move(channels), std::move(dir), credentials_for(rec), std::move(listener));
     runtime_[rec.name].backend_failed = false;
+}
+
+bool ZoneManager::adopt_backend(const ZoneRecord& rec) {
+    control::Fd connection;
+    try {
+        connection = control::connect_unix(input_socket(rec.name).string());
+    } catch (const std::system_error&) {
+        return false; // none listens there: no backend of an earlier zoned serves the zone
+    }
+    if (!backends_.adopt(rec.name, std::move(connection))) return false;
+    log_line("zone '" + rec.name + "': re-attached to its backend (pid " +
+             std::to_string(backends_.pid(rec.name).value_or(0)) + "), which served it while zoned was away");
+    return true;
 }
 
 void ZoneManager::start_backend_or_schedule(ZoneRecord& rec) {
@@ -167,7 +191,39 @@ Clock::time_point ZoneManager::next_deadline() const {
     return t;
 }
 
+// The node restarted since these records were made (zoned keeps them on
+// the node's data disk): the hypervisor that ran their zones is gone, and
+// its handles may be given to new zones. A zone that had ended keeps its
+// status and logs; one that was still creating, running or paused is
+// crashed with reason node-restarted. No record keeps its handle, so
+// nothing done to it (destroy) reaches a zone of this boot.
+void ZoneManager::forget_previous_boot() {
+    int ran = 0, records = 0;
+    for (ZoneRecord& rec : store_.all()) {
+        ++records;
+        if (!control::has_ended(rec.state)) {
+            ++ran;
+            log_line("zone '" + rec.name + "' was " + std::string(control::to_string(rec.state)) +
+                     " when the node went down: crashed (node-restarted)");
+            rec.state = ZoneState::crashed;
+            rec.exit = control::ExitInfo{ExitReason::node_restarted, 0,
+                                         control::exit_status_for(ExitReason::node_restarted, 0)};
+            rec.ended_at = now_seconds();
+        }
+        rec.handle.reset();
+        rec.console_drained = true; // what it said is in its log; nothing more will come
+        store_.update(rec);
+    }
+    log_line("the node restarted since the records were written: " + std::to_string(records) +
+             " zone(s) from before, " + std::to_string(ran) + " of them still running then");
+}
+
 void ZoneManager::reattach() {
+    if (!options_.boot_id.empty()) {
+        auto recorded = store_.boot_id();
+        if (recorded && *recorded != options_.boot_id) forget_previous_boot();
+        if (recorded != options_.boot_id) store_.set_boot_id(options_.boot_id);
+    }
     std::set<ZoneHandle> known;
     for (ZoneRecord& rec : store_.all()) {
         if (rec.state == ZoneState::creating) {
@@ -177,7 +233,8 @@ void ZoneManager::reattach() {
         }
         if (rec.handle) known.insert(*rec.handle);
         refresh(rec);
-        if (!rec.console_drained) start_backend_or_schedule(rec);
+        // A backend outlives zoned: its console state, input and output go on through it.
+        if (!rec.console_drained && !adopt_backend(rec)) start_backend_or_schedule(rec);
     }
     try {
         for (const HvZone& z : hv_.zones())

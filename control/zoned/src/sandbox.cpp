@@ -30,11 +30,12 @@ constexpr std::array<std::string_view, 38> kAllowed{
 };
 
 // Allowed with argument conditions (install_backend_seccomp).
-constexpr std::array<std::string_view, 10> kConditional{
-    "openat", "unlinkat", "renameat", "renameat2", "newfstatat", // relative to the log directory / own fds
-    "mmap",   "mprotect",                                        // never PROT_EXEC
-    "tgkill", "kill",                                            // only itself (abort())
-    "ioctl",                                                     // the virtio backend's ZONE_IRQ only
+constexpr std::array<std::string_view, 11> kConditional{
+    "openat",  "unlinkat", "renameat", "renameat2", "newfstatat", // relative to the log directory / own fds
+    "mmap",    "mprotect",                                        // never PROT_EXEC
+    "tgkill",  "kill",                                            // only itself (abort())
+    "ioctl",                                                      // the virtio backend's ZONE_IRQ only
+    "accept4",                                                    // on its console-input listener only
 };
 
 constexpr auto kAll = [] {
@@ -88,7 +89,7 @@ int drop_privileges(const Credentials& c) noexcept {
     return 0;
 }
 
-void install_backend_seccomp(int log_dir_fd, int max_fd, AllowedIoctl zone_ioctl) {
+void install_backend_seccomp(int log_dir_fd, int max_fd, AllowedIoctl zone_ioctl, int accept_fd) {
     if (log_dir_fd < 0 || max_fd < log_dir_fd) throw std::runtime_error("install_backend_seccomp: bad descriptors");
     Filter f;
     for (std::string_view name : kAllowed) f.allow(name);
@@ -108,6 +109,7 @@ void install_backend_seccomp(int log_dir_fd, int max_fd, AllowedIoctl zone_ioctl
     if (zone_ioctl.fd >= 0)
         f.allow("ioctl", SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(zone_ioctl.fd)),
                 SCMP_A1(SCMP_CMP_EQ, static_cast<scmp_datum_t>(zone_ioctl.request)));
+    if (accept_fd >= 0) f.allow("accept4", SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(accept_fd)));
     f.load();
 }
 

@@ -54,8 +54,10 @@ std::unique_ptr<VirtioBackend> prepare_virtio_backend(const BackendFds& fds, con
     b->zone_fd = fds.console;
     b->zone = zone;
     // EBUSY: the backend of an earlier zoned still serves the zone (it
-    // alone knows the device's state); take over once it has gone, which
-    // it does when the zone ends.
+    // alone knows the device's state). zoned re-attaches to such a backend
+    // rather than starting another (InputPort), but one it could not reach
+    // is waited for here: take over once it has gone, which it does when
+    // the zone ends.
     while ((b->io_fd = ::ioctl(fds.console, BULKHEAD_ZONE_IOREQ_FD, nullptr)) < 0 && errno == EBUSY) ::usleep(100'000);
     if (b->io_fd < 0) throw sys_error("the zone's I/O fd (ZONE_IOREQ_FD)");
     bulkhead_zone_map map{};
@@ -75,6 +77,11 @@ std::unique_ptr<VirtioBackend> prepare_virtio_backend(const BackendFds& fds, con
 }
 
 BackendEnd run_virtio_backend(VirtioBackend* b, const BackendFds& fds, const BackendLimits& limits) {
+    InputPort input(fds);
+    auto end = [&](BackendEnd e) {
+        input.report(e);
+        return e;
+    };
     try {
         RotatingLog log(fds.log_dir, limits.log_max_bytes, limits.log_keep);
         std::deque<std::uint8_t> to_zone;
@@ -95,7 +102,6 @@ BackendEnd run_virtio_backend(VirtioBackend* b, const BackendFds& fds, const Bac
             (void)::ioctl(b->zone_fd, BULKHEAD_ZONE_IRQ, &line);
         });
 
-        bool input_open = true;
         std::uint64_t wake_at = 0;
         std::vector<bulkhead_ioreq> reqs(kBatch);
         std::vector<bulkhead_ioreq_completion> done;
@@ -112,19 +118,19 @@ BackendEnd run_virtio_backend(VirtioBackend* b, const BackendFds& fds, const Bac
                 std::uint64_t now = now_ns();
                 timeout = wake_at > now ? static_cast<int>((wake_at - now) / 1'000'000 + 1) : 0;
             }
-            // Without zoned (input closed) it serves on: see backend_supervisor.hpp.
-            pollfd p[2] = {{b->io_fd, POLLIN, 0}, {input_open ? fds.input : -1, 0, 0}};
-            if (input_open && to_zone.size() < kInputMax) p[1].events = POLLIN;
-            if (::poll(p, 2, timeout) < 0) {
+            // Without zoned it serves on, and a later zoned re-attaches (InputPort).
+            pollfd p[3] = {{b->io_fd, POLLIN, 0}, {}, {}};
+            input.poll_entries(&p[1], to_zone.size() < kInputMax);
+            if (::poll(p, 3, timeout) < 0) {
                 if (errno == EINTR) continue;
-                return BackendEnd::error;
+                return end(BackendEnd::error);
             }
             if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
                 ssize_t n = ::read(b->io_fd, reqs.data(), reqs.size() * sizeof reqs[0]);
-                if (n < 0 && errno != EAGAIN && errno != EINTR) return BackendEnd::error;
+                if (n < 0 && errno != EAGAIN && errno != EINTR) return end(BackendEnd::error);
                 if (n == 0) { // the zone ended and every request is answered
                     log.sync();
-                    return BackendEnd::drained;
+                    return end(BackendEnd::drained);
                 }
                 done.clear();
                 for (ssize_t i = 0; n > 0 && i < n / static_cast<ssize_t>(sizeof reqs[0]); ++i) {
@@ -152,22 +158,15 @@ BackendEnd run_virtio_backend(VirtioBackend* b, const BackendFds& fds, const Bac
                     (void)w;
                 }
             }
-            if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-                char buf[4096];
-                ssize_t n = ::read(fds.input, buf, std::min(sizeof buf, kInputMax - to_zone.size()));
-                if (n == 0 || (n < 0 && errno == ECONNRESET)) {
-                    input_open = false;
-                    continue;
-                }
-                if (n > 0) {
-                    to_zone.insert(to_zone.end(), buf, buf + n);
-                    console.input_ready();
-                }
+            char buf[4096];
+            if (std::size_t n = input.handle(&p[1], buf, std::min(sizeof buf, kInputMax - to_zone.size()))) {
+                to_zone.insert(to_zone.end(), buf, buf + n);
+                console.input_ready();
             }
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bulkhead-zone-backend: zone '%s': %s\n", b->zone.c_str(), e.what());
-        return BackendEnd::error;
+        return end(BackendEnd::error);
     }
 }
 

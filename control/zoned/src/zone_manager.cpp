@@ -35,6 +35,7 @@ ZoneManager::ZoneManager(ManagerOptions options, Hypervisor& hypervisor)
       backends_(options_.backend_executable, options_.log), next_poll_(Clock::now() + options_.poll_interval) {
     ::chmod(options_.state_dir.c_str(), 0700); // the database and every zone's log: zoned's alone
     std::filesystem::create_directories(options_.state_dir / "logs");
+    std::filesystem::create_directories(options_.state_dir / "consoles");
 }
 
 ZoneRecord ZoneManager::find_or_throw(const std::string& name) {
@@ -195,6 +196,7 @@ void ZoneManager::destroy(const std::string& name, bool force) {
     }
     std::error_code ignored;
     std::filesystem::remove_all(log_dir(name), ignored);
+    std::filesystem::remove(input_socket(name), ignored);
     store_.remove(name);
     runtime_.erase(name);
     log_line("zone '" + name + "' destroyed");

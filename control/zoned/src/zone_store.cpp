@@ -33,6 +33,10 @@ CREATE TABLE IF NOT EXISTS zones (
     console_drained INTEGER NOT NULL,
     backend_slot INTEGER NOT NULL,
     backend_restarts INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS node (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
 ))sql";
 
 constexpr const char* kColumns = "name, handle, state, vcpus, memory, kernel, initrd, cmdline, command, env, "
@@ -168,6 +172,18 @@ std::uint32_t ZoneStore::free_backend_slot() {
     std::uint32_t slot = 0;
     while (used.count(slot)) ++slot;
     return slot;
+}
+
+std::optional<std::string> ZoneStore::boot_id() {
+    Statement s = db_.prepare("SELECT value FROM node WHERE key = 'boot_id'");
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+}
+
+void ZoneStore::set_boot_id(const std::string& id) {
+    Transaction t(db_);
+    db_.prepare("INSERT OR REPLACE INTO node (key, value) VALUES ('boot_id', ?1)").bind(1, id).run();
+    t.commit();
 }
 
 } // namespace bh::zoned

@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <fstream>
 #include <iostream>
 #include <unistd.h>
 
@@ -28,6 +29,14 @@ std::filesystem::path beside_me(const char* name) {
     std::error_code ec;
     auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
     return ec ? std::filesystem::path(name) : self.parent_path() / name;
+}
+
+// The control domain's boot id: a new one each time the node boots.
+std::string read_boot_id() {
+    std::ifstream f("/proc/sys/kernel/random/boot_id");
+    std::string id;
+    std::getline(f, id);
+    return id;
 }
 
 } // namespace
@@ -70,10 +79,14 @@ int main(int argc, char** argv) {
     app.add_option("--fake-memory", fake_memory, "the fake hypervisor's memory (when its directory is new)")
         ->capture_default_str();
     app.add_option("--fake-zone", fake_zone, "the fake hypervisor's zone executable")->capture_default_str();
+    app.add_option("--boot-id", options.manager.boot_id,
+                   "this boot of the node (default: the kernel's boot id); records from another boot name zones "
+                   "that are gone");
     app.add_flag("--quiet", quiet, "log nothing but failures to start");
     CLI11_PARSE(app, argc, argv);
 
     set_log_quiet(quiet);
+    if (options.manager.boot_id.empty()) options.manager.boot_id = read_boot_id();
     auto log_bytes = bh::control::parse_size(log_max);
     auto fake_bytes = bh::control::parse_size(fake_memory);
     if (!log_bytes || *log_bytes == 0 || !fake_bytes) {

@@ -164,3 +164,41 @@ TEST_CASE("a zone the hypervisor no longer knows is crashed, reason lost") {
     manager.destroy("web", false); // nothing left to free: the record goes
     CHECK(manager.list().empty());
 }
+
+TEST_CASE("after the node restarted, the last boot's zones are told truthfully and their handles never used") {
+    Rig rig;
+    rig.options.boot_id = "boot-1";
+    {
+        ZoneManager manager(rig.options, rig.hv);
+        manager.reattach();
+        ZoneHandle done = manager.launch(request("done"), {}).handle;
+        rig.hv.end(done, bh::control::ExitReason::workload, 5);
+        CHECK(manager.info("done").state == ZoneState::exited);
+        manager.launch(request("runner"), {});
+    }
+    // The node powers off: a new hypervisor, which gives the same handles
+    // to new zones.
+    StubHypervisor next;
+    rig.options.boot_id = "boot-2";
+    ZoneManager manager(rig.options, next);
+    manager.reattach();
+    bh::control::ZoneInfo done = manager.info("done");
+    CHECK(done.state == ZoneState::exited);
+    REQUIRE(done.exit);
+    CHECK(done.exit->status == 5);
+    CHECK(done.handle == 0);
+    bh::control::ZoneInfo runner = manager.info("runner");
+    CHECK(runner.state == ZoneState::crashed);
+    REQUIRE(runner.exit);
+    CHECK(runner.exit->reason == bh::control::ExitReason::node_restarted);
+    CHECK(runner.exit->status == 70);
+    ZoneHandle fresh = manager.launch(request("fresh"), {}).handle;
+    manager.destroy("done", false);
+    manager.destroy("runner", false);
+    CHECK(next.zones_made.count(fresh) == 1); // the old records' destroys left it alone
+    CHECK(manager.info("fresh").state == ZoneState::running);
+    // A zoned restarted in the same boot changes nothing.
+    ZoneManager again(rig.options, next);
+    again.reattach();
+    CHECK(again.info("fresh").state == ZoneState::running);
+}

@@ -7,8 +7,10 @@
 // virtual PSCI), the architected timer, the GICv3 (its registers replaced by
 // the zone's virtual distributor and one redistributor per vCPU; no ITS, no
 // maintenance interrupt), the UART at the zone's PL011 address with its
-// clock, and the virtio-mmio transports passed through at their addresses
-// (passthrough.cpp). /cpus, the memory nodes and /chosen are rebuilt; the
+// clock, the RTC at the zone's PL031 address (the emulated PL031 every zone
+// has, seeded from the host's wall clock, so the control domain's kernel
+// sets its date at boot: RTC_HCTOSYS), and the virtio-mmio transports
+// passed through at their addresses (passthrough.cpp). /cpus, the memory nodes and /chosen are rebuilt; the
 // reserved-memory map is dropped (the hypervisor's memory is not the zone's).
 #include "control_domain_fdt.hpp"
 
@@ -17,6 +19,7 @@
 #include <arch/zone_platform.hpp>
 #include <bulkhead/log.hpp>
 #include <bulkhead/pl011.hpp>
+#include <bulkhead/pl031.hpp>
 
 extern "C" {
 #include <libfdt.h>
@@ -25,7 +28,7 @@ extern "C" {
 namespace bh::aarch64 {
 namespace {
 
-constexpr u32 kIrqTypeSpi = 0, kIrqEdgeRising = 1;
+constexpr u32 kIrqTypeSpi = 0, kIrqEdgeRising = 1, kIrqLevelHigh = 4;
 
 // The first reg entry's address of a root node (#address-cells 2).
 u64 reg_base(const void* fdt, int node) {
@@ -43,6 +46,7 @@ bool keep_root_node(const void* fdt, int node) {
     if (compatible(fdt, node, "arm,armv8-timer") || compatible(fdt, node, "arm,gic-v3") ||
         compatible(fdt, node, "virtio,mmio") || compatible(fdt, node, "fixed-clock"))
         return true;
+    if (compatible(fdt, node, "arm,pl031")) return reg_base(fdt, node) == Pl031::kBase.raw();
     return compatible(fdt, node, "arm,pl011") && reg_base(fdt, node) == Pl011::kBase.raw();
 }
 
@@ -73,6 +77,15 @@ int set_reg(void* fdt, int node, u64 base, u64 size) {
     u32 v[4] = {static_cast<u32>(base >> 32), static_cast<u32>(base), static_cast<u32>(size >> 32),
                 static_cast<u32>(size)};
     return set_cells(fdt, node, "reg", v, 4);
+}
+
+// The host's PL031 node now names the zone's emulated one (the same
+// address, the host's clock): its interrupt is the zone's line for it.
+int edit_rtc(void* fdt) {
+    int rtc = fdt_node_offset_by_compatible(fdt, -1, "arm,pl031");
+    if (rtc < 0) return 0; // a host without one: the control domain's clock starts at 1970
+    u32 irq[3] = {kIrqTypeSpi, Pl031::kInterruptLine, kIrqLevelHigh};
+    return set_cells(fdt, rtc, "interrupts", irq, 3);
 }
 
 // An FDT_ERR_NOTFOUND from deleting what is not there is no error.
@@ -171,6 +184,7 @@ int derive(void* fdt, const Zone& z, const ZoneFdtInputs& in) {
     if (psci >= 0)
         if (int rc = fdt_setprop_string(fdt, psci, "method", "hvc"); rc < 0) return rc;
     int rc = edit_gic(fdt, z);
+    if (rc == 0) rc = edit_rtc(fdt);
     if (rc == 0) rc = add_cpus(fdt, z);
     if (rc == 0) rc = add_memory(fdt, z);
     if (rc == 0) rc = add_chosen(fdt, z, in);

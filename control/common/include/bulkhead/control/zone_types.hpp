@@ -20,8 +20,9 @@ std::optional<ZoneState> zone_state_from(std::string_view text);
 // Ended: the zone runs no more, whatever its console still holds.
 bool has_ended(ZoneState state);
 
-// BH_EXIT_* of hypervisor/include/bulkhead/abi/hypercall.h, plus `lost`:
-// zoned's own, for a zone the hypervisor no longer knows.
+// BH_EXIT_* of hypervisor/include/bulkhead/abi/hypercall.h, plus zoned's
+// own: `lost` for a zone the hypervisor no longer knows, `node-restarted`
+// for one that was running or paused when the node went down.
 enum class ExitReason : std::uint32_t {
     none = 0,
     call = 1,
@@ -34,6 +35,7 @@ enum class ExitReason : std::uint32_t {
     workload = 8,
     workload_signal = 9,
     watchdog = 10,
+    node_restarted = 254,
     lost = 255,
 };
 

@@ -12,7 +12,8 @@
 // then on it may read and write the descriptors it has, poll, manage its
 // memory (never executable), and create, rename and remove files only
 // relative to its log directory's descriptor. Any other system call kills
-// the process (SIGSYS): no sockets, no exec, no ptrace, no signals to
+// the process (SIGSYS): no new sockets (accepting a connection on the
+// console-input listener it was given is all), no exec, no ptrace, no signals to
 // others, no paths from the root or the working directory.
 #pragma once
 
@@ -40,7 +41,9 @@ struct AllowedIoctl {
     int fd = -1;
     unsigned long request = 0;
 };
-void install_backend_seccomp(int log_dir_fd, int max_fd, AllowedIoctl zone_ioctl = {});
+// `accept_fd`: the listener it may accept connections on (InputPort), -1
+// for none.
+void install_backend_seccomp(int log_dir_fd, int max_fd, AllowedIoctl zone_ioctl = {}, int accept_fd = -1);
 
 // The system calls the filter allows (some only with the argument
 // conditions above), for documentation and tests.

@@ -34,6 +34,10 @@ struct ManagerOptions {
     RestartPolicy restart;
     std::filesystem::path default_kernel, default_initrd; // the shipped zone kernel and initramfs
     std::chrono::milliseconds poll_interval{1000};        // statuses are polled besides the events
+    // This boot of the node (the control domain's boot id); records made
+    // in another boot name zones and handles of a hypervisor that is gone
+    // (forget_previous_boot). Empty: not checked.
+    std::string boot_id;
 };
 
 class ZoneManager {
@@ -42,8 +46,9 @@ class ZoneManager {
 
     // At start-up: finishes off launches a previous zoned did not see
     // through, brings every record up to date with the hypervisor (a zone
-    // that ended meanwhile gets its status) and restarts the backends of
-    // zones that run or still hold console output.
+    // that ended meanwhile gets its status), re-attaches to the backends
+    // that outlived the previous zoned and starts backends for zones that
+    // run or still hold console output and have none.
     void reattach();
 
     // Requests. `files` are the descriptors that came with a launch:
@@ -82,7 +87,12 @@ class ZoneManager {
     control::ZoneInfo to_info(const ZoneRecord& record);
     std::optional<Credentials> credentials_for(const ZoneRecord& record) const;
     control::Fd prepare_log_dir(const ZoneRecord& record);
+    // The socket a zone's backend takes console input from once the zoned
+    // that started it is gone (backend_loop.hpp, InputPort).
+    std::filesystem::path input_socket(const std::string& name) const;
     void start_backend(ZoneRecord& record);
+    bool adopt_backend(const ZoneRecord& record);
+    void forget_previous_boot();
     void start_backend_or_schedule(ZoneRecord& record);
     void undo_launch(const ZoneRecord& record, bool find_by_name);
     bool refresh(ZoneRecord& record);

@@ -49,6 +49,10 @@ class ZoneStore {
     void remove(const std::string& name);
     // The lowest backend slot no zone holds.
     std::uint32_t free_backend_slot();
+    // The boot of the node the records' handles belong to (the control
+    // domain's boot id when zoned last started), if recorded.
+    std::optional<std::string> boot_id();
+    void set_boot_id(const std::string& id);
 
   private:
     Database db_;

@@ -25,6 +25,7 @@ const char* describe(DriverError e) {
     case DriverError::driver_ok_too_early: return "DRIVER_OK before FEATURES_OK";
     case DriverError::used_ring_unwritable: return "used ring unwritable";
     case DriverError::notify_no_such_queue: return "notify for a queue the device does not have";
+    case DriverError::notify_flood: return "a flood of notifies with nothing new to look at";
     }
     return "unknown";
 }

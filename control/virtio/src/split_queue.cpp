@@ -27,7 +27,8 @@ void SplitQueue::reset() {
     event_idx_ = indirect_ = false;
     error_ = DriverError::none;
     size_ = 0;
-    last_avail_ = next_used_ = signalled_used_ = 0;
+    last_avail_ = next_used_ = signalled_used_ = avail_at_notify_ = 0;
+    idle_notifies_ = 0;
 }
 
 void SplitQueue::stop() { ready_ = false; }
@@ -53,10 +54,23 @@ DriverError SplitQueue::start() {
         fail(DriverError::queue_outside_memory);
     } else {
         size_ = static_cast<u16>(n);
-        last_avail_ = next_used_ = signalled_used_ = 0;
+        last_avail_ = next_used_ = signalled_used_ = avail_at_notify_ = 0;
+        idle_notifies_ = 0;
         ready_ = true;
     }
     return error_;
+}
+
+u32 SplitQueue::count_idle_notify() {
+    u16 idx;
+    // A ring the device cannot read is for pop() to report, not this.
+    if (!mem_->load_u16(layout_.avail + 2, idx)) return 0;
+    if (idx != avail_at_notify_) {
+        avail_at_notify_ = idx;
+        idle_notifies_ = 0;
+        return 0;
+    }
+    return ++idle_notifies_;
 }
 
 bool SplitQueue::read_avail_idx(u16& idx) {

@@ -30,6 +30,16 @@ void MmioTransport::notify(u32 value) {
         ++stats_.ignored_notifies;
         return;
     }
+    // However many, notifies cost the backend only a pending bit; but a
+    // driver that keeps ringing with nothing new is broken or hostile, and
+    // what virtio gives a driver that breaks the rules is a device that
+    // needs a reset.
+    const u32 idle = queues_[value].count_idle_notify();
+    if (limits_.idle_notify_limit && idle > limits_.idle_notify_limit) {
+        ++stats_.ignored_notifies;
+        enter_needs_reset(DriverError::notify_flood);
+        return;
+    }
     ++stats_.notifies;
     pending_[value] = true;
 }

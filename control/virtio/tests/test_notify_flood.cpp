@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // A flood of notifications, and a driver that keeps its queues full: the
 // work its backend does stays bounded per notification (a pending bit),
-// per process() call (chains_per_round) and per second (the WorkBudget).
+// per process() call (chains_per_round) and per second (the WorkBudget);
+// more than idle_notify_limit notifies in a row with nothing new is a
+// driver error (DEVICE_NEEDS_RESET).
 #include "hostile.hpp"
 
 using namespace bh::virtio;
@@ -29,15 +31,63 @@ TEST_CASE("virtio flood: notifications coalesce", "[virtio][hostile][flood]") {
     rig.bring_up();
     rig.tx.fill(kBuf, "x");
     refill_tx(rig);
-    for (int i = 0; i < 100'000; ++i) rig.write(VIRTIO_MMIO_QUEUE_NOTIFY, 1);
-    CHECK(rig.transport.stats().notifies == 100'000);
-    // A hundred thousand notifies, sixteen chains: sixteen chains of work.
+    // One notify that has news, and as many more without as the limit allows.
+    const u32 notifies = 1 + TransportLimits{}.idle_notify_limit;
+    for (u32 i = 0; i < notifies; ++i) rig.write(VIRTIO_MMIO_QUEUE_NOTIFY, 1);
+    CHECK(rig.transport.stats().notifies == notifies);
+    // A thousand notifies, sixteen chains: sixteen chains of work.
     const ProcessResult r = rig.run();
     CHECK(r.chains == ConsoleRig::kQueueSize);
     CHECK_FALSE(r.more);
     CHECK(rig.out.size() == ConsoleRig::kQueueSize);
     CHECK(rig.run().chains == 0);
-    CHECK_FALSE(rig.broken()); // notifies are not an error, however many
+    CHECK_FALSE(rig.broken());
+}
+
+TEST_CASE("virtio flood: notifies with nothing new, past the limit, need a reset", "[virtio][hostile][flood]") {
+    ConsoleRig rig;
+    rig.bring_up();
+    rig.tx.fill(kBuf, "x");
+    refill_tx(rig);
+    rig.write(VIRTIO_MMIO_QUEUE_NOTIFY, 1);
+    CHECK(rig.run().chains == ConsoleRig::kQueueSize); // served before the flood
+    SECTION("before the ring is served again") {
+        for (int i = 0; i < 100'000 && !rig.broken(); ++i) rig.write(VIRTIO_MMIO_QUEUE_NOTIFY, 1);
+    }
+    SECTION("as doorbells the hypervisor posted") {
+        for (int i = 0; i < 100'000 && !rig.broken(); ++i) rig.transport.notify(1);
+    }
+    CHECK(rig.transport.stats().notifies == 1 + TransportLimits{}.idle_notify_limit);
+    REQUIRE(rig.broken());
+    CHECK(rig.transport.error() == DriverError::notify_flood);
+    CHECK(rig.count(Interrupt::config_change) == 1);
+    CHECK(rig.run().chains == 0);
+    rig.out.clear();
+    rig.reset_device();
+    rig.bring_up();
+    rig.send("after the flood");
+    rig.drain();
+    CHECK(rig.out == "after the flood");
+}
+
+TEST_CASE("virtio flood: a driver that notifies after each new buffer is never cut off", "[virtio][flood]") {
+    ConsoleRig rig(TransportLimits{64, 0, 1}); // no time budget: every chain is served at once
+    rig.bring_up();
+    for (int i = 0; i < 20'000; ++i) {
+        rig.send("y"); // one chain, one notify, served
+        rig.drain();
+    }
+    CHECK_FALSE(rig.broken());
+    CHECK(rig.out.size() == 20'000);
+}
+
+TEST_CASE("virtio flood: the idle-notify limit can be turned off", "[virtio][flood]") {
+    TransportLimits limits;
+    limits.idle_notify_limit = 0;
+    ConsoleRig rig(limits);
+    rig.bring_up();
+    for (int i = 0; i < 100'000; ++i) rig.write(VIRTIO_MMIO_QUEUE_NOTIFY, 1);
+    CHECK_FALSE(rig.broken());
 }
 
 TEST_CASE("virtio flood: each process() call does at most chains_per_round", "[virtio][hostile][flood]") {
@@ -58,7 +108,9 @@ TEST_CASE("virtio flood: each process() call does at most chains_per_round", "[v
 TEST_CASE("virtio flood: a driver that never stops is held to the budget per second", "[virtio][hostile][flood]") {
     constexpr u32 kRate = 200;
     constexpr u32 kBurst = 20;
-    ConsoleRig rig(TransportLimits{16, kRate, kBurst});
+    // The driver rings with nothing new whenever the budget holds the
+    // device back: the idle-notify limit is off to see the budget alone.
+    ConsoleRig rig(TransportLimits{16, kRate, kBurst, 0});
     rig.bring_up();
     u64 chains = 0;
     u64 calls_with_wake = 0;

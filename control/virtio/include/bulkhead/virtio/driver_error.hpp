@@ -33,6 +33,7 @@ enum class DriverError : u8 {
     driver_ok_too_early,  // DRIVER_OK without FEATURES_OK
     used_ring_unwritable, // the used ring could not be written
     notify_no_such_queue, // QueueNotify named a queue the device does not have
+    notify_flood,         // more notifies in a row than the limit, none with anything new
 };
 
 // A short, stable name for logs and test messages.

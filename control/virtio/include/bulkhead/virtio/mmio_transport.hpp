@@ -43,6 +43,9 @@ struct TransportLimits {
     u32 chains_per_round = 64;      // per process() call, all queues together
     u32 chains_per_second = 20'000; // 0: no time budget
     u32 chain_burst = 1'024;        // chains allowed at once after a quiet spell
+    // Notifies in a row that find nothing new in their queue before the
+    // device calls it a flood (DEVICE_NEEDS_RESET); 0: never.
+    u32 idle_notify_limit = 1'024;
 };
 
 struct ProcessResult {

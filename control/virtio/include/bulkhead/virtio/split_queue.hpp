@@ -80,6 +80,12 @@ class SplitQueue {
     u16 last_avail() const { return last_avail_; }
     u16 next_used() const { return next_used_; }
 
+    // A notify for this queue: how many notifies in a row have found
+    // avail.idx where the one before left it, this one included (0 when
+    // it moved). A driver notifies after making buffers available, so a
+    // long run of these is a flood, not a driver waiting for the device.
+    u32 count_idle_notify();
+
   private:
     bool fail(DriverError e);
     bool read_avail_idx(u16& idx);
@@ -93,9 +99,11 @@ class SplitQueue {
     bool indirect_ = false;
     DriverError error_ = DriverError::none;
     u16 size_ = 0;
-    u16 last_avail_ = 0;     // next avail ring entry to take
-    u16 next_used_ = 0;      // our used.idx
-    u16 signalled_used_ = 0; // used.idx at the last needs_interrupt()
+    u16 last_avail_ = 0;      // next avail ring entry to take
+    u16 next_used_ = 0;       // our used.idx
+    u16 signalled_used_ = 0;  // used.idx at the last needs_interrupt()
+    u16 avail_at_notify_ = 0; // avail.idx at the last notify
+    u32 idle_notifies_ = 0;   // notifies in a row that found it unmoved
 };
 
 } // namespace bh::virtio

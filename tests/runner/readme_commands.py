@@ -49,6 +49,13 @@ def main():
     with open(os.path.join(ROOT, "README.md")) as f:
         cmds = commands(f.read())
     failures = 0
+    # What the README's commands make; gone before (a run that was cut
+    # short leaves them: a data disk would still hold the zones it made)
+    # and after.
+    leftovers = ("/tmp/hello.sh", "/tmp/two-zones.dtb", "/tmp/zones.iso", "/tmp/data.img", "/tmp/node-data.img")
+    for leftover in leftovers if not a.list else ():
+        if os.path.exists(leftover):
+            os.remove(leftover)
     for line, cmd in cmds:
         run = cmd
         if re.match(r"^make test\b", cmd):
@@ -81,7 +88,7 @@ def main():
             ok = r.returncode == 0
             print(f"  {'ok' if ok else 'FAIL'}: exit status {r.returncode} ({time.monotonic() - start:.1f} s)")
         failures += 0 if ok else 1
-    for leftover in ("/tmp/hello.sh", "/tmp/two-zones.dtb", "/tmp/zones.iso", "/tmp/data.img"):
+    for leftover in leftovers:
         if os.path.exists(leftover):
             os.remove(leftover)
     if not a.list:

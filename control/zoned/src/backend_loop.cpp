@@ -58,18 +58,15 @@ std::size_t InputPort::handle(const pollfd* p, char* buf, std::size_t size) {
     return 0;
 }
 
-void InputPort::report(BackendEnd end) {
-    if (current_ < 0) return;
+BackendEnd InputPort::report(BackendEnd end) {
+    if (current_ < 0) return end;
     auto code = static_cast<char>(end);
     (void)::send(current_, &code, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+    return end;
 }
 
 BackendEnd run_backend(const BackendFds& fds, const BackendLimits& limits) {
     InputPort input(fds);
-    auto end = [&](BackendEnd e) {
-        input.report(e);
-        return e;
-    };
     try {
         RotatingLog log(fds.log_dir, limits.log_max_bytes, limits.log_keep);
         std::string to_zone;
@@ -79,15 +76,15 @@ BackendEnd run_backend(const BackendFds& fds, const BackendLimits& limits) {
             input.poll_entries(&p[1], to_zone.size() < kInputMax);
             if (::poll(p, 3, -1) < 0) {
                 if (errno == EINTR) continue;
-                return end(BackendEnd::error);
+                return input.report(BackendEnd::error);
             }
             if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
                 char buf[65536];
                 ssize_t n = read_some(fds.console, buf, sizeof buf);
-                if (n < 0 && errno != EAGAIN) return end(BackendEnd::error);
+                if (n < 0 && errno != EAGAIN) return input.report(BackendEnd::error);
                 if (n == 0) {
                     log.sync();
-                    return end(BackendEnd::drained);
+                    return input.report(BackendEnd::drained);
                 }
                 if (n > 0) log.write(std::string_view(buf, static_cast<std::size_t>(n)));
             }
@@ -102,7 +99,7 @@ BackendEnd run_backend(const BackendFds& fds, const BackendLimits& limits) {
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bulkhead-zone-backend: %s\n", e.what());
-        return end(BackendEnd::error);
+        return input.report(BackendEnd::error);
     }
 }
 

@@ -78,10 +78,6 @@ std::unique_ptr<VirtioBackend> prepare_virtio_backend(const BackendFds& fds, con
 
 BackendEnd run_virtio_backend(VirtioBackend* b, const BackendFds& fds, const BackendLimits& limits) {
     InputPort input(fds);
-    auto end = [&](BackendEnd e) {
-        input.report(e);
-        return e;
-    };
     try {
         RotatingLog log(fds.log_dir, limits.log_max_bytes, limits.log_keep);
         std::deque<std::uint8_t> to_zone;
@@ -123,14 +119,14 @@ BackendEnd run_virtio_backend(VirtioBackend* b, const BackendFds& fds, const Bac
             input.poll_entries(&p[1], to_zone.size() < kInputMax);
             if (::poll(p, 3, timeout) < 0) {
                 if (errno == EINTR) continue;
-                return end(BackendEnd::error);
+                return input.report(BackendEnd::error);
             }
             if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
                 ssize_t n = ::read(b->io_fd, reqs.data(), reqs.size() * sizeof reqs[0]);
-                if (n < 0 && errno != EAGAIN && errno != EINTR) return end(BackendEnd::error);
+                if (n < 0 && errno != EAGAIN && errno != EINTR) return input.report(BackendEnd::error);
                 if (n == 0) { // the zone ended and every request is answered
                     log.sync();
-                    return end(BackendEnd::drained);
+                    return input.report(BackendEnd::drained);
                 }
                 done.clear();
                 for (ssize_t i = 0; n > 0 && i < n / static_cast<ssize_t>(sizeof reqs[0]); ++i) {
@@ -166,7 +162,7 @@ BackendEnd run_virtio_backend(VirtioBackend* b, const BackendFds& fds, const Bac
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bulkhead-zone-backend: zone '%s': %s\n", b->zone.c_str(), e.what());
-        return end(BackendEnd::error);
+        return input.report(BackendEnd::error);
     }
 }
 

@@ -57,7 +57,8 @@ class InputPort {
     // reads input into buf; the bytes read, 0 if none.
     std::size_t handle(const pollfd* p, char* buf, std::size_t size);
     // Tells the connected zoned, if any, how the backend ended.
-    void report(BackendEnd end);
+    // Returns `end`, so that a loop can `return input.report(end);`.
+    BackendEnd report(BackendEnd end);
 
   private:
     int current_;  // -1: no zoned connected

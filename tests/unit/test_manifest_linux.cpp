@@ -176,9 +176,11 @@ TEST_CASE("manifest: a kernel the zone cannot boot is refused at validation", "[
         });
         CHECK_THAT(reject(blob), Contains("the workload's strings take 58379 bytes; at most 57344 fit"));
     }
-    SECTION("on x86-64, which boots no Linux zones yet") {
+    SECTION("an arm64 Image on x86-64") {
         auto blob = with_kernel({kKernelHeader.begin(), kKernelHeader.end()});
-        CHECK_THAT(reject(blob, 4, x86_64::kZonePlatform), Contains("zone 'vm': x86-64 zones cannot boot Linux yet"));
+        CHECK_THAT(
+            reject(blob, 4, x86_64::kZonePlatform),
+            Contains("zone 'vm': the kernel (64 bytes) is neither an ELF vmlinux with a PVH note nor a bzImage"));
     }
 }
 

@@ -204,7 +204,8 @@ bool workload_from_cmdline(Workload& w, std::string* error) {
         return false;
     }
     w.argv = std::move(parsed->argv);
-    w.env = default_environment();
+    w.env = merge_environment(default_environment(), parsed->env);
+    if (!parsed->cwd.empty()) w.cwd = parsed->cwd;
     return true;
 }
 

@@ -106,6 +106,8 @@ std::optional<CmdlineWorkload> parse_cmdline(std::string_view cmdline, std::stri
     CmdlineWorkload w;
     constexpr std::string_view zone_key = "bulkhead.zone-name=";
     constexpr std::string_view stdin_key = "bulkhead.stdin=";
+    constexpr std::string_view cwd_key = "bulkhead.cwd=";
+    constexpr std::string_view env_key = "bulkhead.env=";
     for (size_t i = 0; i < words->size(); ++i) {
         std::string& word = (*words)[i];
         if (word == "--") {
@@ -115,6 +117,8 @@ std::optional<CmdlineWorkload> parse_cmdline(std::string_view cmdline, std::stri
         }
         if (word.starts_with(zone_key)) w.zone_name = word.substr(zone_key.size());
         if (word.starts_with(stdin_key)) w.stdin_mode = word.substr(stdin_key.size());
+        if (word.starts_with(cwd_key)) w.cwd = word.substr(cwd_key.size());
+        if (word.starts_with(env_key)) w.env.push_back(word.substr(env_key.size()));
     }
     return w;
 }

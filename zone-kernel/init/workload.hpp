@@ -48,6 +48,8 @@ struct CmdlineWorkload {
     std::vector<std::string> argv; // the words after it
     std::string zone_name;         // bulkhead.zone-name=, before the "--"
     std::string stdin_mode;        // bulkhead.stdin=, before the "--"
+    std::string cwd;               // bulkhead.cwd=, before the "--"
+    std::vector<std::string> env;  // each bulkhead.env=KEY=VALUE, before the "--"
 };
 
 // Parses /proc/cmdline. Nothing (and *error) when it cannot be split.

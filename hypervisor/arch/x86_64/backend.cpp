@@ -21,6 +21,7 @@ const Backend svm_backend{
     .vcpu_reset = svm::vcpu_reset,
     .vcpu_reset_real_mode = svm::vcpu_reset_real_mode,
     .can_run_real_mode = always,
+    .vcpu_enter_flat32 = svm::vcpu_enter_flat32,
     .vcpu_run = svm::vcpu_run,
     .vcpu_load = nothing, // VMRUN, VMLOAD and VMSAVE switch what the VMCB holds
     .vcpu_save = nothing,
@@ -39,6 +40,7 @@ const Backend vmx_backend{
     .vcpu_reset = vmx::vcpu_reset,
     .vcpu_reset_real_mode = vmx::vcpu_reset_real_mode,
     .can_run_real_mode = vmx::can_run_real_mode,
+    .vcpu_enter_flat32 = vmx::vcpu_enter_flat32,
     .vcpu_run = vmx::vcpu_run,
     .vcpu_load = vmx::vcpu_load,
     .vcpu_save = vmx::vcpu_save,

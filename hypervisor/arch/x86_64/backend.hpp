@@ -28,6 +28,9 @@ struct Backend {
     // CS:IP = (vector << 8):0. False if the back end cannot run real mode.
     bool (*vcpu_reset_real_mode)(Vcpu& v, u8 vector);
     bool (*can_run_real_mode)();
+    // After a reset: 32-bit protected mode with paging off and flat 4 GiB
+    // segments, the PVH boot ABI's start state (RIP stays the entry).
+    void (*vcpu_enter_flat32)(Vcpu& v);
     void (*vcpu_run)(Vcpu& v);  // one run and the exit that ends it
     void (*vcpu_load)(Vcpu& v); // state the hardware does not switch itself
     void (*vcpu_save)(Vcpu& v);

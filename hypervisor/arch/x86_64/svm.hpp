@@ -28,6 +28,7 @@ u64 zone_cr4_supported();
 
 void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg);
 bool vcpu_reset_real_mode(Vcpu& v, u8 vector);
+void vcpu_enter_flat32(Vcpu& v);
 // Enters the vCPU and handles the exit that ends its run.
 void vcpu_run(Vcpu& v);
 void inject_gp(Vcpu& v);

@@ -128,6 +128,21 @@ bool vcpu_reset_real_mode(Vcpu& v, u8 vector) {
     return true;
 }
 
+// The PVH start state: CS a 32-bit execute/read segment and DS, ES, SS
+// read/write data, all base 0 and limit 4 GiB; a 32-bit busy TSS; CR0.PE
+// alone of the enables; no long mode.
+void vcpu_enter_flat32(Vcpu& v) {
+    constexpr u16 kAttrCode32 = 0xc9b, kAttrTss32Busy = 0x08b;
+    VmcbSave& s = vmcb_of(v).save;
+    s.cs = {BH_SEL_CODE64, kAttrCode32, 0xffffffff, 0};
+    s.ds = s.es = s.ss = s.fs = s.gs = {BH_SEL_DATA, kAttrData, 0xffffffff, 0};
+    s.tr = {0, kAttrTss32Busy, 0x67, 0};
+    s.efer = x86::kEferSvme;
+    s.cr0 = x86::kCr0Pe | x86::kCr0Et | x86::kCr0Ne;
+    s.cr3 = 0;
+    s.cr4 = 0;
+}
+
 void vcpu_run(Vcpu& v) {
     CpuLocal& l = local();
     Vmcb& vm = vmcb_of(v);

@@ -24,6 +24,7 @@ u32 vpid_limit();
 
 void vcpu_reset(Vcpu& v, GuestPhys entry, u64 arg);
 bool vcpu_reset_real_mode(Vcpu& v, u8 vector);
+void vcpu_enter_flat32(Vcpu& v);
 bool can_run_real_mode(); // "unrestricted guest"
 void vcpu_run(Vcpu& v);
 // VMPTRLD (and first-time VMCS set-up) / VMCLEAR, and the SYSCALL MSRs the

@@ -120,6 +120,29 @@ bool setup_real_mode(Write& w, u8 vector) {
     return true;
 }
 
+// The PVH start state (flat 32-bit protected mode, paging off), which
+// needs unrestricted guest like real mode does.
+template <class Write>
+bool setup_flat32(Write& w) {
+    const Caps& c = caps();
+    if (!c.unrestricted) return false;
+    constexpr u32 kArCode32 = 0xc09b, kArData32 = 0xc093, kArTss32Busy = 0x8b;
+    w(kEntryControls, c.entry & ~u64(kEntryGuest64));
+    const Field ars[] = {kGuestEsAr, kGuestSsAr, kGuestDsAr, kGuestFsAr, kGuestGsAr};
+    for (Field f : ars) w(f, kArData32);
+    w(kGuestCsAr, kArCode32);
+    w(kGuestTrAr, kArTss32Busy);
+    u64 pg = x86::kCr0Pg;
+    u64 cr0 = x86::kCr0Pe | x86::kCr0Et | x86::kCr0Ne;
+    w(kGuestCr0, (cr0 | (c.cr0_fixed0 & ~pg)) & c.cr0_fixed1);
+    w(kCr0Shadow, cr0);
+    w(kGuestCr3, 0);
+    w(kGuestCr4, (x86::kCr4Vmxe | c.cr4_fixed0) & c.cr4_fixed1);
+    w(kCr4Shadow, 0);
+    w(kGuestEfer, 0);
+    return true;
+}
+
 bool setup(Vcpu& v) {
     const Caps& c = caps();
     const Zone& z = *v.zone;
@@ -213,6 +236,7 @@ bool setup(Vcpu& v) {
     w(kGuestSysenterEsp, 0);
     w(kGuestSysenterEip, 0);
     if (v.ctx.real_mode_vector >= 0) ok = setup_real_mode(w, static_cast<u8>(v.ctx.real_mode_vector)) && ok;
+    if (v.ctx.start_flat32) ok = setup_flat32(w) && ok;
     return ok;
 }
 
@@ -274,7 +298,10 @@ void vcpu_reset(Vcpu& v, GuestPhys, u64) {
     ctx.control_block_ready = false;
     ctx.launched = false;
     ctx.real_mode_vector = -1;
+    ctx.start_flat32 = false;
 }
+
+void vcpu_enter_flat32(Vcpu& v) { v.ctx.start_flat32 = true; }
 
 bool can_run_real_mode() { return caps().unrestricted; }
 

@@ -116,11 +116,4 @@ void zero_guest_memory(HostPhys pa, u64 size) { __builtin_memset(phys_to_ptr<voi
 // A device line is an I/O APIC pin (the console's is ISA IRQ 4).
 void raise_zone_interrupt(Zone& z, u32 line) { x86_64::ioapic_raise(z, line); }
 
-Status prepare_linux_zone(Zone& z, const LinuxBoot&) {
-    log("zone '%s': Linux zones are not supported on x86-64 yet", z.name);
-    return Status::not_supported;
-}
-
-Status boot_loaded_linux(Zone&, const LinuxLoaded&, const Zone&) { return Status::not_supported; }
-
 } // namespace bh::arch

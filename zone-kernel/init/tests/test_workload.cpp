@@ -65,6 +65,16 @@ TEST_CASE("the workload is what follows '--' on the kernel command line", "[zone
     CHECK(w->stdin_mode == "stream");
     CHECK(w->argv == Strings{"cat", "bulkhead.stdin=console"});
 
+    // What the x86 hypervisor writes (no device tree there): the directory
+    // and the environment before the "--", double-quoted.
+    w = parse_cmdline("console=ttyS0 tsc_early_khz=2000 bulkhead.zone-name=z bulkhead.cwd=\"/tmp\" "
+                      "bulkhead.env=\"A=1\" bulkhead.env=\"B=two words\" -- \"/bin/sh\" \"-c\" \"echo \\\"$B\\\"\" "
+                      "bulkhead.env=\"C=no\"");
+    REQUIRE(w);
+    CHECK(w->cwd == "/tmp");
+    CHECK(w->env == Strings{"A=1", "B=two words"});
+    CHECK(w->argv == Strings{"/bin/sh", "-c", "echo \"$B\"", "bulkhead.env=C=no"});
+
     w = parse_cmdline("console=ttyAMA0 quiet\n");
     REQUIRE(w);
     CHECK_FALSE(w->has_separator);

@@ -80,6 +80,7 @@ struct VcpuContext {
     // VMX only: the next VMCS set-up starts in real mode at this STARTUP
     // vector (-1: the long-mode start state).
     int real_mode_vector = -1;
+    bool start_flat32 = false; // VMX: the next setup starts in flat 32-bit protected mode (PVH)
 };
 
 // What fault-policy "abort" does on x86-64 (see docs/architecture.md).

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // An x86-64 zone's address space: RAM from 0x40000000 by default (or from
-// 0 for zones whose OS starts vCPUs with INIT-SIPI-SIPI), the same device
-// window below it as arm64's (room for virtio-mmio windows), and the PC's
-// interrupt-controller window [0xfec00000, 4 GiB) with the I/O APIC and
-// the local APIC pages, which RAM may never hide. The hypervisor writes
-// the identity map vCPUs start with into the last 32 KiB of RAM.
+// 0 for zones whose OS starts vCPUs with INIT-SIPI-SIPI, and for Linux
+// zones), a device window in the PC's 32-bit hole [3 GiB, 0xfec00000) for
+// virtio-mmio windows, and the interrupt-controller window
+// [0xfec00000, 4 GiB) with the I/O APIC and the local APIC pages, which
+// RAM may never hide. RAM from 0 may thus reach 3 GiB, as on a PC. The
+// hypervisor writes the identity map vCPUs start with into the last 32 KiB
+// of RAM.
 // Pure data, also compiled into the host unit tests.
 #pragma once
+
+#include <arch/x86_linux_image.hpp>
 
 #include <bulkhead/zone_platform.hpp>
 
@@ -20,8 +24,9 @@ inline constexpr ZonePlatform kZonePlatform{
     .max_memory = u64(64) << 30,
     .entry_alignment = 4,
     .boot_area_bytes = 32 * 1024,
-    .device_windows = {{GuestPhys(0x08000000), 0x38000000}, {GuestPhys(0xfec00000), 0x1400000}},
+    .device_windows = {{GuestPhys(0xc0000000), 0x3ec00000}, {GuestPhys(0xfec00000), 0x1400000}},
     .device_window_count = 2,
+    .linux_allowed = x86_linux_allowed,
     .event_line = 23, // the I/O APIC's last pin
 };
 

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-only
+// Which x86-64 Linux kernel a zone was given, and where its pieces go in the
+// zone's RAM. Two kinds boot:
+//   - an ELF vmlinux with Xen's PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY):
+//     its PT_LOAD segments at their physical addresses, entered in 32-bit
+//     protected mode with EBX = hvm_start_info (the minimal zone kernel);
+//   - a bzImage with a 64-bit entry (boot protocol 2.12+, XLF_KERNEL_64):
+//     its protected-mode part at the address the header prefers, entered in
+//     long mode at load + 0x200 with RSI = the zero page (distribution
+//     kernels).
+// Pure code, shared by the manifest's check (a kernel that cannot boot
+// refuses the manifest) and by prepare_linux_zone; also compiled into the
+// host unit tests, which check the hand-written layouts below against
+// <elf.h> and <asm/bootparam.h>.
+#pragma once
+
+#include <bulkhead/manifest.hpp>
+#include <bulkhead/types.hpp>
+
+namespace bh::x86_64 {
+
+// ELF64 as far as finding segments and notes needs (the System V gABI).
+struct Elf64Header {
+    u8 ident[16];
+    u16 type, machine;
+    u32 version;
+    u64 entry, phoff, shoff;
+    u32 flags;
+    u16 ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+static_assert(sizeof(Elf64Header) == 64 && __builtin_offsetof(Elf64Header, phoff) == 32 &&
+              __builtin_offsetof(Elf64Header, phnum) == 56);
+struct Elf64Phdr {
+    u32 type, flags;
+    u64 offset, vaddr, paddr, filesz, memsz, align;
+};
+static_assert(sizeof(Elf64Phdr) == 56 && __builtin_offsetof(Elf64Phdr, paddr) == 24);
+struct Elf64Note {
+    u32 namesz, descsz, type;
+};
+static_assert(sizeof(Elf64Note) == 12);
+inline constexpr u32 kPtLoad = 1, kPtNote = 4;
+inline constexpr u16 kEtExec = 2, kEmX86_64 = 62;
+// xen/elfnote.h: XEN_ELFNOTE_PHYS32_ENTRY, the PVH entry's physical address.
+inline constexpr u32 kXenElfnotePhys32Entry = 18;
+
+// The boot protocol's setup header, at offset 0x1f1 of a bzImage and of the
+// zero page (Documentation/x86/boot.rst; offsets are the zero page's).
+namespace bz {
+inline constexpr u64 kSetupSects = 0x1f1, kHeaderMagic = 0x202, kVersion = 0x206, kTypeOfLoader = 0x210,
+                     kLoadflags = 0x211, kRamdiskImage = 0x218, kRamdiskSize = 0x21c, kCmdLinePtr = 0x228,
+                     kRelocatable = 0x234, kXloadflags = 0x236, kCmdlineSize = 0x238, kPrefAddress = 0x258,
+                     kInitSize = 0x260, kKernelAlignment = 0x230, kJumpOffset = 0x201;
+// The zero page's own fields.
+inline constexpr u64 kAcpiRsdpAddr = 0x070, kExtRamdiskImage = 0x0c0, kExtRamdiskSize = 0x0c4, kExtCmdLinePtr = 0x0c8,
+                     kE820Entries = 0x1e8, kE820Table = 0x2d0;
+inline constexpr u32 kE820Max = 128, kE820EntryBytes = 20;
+inline constexpr u32 kMagicHdrS = 0x53726448; // "HdrS"
+inline constexpr u16 kMinVersion = 0x020c;    // xloadflags and the 64-bit entry
+inline constexpr u16 kXlfKernel64 = 1;
+inline constexpr u8 kLoadedHigh = 1, kCanUseHeap = 0x80;
+inline constexpr u8 kLoaderUndefined = 0xff;
+inline constexpr u64 kEntry64Offset = 0x200;
+inline constexpr u64 kZeroPageBytes = 4096;
+} // namespace bz
+
+enum class X86KernelKind : u8 { pvh_elf, bzimage };
+
+struct X86Segment {
+    u64 offset = 0; // in the kernel file
+    u64 file_size = 0;
+    GuestPhys load;
+    u64 mem_size = 0;
+};
+
+struct X86Kernel {
+    static constexpr u32 kMaxSegments = 8;
+    X86KernelKind kind = X86KernelKind::pvh_elf;
+    // PVH: the PT_LOAD segments; bzImage: one, the protected-mode kernel at
+    // its load address with init_size as its memory size.
+    X86Segment segments[kMaxSegments];
+    u32 segment_count = 0;
+    GuestPhys entry;
+    // bzImage: the setup header's bytes [0x1f1, header_end) to copy into
+    // the zero page, and the longest command line the kernel takes.
+    u64 header_end = 0;
+    u64 cmdline_max = 0;
+};
+
+// Where a Linux zone's boot data sits in its low memory. Linux keeps the
+// first 64 KiB to itself (CONFIG_X86_RESERVE_LOW), so nothing there is
+// overwritten before it has read it.
+inline constexpr GuestPhys kBootInfo{0x1000};  // hvm_start_info or the zero page
+inline constexpr GuestPhys kBootLists{0x2000}; // PVH module list and memory map
+inline constexpr GuestPhys kCmdline{0x3000};
+inline constexpr u64 kCmdlineMax = 4096; // with its NUL
+// The ACPI tables, in the BIOS area [0xe0000, 0x100000) that Linux scans
+// and the memory map reserves.
+inline constexpr GuestPhys kAcpiTables{0xe0000};
+inline constexpr u64 kAcpiMax = 0x10000;
+inline constexpr GuestPhys kLowRamEnd{0xa0000};    // RAM below the legacy hole
+inline constexpr GuestPhys kHighRamBase{0x100000}; // RAM again from 1 MiB
+
+struct X86LinuxLayout {
+    X86Kernel kernel;
+    GuestPhys kernel_end; // past the last segment's memory, page aligned
+    GuestPhys initrd;     // page aligned, below the boot tables at RAM's top
+    GuestPhys ram_end;    // where usable RAM ends: the boot tables follow
+};
+
+// Recognises the kernel; false with `why` if it is neither kind or is
+// damaged (truncated, segments outside the file).
+bool parse_x86_kernel(Blob kernel, X86Kernel& out, char* why, usize why_size);
+
+// The kernel, its initrd and the boot data in `ram`, which must start at 0
+// (Linux needs memory below 1 MiB); `boot_area` bytes at its top are the
+// hypervisor's start-up tables. False with `why` if anything does not fit.
+bool x86_linux_layout(const LinuxBoot& l, Range<GuestPhys> ram, u64 boot_area, X86LinuxLayout& out, char* why,
+                      usize why_size);
+
+// The platform's check (ZonePlatform::linux_allowed).
+bool x86_linux_allowed(const LinuxBoot& l, Range<GuestPhys> ram, char* why, usize why_size);
+
+} // namespace bh::x86_64

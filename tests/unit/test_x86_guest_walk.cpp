@@ -121,9 +121,25 @@ TEST_CASE("x86 guest walk: long mode not-present at every level, tables outside 
     CHECK(walk(ram, s, va).status == WalkStatus::bad_memory);
     s.cr3 = 0x7000;
     CHECK(walk(ram, s, va).status == WalkStatus::bad_memory);
+}
 
+TEST_CASE("x86 guest walk: 5-level long mode (LA57) starts at the PML5", "[x86][guest_walk]") {
+    FakeRam ram;
+    // PML5 page 0, PML4 page 1, PDPT page 2, PD page 3 with a 2 MiB page.
+    GuestPagingState s{kCr0Pg | kCr0Pe, FakeRam::page(0), kCr4Pae | kCr4La57, kEferLme | kEferLma};
+    const u64 va = 0xff11000012345678ull; // bits 56:48 index the PML5
+    ram.set64(FakeRam::page(0) + index(va, 48) * 8, FakeRam::page(1) | P);
+    ram.set64(FakeRam::page(1) + index(va, 39) * 8, FakeRam::page(2) | P);
+    ram.set64(FakeRam::page(2) + index(va, 30) * 8, FakeRam::page(3) | P);
+    ram.set64(FakeRam::page(3) + index(va, 21) * 8, 0x40000000 | PS | P);
+    CHECK(walk(ram, s, va).gpa == 0x40000000 + (va & 0x1fffff));
+    // The same tables read as 4-level miss: the PML5 is not a PML4.
+    s.cr4 &= ~kCr4La57;
+    CHECK(walk(ram, s, va).status != WalkStatus::ok);
+    // A PS bit in a PML5 or PML4 entry maps nothing.
     s.cr4 |= kCr4La57;
-    CHECK(walk(ram, s, va).status == WalkStatus::unsupported);
+    ram.set64(FakeRam::page(0) + index(va, 48) * 8, 0x40000000 | PS | P);
+    CHECK(walk(ram, s, va).status != WalkStatus::ok);
 }
 
 TEST_CASE("x86 guest walk: 32-bit PAE paging, PDPTEs at CR3 & ~0x1f", "[x86][guest_walk]") {

@@ -55,9 +55,9 @@ WalkStatus translate(const GuestPagingState& s, u64 linear, ReadGuestPhys64 read
         return WalkStatus::ok;
     }
     if (s.efer & kEferLma) {
-        // LA57 only takes effect in long mode.
-        if (s.cr4 & kCr4La57) return WalkStatus::unsupported;
-        return walk64(s.cr3 & kAddrMask, linear, 39, 30, read, ctx, gpa);
+        // LA57 (5-level paging: a PML5 above the PML4) only takes effect in
+        // long mode. Distribution kernels turn it on where CPUID offers it.
+        return walk64(s.cr3 & kAddrMask, linear, (s.cr4 & kCr4La57) ? 48 : 39, 30, read, ctx, gpa);
     }
     linear &= 0xffffffffull;
     if (s.cr4 & kCr4Pae) {

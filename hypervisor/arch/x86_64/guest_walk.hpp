@@ -26,7 +26,6 @@ enum class WalkStatus : u8 {
     ok,
     not_present, // an entry on the way has P = 0
     bad_memory,  // a table lies outside the zone's RAM
-    unsupported, // 5-level paging
 };
 
 // Paging off: the linear address truncated to 32 bits. Long mode (EFER.LMA):

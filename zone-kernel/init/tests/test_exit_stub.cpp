@@ -5,12 +5,16 @@
 
 #include <bulkhead/abi/hypercall.h>
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <sys/mman.h>
 #include <sys/wait.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #ifndef ZONE_INIT_AARCH64_OBJDUMP
@@ -276,3 +280,56 @@ TEST_CASE("exit stub x86-64: the listing", "[zone-init][exit-stub][x86]") {
     // The function ID is BH_HC_ZONE_EXIT, which the listing spells out.
     CHECK(BH_HC_ZONE_EXIT == 0xc6000003u);
 }
+
+#if defined(__x86_64__)
+namespace {
+uintptr_t g_stub_base = 0;
+int g_report_fd = -1;
+void report_fault(int, siginfo_t*, void* context) {
+    const auto* uc = static_cast<const ucontext_t*>(context);
+    const uint64_t offset = static_cast<uint64_t>(uc->uc_mcontext.gregs[REG_RIP]) - g_stub_base;
+    (void)!::write(g_report_fd, &offset, sizeof offset);
+    ::_exit(0);
+}
+} // namespace
+
+TEST_CASE("exit stub x86-64: run by this CPU at CPL 3, it finds no Bulkhead and reaches the reset",
+          "[zone-init][exit-stub][x86]") {
+    // In a child: the stub is entered like a function; the host's CPUID has
+    // no Bulkhead signature, so it goes to the fallback, whose `out` is a
+    // general protection fault at CPL 3 (SIGSEGV), where the child reports
+    // the instruction's offset.
+    int p[2];
+    REQUIRE(::pipe(p) == 0);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::close(p[0]);
+        g_report_fd = p[1];
+        const auto stub = x86::build_exit_stub({3, BH_EXIT_CODE_STATUS});
+        void* page = ::mmap(nullptr, kExitStubSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (page == MAP_FAILED) ::_exit(2);
+        std::memcpy(page, stub.data(), stub.size());
+        if (::mprotect(page, kExitStubSize, PROT_READ | PROT_EXEC) != 0) ::_exit(2);
+        g_stub_base = reinterpret_cast<uintptr_t>(page);
+        struct sigaction sa {};
+        sa.sa_sigaction = report_fault;
+        sa.sa_flags = SA_SIGINFO;
+        ::sigaction(SIGSEGV, &sa, nullptr);
+        ::sigaction(SIGILL, &sa, nullptr);
+        ::sigaction(SIGTRAP, &sa, nullptr);
+        reinterpret_cast<void (*)()>(page)();
+        ::_exit(3); // not reached: the stub never returns
+    }
+    ::close(p[1]);
+    uint64_t offset = ~uint64_t{0};
+    const ssize_t n = ::read(p[0], &offset, sizeof offset);
+    ::close(p[0]);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    REQUIRE(n == static_cast<ssize_t>(sizeof offset));
+    CHECK(offset == x86::kExitStubFallback + 2); // out 0x64, al (after mov al, 0xfe)
+}
+#endif

@@ -3,61 +3,104 @@
 #
 # Boots the zone kernel and initramfs directly in QEMU (no hypervisor) and
 # checks zone-init end to end: exit lines (status, signal, cannot start) and
-# the kexec'd exit stub (which powers off when no hypervisor takes its call),
-# the kernel command line and device tree workload interfaces, SMP, /dev/mem,
+# the kexec'd exit stub (which ends the machine when no hypervisor takes its
+# call: PSCI SYSTEM_OFF on arm64, the i8042's reset on x86-64), the kernel
+# command line and (arm64) device tree workload interfaces, SMP, /dev/mem,
 # and that a kernel panic resets the machine (QEMU -no-reboot then exits).
-# Every boot must end by itself (PSCI SYSTEM_OFF or reset) within the timeout.
+# Every boot must end by itself within the timeout. Each case also times the
+# boot to the workload: host wall time from starting QEMU to the line
+# BULKHEAD-START.
 #
-# Usage: zone-kernel/check-direct-boot.sh [--image Image] [--initrd initramfs.cpio]
-#                                         [--only NAME] [--verbose]
-# Defaults: build/zone-kernel/{Image,initramfs.cpio}. Needs qemu-system-aarch64
-# and, for the device tree cases, fdtput (device-tree-compiler).
+# Usage: zone-kernel/check-direct-boot.sh [--arch arm64|x86_64] [--image KERNEL]
+#                                         [--initrd initramfs.cpio] [--only NAME] [--verbose]
+# Defaults: arm64, build/zone-kernel/{Image,initramfs.cpio}; for x86_64
+# build/zone-kernel/x86_64/{vmlinux,initramfs.cpio} (vmlinux boots through its
+# PVH note, QEMU -M pc). Needs qemu-system-aarch64 or qemu-system-x86_64
+# and, for the arm64 device tree cases, fdtput (device-tree-compiler).
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-image="$root/build/zone-kernel/Image"
-initrd="$root/build/zone-kernel/initramfs.cpio"
+arch=arm64
+image=""
+initrd=""
 only=""
 verbose=0
 timeout_s=${BOOT_TIMEOUT:-120}
 while [[ $# -gt 0 ]]; do
     case "$1" in
+        --arch) arch=$2; shift 2 ;;
         --image) image=$2; shift 2 ;;
         --initrd) initrd=$2; shift 2 ;;
         --only) only=$2; shift 2 ;;
         --verbose|-v) verbose=1; shift ;;
-        -h|--help) sed -n '3,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '3,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "check-direct-boot: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
+cpus=2
+case "$arch" in
+    arm64|aarch64)
+        arch=arm64
+        : "${image:=$root/build/zone-kernel/Image}" "${initrd:=$root/build/zone-kernel/initramfs.cpio}"
+        qemu=qemu-system-aarch64 machine="virt,gic-version=3" cpu=cortex-a57
+        base="console=ttyAMA0 earlycon panic=-1"
+        ram_page=262144  # RAM starts at 0x40000000 on virt; the kernel Image is loaded there
+        target=zone-kernel
+        ;;
+    x86_64|x86|amd64)
+        arch=x86_64
+        : "${image:=$root/build/zone-kernel/x86_64/vmlinux}" "${initrd:=$root/build/zone-kernel/x86_64/initramfs.cpio}"
+        qemu=qemu-system-x86_64 machine=pc cpu=max
+        base="console=ttyS0 panic=-1"
+        ram_page=256  # 1 MiB: RAM on a PC
+        target=zone-kernel-x86_64
+        ;;
+    *) echo "check-direct-boot: unknown arch '$arch' (arm64 or x86_64)" >&2; exit 2 ;;
+esac
 for f in "$image" "$initrd"; do
-    [[ -f $f ]] || { echo "check-direct-boot: missing $f (build the zone-kernel target)" >&2; exit 2; }
+    [[ -f $f ]] || { echo "check-direct-boot: missing $f (build the $target target)" >&2; exit 2; }
 done
-command -v qemu-system-aarch64 >/dev/null || { echo "check-direct-boot: needs qemu-system-aarch64" >&2; exit 2; }
+command -v $qemu >/dev/null || { echo "check-direct-boot: needs $qemu" >&2; exit 2; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-machine="virt,gic-version=3"
-cpus=2
 failures=0
 passed=0
 declare -a summary=()
 
-# boot NAME APPEND [DTB] -> $log (raw), $clean (CR stripped), $rc, $secs
+# Copies standard input to FILE and writes to STAMP the seconds since T0
+# (a $EPOCHREALTIME) at which the line BULKHEAD-START arrived.
+stamp_start() {
+    local file=$1 stamp=$2 t0=$3 line seen=0
+    : >"$stamp"
+    while IFS= read -r line || [[ -n $line ]]; do
+        printf '%s\n' "$line" >>"$file"
+        if [[ $seen == 0 && $line == BULKHEAD-START* ]]; then
+            seen=1
+            awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f\n", b - a }' >"$stamp"
+        fi
+    done
+}
+
+# boot NAME APPEND [DTB] -> $log (raw), $clean (CR stripped), $rc, $secs,
+# $start_secs (wall time to BULKHEAD-START, or "?")
 boot() {
     local name=$1 append=$2 dtb=${3:-}
     log="$tmp/$name.log"
     clean="$tmp/$name.txt"
-    local -a cmd=(qemu-system-aarch64 -M "$machine" -cpu cortex-a57 -smp "$cpus" -m 256
+    local -a cmd=($qemu -M "$machine" -cpu "$cpu" -smp "$cpus" -m 256
                   -nographic -no-reboot -kernel "$image" -initrd "$initrd" -append "$append")
     [[ -n $dtb ]] && cmd+=(-dtb "$dtb")
     local t0 t1
-    t0=$(date +%s%N)
-    timeout "$timeout_s" "${cmd[@]}" </dev/null >"$log" 2>&1
-    rc=$?
-    t1=$(date +%s%N)
-    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
+    : >"$log"
+    t0=$EPOCHREALTIME
+    timeout "$timeout_s" "${cmd[@]}" </dev/null 2>&1 | stamp_start "$log" "$tmp/$name.start" "$t0"
+    rc=${PIPESTATUS[0]}
+    t1=$EPOCHREALTIME
+    secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    start_secs=$(cat "$tmp/$name.start")
+    : "${start_secs:=?}"
     tr -d '\r' <"$log" >"$clean"
 }
 
@@ -75,7 +118,9 @@ one_record() {  # exactly one exit line, it is $1, and init left through the exi
     [[ $n == 1 ]] || fail "$n exit lines (want exactly 1)"
     has_line "$1"
     # No hypervisor here: QEMU's PSCI answers the stub's ZONE_EXIT with
-    # NOT_SUPPORTED and the stub powers off, which ends_by_itself checks.
+    # NOT_SUPPORTED and the stub powers off (arm64), or the stub finds no
+    # Bulkhead CPUID signature and resets the PC through its i8042 (x86-64);
+    # ends_by_itself checks that QEMU ended.
     has_text "kexec_core: Starting new kernel"
     if grep -q '^zone-init: cannot .* exit stub' "$clean"; then fail "the exit stub did not run"; fi
 }
@@ -84,12 +129,12 @@ run_case() {  # NAME DESCRIPTION: body in check_NAME
     local name=$1 desc=$2
     [[ -n $only && $only != "$name" ]] && return 0
     case_failed=0
-    log="$tmp/$name.log" clean="$tmp/$name.txt" secs=0
+    log="$tmp/$name.log" clean="$tmp/$name.txt" secs=0 start_secs="?"
     : >"$clean"
     echo "== $name: $desc"
     "check_$name"
     if [[ $case_failed == 0 ]]; then
-        passed=$((passed + 1)); summary+=("PASS $name (${secs}s)")
+        passed=$((passed + 1)); summary+=("PASS $name (${secs}s, workload at ${start_secs}s)")
     else
         failures=$((failures + 1)); summary+=("FAIL $name")
         echo "  --- console output ($log):"; sed 's/^/  | /' "$clean" | tail -n 60
@@ -102,7 +147,7 @@ run_case() {  # NAME DESCRIPTION: body in check_NAME
 # dtb_with_workload FILE [fdtput args for properties: -t s NAME VALUE...]...
 dtb_with_workload() {
     local out=$1; shift
-    qemu-system-aarch64 -M "$machine,dumpdtb=$out" -cpu cortex-a57 -smp "$cpus" -m 256 \
+    $qemu -M "$machine,dumpdtb=$out" -cpu "$cpu" -smp "$cpus" -m 256 \
         -nographic >/dev/null 2>&1 || return 1
     fdtput -c "$out" /chosen/bulkhead,workload || return 1
     while [[ $# -gt 0 ]]; do
@@ -114,20 +159,22 @@ dtb_with_workload() {
     done
 }
 
-base="console=ttyAMA0 earlycon panic=-1"
-
 check_exit_status() {
-    # The brief's own command line, GICv2 (QEMU's default) on purpose.
-    local saved=$machine; machine=virt
-    boot exit_status "$base -- /bin/sh -c 'uname -a; nproc; cat /proc/uptime; exit 3'"
+    # The brief's own command line; on arm64 GICv2 (QEMU's default) on purpose.
+    local saved=$machine
+    [[ $arch == arm64 ]] && machine=virt
+    boot exit_status "$base -- /bin/sh -c 'uname -a; nproc; echo vcpus=\$BULKHEAD_VCPUS; cat /proc/uptime; exit 3'"
     machine=$saved
     ends_by_itself
     one_record "BULKHEAD-EXIT status=3"
     has_text "Linux zone 6.1"
     has_line "$cpus"
+    has_line "vcpus=$cpus"
     uptime_to_workload=$(grep -E '^[0-9]+\.[0-9]+ [0-9]+\.[0-9]+$' "$clean" | head -n1 | cut -d' ' -f1)
     boot_wall=$secs
-    echo "  guest uptime when the workload ran: ${uptime_to_workload:-?}s; whole boot to power-off: ${secs}s wall"
+    start_wall=$start_secs
+    echo "  guest uptime when the workload ran: ${uptime_to_workload:-?}s; QEMU start to BULKHEAD-START:" \
+         "${start_secs}s wall; whole boot to the end: ${secs}s wall"
 }
 
 check_zone_name() {
@@ -189,8 +236,7 @@ check_smp_busy() {
 }
 
 check_devmem() {
-    # RAM starts at 0x40000000 on virt; the kernel Image is loaded there.
-    boot devmem "$base -- /bin/sh -c 'dd if=/dev/mem bs=4096 skip=262144 count=1 2>/dev/null | wc -c'"
+    boot devmem "$base -- /bin/sh -c 'dd if=/dev/mem bs=4096 skip=$ram_page count=1 2>/dev/null | wc -c'"
     ends_by_itself
     has_line "4096"
     one_record "BULKHEAD-EXIT status=0"
@@ -234,7 +280,7 @@ check_dt_no_command() {
 
 check_panic() {
     boot panic "$base -- /bin/sh -c 'echo c > /proc/sysrq-trigger; echo still-alive'"
-    ends_by_itself   # -no-reboot: the PSCI SYSTEM_RESET after the panic ends QEMU
+    ends_by_itself   # -no-reboot: the reset after the panic (PSCI SYSTEM_RESET; on a PC ACPI, i8042 or triple fault) ends QEMU
     has_text "Kernel panic"
     if grep -q '^BULKHEAD-EXIT ' "$clean"; then fail "an exit line after a panic"; fi
     if grep -qx 'still-alive' "$clean"; then fail "the workload survived the panic"; fi
@@ -243,7 +289,8 @@ check_panic() {
 have_fdtput=1
 command -v fdtput >/dev/null || have_fdtput=0
 
-run_case exit_status "exit 3 through the kernel command line (GICv2)"
+echo "arch $arch: $image, $initrd"
+run_case exit_status "exit 3 through the kernel command line$([[ $arch == arm64 ]] && echo " (GICv2)")"
 run_case zone_name "bulkhead.zone-name= on the command line sets the hostname"
 run_case signal "death by SIGKILL"
 run_case missing "a missing program gives 127"
@@ -253,7 +300,9 @@ run_case unterminated_line "the exit line starts a line of its own"
 run_case orphans "init does not wait for the workload's orphans"
 run_case smp_busy "two CPUs busy, both finish"
 run_case devmem "/dev/mem reads RAM"
-if [[ $have_fdtput == 1 ]]; then
+if [[ $arch != arm64 ]]; then
+    :  # no device tree on x86-64: the workload comes from the command line
+elif [[ $have_fdtput == 1 ]]; then
     run_case dt_workload "workload from the device tree node (args, env, cwd, zone-name)"
     run_case dt_bad_cwd "a bad working directory gives 127"
     run_case dt_no_command "a DT node without command: the command line's workload, the DT's zone name"
@@ -266,6 +315,7 @@ echo
 printf '%s\n' "${summary[@]}"
 echo "image: $(stat -c %s "$image") bytes, initramfs: $(stat -c %s "$initrd") bytes"
 [[ -n ${uptime_to_workload:-} ]] &&
-    echo "boot: workload running at guest uptime ${uptime_to_workload}s; full boot+power-off ${boot_wall}s wall"
+    echo "boot ($arch): workload running at guest uptime ${uptime_to_workload}s; QEMU start to BULKHEAD-START" \
+         "${start_wall}s wall; full boot to the end ${boot_wall}s wall"
 echo "$passed passed, $failures failed"
 [[ $failures == 0 ]]

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "exit_stub.hpp"
 
+#include <algorithm>
 #include <bulkhead/abi/hypercall.h>
 #include <cstdlib>
 #include <string>
@@ -94,7 +95,84 @@ std::vector<uint32_t> build_exit_stub(const ExitReport& report, Conduit conduit)
     return w;
 }
 
-std::optional<uint64_t> exit_stub_address(std::string_view iomem, uint64_t page_size) {
+namespace x86 {
+namespace {
+uint8_t rel8(int64_t rel) {
+    if (rel < -128 || rel > 127) std::abort(); // the stub's own layout: a bug, not an input
+    return static_cast<uint8_t>(rel);
+}
+void put_le(std::vector<uint8_t>& out, uint64_t v, unsigned bytes) {
+    for (unsigned i = 0; i < bytes; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+} // namespace
+
+std::vector<uint8_t> mov_r32_imm32(unsigned reg, uint32_t imm) { // B8+r id
+    std::vector<uint8_t> out{static_cast<uint8_t>(0xb8 + reg)};
+    put_le(out, imm, 4);
+    return out;
+}
+std::vector<uint8_t> mov_r64_imm64(unsigned reg, uint64_t imm) { // REX.W B8+r io
+    std::vector<uint8_t> out{0x48, static_cast<uint8_t>(0xb8 + reg)};
+    put_le(out, imm, 8);
+    return out;
+}
+std::vector<uint8_t> cmp_r32_imm(unsigned reg, uint32_t imm) {
+    const auto modrm = static_cast<uint8_t>(0xc0 | 7u << 3 | reg); // /7, register direct
+    if (static_cast<int32_t>(imm) >= -128 && static_cast<int32_t>(imm) <= 127)
+        return {0x83, modrm, static_cast<uint8_t>(imm)}; // 83 /7 ib (sign-extended)
+    std::vector<uint8_t> out{0x81, modrm};               // 81 /7 id
+    put_le(out, imm, 4);
+    return out;
+}
+std::vector<uint8_t> jcc8(Cond cond, int64_t rel) { return {static_cast<uint8_t>(0x70 | cond), rel8(rel)}; }
+std::vector<uint8_t> jmp8(int64_t rel) { return {0xeb, rel8(rel)}; }
+
+std::vector<uint8_t> build_exit_stub(const ExitReport& report) {
+    std::vector<uint8_t> s;
+    auto emit = [&](const std::vector<uint8_t>& insn) { s.insert(s.end(), insn.begin(), insn.end()); };
+    // A short jump to target, from where the jump is emitted.
+    auto jump = [&](auto make, uint64_t target) { emit(make(static_cast<int64_t>(target) - (int64_t(s.size()) + 2))); };
+    auto jcc_to = [&](Cond c, uint64_t target) { jump([c](int64_t rel) { return jcc8(c, rel); }, target); };
+    auto here = [&](uint64_t expected) {
+        if (s.size() != expected) std::abort(); // the layout constants in the header are wrong
+    };
+
+    // "BulkheadHV  " at leaf 0x40000000, as tests/guests/x86_64/lib/hypercall.cpp checks it.
+    emit(mov_r32_imm32(kAx, 0x40000000));
+    emit(kCpuid);
+    emit(cmp_r32_imm(kBx, 0x6b6c7542)); // "Bulk"
+    jcc_to(kNotEqual, kExitStubFallback);
+    emit(cmp_r32_imm(kCx, 0x64616568)); // "head"
+    jcc_to(kNotEqual, kExitStubFallback);
+    emit(cmp_r32_imm(kDx, 0x20205648)); // "HV  "
+    jcc_to(kNotEqual, kExitStubFallback);
+    emit(mov_r32_imm32(kAx, 0x40000001));
+    emit(kCpuid);
+    here(kExitStubArguments);
+    emit(mov_r64_imm64(kDi, report.code));
+    emit(mov_r64_imm64(kSi, report.kind));
+    emit(cmp_r32_imm(kAx, 1));
+    jcc_to(kEqual, kExitStubVmmcall);
+    emit(cmp_r32_imm(kAx, 2));
+    jcc_to(kNotEqual, kExitStubFallback);
+    emit(mov_r32_imm32(kAx, BH_HC_ZONE_EXIT)); // zero-extended: bits 63:32 of RAX are 0
+    emit(kVmcall);
+    jump(jmp8, kExitStubFallback);
+    here(kExitStubVmmcall);
+    emit(mov_r32_imm32(kAx, BH_HC_ZONE_EXIT));
+    emit(kVmmcall);
+    here(kExitStubFallback);
+    emit(kResetViaI8042);
+    here(kExitStubHalt);
+    emit(kCliHlt);
+    jump(jmp8, kExitStubHalt);
+    here(kExitStubEnd);
+    s.resize(kExitStubSize, kInt3);
+    return s;
+}
+} // namespace x86
+
+std::optional<uint64_t> exit_stub_address(std::string_view iomem, uint64_t page_size, uint64_t lowest) {
     while (!iomem.empty()) {
         const auto eol = iomem.find('\n');
         std::string_view line = iomem.substr(0, eol);
@@ -110,8 +188,9 @@ std::optional<uint64_t> exit_stub_address(std::string_view iomem, uint64_t page_
         if (start_s.empty() || *end_p) continue;
         const uint64_t last = std::strtoull(end_s.c_str(), &end_p, 16);
         if (end_s.empty() || *end_p || last < start) continue;
-        const uint64_t page = (start + page_size - 1) & ~(page_size - 1);
-        if (page < start || page > last || last - page + 1 < kExitStubSize || last - page + 1 < page_size) continue;
+        const uint64_t from = std::max(start, lowest);
+        const uint64_t page = (from + page_size - 1) & ~(page_size - 1);
+        if (page < from || page > last || last - page + 1 < kExitStubSize || last - page + 1 < page_size) continue;
         return page;
     }
     return std::nullopt;

@@ -17,7 +17,8 @@
 // hypercall, made by a stub it kexecs into (see exit_stub.hpp): the line is
 // display only, the hypercall is what the hypervisor records. If the stub
 // cannot be loaded (a kernel without kexec, kexec_load disabled or locked
-// down) init says so and powers off (reboot(RB_POWER_OFF), PSCI SYSTEM_OFF):
+// down) init says so and powers off (reboot(RB_POWER_OFF): PSCI SYSTEM_OFF on
+// arm64, ACPI on x86-64):
 // the zone then ends with no status. A workload that cannot be started gives
 // "zone-init: cannot run '<cmd>': <reason>" and status 127 (126 for
 // permission problems). Should the power-off fail, init exits, the kernel
@@ -360,25 +361,33 @@ void begin_line(int fd) {
 }
 
 // Loads the exit stub with kexec_load(2) and reboots into it; returns only
-// if that failed (after saying why). Linux takes the other CPUs offline and
-// enters the stub at EL1, which makes the ZONE_EXIT hypercall.
+// if that failed (after saying why). Linux stops the other CPUs and enters
+// the stub (arm64: at EL1, MMU off; x86-64: at CPL 0 in long mode with RAM
+// identity-mapped), which makes the ZONE_EXIT hypercall.
 void exit_by_hypercall(const ExitReport& report) {
-#if defined(__aarch64__)
+#if defined(__aarch64__) || defined(__x86_64__)
     const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
     const auto iomem = read_file("/proc/iomem");
+#if defined(__aarch64__)
     const auto where = iomem ? exit_stub_address(*iomem, page) : std::nullopt;
+    const auto method = read_file("/sys/firmware/devicetree/base/psci/method");
+    const auto stub = build_exit_stub(report, conduit_from_psci_method(method.value_or("hvc")));
+#else
+    // The conduit is the hypervisor's business: the stub asks CPUID.
+    const auto where = iomem ? exit_stub_address(*iomem, page, kExitStubLowestX86) : std::nullopt;
+    const auto stub = x86::build_exit_stub(report);
+#endif
     if (!where) {
         say("zone-init: no System RAM in /proc/iomem for the exit stub; powering off without reporting the status");
         return;
     }
-    const auto method = read_file("/sys/firmware/devicetree/base/psci/method");
-    const auto stub = build_exit_stub(report, conduit_from_psci_method(method.value_or("hvc")));
+    const uint64_t address = where.value_or(0);
     kexec_segment segment{};
     segment.buf = stub.data();
     segment.bufsz = kExitStubSize;
-    segment.mem = reinterpret_cast<void*>(*where);
+    segment.mem = reinterpret_cast<void*>(address);
     segment.memsz = std::max<uint64_t>(page, kExitStubSize);
-    if (::syscall(SYS_kexec_load, *where, 1ul, &segment, static_cast<unsigned long>(KEXEC_ARCH_DEFAULT)) < 0) {
+    if (::syscall(SYS_kexec_load, address, 1ul, &segment, static_cast<unsigned long>(KEXEC_ARCH_DEFAULT)) < 0) {
         say("zone-init: cannot load the exit stub (kexec_load: " + errstr(errno) +
             "); powering off without reporting the status");
         return;
@@ -389,6 +398,14 @@ void exit_by_hypercall(const ExitReport& report) {
 #else
     (void)report; // zones of other architectures power off without a status
 #endif
+}
+
+// The zone's vCPUs: the kernel's present CPUs (see cpu_list_count), or,
+// should sysfs not say, the CPUs it was configured with.
+unsigned zone_vcpus() {
+    if (auto list = read_file("/sys/devices/system/cpu/present"))
+        if (auto n = cpu_list_count(*list)) return *n;
+    return static_cast<unsigned>(::get_nprocs_conf());
 }
 
 [[noreturn]] void finish(int wait_status, const std::string& line) {
@@ -434,9 +451,7 @@ int main(int argc, char** argv) {
     if (g_pid1) {
         const std::string name = w.zone_name.empty() ? "zone" : w.zone_name;
         if (::sethostname(name.data(), name.size()) < 0) say("zone-init: sethostname '" + name + "': " + errstr(errno));
-        // The kernel's configured CPUs are the zone's vCPUs (its device tree
-        // names one CPU node per vCPU).
-        w.env = zone_environment(std::move(w.env), name, static_cast<unsigned>(::get_nprocs_conf()));
+        w.env = zone_environment(std::move(w.env), name, zone_vcpus());
         if (!w.stdin_stream) {
             // bulkhead.stdin=stream on the kernel command line asks for it too.
             if (auto cmdline = read_file("/proc/cmdline"))

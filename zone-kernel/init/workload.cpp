@@ -161,6 +161,36 @@ std::vector<std::string> zone_environment(std::vector<std::string> env, std::str
                              {"BULKHEAD_ZONE=" + std::string(zone), "BULKHEAD_VCPUS=" + std::to_string(vcpus)});
 }
 
+std::optional<unsigned> cpu_list_count(std::string_view list) {
+    while (!list.empty() && (list.back() == '\n' || list.back() == '\0')) list.remove_suffix(1);
+    if (list.empty()) return std::nullopt;
+    // A decimal number at the front of s, consumed; nothing if none.
+    auto number = [](std::string_view& s) -> std::optional<unsigned> {
+        size_t i = 0;
+        unsigned v = 0;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i < 6) v = v * 10 + unsigned(s[i++] - '0');
+        if (i == 0 || (i < s.size() && s[i] >= '0' && s[i] <= '9')) return std::nullopt;
+        s.remove_prefix(i);
+        return v;
+    };
+    unsigned count = 0;
+    for (;;) {
+        const auto first = number(list);
+        if (!first) return std::nullopt;
+        unsigned last = *first;
+        if (!list.empty() && list.front() == '-') {
+            list.remove_prefix(1);
+            const auto l = number(list);
+            if (!l || *l < *first) return std::nullopt;
+            last = *l;
+        }
+        count += last - *first + 1;
+        if (list.empty()) return count;
+        if (list.front() != ',') return std::nullopt;
+        list.remove_prefix(1);
+    }
+}
+
 std::optional<std::string> env_lookup(const std::vector<std::string>& env, std::string_view key) {
     for (const auto& e : env) {
         const auto eq = e.find('=');

@@ -67,6 +67,13 @@ std::vector<std::string> merge_environment(std::vector<std::string> base, const 
 // the workload runs, for it to see.
 std::vector<std::string> zone_environment(std::vector<std::string> env, std::string_view zone, unsigned vcpus);
 
+// How many CPUs a kernel CPU list names ("0-3,6\n", as in
+// /sys/devices/system/cpu/present): nothing when it is malformed or empty.
+// The zone's vCPUs are its present CPUs: one per vCPU node of the device
+// tree on arm64, one per enabled local APIC of the MADT on x86-64 (where
+// "possible" may also count hot-pluggable ones).
+std::optional<unsigned> cpu_list_count(std::string_view list);
+
 // The value of KEY in a KEY=VALUE list, if present.
 std::optional<std::string> env_lookup(const std::vector<std::string>& env, std::string_view key);
 

@@ -119,6 +119,22 @@ TEST_CASE("the workload learns its zone's name and vCPU count", "[zone-init]") {
     CHECK(env_lookup(env, "HOME") == "/root");
 }
 
+TEST_CASE("the vCPU count comes from the kernel's CPU list", "[zone-init]") {
+    CHECK(cpu_list_count("0\n") == 1u);
+    CHECK(cpu_list_count("0-1\n") == 2u);
+    CHECK(cpu_list_count("0-7") == 8u);
+    CHECK(cpu_list_count("0,2-3,6\n") == 4u);
+    CHECK(cpu_list_count("12-15") == 4u);
+    CHECK_FALSE(cpu_list_count(""));
+    CHECK_FALSE(cpu_list_count("\n"));
+    CHECK_FALSE(cpu_list_count("3-1"));
+    CHECK_FALSE(cpu_list_count("0-"));
+    CHECK_FALSE(cpu_list_count("0,"));
+    CHECK_FALSE(cpu_list_count("-1"));
+    CHECK_FALSE(cpu_list_count("0 1"));
+    CHECK_FALSE(cpu_list_count("9999999"));
+}
+
 TEST_CASE("commands without a slash are searched in PATH", "[zone-init]") {
     CHECK(exec_candidates("/bin/sh", "/usr/bin:/bin") == Strings{"/bin/sh"});
     CHECK(exec_candidates("./run", "/bin") == Strings{"./run"});

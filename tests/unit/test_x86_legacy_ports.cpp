@@ -3,6 +3,7 @@
 // its i8042 (i8042.hpp): what Linux 6.1's loops over them see. The loops
 // below are Linux's (arch/x86/kernel/tsc.c, reboot.c, i8259.c), reduced to
 // their port reads, run against the zone's answers.
+#include <arch/acpi_sleep.hpp>
 #include <arch/i8042.hpp>
 #include <arch/legacy_ports.hpp>
 
@@ -102,4 +103,13 @@ TEST_CASE("i8042: status, data and the reset command", "[x86][i8042]") {
     for (u8 c : {0xff, 0xf1, 0xfd, 0xd1, 0xad, 0xaa, 0x20, 0x60})
         CHECK_FALSE(I8042::respond(I8042::kCommandPort, true, c).reset);
     CHECK_FALSE(I8042::respond(I8042::kDataPort, true, 0xfe).reset);
+}
+
+TEST_CASE("ACPI sleep: only S5 with SLP_EN powers off", "[x86][acpi]") {
+    // Linux's acpi_hw_extended_sleep: SLP_TYP << 2 | SLP_EN.
+    CHECK(AcpiSleep::powers_off((5 << 2) | 0x20));
+    CHECK_FALSE(AcpiSleep::powers_off(5 << 2));          // no SLP_EN
+    CHECK_FALSE(AcpiSleep::powers_off((3 << 2) | 0x20)); // another sleep type
+    CHECK_FALSE(AcpiSleep::powers_off(0x80));            // WAK_STS, as Linux clears it
+    CHECK_FALSE(AcpiSleep::powers_off(0x00));            // QEMU's PM1 S5 value (0x2000) as a byte
 }

@@ -5,6 +5,7 @@
 // FADT, and the DSDT's AML byte for byte (and, where iasl is installed, as
 // iasl disassembles and reassembles it).
 #include <arch/acpi_layout.hpp>
+#include <arch/acpi_sleep.hpp>
 #include <arch/aml_writer.hpp>
 #include <arch/zone_acpi.hpp>
 
@@ -162,6 +163,11 @@ TEST_CASE("zone ACPI: the FADT is hardware-reduced, with the RTC and without a P
     CHECK((f.iapc_boot_arch & kBoot8042) == 0); // not for the OS to drive
     CHECK((f.iapc_boot_arch & kBootLegacyDevices) == 0);
     CHECK(f.century == 0x32);
+    // Soft-off: the sleep control and status registers, 8-bit ports.
+    CHECK(f.sleep_control_reg.space_id == kSpaceSystemIo);
+    CHECK(f.sleep_control_reg.address == AcpiSleep::kControlPort);
+    CHECK(f.sleep_control_reg.bit_width == 8);
+    CHECK(f.sleep_status_reg.address == AcpiSleep::kStatusPort);
     // Reset: the i8042's 0xFE at port 0x64.
     CHECK(f.flags & kFadtResetRegister);
     CHECK(f.reset_reg.space_id == kSpaceSystemIo);
@@ -210,6 +216,7 @@ namespace {
 
 // The DSDT's AML for a 1-vCPU zone with one virtio window at 0x08000000
 // (0x200 bytes, GSI 16), as ASL:
+//   Name (_S5, Package (0x04) { 0x05, 0x05, Zero, Zero })
 //   Scope (\_SB) {
 //     Device (COM1) { Name (_HID, EisaId ("PNP0501")) Name (_UID, Zero)
 //       Name (_CRS, ResourceTemplate () { IO (Decode16, 0x3F8, 0x3F8, 1, 8) IRQNoFlags () {4} }) }
@@ -219,6 +226,7 @@ namespace {
 //       Name (_CRS, ResourceTemplate () { Memory32Fixed (ReadWrite, 0x08000000, 0x200)
 //         Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive) {16} }) } }
 const u8 kExpectedAml[] = {
+    0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04, 0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00, // Name (_S5, Package)
     0x10, 0x43, 0x09, '_', 'S', 'B', '_', // Scope (\_SB, from the root), PkgLength 0x93 (two bytes)
     // COM1
     0x5b, 0x82, 0x2b, 'C', 'O', 'M', '1',                   //
@@ -302,6 +310,7 @@ TEST_CASE("zone ACPI: the DSDT's AML, byte for byte", "[x86][acpi]") {
     CHECK(dsl.find("EisaId (\"PNP0B00\")") != std::string::npos);
     CHECK(dsl.find("Device (VR00)") != std::string::npos);
     CHECK(dsl.find("\"LNRO0005\"") != std::string::npos);
+    CHECK(dsl.find("Name (_S5, Package") != std::string::npos);
     CHECK(dsl.find("Memory32Fixed (ReadWrite,") != std::string::npos);
     CHECK(dsl.find("Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive, ,, )") != std::string::npos);
     run("cd " + std::string(dir) + " && iasl -p again dsdt.dsl 2>&1");

@@ -16,6 +16,7 @@ enum : u8 {
     kQWordPrefix = 0x0e,
     kScopeOp = 0x10,
     kBufferOp = 0x11,
+    kPackageOp = 0x12,
     kExtOpPrefix = 0x5b,
     kDeviceOp = 0x82, // after kExtOpPrefix
 };
@@ -127,6 +128,13 @@ usize AmlWriter::open_device(const char* seg) {
     byte(kDeviceOp);
     const usize start = open_package();
     name_seg(seg);
+    return start;
+}
+
+usize AmlWriter::open_package_object(u8 count) {
+    byte(kPackageOp);
+    const usize start = open_package();
+    byte(count); // NumElements
     return start;
 }
 

@@ -3,6 +3,7 @@
 // starting on a 16-byte boundary.
 #include "zone_acpi_tables.hpp"
 
+#include <arch/acpi_sleep.hpp>
 #include <bulkhead/abi/hypercall.h>
 
 namespace bh::x86_64 {
@@ -77,6 +78,9 @@ void write_fadt(u8* p, u64 dsdt) {
     f->century = kCmosCentury;
     f->reset_reg = {kSpaceSystemIo, 8, 0, 1, kResetPort};
     f->reset_value = kResetValue;
+    // Soft-off through the sleep registers (acpi_sleep.hpp), with \_S5.
+    f->sleep_control_reg = {kSpaceSystemIo, 8, 0, 1, AcpiSleep::kControlPort};
+    f->sleep_status_reg = {kSpaceSystemIo, 8, 0, 1, AcpiSleep::kStatusPort};
     f->minor_version = kFadtMinor;
     f->dsdt = dsdt <= 0xffffffffu ? static_cast<u32>(dsdt) : 0;
     f->x_dsdt = dsdt;

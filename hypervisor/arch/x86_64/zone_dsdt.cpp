@@ -5,9 +5,12 @@
 // and offers no alarms, which is all the model behind it does), and one
 // LNRO0005 device per virtio-mmio window (the ACPI ID Linux's virtio_mmio
 // matches) with its registers and an edge-triggered, active-high interrupt
-// on its GSI, as the zone's I/O APIC delivers device lines.
+// on its GSI, as the zone's I/O APIC delivers device lines. At the root,
+// \_S5 gives the sleep type the FADT's sleep control register powers off
+// with (acpi_sleep.hpp).
 #include "zone_acpi_tables.hpp"
 
+#include <arch/acpi_sleep.hpp>
 #include <arch/aml_writer.hpp>
 
 namespace bh::x86_64 {
@@ -120,12 +123,25 @@ void virtio(AmlWriter& w, const ZoneAcpiVirtio& v, u32 index) {
     w.close_package(dev);
 }
 
+// Name (_S5, Package (4) { SLP_TYPa, SLP_TYPb, reserved, reserved }): a
+// hardware-reduced platform uses SLP_TYPa only.
+void soft_off(AmlWriter& w) {
+    w.name("_S5_");
+    const usize pkg = w.open_package_object(4);
+    w.integer(AcpiSleep::kS5Type);
+    w.integer(AcpiSleep::kS5Type);
+    w.integer(0);
+    w.integer(0);
+    w.close_package(pkg);
+}
+
 } // namespace
 
 usize write_zone_dsdt(const ZoneAcpiConfig& c, u8* buf, usize size) {
     constexpr usize kHeader = sizeof(acpi::SdtHeader);
     if (size < kHeader || c.uart_irq >= 16 || c.virtio_count > 256) return 0;
     AmlWriter w(buf + kHeader, size - kHeader);
+    soft_off(w);
     // At the root, "_SB_" is \_SB, which iasl writes without the prefix.
     const usize sb = w.open_scope("_SB_");
     uart(w, c);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // An encoder for the few ACPI Machine Language terms a zone's DSDT needs
 // (ACPI 6.5, chapter 20): name segments, integer and string constants,
-// named objects and the packages (Scope, Device, Buffer) that carry a
+// named objects and the packages (Scope, Device, Buffer, Package) that carry a
 // PkgLength. A package's length is known only once its contents are
 // written, so the contents go first and the PkgLength is inserted before
 // them when the package closes: the encoding stays the shortest one, as
@@ -41,6 +41,8 @@ class AmlWriter {
     // Scope(path) and Device(seg): open_package() follows inside.
     usize open_scope(const char* path); // a NameString, e.g. "_SB_"
     usize open_device(const char* seg);
+    // Package(count){ ... }: the elements follow; close_package ends it.
+    usize open_package_object(u8 count);
     // Buffer(){ bytes }: the contents (a resource template) follow;
     // close_buffer inserts the BufferSize and the PkgLength.
     usize open_buffer();

@@ -2,8 +2,9 @@
 // The ACPI tables an x86 zone's Linux reads to find its platform: RSDP,
 // XSDT, a MADT with one local APIC per vCPU and the zone's I/O APIC (no
 // 8259s), a hardware-reduced FADT (no SCI, no PM timer, no FACS; the CMOS
-// RTC present, no VGA, no i8042 for the OS to drive), and a DSDT declaring
-// the console UART, the CMOS RTC and the zone's virtio-mmio windows. They
+// RTC present, no VGA, no i8042 for the OS to drive; reset through the
+// i8042, soft-off through the sleep registers), and a DSDT declaring
+// \_S5, the console UART, the CMOS RTC and the zone's virtio-mmio windows. They
 // go at guest-physical kZoneAcpiBase (0xE0000, where Linux also scans for
 // the RSDP), at most kZoneAcpiMaxBytes, in RAM the E820 map marks
 // reserved. Pure: also compiled into the host unit tests.

@@ -6,9 +6,11 @@
 #include <arch/console.hpp>
 
 #include "fake_machine.hpp"
+#include "port_io.hpp"
 
 using namespace bh;
 using bh::test::FakeMachine;
+using bh::test::PortIo;
 
 namespace {
 
@@ -122,19 +124,9 @@ TEST_CASE("device registry: a 16550 in front of a zone's console", "[devices]") 
     uart.attach(*z, z->console);
     DeviceRegistry r;
     REQUIRE(r.add(AddressSpace::port, Uart16550::kBase, Uart16550::kPorts, uart, "16550") == Status::ok);
-    auto out = [&](u16 port, u8 value) {
-        DeviceAccess a;
-        a.size = 1;
-        a.write = true;
-        a.value = value;
-        REQUIRE(r.dispatch(v, AddressSpace::port, port, a));
-    };
-    auto in = [&](u16 port) {
-        DeviceAccess a;
-        a.size = 1;
-        REQUIRE(r.dispatch(v, AddressSpace::port, port, a));
-        return a.value;
-    };
+    PortIo io{r, v};
+    auto out = [&](u16 port, u8 value) { io.out(port, value); };
+    auto in = [&](u16 port) { return io.in(port); };
     arch::fake_console_clear();
     for (char c : std::string("pc\n")) out(Uart16550::kBase, static_cast<u8>(c));
     CHECK(arch::fake_console_take() == "[pc] pc\n");

@@ -2,47 +2,21 @@
 // ACPI 6.5: RSDP (5.2.5), RSDT/XSDT (5.2.7, 5.2.8), MADT (5.2.12).
 #include "acpi.hpp"
 
+#include <arch/acpi_layout.hpp>
 #include <arch/x86.hpp>
 #include <bulkhead/log.hpp>
 
 namespace bh::x86_64 {
 namespace {
 
-struct __attribute__((packed)) Rsdp {
-    char signature[8];
-    u8 checksum;
-    char oem[6];
-    u8 revision;
-    u32 rsdt;
-    u32 length;
-    u64 xsdt;
-    u8 ext_checksum;
-    u8 reserved[3];
-};
-static_assert(sizeof(Rsdp) == 36, "ACPI 2.0 RSDP");
+using namespace acpi; // the layouts (acpi_layout.hpp)
 
-struct __attribute__((packed)) SdtHeader {
-    char signature[4];
-    u32 length;
-    u8 revision, checksum;
-    char oem[6], oem_table[8];
-    u32 oem_revision, creator, creator_revision;
-};
-static_assert(sizeof(SdtHeader) == 36, "ACPI table header");
-
-enum : u8 { kMadtLapic = 0, kMadtIoApic = 1, kMadtSourceOverride = 2, kMadtLapicOverride = 5, kMadtX2apic = 9 };
-constexpr u32 kLapicEnabled = 1, kLapicOnlineCapable = 2;
-
-bool checksum_ok(const void* p, u64 len) {
-    u8 sum = 0;
-    for (u64 i = 0; i < len; ++i) sum = static_cast<u8>(sum + static_cast<const u8*>(p)[i]);
-    return sum == 0;
-}
+bool checksum_ok(const void* p, u64 len) { return acpi::checksum_of(p, len) == 0; }
 
 const Rsdp* scan(u64 start, u64 end) {
     for (u64 a = start; a + 20 <= end; a += 16) {
         const Rsdp* r = reinterpret_cast<const Rsdp*>(a);
-        if (__builtin_memcmp(r->signature, "RSD PTR ", 8) == 0 && checksum_ok(r, 20)) return r;
+        if (__builtin_memcmp(r->signature, "RSD PTR ", 8) == 0 && checksum_ok(r, kRsdpV1Length)) return r;
     }
     return nullptr;
 }

@@ -4,6 +4,7 @@
 #include "backend.hpp"
 #include "console_init.hpp"
 #include "descriptors.hpp"
+#include "host_rtc.hpp"
 #include "lapic.hpp"
 #include "mmu.hpp"
 #include "multiboot.hpp"
@@ -130,6 +131,7 @@ extern "C" [[noreturn]] void x86_64_boot_primary(u64 mbi, u64 magic) {
     cpu_features_init();
     lapic_setup(madt.lapic_base);
     timer_calibrate();
+    host_rtc_read(); // needs the TSC's rate
     lapic_init_cpu(timer_tsc_deadline());
     u32 self = lapic_id();
     percpu_init(0, self);

@@ -39,6 +39,11 @@ constexpr u32 kLeaf7EdxHidden = bit(2) | bit(3) | bit(5) | bit(8) | bit(20) | bi
 constexpr u32 kExt1EcxHidden =
     bit(2) | bit(3) | bit(10) | bit(12) | bit(13) | bit(15) | bit(23) | bit(24) | bit(28) | bit(29);
 
+// Leaf 6 EAX: ARAT (always-running APIC timer) 2. Leaf 0x80000007 EDX:
+// invariant TSC 8.
+constexpr u32 kLeaf6EaxArat = bit(2);
+constexpr u32 kExt7EdxInvariantTsc = bit(8);
+
 constexpr u32 kHypervisorBase = 0x40000000, kHypervisorLast = 0x40000010;
 // "BulkheadHV  " in EBX, ECX, EDX, as KVM's "KVMKVMKVM" is.
 constexpr u32 kSignature[3] = {0x6b6c7542, 0x64616568, 0x20205648};
@@ -66,8 +71,15 @@ x86::CpuidResult cpuid_for_zone(const Vcpu& v, u32 leaf, u32 subleaf, HypercallI
         // Initial APIC ID = the vCPU index; logical processor count = vCPUs.
         r.ebx = (r.ebx & 0x0000ffff) | (v.index << 24) | ((v.zone->vcpu_count & 0xff) << 16);
         break;
-    case 5:
     case 6:
+        // Thermal and power management: only ARAT (EAX bit 2), "the APIC
+        // timer keeps running in deep C-states". A zone's local APIC timer is
+        // the hypervisor's emulation, driven by the host's own timer however
+        // the host CPU idles, and a zone cannot put a CPU into a C-state (HLT
+        // blocks the vCPU; MONITOR/MWAIT are hidden): it never stops.
+        r = {kLeaf6EaxArat, 0, 0, 0};
+        break;
+    case 5:
     case 0xa:
     case 0xd:
     case 0xf:
@@ -75,7 +87,7 @@ x86::CpuidResult cpuid_for_zone(const Vcpu& v, u32 leaf, u32 subleaf, HypercallI
     case 0x12:
     case 0x14:
     case 0x1b:
-        // mwait, thermal/power, performance monitoring, XSAVE, RDT, SGX, PT, PCONFIG
+        // mwait, performance monitoring, XSAVE, RDT, SGX, PT, PCONFIG
         r = {0, 0, 0, 0};
         break;
     case 7:
@@ -96,6 +108,16 @@ x86::CpuidResult cpuid_for_zone(const Vcpu& v, u32 leaf, u32 subleaf, HypercallI
     case 0x80000001:
         r.ecx &= ~kExt1EcxHidden;
         if (!tsc_aux_offered()) r.edx &= ~bit(27); // RDTSCP
+        break;
+    case 0x80000007:
+        // Advanced power management: only the invariant TSC (EDX bit 8).
+        // The zone's TSC is the host's, unscaled and unoffset, and the
+        // hypervisor's own clock (arch::now) is that TSC at the one rate it
+        // measured at boot (ticks_per_second, which CPUID 0x40000010 tells
+        // the zone): every deadline, the zone's RTC and its TSC-deadline
+        // timer already rely on the rate never changing. Zones see no
+        // P-states or C-states to stop or slow it.
+        r = {0, 0, 0, kExt7EdxInvariantTsc};
         break;
     case 0x8000000a: r = {0, 0, 0, 0}; break; // SVM features
     default: break;

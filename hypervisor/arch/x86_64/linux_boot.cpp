@@ -15,10 +15,7 @@
 #include <arch/x86_64_platform.hpp>
 #include <arch/x86_boot_info.hpp>
 #include <arch/x86_linux_image.hpp>
-#if __has_include(<arch/zone_acpi.hpp>) // TEMP until the platform branch lands
 #include <arch/zone_acpi.hpp>
-#define BH_HAVE_ACPI 1
-#endif
 
 #include <bulkhead/arch_interface.hpp>
 #include <bulkhead/guest_memory.hpp>
@@ -36,20 +33,15 @@ Spinlock scratch_lock{LockLevel::allocator};
 alignas(8) u8 info_page[kPageSize];
 alignas(8) u8 lists_page[kPageSize];
 alignas(8) char cmdline[x86_64::kCmdlineMax];
-[[maybe_unused]] alignas(8) u8 acpi[x86_64::kAcpiMax]; // TEMP maybe_unused
+alignas(8) u8 acpi[x86_64::kAcpiMax];
 
 // The ACPI tables: the zone's CPUs, its I/O APIC and console UART.
 Status write_acpi(Zone& z) {
-#ifndef BH_HAVE_ACPI
-    (void)z;
-    return Status::ok;
-#else
     x86_64::ZoneAcpiConfig c;
     c.vcpus = z.vcpu_count;
     usize n = x86_64::build_zone_acpi(c, x86_64::kAcpiTables, acpi, sizeof acpi);
     if (!n) return Status::no_memory;
     return copy_to_guest(z, x86_64::kAcpiTables, acpi, n);
-#endif
 }
 
 Status copy_kernel(Zone& z, const LinuxBoot& l, const x86_64::X86Kernel& k) {

@@ -16,6 +16,7 @@ constexpr u64 kEntryWritable = 0xff000000000000ffull | (7u << 8) | (1u << 11) | 
 
 void VirtualIoApic::reset() {
     *this = VirtualIoApic{};
+    id_ = u32(kId) << 24;
     for (u64& e : redirection_) e = kMasked; // masked at power-up
 }
 

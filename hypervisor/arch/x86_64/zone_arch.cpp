@@ -6,6 +6,10 @@
 #include "vcpu_interrupts.hpp"
 #include "vcpu_reset.hpp"
 
+#include <arch/acpi_sleep.hpp>
+#include <arch/i8042.hpp>
+#include <arch/legacy_ports.hpp>
+
 #include <bulkhead/arch_interface.hpp>
 #include <bulkhead/log.hpp>
 #include <bulkhead/tag_allocator.hpp>
@@ -47,6 +51,8 @@ Status alloc_control_blocks(Zone& z) {
 
 x86_64::LapicPage lapic_page;
 x86_64::IoApicPage ioapic_page;
+x86_64::I8042 i8042_data{x86_64::I8042::kDataPort}, i8042_command{x86_64::I8042::kCommandPort};
+x86_64::AcpiSleep acpi_sleep;
 
 Status register_devices(Zone& z) {
     using namespace x86_64;
@@ -57,7 +63,16 @@ Status register_devices(Zone& z) {
         return s;
     if (Status s = d.add(AddressSpace::mmio, kLapicMmioBase, kPageSize, lapic_page, "local APIC"); s != Status::ok)
         return s;
-    return d.add(AddressSpace::mmio, kIoApicMmioBase, kPageSize, ioapic_page, "I/O APIC");
+    if (Status s = d.add(AddressSpace::mmio, kIoApicMmioBase, kPageSize, ioapic_page, "I/O APIC"); s != Status::ok)
+        return s;
+    if (Status s = d.add(AddressSpace::port, CmosRtc::kBase, CmosRtc::kPorts, z.arch.rtc, "CMOS RTC"); s != Status::ok)
+        return s;
+    if (Status s = d.add(AddressSpace::port, I8042::kDataPort, 1, i8042_data, "i8042 data"); s != Status::ok) return s;
+    if (Status s = d.add(AddressSpace::port, I8042::kCommandPort, 1, i8042_command, "i8042 command"); s != Status::ok)
+        return s;
+    if (Status s = d.add(AddressSpace::port, AcpiSleep::kControlPort, 2, acpi_sleep, "ACPI sleep"); s != Status::ok)
+        return s;
+    return register_legacy_ports(d);
 }
 
 } // namespace

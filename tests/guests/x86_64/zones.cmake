@@ -15,6 +15,8 @@ bh_guest(intruder SOURCES ${Z}/intruder.cpp)
 bh_guest(reader-hv SOURCES ${Z}/reader_hv.cpp)
 bh_guest(writer-zone SOURCES ${Z}/writer_zone.cpp)
 bh_guest(ports-msrs SOURCES ${Z}/ports_msrs.cpp)
+bh_guest(i8042-reset SOURCES ${Z}/i8042_reset.cpp)
+bh_guest(acpi-poweroff SOURCES ${Z}/acpi_poweroff.cpp)
 
 # management: the manager (arm64 source) embeds its children's flat images
 bh_guest(pattern SOURCES ${Z}/pattern.cpp)

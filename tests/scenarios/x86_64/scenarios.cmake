@@ -108,10 +108,20 @@ bh_x86_scenario(isolation-stop ARGS
   --forbid-log [=[(?i)5ec2e7]=])
 
 # d. CPUID, unassigned I/O ports (including the emulators' power-off ports:
-#    the machine must keep running) and MSRs.
+#    the machine must keep running) and MSRs; the zone's PC devices (the
+#    CMOS RTC with the host's time, fixed answers at the PIT, port B, the
+#    8259s), a zone ending itself as crashed through the i8042's reset, and
+#    one powering off (exited) through the ACPI sleep control register.
 bh_x86_scenario(ports-msrs ARGS --expect ports-msrs:ports-msrs:SUCCESS
   --expect-log [=[zone 'ports-msrs'.*write of 4 byte\(s\) at unassigned port 0xf4 dropped]=]
-  --expect-log [=[zone 'ports-msrs'.*rdmsr 0xc0010117 refused]=])
+  --expect-log [=[zone 'ports-msrs'.*rdmsr 0xc0010117 refused]=]
+  --expect-log [=[wall clock from the host's CMOS RTC: 20[0-9][0-9]-]=]
+  --expect-log [=[^\[i8042-reset\] pulsing the reset line]=]
+  --expect-log [=[zone 'i8042-reset' crashed: i8042 reset \(kernel panic or reboot\) from vCPU 0]=]
+  --forbid-log [=[^\[i8042-reset\] (BULKHEAD-TEST|FAIL)]=]
+  --expect-log [=[^\[acpi-poweroff\] entering S5]=]
+  --expect-log [=[zone 'acpi-poweroff' exited: code 0 \(ACPI S5 \(poweroff\)\)]=]
+  --forbid-log [=[^\[acpi-poweroff\] (BULKHEAD-TEST|FAIL)]=])
 
 # e. Zone management from a privileged zone (memory scrubbed on reuse);
 #    refused to an unprivileged one.

@@ -85,8 +85,8 @@
 /* Why a zone ended (BH_HC_ZONE_STATUS x2). */
 #define BH_EXIT_NONE        0
 #define BH_EXIT_CALL        1 /* BH_HC_ZONE_EXIT; x3 = code */
-#define BH_EXIT_PSCI_OFF    2 /* PSCI SYSTEM_OFF */
-#define BH_EXIT_PSCI_RESET  3 /* PSCI SYSTEM_RESET */
+#define BH_EXIT_PSCI_OFF    2 /* PSCI SYSTEM_OFF; x86: ACPI S5 (the sleep control register) */
+#define BH_EXIT_PSCI_RESET  3 /* PSCI SYSTEM_RESET; x86: the i8042 reset (0xFE to port 0x64) */
 #define BH_EXIT_FAULT       4 /* illegal access under fault-policy "stop"; x3 = IPA */
 #define BH_EXIT_STOPPED     5 /* BH_HC_ZONE_STOP */
 #define BH_EXIT_VCPUS_OFF   6 /* every vCPU called PSCI CPU_OFF */

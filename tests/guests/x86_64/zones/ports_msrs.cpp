@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // What an x86 zone sees of the machine beyond memory: CPUID without
-// virtualization extensions; only its own 16550 among the I/O ports (every
-// other port reads all ones and swallows writes, including the emulators'
-// power-off ports, so this zone cannot end the machine); MSRs limited to
-// what the hypervisor switches or emulates, everything else #GP.
+// virtualization extensions; among the I/O ports only its own PC devices
+// (a 16550, a CMOS RTC showing the host's time, an i8042 whose reset
+// command ends the zone: i8042_reset.cpp, and fixed answers at the PIT,
+// port B, the 8259s and the POST port that end Linux's calibration loops
+// at once); every other port reads all ones and swallows writes, including
+// the emulators' power-off ports, so this zone cannot end the machine;
+// MSRs limited to what the hypervisor switches or emulates, everything
+// else #GP.
 #include <guest/console.hpp>
 #include <guest/cpu.hpp>
 #include <guest/hypercall.hpp>
@@ -32,8 +36,73 @@ void check_cpuid() {
     __builtin_memcpy(name + 4, &sig.ecx, 4);
     __builtin_memcpy(name + 8, &sig.edx, 4);
     test::check(__builtin_memcmp(name, "BulkheadHV  ", 12) == 0, "CPUID 0x40000000 says '%s'", name);
+    // The zone's timers do not stop or change rate: ARAT, invariant TSC.
+    test::check(cpuid(6).eax & (1u << 2), "CPUID 6 EAX lacks ARAT");
+    test::check(cpuid(0x80000007).edx & (1u << 8), "CPUID 0x80000007 EDX lacks the invariant TSC");
     print("CPUID: no VMX, no SVM, hypervisor '%s', hypercalls by %s\n", name,
           cpuid(0x40000001).eax == 1 ? "VMMCALL" : "VMCALL");
+}
+
+// The PC ports Linux reads on its way up: each answer ends the loop it
+// polls in (Linux 6.1 arch/x86/kernel/tsc.c, i8259.c, reboot.c) at once.
+void check_legacy() {
+    // quick_pit_calibrate polls counter 2 while its MSB reads 0xff.
+    outb(0x43, 0xb0);
+    outb(0x42, 0xff);
+    outb(0x42, 0xff);
+    BH_EXPECT_EQ(inb(0x42), 0);
+    BH_EXPECT_EQ(inb(0x40), 0);
+    // pit_calibrate_tsc polls port B until OUT2 (bit 5) rises.
+    test::check(inb(0x61) & 0x20, "port 0x61 without OUT2");
+    // probe_8259A: the mask it writes does not read back, so no PIC.
+    outb(0x21, 0xff);
+    test::check(inb(0x21) != 0xff, "an 8259 answers at 0x21");
+    outb(0xa1, 0xff);
+    test::check(inb(0xa1) != 0xff, "an 8259 answers at 0xa1");
+    outb(0x80, 0x55); // POST: Linux's I/O delay
+    // The i8042: nothing to read, input buffer empty (kb_wait ends at once).
+    BH_EXPECT_EQ(inb(0x64) & 0x03, 0);
+    BH_EXPECT_EQ(inb(0x60), 0);
+    print("PIT counters read 0, OUT2 high, no 8259 answers, the i8042 is idle\n");
+}
+
+u8 cmos(u8 reg) {
+    outb(0x70, reg);
+    return inb(0x71);
+}
+
+bool valid_bcd(u8 v, unsigned lo, unsigned hi) {
+    if ((v & 0xf) > 9 || (v >> 4) > 9) return false;
+    unsigned n = (v >> 4) * 10 + (v & 0xf);
+    return n >= lo && n <= hi;
+}
+
+unsigned from_bcd(u8 v) { return (v >> 4) * 10 + (v & 0xf); }
+
+// The CMOS RTC shows the host's time (the emulators start theirs from the
+// host's clock): BCD, 24-hour, never updating, valid; a zone cannot set it.
+void check_rtc() {
+    test::check(!(cmos(0x0a) & 0x80), "RTC status A shows an update in progress");
+    BH_EXPECT_EQ(cmos(0x0b), 0x02);
+    BH_EXPECT_EQ(cmos(0x0d), 0x80);
+    const u8 sec = cmos(0x00), min = cmos(0x02), hour = cmos(0x04), wday = cmos(0x06), day = cmos(0x07),
+             month = cmos(0x08), year = cmos(0x09), century = cmos(0x32);
+    test::check(valid_bcd(sec, 0, 59) && valid_bcd(min, 0, 59) && valid_bcd(hour, 0, 23) && valid_bcd(wday, 1, 7) &&
+                    valid_bcd(day, 1, 31) && valid_bcd(month, 1, 12) && valid_bcd(year, 0, 99),
+                "RTC fields out of range: %x:%x:%x weekday %x, %x-%x-%x", hour, min, sec, wday, year, month, day);
+    const unsigned full_year = from_bcd(century) * 100 + from_bcd(year);
+    test::check(full_year >= 2024 && full_year < 2100, "RTC year %u", full_year);
+    // Bit 7 of the index (NMI disable) selects the same register.
+    outb(0x70, 0x80 | 0x0b);
+    BH_EXPECT_EQ(inb(0x71), 0x02);
+    // Writes to the time registers are dropped; CMOS RAM keeps what is written.
+    outb(0x70, 0x09);
+    outb(0x71, 0x42);
+    BH_EXPECT_EQ(cmos(0x09), year);
+    outb(0x70, 0x40);
+    outb(0x71, 0xa5);
+    BH_EXPECT_EQ(cmos(0x40), 0xa5);
+    print("RTC: %u-%02x-%02x %02x:%02x:%02x UTC\n", full_year, month, day, hour, min, sec);
 }
 
 void check_ports() {
@@ -43,17 +112,17 @@ void check_ports() {
         const char* what;
     };
     const Read reads[] = {
-        {0x60, 1, "keyboard data"},
-        {0x64, 1, "keyboard status"},
-        {0x70, 1, "CMOS index"},
-        {0x71, 1, "CMOS data"},
+        {0x87, 1, "DMA page"},
+        {0x4d0, 1, "ELCR"},
+        {0x92, 1, "system control port A"},
+        {0x3d4, 1, "VGA CRT index"},
         {0xcf8, 4, "PCI config address"},
         {0xcfc, 4, "PCI config data"},
         {0x604, 2, "ACPI PM (QEMU)"},
         {0xf4, 4, "isa-debug-exit"},
         {0x8900, 1, "Bochs shutdown"},
         {0x2f8, 1, "COM2"},
-        {0x40, 1, "PIT"},
+        {0x44, 1, "beyond the PIT"},
     };
     for (const Read& r : reads) {
         u32 v = r.size == 1 ? inb(r.port) : r.size == 2 ? inw(r.port) : inl(r.port);
@@ -66,10 +135,11 @@ void check_ports() {
     for (const char* s = "Shutdown"; *s; ++s) outb(0x8900, static_cast<u8>(*s)); // Bochs
     outw(0x604, 0x2000);                                                         // QEMU pc ACPI power off (SeaBIOS)
     outb(0xcf9, 0x06);                                                           // reset control: hard reset
-    outb(0x64, 0xfe);                                                            // keyboard controller: CPU reset
     outl(0xcf8, 0x80000000);
     test::check(inl(0xcfc) == 0xffffffffu, "PCI config data readable after selecting 0:0.0");
     print("11 unassigned ports read all ones; writes to the power-off and reset ports were dropped\n");
+    check_legacy();
+    check_rtc();
     // The zone's own 16550: scratch register, line status, no interrupt.
     outb(0x3ff, 0x5a);
     BH_EXPECT_EQ(inb(0x3ff), 0x5a);

@@ -23,6 +23,9 @@ inline constexpr u64 kIoApicMmioBase = 0xfec00000;
 class VirtualIoApic {
   public:
     static constexpr unsigned kPins = 24;
+    // The ID it resets to (and the zone's MADT gives): APIC ids are one
+    // name space on a PC, and 0-7 are the vCPUs' local APICs; 4 bits wide.
+    static constexpr u8 kId = 8;
     static constexpr u32 kRegSelect = 0x00, kRegWindow = 0x10, kRegEoi = 0x40; // byte offsets in the page
 
     void reset();

@@ -14,6 +14,8 @@
 // <elf.h> and <asm/bootparam.h>.
 #pragma once
 
+#include <arch/zone_acpi.hpp>
+
 #include <bulkhead/manifest.hpp>
 #include <bulkhead/types.hpp>
 
@@ -96,8 +98,8 @@ inline constexpr GuestPhys kCmdline{0x3000};
 inline constexpr u64 kCmdlineMax = 4096; // with its NUL
 // The ACPI tables, in the BIOS area [0xe0000, 0x100000) that Linux scans
 // and the memory map reserves.
-inline constexpr GuestPhys kAcpiTables{0xe0000};
-inline constexpr u64 kAcpiMax = 0x10000;
+inline constexpr GuestPhys kAcpiTables = kZoneAcpiBase;
+inline constexpr u64 kAcpiMax = kZoneAcpiMaxBytes;
 inline constexpr GuestPhys kLowRamEnd{0xa0000};    // RAM below the legacy hole
 inline constexpr GuestPhys kHighRamBase{0x100000}; // RAM again from 1 MiB
 

@@ -2,6 +2,7 @@
 // Per-zone x86-64 state.
 #pragma once
 
+#include <arch/cmos_rtc.hpp>
 #include <arch/vioapic.hpp>
 #include <arch/x86_paging.hpp>
 #include <bulkhead/log_sampler.hpp>
@@ -15,7 +16,9 @@ using Stage2Format = x86_64::Stage2Format;
 
 // An x86 zone's devices are a PC's: its console a 16550 at I/O port 0x3f8
 // (interrupt: I/O APIC pin 4), its vCPUs' local APICs and its I/O APIC
-// (vcpu_interrupts.hpp); zone_init enters them in its device registry.
+// (vcpu_interrupts.hpp), a CMOS RTC, an i8042 for the reset line and fixed
+// answers at the legacy ports Linux touches (legacy_ports.hpp); zone_init
+// enters them in its device registry.
 
 struct ZoneContext {
     u32 asid = 0;                         // SVM address-space ID (VPID on VMX)
@@ -29,6 +32,7 @@ struct ZoneContext {
     Spinlock ioapic_lock{LockLevel::irq_controller};
     x86_64::VirtualIoApic ioapic;
     Uart16550 uart;
+    x86_64::CmosRtc rtc;
 };
 
 } // namespace bh::arch

@@ -64,10 +64,28 @@ def check_arm64_image(path: str):
     elif head[:4] == b"\x7fELF":
         what = "it is an ELF file (a vmlinux?); give the Image (arch/arm64/boot/Image)"
     elif len(head) >= 0x206 and head[0x202:0x206] == b"HdrS":
-        what = "it is an x86 bzImage; run-zone boots arm64 kernels"
+        what = "it is an x86 bzImage; give --arch x86_64 to boot it"
     elif head[:4] == b"\xd0\x0d\xfe\xed":
         what = "it is a device tree blob; give manifests to scripts/run-manifest"
     raise Refused(f"{path} is not an arm64 Linux Image: {what}")
+
+
+def check_x86_kernel(path: str):
+    """Refuses what is neither an x86-64 ELF vmlinux nor a bzImage (the
+    hypervisor checks the PVH note and the boot protocol version itself)."""
+    readable_file(path, "kernel")
+    with open(path, "rb") as f:
+        head = f.read(0x210)
+    if head[:4] == b"\x7fELF" and len(head) >= 20 and head[4] == 2 and head[18:20] == b"\x3e\x00":
+        return
+    if len(head) >= 0x206 and head[0x202:0x206] == b"HdrS":
+        return
+    what = "it is neither an x86-64 ELF vmlinux nor a bzImage"
+    if head[:2] == b"\x1f\x8b":
+        what = "it is gzip-compressed; gunzip it first"
+    elif len(head) >= 64 and head[56:60] == b"ARM\x64":
+        what = "it is an arm64 Image; leave out --arch x86_64 to boot it"
+    raise Refused(f"{path} is not an x86-64 Linux kernel: {what}")
 
 
 def qemu_reason(stderr: list) -> str:

@@ -36,6 +36,15 @@ void zero(void* p, usize n) {
     for (usize i = 0; i < n; ++i) static_cast<u8*>(p)[i] = 0;
 }
 
+// Whether every interrupt the tables name reaches a pin of the I/O APIC
+// (its pin count is not in the MADT: Linux reads it from the I/O APIC).
+bool interrupts_fit(const ZoneAcpiConfig& c) {
+    if (c.uart_irq >= c.ioapic_pins) return false;
+    for (u32 i = 0; i < c.virtio_count; ++i)
+        if (c.virtio[i].gsi >= c.ioapic_pins) return false;
+    return true;
+}
+
 usize madt_length(const ZoneAcpiConfig& c) {
     return sizeof(MadtHeader) + c.vcpus * sizeof(MadtLapic) + sizeof(MadtIoApic);
 }
@@ -116,7 +125,7 @@ void acpi_seal_table(SdtHeader& h, const char* signature, u8 revision, usize len
 }
 
 usize build_zone_acpi(const ZoneAcpiConfig& c, GuestPhys at, u8* buf, usize size) {
-    if (c.vcpus == 0 || c.vcpus > 255) return 0;
+    if (c.vcpus == 0 || c.vcpus > 255 || !interrupts_fit(c)) return 0;
     const usize xsdt_off = align_up(sizeof(Rsdp), kTableAlign);
     const usize xsdt_len = sizeof(SdtHeader) + 2 * sizeof(u64);
     const usize fadt_off = align_up(xsdt_off + xsdt_len, kTableAlign);

@@ -4,6 +4,8 @@
 #include "zone_acpi_tables.hpp"
 
 #include <arch/acpi_sleep.hpp>
+#include <arch/cmos_time.hpp>
+#include <arch/i8042.hpp>
 #include <bulkhead/abi/hypercall.h>
 
 namespace bh::x86_64 {
@@ -19,12 +21,10 @@ constexpr char kOemTable[8] = {'B', 'H', 'Z', 'O', 'N', 'E', ' ', ' '};
 constexpr char kCreator[4] = {'B', 'L', 'K', 'H'};
 constexpr u8 kFadtRevision = 6, kFadtMinor = 5; // ACPI 6.5
 constexpr u8 kMadtRevision = 5, kXsdtRevision = 1;
-// The CMOS register the FADT names as the century (the RTC model's).
-constexpr u8 kCmosCentury = 0x32;
 // Reset: the i8042's "pulse reset line" command, which ends the zone
 // (i8042.hpp); Linux's ACPI reboot method then needs no fallback.
-constexpr u16 kResetPort = 0x64;
 constexpr u8 kResetValue = 0xfe;
+static_assert(I8042::command_resets(kResetValue));
 
 constexpr usize kTableAlign = 16;
 
@@ -84,8 +84,8 @@ void write_fadt(u8* p, u64 dsdt) {
     // (zones have no PCI). The CMOS RTC is present (NO_CMOS_RTC clear), so
     // Linux reads the time from it at boot.
     f->iapc_boot_arch = kBootNoVga | kBootNoMsi;
-    f->century = kCmosCentury;
-    f->reset_reg = {kSpaceSystemIo, 8, 0, 1, kResetPort};
+    f->century = cmos::kCentury; // the RTC model's century register
+    f->reset_reg = {kSpaceSystemIo, 8, 0, 1, I8042::kCommandPort};
     f->reset_value = kResetValue;
     // Soft-off through the sleep registers (acpi_sleep.hpp), with \_S5.
     f->sleep_control_reg = {kSpaceSystemIo, 8, 0, 1, AcpiSleep::kControlPort};

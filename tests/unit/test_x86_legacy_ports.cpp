@@ -6,6 +6,7 @@
 #include <arch/acpi_sleep.hpp>
 #include <arch/i8042.hpp>
 #include <arch/legacy_ports.hpp>
+#include <bulkhead/abi/hypercall.h>
 
 #include "fake_machine.hpp"
 #include "port_io.hpp"
@@ -112,4 +113,23 @@ TEST_CASE("ACPI sleep: only S5 with SLP_EN powers off", "[x86][acpi]") {
     CHECK_FALSE(AcpiSleep::powers_off((3 << 2) | 0x20)); // another sleep type
     CHECK_FALSE(AcpiSleep::powers_off(0x80));            // WAK_STS, as Linux clears it
     CHECK_FALSE(AcpiSleep::powers_off(0x00));            // QEMU's PM1 S5 value (0x2000) as a byte
+}
+
+TEST_CASE("ACPI sleep: entering S5 ends the zone as exited, PSCI_OFF; the status reads woken", "[x86][acpi]") {
+    bh::test::FakeMachine m;
+    Zone* z = m.create("s5", 1, {1});
+    REQUIRE(zone_start(*z) == Status::ok);
+    DeviceRegistry r;
+    AcpiSleep sleep;
+    REQUIRE(r.add(AddressSpace::port, AcpiSleep::kControlPort, 2, sleep, "ACPI sleep") == Status::ok);
+    bh::test::PortIo io{r, z->vcpus[0]};
+    CHECK(io.in(AcpiSleep::kStatusPort) == AcpiSleep::kWakeStatus);
+    io.out(AcpiSleep::kStatusPort, AcpiSleep::kWakeStatus);   // Linux clears it first
+    io.out(AcpiSleep::kControlPort, AcpiSleep::kS5Type << 2); // no SLP_EN
+    CHECK(z->is_running());
+    io.out(AcpiSleep::kControlPort, (AcpiSleep::kS5Type << 2) | AcpiSleep::kSleepEnable);
+    CHECK(z->state.load() == ZoneState::exited);
+    CHECK(z->exit_reason == BH_EXIT_PSCI_OFF);
+    CHECK(z->exit_code == 0);
+    REQUIRE(m.destroy(*z) == Status::ok);
 }

@@ -196,6 +196,10 @@ TEST_CASE("zone ACPI: too small a buffer, or a configuration ACPI cannot say, gi
     bad = c;
     bad.uart_irq = 16;
     CHECK(build_zone_acpi(bad, kZoneAcpiBase, exact.data(), exact.size()) == 0);
+    ZoneAcpiVirtio beyond[2] = {v[0], {0x08000200, 0x200, 24}}; // the I/O APIC has pins 0-23
+    bad = c;
+    bad.virtio = beyond;
+    CHECK(build_zone_acpi(bad, kZoneAcpiBase, exact.data(), exact.size()) == 0);
 }
 
 TEST_CASE("zone ACPI: many virtio windows still fit in 64 KiB", "[x86][acpi]") {

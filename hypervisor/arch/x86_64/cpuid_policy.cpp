@@ -24,13 +24,13 @@ constexpr u32 kLeaf1EcxSet = bit(21) | bit(24) | bit(31);
 // Leaf 1 EDX: MCE 7, MTRR 12, MCA 14, ACPI 22, TM 29, PBE 31 hidden; APIC 9 set.
 constexpr u32 kLeaf1EdxHidden = bit(7) | bit(12) | bit(14) | bit(22) | bit(29) | bit(31);
 constexpr u32 kLeaf1EdxSet = bit(9);
-// Leaf 7.0 EBX: SGX 2, AVX2 5, INVPCID 10, RTM 11, PQM 12, MPX 14, PQE 15,
+// Leaf 7.0 EBX: TSC_ADJUST 1 (its MSR, 0x3b, is refused), SGX 2, AVX2 5, INVPCID 10, RTM 11, PQM 12, MPX 14, PQE 15,
 // AVX-512 16 17 21 26 27 28 30 31, Intel PT 25. ECX: AVX-512 bits, WAITPKG 5,
 // PKU/OSPKE 3 4, CET shadow stacks 7, Key Locker 23, SGX_LC 30, PKS 31.
 // EDX: AVX-512 2 3, user interrupts 5, hybrid, CET IBT 20, AMX 22 24 25.
 // (Their CR4 enables are refused: cr4_policy.hpp.)
-constexpr u32 kLeaf7EbxHidden = bit(2) | bit(5) | bit(10) | bit(11) | bit(12) | bit(14) | bit(15) | bit(16) | bit(17) |
-                                bit(21) | bit(25) | bit(26) | bit(27) | bit(28) | bit(30) | bit(31);
+constexpr u32 kLeaf7EbxHidden = bit(1) | bit(2) | bit(5) | bit(10) | bit(11) | bit(12) | bit(14) | bit(15) | bit(16) |
+                                bit(17) | bit(21) | bit(25) | bit(26) | bit(27) | bit(28) | bit(30) | bit(31);
 constexpr u32 kLeaf7EcxHidden =
     bit(1) | bit(3) | bit(4) | bit(5) | bit(6) | bit(7) | bit(11) | bit(12) | bit(14) | bit(23) | bit(30) | bit(31);
 constexpr u32 kLeaf7EdxHidden = bit(2) | bit(3) | bit(5) | bit(8) | bit(20) | bit(22) | bit(23) | bit(24) | bit(25);

@@ -4,6 +4,8 @@
 #include "zone_acpi_tables.hpp"
 
 #include <arch/acpi_sleep.hpp>
+#include <arch/cmos_time.hpp>
+#include <arch/i8042.hpp>
 #include <bulkhead/abi/hypercall.h>
 
 namespace bh::x86_64 {
@@ -19,12 +21,10 @@ constexpr char kOemTable[8] = {'B', 'H', 'Z', 'O', 'N', 'E', ' ', ' '};
 constexpr char kCreator[4] = {'B', 'L', 'K', 'H'};
 constexpr u8 kFadtRevision = 6, kFadtMinor = 5; // ACPI 6.5
 constexpr u8 kMadtRevision = 5, kXsdtRevision = 1;
-// The CMOS register the FADT names as the century (the RTC model's).
-constexpr u8 kCmosCentury = 0x32;
 // Reset: the i8042's "pulse reset line" command, which ends the zone
 // (i8042.hpp); Linux's ACPI reboot method then needs no fallback.
-constexpr u16 kResetPort = 0x64;
 constexpr u8 kResetValue = 0xfe;
+static_assert(I8042::command_resets(kResetValue));
 
 constexpr usize kTableAlign = 16;
 
@@ -34,6 +34,15 @@ void copy(char* dst, const char* src, usize n) {
 
 void zero(void* p, usize n) {
     for (usize i = 0; i < n; ++i) static_cast<u8*>(p)[i] = 0;
+}
+
+// Whether every interrupt the tables name reaches a pin of the I/O APIC
+// (its pin count is not in the MADT: Linux reads it from the I/O APIC).
+bool interrupts_fit(const ZoneAcpiConfig& c) {
+    if (c.uart_irq >= c.ioapic_pins) return false;
+    for (u32 i = 0; i < c.virtio_count; ++i)
+        if (c.virtio[i].gsi >= c.ioapic_pins) return false;
+    return true;
 }
 
 usize madt_length(const ZoneAcpiConfig& c) {
@@ -75,8 +84,8 @@ void write_fadt(u8* p, u64 dsdt) {
     // (zones have no PCI). The CMOS RTC is present (NO_CMOS_RTC clear), so
     // Linux reads the time from it at boot.
     f->iapc_boot_arch = kBootNoVga | kBootNoMsi;
-    f->century = kCmosCentury;
-    f->reset_reg = {kSpaceSystemIo, 8, 0, 1, kResetPort};
+    f->century = cmos::kCentury; // the RTC model's century register
+    f->reset_reg = {kSpaceSystemIo, 8, 0, 1, I8042::kCommandPort};
     f->reset_value = kResetValue;
     // Soft-off through the sleep registers (acpi_sleep.hpp), with \_S5.
     f->sleep_control_reg = {kSpaceSystemIo, 8, 0, 1, AcpiSleep::kControlPort};
@@ -116,7 +125,7 @@ void acpi_seal_table(SdtHeader& h, const char* signature, u8 revision, usize len
 }
 
 usize build_zone_acpi(const ZoneAcpiConfig& c, GuestPhys at, u8* buf, usize size) {
-    if (c.vcpus == 0 || c.vcpus > 255) return 0;
+    if (c.vcpus == 0 || c.vcpus > 255 || !interrupts_fit(c)) return 0;
     const usize xsdt_off = align_up(sizeof(Rsdp), kTableAlign);
     const usize xsdt_len = sizeof(SdtHeader) + 2 * sizeof(u64);
     const usize fadt_off = align_up(xsdt_off + xsdt_len, kTableAlign);

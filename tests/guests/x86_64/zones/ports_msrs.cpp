@@ -39,6 +39,8 @@ void check_cpuid() {
     // The zone's timers do not stop or change rate: ARAT, invariant TSC.
     test::check(cpuid(6).eax & (1u << 2), "CPUID 6 EAX lacks ARAT");
     test::check(cpuid(0x80000007).edx & (1u << 8), "CPUID 0x80000007 EDX lacks the invariant TSC");
+    // No TSC_ADJUST: its MSR is refused.
+    test::check(!(cpuid(7).ebx & (1u << 1)), "CPUID 7 EBX shows TSC_ADJUST");
     print("CPUID: no VMX, no SVM, hypervisor '%s', hypercalls by %s\n", name,
           cpuid(0x40000001).eax == 1 ? "VMMCALL" : "VMCALL");
 }

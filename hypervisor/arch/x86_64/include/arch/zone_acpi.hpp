@@ -43,8 +43,8 @@ struct ZoneAcpiConfig {
 // DSDT after it, every pointer addressed as if buf lay at guest-physical
 // `at` (16-byte aligned, for Linux's RSDP scan). Returns the bytes used, 0
 // if `size` is too small or the configuration cannot be described (no
-// vCPU, more than 255, a UART IRQ above 15); buf's contents are then
-// undefined.
+// vCPU, more than 255, a UART IRQ above 15, an interrupt beyond the I/O
+// APIC's pins); buf's contents are then undefined.
 [[nodiscard]] usize build_zone_acpi(const ZoneAcpiConfig& c, GuestPhys at, u8* buf, usize size);
 
 } // namespace bh::x86_64

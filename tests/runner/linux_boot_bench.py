@@ -41,7 +41,7 @@ def main():
     initrd = os.path.join(kdir, "initramfs.cpio")
     cmdline = CMDLINE[a.arch]
     if x86:  # the same TCG, the same CPU model as the hypervisor's machine
-        machine = ["qemu-system-x86_64", "-M", "q35", "-accel", "tcg,thread=single", "-cpu", "max"]
+        machine = ["qemu-system-x86_64", "-M", "q35", "-accel", "tcg,thread=multi", "-cpu", "max"]
     else:
         machine = ["qemu-system-aarch64", "-M", "virt,gic-version=3", "-accel", "tcg,thread=multi", "-cpu", "max"]
     native, zone_up, zone_hv, overhead = [], [], [], None

@@ -56,7 +56,7 @@ Emulation rdpmc(Vcpu& v);
 // back end keeps EFER and PAT in its control block; the local APIC's go to
 // lapic_msr() (vcpu_interrupts.hpp); IA32_TSC_AUX is per vCPU
 // (tsc_aux.hpp); everything else refused gets #GP (logged).
-enum class MsrKind { refused, efer, pat, tsc, tsc_aux, lapic };
+enum class MsrKind { refused, efer, pat, tsc, tsc_aux, lapic, misc_enable };
 MsrKind classify_msr(u32 msr, bool write);
 bool efer_write_valid(u64 value);
 bool pat_valid(u64 value);

@@ -2,8 +2,8 @@
 // Every MSR access of a zone traps (the back ends' permission maps) except
 // the few its control block switches. Of the trapped ones a zone may use
 // EFER (the bits of long mode and SYSCALL), PAT, its own TSC_AUX and its
-// local APIC's, and read the TSC; anything else raises #GP, which is what
-// an absent MSR does on real hardware.
+// local APIC's, and read the TSC and IA32_MISC_ENABLE; anything else raises
+// #GP, which is what an absent MSR does on real hardware.
 #include "exit_common.hpp"
 #include "tsc_aux.hpp"
 #include "vcpu_interrupts.hpp"
@@ -14,7 +14,13 @@
 
 namespace bh::x86_64 {
 namespace {
-constexpr u32 kMsrTsc = 0x10;
+constexpr u32 kMsrTsc = 0x10, kMsrMiscEnable = 0x1a0;
+// IA32_MISC_ENABLE as a zone sees it: fast strings on, BTS and PEBS
+// unavailable, XD not disabled. Linux's decompressor reads it on Intel CPUs
+// before it has an IDT (verify_cpu), so a #GP there is a triple fault;
+// rewriting the value is accepted, any change refused (nothing behind it
+// is the zone's to change).
+constexpr u64 kMiscEnableValue = (1ull << 0) | (1ull << 11) | (1ull << 12);
 } // namespace
 
 MsrKind classify_msr(u32 msr, bool write) {
@@ -22,6 +28,7 @@ MsrKind classify_msr(u32 msr, bool write) {
     case x86::kMsrEfer: return MsrKind::efer;
     case x86::kMsrPat: return MsrKind::pat;
     case kMsrTsc: return write ? MsrKind::refused : MsrKind::tsc;
+    case kMsrMiscEnable: return MsrKind::misc_enable;
     case x86::kMsrTscAux: return tsc_aux_offered() ? MsrKind::tsc_aux : MsrKind::refused;
     default: return is_lapic_msr(msr) ? MsrKind::lapic : MsrKind::refused;
     }
@@ -70,6 +77,10 @@ Emulation msr_access(Vcpu& v, bool write) {
             b.set_pat(v, value);
         break;
     case MsrKind::tsc: result = x86::rdtsc() + b.tsc_offset(v); break;
+    case MsrKind::misc_enable:
+        result = kMiscEnableValue;
+        ok = !write || value == kMiscEnableValue;
+        break;
     case MsrKind::tsc_aux:
         if (!write)
             result = v.ctx.tsc_aux;

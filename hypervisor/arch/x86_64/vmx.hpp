@@ -42,6 +42,7 @@ u64 guest_pat(Vcpu& v);
 void set_guest_pat(Vcpu& v, u64 value);
 u64 tsc_offset(Vcpu& v);
 // A MOV to CR4 that exited: refused (#GP) or emulated.
+Emulation write_cr0(Vcpu& v, u64 value);
 Emulation write_cr4(Vcpu& v, u64 value);
 
 } // namespace bh::x86_64::vmx

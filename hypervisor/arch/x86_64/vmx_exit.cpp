@@ -87,7 +87,8 @@ void io(Vcpu& v) {
     skip(v);
 }
 
-// CR4 writes exit when they would set a host-owned bit; CR8 reads and
+// CR0 writes exit when they touch a bit VMX fixes; CR4 writes exit when they
+// would set a host-owned bit; CR8 reads and
 // writes always exit (CR8 is the zone's virtual TPR). GuestRegs is in
 // encoding order, RSP copied from the VMCS around the run.
 void cr_access(Vcpu& v) {
@@ -101,6 +102,7 @@ void cr_access(Vcpu& v) {
         return skip(v);
     }
     if (q.cr() == 4 && q.type() == Type::mov_to_cr) return finish(v, write_cr4(v, value));
+    if (q.cr() == 0 && q.type() == Type::mov_to_cr) return finish(v, write_cr0(v, value));
     zone_end(*v.zone, ZoneState::crashed, BH_EXIT_BAD_STATE, q.raw, "unexpected control-register exit");
 }
 

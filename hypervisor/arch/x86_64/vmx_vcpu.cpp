@@ -42,6 +42,16 @@ constexpr u64 kGuestCr4Visible = x86::kCr4Pae | x86::kCr4Osfxsr | x86::kCr4Osxmm
 // (cr4_policy.hpp). The read shadow holds them all clear, so a MOV to CR4
 // exits exactly when it tries to set one of them.
 constexpr u64 kCr4HostOwned = kCr4Refused;
+
+// The CR0 bits VMX operation fixes to 1 (NE; PE and PG too without
+// unrestricted guest) belong to the host: a zone that writes them 0 (Linux's
+// PVH entry writes CR0 = PG | PE) exits instead of taking a #GP it could not
+// explain, and sees its own value through the read shadow.
+u64 cr0_host_owned() {
+    const Caps& c = caps();
+    u64 relaxed = c.unrestricted ? (x86::kCr0Pe | x86::kCr0Pg) : 0;
+    return c.cr0_fixed0 & ~relaxed & 0xffffffffull;
+}
 static_assert(kCr4HostOwned & x86::kCr4Vmxe);
 
 u64 pa_of(Vcpu& v) { return ptr_to_phys(v.ctx.control_block).raw(); }
@@ -168,7 +178,7 @@ bool setup(Vcpu& v) {
     w(kMsrBitmap, c.msr_bitmap.raw());
     w(kTscOffset, 0);
     w(kEptPointer, eptp_of(z));
-    w(kCr0Mask, 0);
+    w(kCr0Mask, cr0_host_owned());
     w(kCr4Mask, kCr4HostOwned);
     w(kCr4Shadow, kGuestCr4Visible);
     // Host state: this CPU as it is now.
@@ -403,6 +413,39 @@ void set_guest_efer(Vcpu&, u64 value) { write(kGuestEfer, value); }
 u64 guest_pat(Vcpu&) { return read(kGuestPat); }
 void set_guest_pat(Vcpu&, u64 value) { write(kGuestPat, value); }
 u64 tsc_offset(Vcpu&) { return read(kTscOffset); }
+
+// A MOV to CR0 that touches a host-owned bit (cr0_host_owned): the zone's
+// value goes to the shadow, the CPU gets it with the fixed bits forced. A
+// change of PG made here rather than by the CPU is a change of mode the CPU
+// did not see: entering paging with EFER.LME set activates long mode
+// (EFER.LMA and the "IA-32e mode guest" entry control), leaving it
+// deactivates long mode.
+Emulation write_cr0(Vcpu& v, u64 value) {
+    const Caps& c = caps();
+    u64 old = read(kCr0Shadow);
+    bool pg_on = (value & x86::kCr0Pg) && !(old & x86::kCr0Pg), pg_off = !(value & x86::kCr0Pg) && (old & x86::kCr0Pg);
+    bool invalid = (value >> 32) || ((value & x86::kCr0Pg) && !(value & x86::kCr0Pe)) ||
+                   ((value & (1u << 29)) && !(value & (1u << 30))); // NW without CD
+    u64 efer = read(kGuestEfer);
+    if (pg_on && !(efer & x86::kEferLme) && (read(kGuestCr4) & x86::kCr4Pae))
+        invalid = true; // PAE paging: no PDPTE load
+    if (invalid) {
+        inject_gp(v);
+        return Emulation::faulted;
+    }
+    write(kCr0Shadow, value);
+    u64 relaxed = c.unrestricted ? (x86::kCr0Pe | x86::kCr0Pg) : 0;
+    write(kGuestCr0, (value | (c.cr0_fixed0 & ~relaxed)) & c.cr0_fixed1);
+    if (pg_on && (efer & x86::kEferLme)) {
+        write(kGuestEfer, efer | x86::kEferLma);
+        write(kEntryControls, read(kEntryControls) | kEntryGuest64);
+    } else if (pg_off && (efer & x86::kEferLma)) {
+        write(kGuestEfer, efer & ~x86::kEferLma);
+        write(kEntryControls, read(kEntryControls) & ~u64(kEntryGuest64));
+    }
+    if (c.vpid) invvpid_single(static_cast<u16>(v.zone->arch.asid)); // what the instruction would have flushed
+    return Emulation::completed;
+}
 
 // Only CR4 writes that would set a host-owned bit exit, and those are all
 // refused; the general path stays for any bit the mask may own later.

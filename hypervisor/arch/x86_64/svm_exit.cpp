@@ -153,8 +153,7 @@ void handle_exit(Vcpu& v, Vmcb& vm) {
         return;
     case kExitNmi:
     case kExitSmi:
-    case kExitInit: return;  // the host handles it once GIF is set again
-    case kExitVintr: return; // the zone can take an interrupt now: the next entry injects it
+    case kExitInit: return; // the host handles it once GIF is set again
     case kExitCpuid: finish(v, vm, cpuid(v), 2); return;
     case kExitHlt:
         skip(v, vm, 1);

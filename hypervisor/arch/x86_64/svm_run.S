@@ -36,6 +36,10 @@ svm_run:
     vmload  %rax
     clgi
     sti
+    /* STI's interrupt shadow ends here, not on VMRUN: QEMU's TCG carries
+     * a shadow that VMRUN is in over into the guest, which then takes no
+     * virtual interrupt (V_IRQ) until its first block of code has run. */
+    nop
     vmrun   %rax
     vmsave  %rax                    /* RAX is the host's again: the VMCB */
     push    %rdi

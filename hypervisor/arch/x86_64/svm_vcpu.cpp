@@ -30,8 +30,8 @@ constexpr u64 kPatPowerOn = 0x0007040600070406ull;
 Vmcb& vmcb_of(Vcpu& v) { return *reinterpret_cast<Vmcb*>(v.ctx.control_block); }
 
 // CR4 writes always exit: the enables of hidden features are refused
-// (cr4_policy.hpp). CR8 writes exit only while an interrupt waits for the
-// task priority to drop (offer_interrupt); otherwise CR8 is V_TPR, which
+// (cr4_policy.hpp). CR8 writes exit only while an interrupt is offered or
+// waits for the task priority to drop (offer_interrupt); otherwise CR8 is V_TPR, which
 // the zone reads and writes without exits and vcpu_run keeps in step with
 // its local APIC's TPR. MOV DR exits until the vCPU's debug registers are
 // live (debug_regs.hpp).
@@ -53,32 +53,57 @@ void inject(Vcpu& v, u8 vector, bool error_code) {
         kEventValid | kEventTypeException | vector | (error_code ? kEventErrorValid : 0); // error code 0
 }
 
-// The local APIC's highest deliverable interrupt goes in now if the zone
-// can take it (no event pending, RFLAGS.IF, no interrupt shadow); else a
-// virtual interrupt request with its intercept makes the CPU exit as soon
-// as the zone can. An interrupt that only the task priority holds back
-// makes CR8 writes exit, so that lowering CR8 delivers it at once.
+// Interrupts reach the zone only as the virtual interrupt (V_IRQ with
+// V_INTR_VECTOR and V_INTR_PRIO = its class), never by EVENTINJ: the CPU
+// delivers it itself at the first instruction boundary where the zone can
+// take it (RFLAGS.IF, no interrupt shadow), so there is no interrupt window
+// to wait for. Each entry offers the local APIC's highest deliverable
+// vector (or one taken whose delivery an exit cut short); settle_interrupt
+// acknowledges it in the local APIC once V_IRQ reads clear after an exit,
+// and an offer not taken is simply made again, or replaced by a higher one.
+// Why not EVENTINJ: QEMU 7.2's TCG delivers an EVENTINJ interrupt inside
+// VMRUN but leaves it as its pending exception, and delivers it a second
+// time at its next exit request whatever the zone's RFLAGS.IF; Linux zones
+// then double-faulted (a timer interrupt at the first instruction of the
+// timer handler, before its SWAPGS) or deadlocked on a spinlock taken with
+// interrupts off (architecture.md, "QEMU").
+// The offer ignores V_TPR (this APIC's rule decided it), so while one is
+// made, and while only the task priority holds one back, CR8 writes exit:
+// a raised CR8 withdraws the offer, a lowered one lets the interrupt in.
 void offer_interrupt(Vcpu& v, VmcbControl& c) {
-    constexpr u64 kWindow = kVintrIrq | kVintrPrio15 | kVintrIgnoreTpr;
-    int vector = v.ctx.lapic.deliverable();
-    bool want_window = false;
-    if (vector >= 0) {
-        bool can = !(c.event_inject & kEventValid) && (v.ctx.regs.rflags & x86::kRflagsIf) &&
-                   !(c.interrupt_shadow & kInterruptShadow);
-        if (can) {
-            c.event_inject = kEventValid | kEventTypeIntr | static_cast<u64>(vector);
-            v.ctx.lapic.acknowledge(static_cast<u8>(vector));
-        } else {
-            want_window = true;
-        }
+    constexpr u64 kOffer = kVintrIrq | kVintrPrioMask | kVintrIgnoreTpr | kVintrVectorMask;
+    c.vintr &= ~kOffer;
+    int vector = v.ctx.redeliver_vector >= 0 ? v.ctx.redeliver_vector : v.ctx.lapic.deliverable();
+    v.ctx.offered_vector = vector;
+    if (vector >= 0)
+        c.vintr |=
+            kVintrIrq | (u64(vector >> 4) << kVintrPrioShift) | kVintrIgnoreTpr | (u64(vector) << kVintrVectorShift);
+    bool watch_cr8 = vector >= 0 || v.ctx.lapic.held_by_tpr();
+    c.intercept_cr = watch_cr8 ? c.intercept_cr | intercept_cr_write(8) : c.intercept_cr & ~intercept_cr_write(8);
+}
+
+// After an exit: an offered interrupt whose V_IRQ the CPU cleared was
+// taken, and leaves IRR for ISR now. An external interrupt in EXITINTINFO
+// was cut short on its way in: with V_IRQ clear (taken) it is offered again
+// ahead of the APIC; with V_IRQ still set (QEMU) the offer stands and is
+// made again anyway. Other events in EXITINTINFO (exceptions) are injected
+// again as they were.
+void settle_interrupt(Vcpu& v, VmcbControl& c) {
+    int offered = v.ctx.offered_vector;
+    v.ctx.offered_vector = -1;
+    bool taken = offered >= 0 && !(c.vintr & kVintrIrq);
+    if (taken) {
+        if (v.ctx.redeliver_vector < 0) v.ctx.lapic.acknowledge(static_cast<u8>(offered));
+        v.ctx.redeliver_vector = -1;
     }
-    if (want_window != v.ctx.irq_window) {
-        v.ctx.irq_window = want_window;
-        c.vintr = want_window ? c.vintr | kWindow : c.vintr & ~kWindow;
-        c.intercept_misc1 = want_window ? c.intercept_misc1 | kMisc1Vintr : c.intercept_misc1 & ~kMisc1Vintr;
+    c.event_inject = 0;
+    u64 info = c.exitintinfo;
+    if (!(info & kEventValid)) return;
+    if ((info & kEventTypeMask) != kEventTypeIntr) {
+        c.event_inject = info;
+        return;
     }
-    bool held = vector < 0 && v.ctx.lapic.held_by_tpr();
-    c.intercept_cr = held ? c.intercept_cr | intercept_cr_write(8) : c.intercept_cr & ~intercept_cr_write(8);
+    if (taken) v.ctx.redeliver_vector = static_cast<int>(info & kEventVectorMask);
 }
 
 } // namespace
@@ -181,8 +206,7 @@ void vcpu_run(Vcpu& v) {
     // TPR had already leaves TPR[3:0] as they were: V_TPR cannot tell.)
     u8 vtpr = static_cast<u8>(vm.control.vintr & kVintrTprMask);
     if (vtpr != v.ctx.lapic.cr8()) v.ctx.lapic.write_cr8(vtpr);
-    // An event whose delivery the exit interrupted is delivered again.
-    vm.control.event_inject = (vm.control.exitintinfo & kEventValid) ? vm.control.exitintinfo : 0;
+    settle_interrupt(v, vm.control);
     handle_exit(v, vm);
 }
 

@@ -39,6 +39,8 @@ void reset_vcpu_state(Vcpu& v, GuestPhys entry, u64 arg) {
     ctx.tsc_aux = 0;
     ctx.lapic.reset(v.index, v.index == 0, arch::ticks_per_second() / 5000); // periodic timers: 200 us at least
     ctx.irq_window = false;
+    ctx.offered_vector = -1;
+    ctx.redeliver_vector = -1;
     ctx.wait_for_sipi = false;
     ctx.tlb_tag.store(new_tlb_tag());
 }
@@ -70,9 +72,10 @@ void vcpu_save(Vcpu& v) {
 }
 
 // HLT resumes for an interrupt the vCPU would take: enabled (RFLAGS.IF,
-// as after "sti; hlt") and above its processor priority.
+// as after "sti; hlt") and above its processor priority, or one taken
+// whose delivery an exit cut short (SVM).
 bool vcpu_has_pending_interrupt(const Vcpu& v) {
-    return (v.ctx.regs.rflags & x86::kRflagsIf) && v.ctx.lapic.deliverable() >= 0;
+    return (v.ctx.regs.rflags & x86::kRflagsIf) && (v.ctx.redeliver_vector >= 0 || v.ctx.lapic.deliverable() >= 0);
 }
 u64 vcpu_timer_deadline(const Vcpu& v) { return v.ctx.lapic.timer_deadline(); }
 void vcpu_timer_expired(Vcpu& v) { v.ctx.lapic.timer_check(now()); }

@@ -173,13 +173,16 @@ enum : u64 {
 // VINTR (offset 0x60): V_TPR, the zone's CR8, in bits 3:0.
 constexpr u64 kVintrTprMask = 0xf;
 constexpr u64 kVintrMasking = 1ull << 24; // physical interrupts follow the host's RFLAGS.IF; CR8 is V_TPR
-// A virtual interrupt request that only serves to make the CPU exit (VINTR
-// intercept) when the guest can take an interrupt: priority 15, TPR ignored.
-constexpr u64 kVintrIrq = 1ull << 8, kVintrPrio15 = 15ull << 16, kVintrIgnoreTpr = 1ull << 20;
+// The virtual interrupt request (V_IRQ), its priority, whether it ignores
+// V_TPR, and its vector (svm_vcpu.cpp, offer_interrupt).
+constexpr u64 kVintrIrq = 1ull << 8, kVintrIgnoreTpr = 1ull << 20;
+constexpr unsigned kVintrPrioShift = 16, kVintrVectorShift = 32;
+constexpr u64 kVintrPrioMask = 0xfull << kVintrPrioShift, kVintrVectorMask = 0xffull << kVintrVectorShift;
 constexpr u64 kInterruptShadow = 1;
 constexpr u64 kTlbFlushAsid = 3; // flush this guest's ASID
+// EVENTINJ and EXITINTINFO: vector, type, error code valid, valid.
 constexpr u64 kEventValid = 1ull << 31, kEventErrorValid = 1ull << 11, kEventTypeException = 3ull << 8,
-              kEventTypeIntr = 0;
+              kEventTypeIntr = 0, kEventTypeMask = 7ull << 8, kEventVectorMask = 0xff;
 
 // EXITINFO1 of an IOIO intercept (APM vol. 2 15.10.2).
 struct IoioInfo {

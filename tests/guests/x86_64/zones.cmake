@@ -57,6 +57,7 @@ bh_guest(spinner SOURCES ${C}/spinner.cpp)
 bh_guest(hang SOURCES ${C}/hang.cpp)
 bh_guest(console-rx SOURCES ${Z}/console_rx.cpp)
 bh_guest(timer-storm SOURCES ${Z}/timer_storm.cpp)
+bh_guest(masked-interrupts SOURCES ${Z}/masked_interrupts.cpp)
 bh_guest(apic-fuzz SOURCES ${Z}/apic_fuzz.cpp)
 bh_guest(worker SOURCES ${C}/worker.cpp)
 

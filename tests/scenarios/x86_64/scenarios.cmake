@@ -190,6 +190,12 @@ bh_x86_scenario(interrupt-storm ARGS
   --expect storm:timer-storm:SUCCESS --expect worker:preemption-worker:SUCCESS
   --order [=[worker.*SUCCESS]=] [=[storm done]=])
 
+# g3. Interrupts arrive only where the zone takes them: never inside a CLI
+#     section, never inside the handler (two zones, one per CPU, each with
+#     a fast periodic timer; QEMU delivered EVENTINJ interrupts twice).
+bh_x86_scenario(masked-interrupts ARGS
+  --expect left:masked-interrupts:SUCCESS --expect right:masked-interrupts:SUCCESS)
+
 # h. Two vCPUs: BH_HC_VCPU_ON, IPIs both ways (waking a halted vCPU),
 #    broadcast and self IPIs, TPR, the APIC timer at 1 kHz +-10%, TSC deadline.
 bh_x86_scenario(smp ARGS --tcg-threads multi --expect smp:smp:SUCCESS

@@ -70,9 +70,15 @@ struct VcpuContext {
     x86_64::MmioInsn pending_insn;
     // The zone's view of this vCPU's local APIC (x2APIC ID = vCPU index).
     x86_64::VirtualLapic lapic;
-    // An exit is requested for the moment the zone can take an interrupt
-    // (SVM virtual interrupt intercept, VMX interrupt-window exiting).
+    // VMX only: interrupt-window exiting is on, for the moment the zone can
+    // take an interrupt.
     bool irq_window = false;
+    // SVM only: the vector offered as the virtual interrupt (V_IRQ) at the
+    // last entry, or -1; it is acknowledged once the zone has taken it.
+    int offered_vector = -1;
+    // SVM only: an interrupt the zone took (acknowledged in the local APIC)
+    // whose delivery an exit cut short, offered again ahead of the APIC, or -1.
+    int redeliver_vector = -1;
     // What this vCPU, while loaded, set as its CPU's guest timer deadline.
     u64 armed_deadline = 0;
     // An INIT IPI left this (off) vCPU waiting for a STARTUP IPI.

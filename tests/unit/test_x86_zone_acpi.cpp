@@ -200,6 +200,9 @@ TEST_CASE("zone ACPI: too small a buffer, or a configuration ACPI cannot say, gi
     bad = c;
     bad.virtio = beyond;
     CHECK(build_zone_acpi(bad, kZoneAcpiBase, exact.data(), exact.size()) == 0);
+    bad = c;
+    bad.event_gsi = 24;
+    CHECK(build_zone_acpi(bad, kZoneAcpiBase, exact.data(), exact.size()) == 0);
 }
 
 TEST_CASE("zone ACPI: many virtio windows still fit in 64 KiB", "[x86][acpi]") {
@@ -358,4 +361,38 @@ TEST_CASE("aml: PkgLength encodings", "[x86][acpi]") {
     AmlWriter small(buf, 2);
     small.string("LNRO0005");
     CHECK_FALSE(small.ok());
+}
+
+// A zone that may manage others: after the virtio windows, as ASL
+//     Device (BLKH) { Name (_HID, "BLKH0001") Name (_UID, Zero)
+//       Name (_CRS, ResourceTemplate () {
+//         Interrupt (ResourceConsumer, Edge, ActiveHigh, Exclusive) {23} }) }
+// and nothing of it in a zone that may not.
+TEST_CASE("zone ACPI: the control plane's device carries the event line", "[x86][acpi]") {
+    const u8 kDevice[] = {
+        0x5b, 0x82, 0x2e, 'B',  'L',  'K',  'H',                                             // Device (BLKH)
+        0x08, '_',  'H',  'I',  'D',  0x0d, 'B',  'L',  'K',  'H', '0', '0', '0', '1', 0x00, //
+        0x08, '_',  'U',  'I',  'D',  0x00,                                                  //
+        0x08, '_',  'C',  'R',  'S',  0x11, 0x0e, 0x0a, 0x0b,                                // Buffer (11)
+        0x89, 0x06, 0x00, 0x03, 0x01, 0x17, 0x00, 0x00, 0x00,                                // Interrupt {23}
+        0x79, 0x00,                                                                          //
+    };
+    const ZoneAcpiVirtio v{0x08000000, 0x200, 16};
+    ZoneAcpiConfig c;
+    c.virtio = &v;
+    c.virtio_count = 1;
+    Built plain{c};
+    c.event_gsi = 23;
+    Built managing{c};
+    REQUIRE(plain.used > 0);
+    REQUIRE(managing.used > 0);
+    const SdtHeader& d = managing.dsdt();
+    check_table(d, "DSDT");
+    REQUIRE(d.length == plain.dsdt().length + sizeof kDevice);
+    const u8* aml = reinterpret_cast<const u8*>(&d) + sizeof(SdtHeader);
+    const usize at = d.length - sizeof(SdtHeader) - sizeof kDevice; // the last device in \_SB
+    CHECK(std::memcmp(aml + at, kDevice, sizeof kDevice) == 0);
+    const SdtHeader& p = plain.dsdt();
+    const std::string plain_aml(reinterpret_cast<const char*>(&p) + sizeof(SdtHeader), p.length - sizeof(SdtHeader));
+    CHECK(plain_aml.find("BLKH0001") == std::string::npos);
 }

@@ -7,6 +7,7 @@
  * user buffer or a vmalloc'ed stack.
  */
 #include <linux/gfp.h>
+#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sizes.h>

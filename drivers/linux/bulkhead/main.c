@@ -8,6 +8,7 @@
 #include <linux/capability.h>
 #include <linux/ctype.h>
 #include <linux/fs.h>
+#include <linux/io.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
 #include <linux/mod_devicetable.h>
@@ -17,6 +18,10 @@
 
 #include "drv.h"
 #include "hypercall.h"
+
+#ifdef CONFIG_X86_64
+bool bh_hc_vmcall;
+#endif
 
 /* The ABI's layouts are fixed: a change here is a change of ABI. */
 static_assert(sizeof(struct bulkhead_host_info) == 24);
@@ -305,6 +310,10 @@ static int bh_probe(struct platform_device *pdev)
 	long st;
 	int ret;
 
+	if (bh_hc_detect()) {
+		dev_err(&pdev->dev, "no Bulkhead hypervisor (CPUID)\n");
+		return -ENODEV;
+	}
 	st = bh_hc(BH_HC_VERSION, 0, 0, 0, 0, &res);
 	if (st != BH_OK || (res.r[0] >> 16) != BH_VERSION_MAJOR) {
 		dev_err(&pdev->dev, "no Bulkhead hypervisor (status %ld)\n", st);
@@ -381,11 +390,18 @@ static int bh_remove(struct platform_device *pdev)
 	return 0;
 }
 
+/* arm64: the device tree's bulkhead node; x86-64: the DSDT's BLKH0001. */
 static const struct of_device_id bh_of_match[] = {
 	{ .compatible = "bulkhead,control-v1" },
 	{ }
 };
 MODULE_DEVICE_TABLE(of, bh_of_match);
+
+static const struct acpi_device_id bh_acpi_match[] = {
+	{ "BLKH0001", 0 },
+	{ }
+};
+MODULE_DEVICE_TABLE(acpi, bh_acpi_match);
 
 static struct platform_driver bh_driver = {
 	.probe = bh_probe,
@@ -393,6 +409,7 @@ static struct platform_driver bh_driver = {
 	.driver = {
 		.name = "bulkhead",
 		.of_match_table = bh_of_match,
+		.acpi_match_table = bh_acpi_match,
 		.suppress_bind_attrs = true,
 	},
 };

@@ -15,8 +15,9 @@
 #include "drv.h"
 #include "hypercall.h"
 
-/* The hypervisor's arm64 guest-physical limit (aarch64_platform.hpp):
- * ZONE_MAP refuses windows that reach it.
+/* The hypervisor's guest-physical limit, 2^39 on both architectures
+ * (aarch64_platform.hpp, x86_64_platform.hpp): ZONE_MAP refuses windows
+ * that reach it.
  */
 #define BH_GUEST_PHYS_LIMIT	BIT_ULL(39)
 #define BH_WINDOW_ALIGN		SZ_2M

@@ -35,10 +35,12 @@ alignas(8) u8 lists_page[kPageSize];
 alignas(8) char cmdline[x86_64::kCmdlineMax];
 alignas(8) u8 acpi[x86_64::kAcpiMax];
 
-// The ACPI tables: the zone's CPUs, its I/O APIC and console UART.
+// The ACPI tables: the zone's CPUs, its I/O APIC and console UART, and for
+// a zone that may manage others the hypervisor's event line.
 Status write_acpi(Zone& z) {
     x86_64::ZoneAcpiConfig c;
     c.vcpus = z.vcpu_count;
+    if (z.privileged) c.event_gsi = static_cast<int>(x86_64::kZonePlatform.event_line);
     usize n = x86_64::build_zone_acpi(c, x86_64::kAcpiTables, acpi, sizeof acpi);
     if (!n) return Status::no_memory;
     return copy_to_guest(z, x86_64::kAcpiTables, acpi, n);

@@ -40,6 +40,7 @@ void zero(void* p, usize n) {
 // (its pin count is not in the MADT: Linux reads it from the I/O APIC).
 bool interrupts_fit(const ZoneAcpiConfig& c) {
     if (c.uart_irq >= c.ioapic_pins) return false;
+    if (c.event_gsi >= static_cast<int>(c.ioapic_pins)) return false;
     for (u32 i = 0; i < c.virtio_count; ++i)
         if (c.virtio[i].gsi >= c.ioapic_pins) return false;
     return true;

@@ -7,7 +7,9 @@
 // matches) with its registers and an edge-triggered, active-high interrupt
 // on its GSI, as the zone's I/O APIC delivers device lines. At the root,
 // \_S5 gives the sleep type the FADT's sleep control register powers off
-// with (acpi_sleep.hpp).
+// with (acpi_sleep.hpp). A zone that may manage others also gets BLKH0001,
+// the control plane's device: the driver (drivers/linux/bulkhead) binds to
+// it and takes the hypervisor's event line from its one interrupt.
 #include "zone_acpi_tables.hpp"
 
 #include <arch/acpi_sleep.hpp>
@@ -123,6 +125,20 @@ void virtio(AmlWriter& w, const ZoneAcpiVirtio& v, u32 index) {
     w.close_package(dev);
 }
 
+void bulkhead(AmlWriter& w, u32 gsi) {
+    const usize dev = w.open_device("BLKH");
+    w.name("_HID");
+    w.string("BLKH0001");
+    w.name("_UID");
+    w.integer(0);
+    w.name("_CRS");
+    const usize crs = w.open_buffer();
+    interrupt(w, gsi);
+    end_tag(w);
+    w.close_buffer(crs);
+    w.close_package(dev);
+}
+
 // Name (_S5, Package (4) { SLP_TYPa, SLP_TYPb, reserved, reserved }): a
 // hardware-reduced platform uses SLP_TYPa only.
 void soft_off(AmlWriter& w) {
@@ -147,6 +163,7 @@ usize write_zone_dsdt(const ZoneAcpiConfig& c, u8* buf, usize size) {
     uart(w, c);
     rtc(w);
     for (u32 i = 0; i < c.virtio_count; ++i) virtio(w, c.virtio[i], i);
+    if (c.event_gsi >= 0) bulkhead(w, static_cast<u32>(c.event_gsi));
     w.close_package(sb);
     if (!w.ok()) return 0;
     const usize length = kHeader + w.size();

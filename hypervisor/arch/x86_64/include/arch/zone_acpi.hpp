@@ -37,6 +37,10 @@ struct ZoneAcpiConfig {
     u8 uart_irq = 4; // an ISA IRQ (< 16), the I/O APIC pin of the same number
     const ZoneAcpiVirtio* virtio = nullptr;
     u32 virtio_count = 0;
+    // The hypervisor's event line (BH_HC_EVENT_NEXT), declared as the
+    // BLKH0001 device the control-plane driver binds to, for zones that
+    // may manage others; -1: no such device.
+    int event_gsi = -1;
 };
 
 // Writes the RSDP at buf[0] and the XSDT, MADT, FADT (hardware-reduced),

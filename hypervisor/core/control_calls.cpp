@@ -116,9 +116,8 @@ HypercallResult hc_zone_irq(Vcpu& caller, const HypercallArgs& a) {
     ZonePin pin;
     Zone* z;
     if (Status s = served_zone(caller, a, true, pin, z); s != Status::ok) return hc_result(s);
-    u64 slot = line - VirtioMmioSlots::kFirstSpi;
-    if (line < VirtioMmioSlots::kFirstSpi || slot >= VirtioMmioSlots::kSlots || !(z->served_slots >> slot & 1))
-        return hc_result(Status::invalid_argument);
+    u32 slot = VirtioMmioSlots::slot_of_line(line);
+    if (slot >= VirtioMmioSlots::kSlots || !(z->served_slots >> slot & 1)) return hc_result(Status::invalid_argument);
     if (!z->is_live()) return hc_result(Status::bad_state); // pending until it resumes
     arch::raise_zone_interrupt(*z, static_cast<u32>(line));
     return hc_result(Status::ok);

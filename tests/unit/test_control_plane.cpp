@@ -174,17 +174,17 @@ TEST_CASE("control plane: only the server pulls, completes, raises and maps", "[
     u64 obuf = other->ram.base.raw() + 0x1000;
     CHECK(call(ov, BH_HC_IOREQ_NEXT, s.h(), obuf).status == Status::permission_denied);
     CHECK(call(ov, BH_HC_IOREQ_COMPLETE, s.h(), 1, 0).status == Status::permission_denied);
-    CHECK(call(ov, BH_HC_ZONE_IRQ, s.h(), VirtioMmioSlots::kFirstSpi).status == Status::permission_denied);
+    CHECK(call(ov, BH_HC_ZONE_IRQ, s.h(), VirtioMmioSlots::kFirstLine).status == Status::permission_denied);
     CHECK(call(ov, BH_HC_ZONE_MAP, s.h(), 0x100000000).status == Status::permission_denied);
     CHECK(call(ov, BH_HC_EVENT_NEXT).status == Status::not_found); // not its zone
     // An unprivileged zone gets none of it.
     Zone* plain = m.create("plain", 1, {2});
     CHECK(call(plain->vcpus[0], BH_HC_IOREQ_NEXT, s.h(), plain->ram.base.raw()).status == Status::permission_denied);
     // The server may raise only the lines of slots it serves.
-    CHECK(call(s.mv, BH_HC_ZONE_IRQ, s.h(), VirtioMmioSlots::kFirstSpi + 1).status == Status::invalid_argument);
+    CHECK(call(s.mv, BH_HC_ZONE_IRQ, s.h(), VirtioMmioSlots::kFirstLine + 1).status == Status::invalid_argument);
     CHECK(call(s.mv, BH_HC_ZONE_IRQ, s.h(), 1).status == Status::invalid_argument); // the console's line
-    REQUIRE(call(s.mv, BH_HC_ZONE_IRQ, s.h(), VirtioMmioSlots::kFirstSpi).status == Status::ok);
-    CHECK((s.child->vcpus[0].ctx.pending.load() >> VirtioMmioSlots::kFirstSpi & 1) == 1);
+    REQUIRE(call(s.mv, BH_HC_ZONE_IRQ, s.h(), VirtioMmioSlots::kFirstLine).status == Status::ok);
+    CHECK((s.child->vcpus[0].ctx.pending.load() >> VirtioMmioSlots::kFirstLine & 1) == 1);
     // A zone serving another cannot be destroyed first, nor can its creator.
     CHECK(m.destroy(*s.manager) == Status::busy);
     REQUIRE(m.destroy(*other) == Status::ok);

@@ -196,12 +196,12 @@ TEST_CASE("zone ACPI: too small a buffer, or a configuration ACPI cannot say, gi
     bad = c;
     bad.uart_irq = 16;
     CHECK(build_zone_acpi(bad, kZoneAcpiBase, exact.data(), exact.size()) == 0);
-    ZoneAcpiVirtio beyond[2] = {v[0], {0x08000200, 0x200, 24}}; // the I/O APIC has pins 0-23
+    ZoneAcpiVirtio beyond[2] = {v[0], {0x08000200, 0x200, 64}}; // the I/O APIC has pins 0-63
     bad = c;
     bad.virtio = beyond;
     CHECK(build_zone_acpi(bad, kZoneAcpiBase, exact.data(), exact.size()) == 0);
     bad = c;
-    bad.event_gsi = 24;
+    bad.event_gsi = 64;
     CHECK(build_zone_acpi(bad, kZoneAcpiBase, exact.data(), exact.size()) == 0);
 }
 

@@ -8,6 +8,7 @@
 #include <bulkhead/virtio/mmio_transport.hpp>
 
 #include <bulkhead.h>
+#include <bulkhead/abi/zone_layout.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -26,11 +27,18 @@ namespace bh::zoned {
 
 namespace {
 
-constexpr std::uint64_t kSlotBase = 0x0a000000; // virtio-mmio slot 0 (QEMU virt's place)
-constexpr std::uint32_t kSlotLine = 16;         // SPI 16 + slot
-constexpr std::size_t kInputMax = 64 * 1024;    // input held for a zone that does not read it
-constexpr std::uint32_t kQueues = 2;            // virtio-console port 0: receiveq, transmitq
-constexpr std::size_t kBatch = 64;              // ioreqs per read()
+// Slot 0 of the zone's virtio-mmio slots and its interrupt line, where this
+// build's architecture has them (bulkhead/abi/zone_layout.h).
+#if defined(__x86_64__)
+constexpr std::uint64_t kSlotBase = BH_X86_64_VIRTIO_BASE;
+constexpr std::uint32_t kSlotLine = BH_X86_64_VIRTIO_FIRST_LINE; // GSI 24 + slot
+#else
+constexpr std::uint64_t kSlotBase = BH_ARM64_VIRTIO_BASE;
+constexpr std::uint32_t kSlotLine = BH_ARM64_VIRTIO_FIRST_LINE; // SPI 16 + slot
+#endif
+constexpr std::size_t kInputMax = 64 * 1024; // input held for a zone that does not read it
+constexpr std::uint32_t kQueues = 2;         // virtio-console port 0: receiveq, transmitq
+constexpr std::size_t kBatch = 64;           // ioreqs per read()
 
 std::runtime_error sys_error(const std::string& what) { return std::runtime_error(what + ": " + std::strerror(errno)); }
 

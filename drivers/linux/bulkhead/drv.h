@@ -15,19 +15,23 @@
 #include <linux/wait.h>
 
 #include <bulkhead.h>
+#include <bulkhead/abi/zone_layout.h>
 
 /*
- * The zone platform's fixed addresses (hypervisor/include/bulkhead/
- * virtio_mmio_slots.hpp, docs/architecture.md "Address spaces"): zones get
- * their RAM at 0x40000000 and 32 virtio-mmio slots of 0x200 bytes from
- * 0x0a000000, slot i raising SPI 16 + i.
+ * The zone platform's fixed addresses (bulkhead/abi/zone_layout.h,
+ * docs/architecture.md "Address spaces"): zones made with ZONE_CREATE get
+ * their RAM at 0x40000000, and 32 virtio-mmio slots of 0x200 bytes, slot i
+ * raising line BH_VIRTIO_FIRST_LINE + i (arm64: from 0x0a000000, SPI 16 + i;
+ * x86-64: from 0xfeb00000, GSI 24 + i).
  */
 #define BH_ZONE_RAM_BASE	0x40000000ULL
-#define BH_VIRTIO_BASE		0x0a000000ULL
-#define BH_VIRTIO_SLOT_SIZE	0x200ULL
-#define BH_VIRTIO_SLOTS		32
-#define BH_VIRTIO_FIRST_SPI	16
-#define BH_VIRTIO_QUEUE_NOTIFY	0x050ULL
+#if defined(CONFIG_X86_64)
+#define BH_VIRTIO_BASE		((u64)BH_X86_64_VIRTIO_BASE)
+#define BH_VIRTIO_FIRST_LINE	BH_X86_64_VIRTIO_FIRST_LINE
+#else
+#define BH_VIRTIO_BASE		((u64)BH_ARM64_VIRTIO_BASE)
+#define BH_VIRTIO_FIRST_LINE	BH_ARM64_VIRTIO_FIRST_LINE
+#endif
 
 /*
  * Requests the driver has pulled and user space has not read yet. Non-posted

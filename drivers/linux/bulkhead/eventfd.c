@@ -240,8 +240,8 @@ int bh_irqfd(struct bh_zone *z, const void __user *uarg)
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
 	if (args.flags & ~BULKHEAD_IRQFD_DEASSIGN || args.reserved ||
-	    args.line < BH_VIRTIO_FIRST_SPI ||
-	    !bh_slot_served(z, args.line - BH_VIRTIO_FIRST_SPI))
+	    args.line < BH_VIRTIO_FIRST_LINE ||
+	    !bh_slot_served(z, args.line - BH_VIRTIO_FIRST_LINE))
 		return -EINVAL;
 	f = fdget(args.fd);
 	if (!f.file)

@@ -144,7 +144,7 @@ void virtio_slots(Writer& w) {
         w.begin(name);
         w.str("compatible", "virtio,mmio");
         w.reg(base, VirtioMmioSlots::kSlotSize);
-        u32 irq[3] = {kIrqTypeSpi, VirtioMmioSlots::kFirstSpi + i, 1 /* edge rising */};
+        u32 irq[3] = {kIrqTypeSpi, VirtioMmioSlots::kFirstLine + i, 1 /* edge rising */};
         w.cells("interrupts", irq, 3);
         w.empty("dma-coherent");
         w.end();

@@ -21,6 +21,7 @@
 #include <bulkhead/guest_memory.hpp>
 #include <bulkhead/log.hpp>
 #include <bulkhead/spinlock.hpp>
+#include <bulkhead/virtio_mmio_slots.hpp>
 #include <bulkhead/zone.hpp>
 
 namespace bh::arch {
@@ -35,11 +36,23 @@ alignas(8) u8 lists_page[kPageSize];
 alignas(8) char cmdline[x86_64::kCmdlineMax];
 alignas(8) u8 acpi[x86_64::kAcpiMax];
 
-// The ACPI tables: the zone's CPUs, its I/O APIC and console UART, and for
-// a zone that may manage others the hypervisor's event line.
+// The ACPI tables: the zone's CPUs, its I/O APIC, console UART and
+// virtio-mmio slots, and for a zone that may manage others the hypervisor's
+// event line.
 Status write_acpi(Zone& z) {
+    static constexpr auto kSlots = [] {
+        struct {
+            x86_64::ZoneAcpiVirtio slot[VirtioMmioSlots::kSlots];
+        } t{};
+        for (u32 i = 0; i < VirtioMmioSlots::kSlots; ++i)
+            t.slot[i] = {VirtioMmioSlots::kBase.raw() + i * VirtioMmioSlots::kSlotSize, VirtioMmioSlots::kSlotSize,
+                         VirtioMmioSlots::kFirstLine + i};
+        return t;
+    }();
     x86_64::ZoneAcpiConfig c;
     c.vcpus = z.vcpu_count;
+    c.virtio = kSlots.slot;
+    c.virtio_count = VirtioMmioSlots::kSlots;
     if (z.privileged) c.event_gsi = static_cast<int>(x86_64::kZonePlatform.event_line);
     usize n = x86_64::build_zone_acpi(c, x86_64::kAcpiTables, acpi, sizeof acpi);
     if (!n) return Status::no_memory;

@@ -172,6 +172,9 @@ void vcpu_run(Vcpu& v) {
     CpuLocal& l = local();
     Vmcb& vm = vmcb_of(v);
     arch::GuestRegs& r = v.ctx.regs;
+    // A forwarded access a server has completed: its result and the RIP
+    // past it, before they are copied into the VMCB.
+    mmio_finish_pending(v);
     vm.save.rax = r.rax;
     vm.save.rsp = r.rsp;
     vm.save.rip = r.rip;
@@ -187,7 +190,6 @@ void vcpu_run(Vcpu& v) {
         vm.control.tlb_control = kTlbFlushAsid;
         if (asid < CpuLocal::kTrackedAsids) l.asid_tag[asid] = tag;
     }
-    mmio_finish_pending(v);
     lapic_before_entry(v);
     // CR8 is V_TPR while the zone runs; the local APIC's TPR is the truth
     // between runs (the zone may have changed it through the APIC).

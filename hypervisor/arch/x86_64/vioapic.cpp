@@ -6,8 +6,8 @@ namespace {
 
 // Indirect registers (82093AA datasheet 3.2).
 enum : u32 { kIoApicId = 0x00, kIoApicVersion = 0x01, kIoApicArbitration = 0x02, kRedirectionBase = 0x10 };
-// Version 0x20, highest redirection entry 23.
-constexpr u32 kVersion = 0x00170020;
+// Version 0x20, and the highest redirection entry (bits 16-23).
+constexpr u32 kVersion = 0x20 | (VirtualIoApic::kPins - 1) << 16;
 // Writable bits of an entry: vector, delivery mode, destination mode,
 // polarity, trigger mode, mask (low word); destination (high byte).
 constexpr u64 kEntryWritable = 0xff000000000000ffull | (7u << 8) | (1u << 11) | (1u << 13) | (1u << 15) | (1u << 16);

@@ -366,6 +366,9 @@ void vcpu_run(Vcpu& v) {
     CpuLocal& l = local();
     arch::GuestRegs& r = v.ctx.regs;
     const Zone& z = *v.zone;
+    // A forwarded access a server has completed: its result and the RIP
+    // past it, before they are written into the VMCS.
+    mmio_finish_pending(v);
     write(kGuestRsp, r.rsp);
     write(kGuestRip, r.rip);
     write(kGuestRflags, r.rflags);
@@ -380,7 +383,6 @@ void vcpu_run(Vcpu& v) {
         if (caps().vpid) invvpid_single(static_cast<u16>(vpid));
         if (vpid < CpuLocal::kTrackedAsids) l.asid_tag[vpid] = tag;
     }
-    mmio_finish_pending(v);
     lapic_before_entry(v);
     offer_interrupt(v);
     update_proc_controls(v);

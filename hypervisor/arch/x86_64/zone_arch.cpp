@@ -54,6 +54,10 @@ x86_64::IoApicPage ioapic_page;
 x86_64::I8042 i8042_data{x86_64::I8042::kDataPort}, i8042_command{x86_64::I8042::kCommandPort};
 x86_64::AcpiSleep acpi_sleep;
 
+// Every slot's line and the event line are pins of the zone's I/O APIC.
+static_assert(VirtioMmioSlots::kFirstLine + VirtioMmioSlots::kSlots <= x86_64::VirtualIoApic::kPins);
+static_assert(x86_64::kZonePlatform.event_line < x86_64::VirtualIoApic::kPins);
+
 Status register_devices(Zone& z) {
     using namespace x86_64;
     DeviceRegistry& d = z.devices;
@@ -71,6 +75,10 @@ Status register_devices(Zone& z) {
     if (Status s = d.add(AddressSpace::port, I8042::kCommandPort, 1, i8042_command, "i8042 command"); s != Status::ok)
         return s;
     if (Status s = d.add(AddressSpace::port, AcpiSleep::kControlPort, 2, acpi_sleep, "ACPI sleep"); s != Status::ok)
+        return s;
+    if (Status s = d.add(AddressSpace::mmio, VirtioMmioSlots::kBase.raw(), VirtioMmioSlots::kSize, z.arch.virtio,
+                         "virtio-mmio slots");
+        s != Status::ok)
         return s;
     return register_legacy_ports(d);
 }

@@ -33,6 +33,11 @@ struct ZonePlatform {
     // The interrupt line (raise_zone_interrupt's numbering) that tells a
     // managing zone to look at its events (BH_HC_EVENT_NEXT).
     u32 event_line = 0;
+    // The zone's virtio-mmio slots (virtio_mmio_slots.hpp): slot 0's
+    // registers, and the line slot 0 raises (slot i raises first + i).
+    // The control domain's side of this is bulkhead/abi/zone_layout.h.
+    GuestPhys virtio_base;
+    u32 virtio_first_line = 0;
 
     // Whether RAM [base, base + size) fits these rules; if not, `why` (of
     // `why_size` bytes) says which, with the numbers it compared.

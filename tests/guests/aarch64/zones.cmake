@@ -43,11 +43,11 @@ add_dependencies(guest-destroy-race guest-hammer)
 set_source_files_properties(${C}/destroy_race_child.S PROPERTIES OBJECT_DEPENDS "${BH_GUEST_DIR}/hammer.elf")
 
 # forwarded I/O: the server embeds the zone it serves
-bh_guest(io-client SOURCES ${Z}/io_client.cpp)
-bh_guest(io-server SOURCES ${Z}/io_server.cpp ${Z}/io_server_child.S
+bh_guest(io-client SOURCES ${C}/io_client.cpp ${Z}/io_forward_arch.cpp)
+bh_guest(io-server SOURCES ${C}/io_server.cpp ${C}/io_server_child.S ${Z}/io_forward_arch.cpp
   DEFINITIONS IO_CLIENT_BIN="${BH_GUEST_DIR}/io-client.bin")
 add_dependencies(guest-io-server guest-io-client)
-set_source_files_properties(${Z}/io_server_child.S PROPERTIES OBJECT_DEPENDS "${BH_GUEST_DIR}/io-client.elf")
+set_source_files_properties(${C}/io_server_child.S PROPERTIES OBJECT_DEPENDS "${BH_GUEST_DIR}/io-client.elf")
 
 # smp, hypercall errors, preemption
 bh_guest(smp SOURCES ${Z}/smp.cpp)

@@ -28,6 +28,13 @@ add_dependencies(guest-manager guest-pattern guest-zerocheck)
 set_source_files_properties(${C}/manager_children.S PROPERTIES
   OBJECT_DEPENDS "${BH_GUEST_DIR}/pattern.elf;${BH_GUEST_DIR}/zerocheck.elf")
 
+# forwarded I/O: the server embeds the zone it serves
+bh_guest(io-client SOURCES ${C}/io_client.cpp ${Z}/io_forward_arch.cpp)
+bh_guest(io-server SOURCES ${C}/io_server.cpp ${C}/io_server_child.S ${Z}/io_forward_arch.cpp
+  DEFINITIONS IO_CLIENT_BIN="${BH_GUEST_DIR}/io-client.bin")
+add_dependencies(guest-io-server guest-io-client)
+set_source_files_properties(${C}/io_server_child.S PROPERTIES OBJECT_DEPENDS "${BH_GUEST_DIR}/io-client.elf")
+
 # a console flood, and huge zones made, beside a zone counting its timer
 # interrupts
 bh_guest(ticker SOURCES ${C}/ticker.cpp DEFINITIONS TICKER_TEST="console-flood")

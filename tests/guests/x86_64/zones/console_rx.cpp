@@ -47,7 +47,7 @@ void on_uart(u32) {
 extern "C" void zone_main(u64) {
     test::begin("console-input");
     lapic::init(true);
-    BH_EXPECT_EQ(ioapic_read(1), 0x00170020u);               // the zone's own I/O APIC: 24 pins
+    BH_EXPECT_EQ(ioapic_read(1), 0x003f0020u);               // the zone's own I/O APIC: 64 pins
     BH_EXPECT(ioapic_read(0x10 + 2 * kComIrq) & (1u << 16)); // masked until programmed
     ioapic_write(0x10 + 2 * kComIrq + 1, 0);                 // destination: APIC ID 0
     ioapic_write(0x10 + 2 * kComIrq, kVector);               // fixed, physical, edge, active high, unmasked

@@ -32,8 +32,6 @@ volatile u32 pings, pongs, broadcasts, selfs, deadlines;
 volatile u32 secondary_up;
 volatile u64 secondary_arg, secondary_apic_id, secondary_base;
 
-inline void irq_enable() { asm volatile("sti" ::: "memory"); }
-
 bool wait_for(volatile u32& v, u32 value, u64 ms) {
     u64 end = timer::counter() + timer::ms_to_ticks(ms);
     while (v < value)

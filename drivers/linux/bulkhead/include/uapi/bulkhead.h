@@ -184,7 +184,7 @@ struct bulkhead_ioeventfd {
  */
 struct bulkhead_irqfd {
 	__s32 fd;
-	__u32 line;		/* arm64: SPI 16 + slot */
+	__u32 line;		/* arm64: SPI 16 + slot; x86-64: GSI 24 + slot */
 	__u32 flags;		/* BULKHEAD_IRQFD_* */
 	__u32 reserved;		/* 0 */
 };

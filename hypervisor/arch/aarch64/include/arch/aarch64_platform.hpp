@@ -6,6 +6,7 @@
 #pragma once
 
 #include <arch/linux_image.hpp>
+#include <bulkhead/abi/zone_layout.h>
 #include <bulkhead/zone_platform.hpp>
 
 namespace bh::aarch64 {
@@ -21,7 +22,9 @@ inline constexpr ZonePlatform kZonePlatform{
     .device_windows = {{GuestPhys(0x08000000), 0x38000000}},
     .device_window_count = 1,
     .linux_allowed = linux_allowed,
-    .event_line = 63, // the last of the zone's 64 SPIs; virtio slots have 16-47
+    .event_line = BH_ARM64_EVENT_LINE, // the last of the zone's 64 SPIs
+    .virtio_base = GuestPhys(BH_ARM64_VIRTIO_BASE),
+    .virtio_first_line = BH_ARM64_VIRTIO_FIRST_LINE, // SPIs 16-47
 };
 
 } // namespace bh::aarch64

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // A zone's I/O APIC, as software: the page at guest-physical 0xFEC00000
 // with its index/data register pair (IOREGSEL, IOWIN) and the EOI register,
-// the ID, version and arbitration registers, and 24 redirection entries
-// that turn the zone's device interrupt lines into local-APIC interrupts.
+// the ID, version and arbitration registers, and 64 redirection entries
+// that turn the zone's device interrupt lines into local-APIC interrupts:
+// more than a PC's 24, for the zone's virtio-mmio slots (pins 24-55) and
+// the control plane's event line (56; bulkhead/abi/zone_layout.h). An
+// I/O APIC may have up to 240 (the version register's 8-bit count).
 //
 // Lines are edge-triggered (each raise is one event; a device model
 // raises again while its condition holds), which is what the zone's
@@ -22,7 +25,7 @@ inline constexpr u64 kIoApicMmioBase = 0xfec00000;
 
 class VirtualIoApic {
   public:
-    static constexpr unsigned kPins = 24;
+    static constexpr unsigned kPins = 64;
     // The ID it resets to (and the zone's MADT gives): APIC ids are one
     // name space on a PC, and 0-7 are the vCPUs' local APICs; 4 bits wide.
     static constexpr u8 kId = 8;

@@ -2,7 +2,8 @@
 // An x86-64 zone's address space: RAM from 0x40000000 by default (or from
 // 0 for zones whose OS starts vCPUs with INIT-SIPI-SIPI, and for Linux
 // zones), a device window in the PC's 32-bit hole [3 GiB, 0xfec00000) for
-// virtio-mmio windows, and the interrupt-controller window
+// virtio-mmio windows (the 32 slots at 0xfeb00000, I/O APIC pins 24-55),
+// and the interrupt-controller window
 // [0xfec00000, 4 GiB) with the I/O APIC and the local APIC pages, which
 // RAM may never hide. RAM from 0 may thus reach 3 GiB, as on a PC. The
 // hypervisor writes the identity map vCPUs start with into the last 32 KiB
@@ -12,6 +13,7 @@
 
 #include <arch/x86_linux_image.hpp>
 
+#include <bulkhead/abi/zone_layout.h>
 #include <bulkhead/zone_platform.hpp>
 
 namespace bh::x86_64 {
@@ -27,7 +29,9 @@ inline constexpr ZonePlatform kZonePlatform{
     .device_windows = {{GuestPhys(0xc0000000), 0x3ec00000}, {GuestPhys(0xfec00000), 0x1400000}},
     .device_window_count = 2,
     .linux_allowed = x86_linux_allowed,
-    .event_line = 23, // the I/O APIC's last pin
+    .event_line = BH_X86_64_EVENT_LINE, // an I/O APIC pin above the slots'
+    .virtio_base = GuestPhys(BH_X86_64_VIRTIO_BASE),
+    .virtio_first_line = BH_X86_64_VIRTIO_FIRST_LINE, // I/O APIC pins 24-55
 };
 
 } // namespace bh::x86_64

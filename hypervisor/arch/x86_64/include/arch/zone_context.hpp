@@ -9,6 +9,7 @@
 #include <bulkhead/spinlock.hpp>
 #include <bulkhead/types.hpp>
 #include <bulkhead/uart16550.hpp>
+#include <bulkhead/virtio_mmio_slots.hpp>
 
 namespace bh::arch {
 
@@ -16,9 +17,10 @@ using Stage2Format = x86_64::Stage2Format;
 
 // An x86 zone's devices are a PC's: its console a 16550 at I/O port 0x3f8
 // (interrupt: I/O APIC pin 4), its vCPUs' local APICs and its I/O APIC
-// (vcpu_interrupts.hpp), a CMOS RTC, an i8042 for the reset line and fixed
-// answers at the legacy ports Linux touches (legacy_ports.hpp); zone_init
-// enters them in its device registry.
+// (vcpu_interrupts.hpp), a CMOS RTC, an i8042 for the reset line, fixed
+// answers at the legacy ports Linux touches (legacy_ports.hpp) and the 32
+// virtio-mmio slots at 0xfeb00000 (I/O APIC pins 24-55); zone_init enters
+// them in its device registry.
 
 struct ZoneContext {
     u32 asid = 0;                         // SVM address-space ID (VPID on VMX)
@@ -33,6 +35,7 @@ struct ZoneContext {
     x86_64::VirtualIoApic ioapic;
     Uart16550 uart;
     x86_64::CmosRtc rtc;
+    VirtioMmioSlots virtio;
 };
 
 } // namespace bh::arch

@@ -46,16 +46,6 @@ inline void delay_ms(u64 ms) {
     while (counter() < end) {}
 }
 
-// Polls `done` until it returns true or `ms` milliseconds of counter time
-// have passed; whether it came true.
-template <typename F>
-bool wait_for(F done, u64 ms) {
-    u64 end = counter() + ms_to_ticks(ms);
-    while (!done())
-        if (counter() > end) return false;
-    return true;
-}
-
 // A periodic virtual-timer interrupt on the calling vCPU, counting ticks.
 // Re-armed with CVAL += period, so the rate does not drift with handler
 // latency. The GIC CPU interface must be initialised first. If count_until
@@ -75,3 +65,5 @@ u64 periodic_ticks(); // on the calling vCPU
 u64 periodic_late_ticks();
 
 } // namespace bh::timer
+
+#include <guest/timer_wait.hpp> // timer::wait_for

@@ -24,6 +24,8 @@ inline void dmb() { asm volatile("mfence" ::: "memory"); }
 inline void dsb() { asm volatile("mfence" ::: "memory"); }
 inline void cpu_relax() { asm volatile("pause" ::: "memory"); }
 inline void wfi() { asm volatile("hlt" ::: "memory"); }
+inline void irq_enable() { asm volatile("sti" ::: "memory"); }
+inline void irq_disable() { asm volatile("cli" ::: "memory"); }
 
 inline u8 inb(u16 port) {
     u8 v;

@@ -35,3 +35,5 @@ u64 periodic_ticks(); // on the calling vCPU
 u64 periodic_late_ticks();
 
 } // namespace bh::timer
+
+#include <guest/timer_wait.hpp> // timer::wait_for

@@ -9,6 +9,8 @@
  * (ZONE_LOAD in many bounce-buffer chunks, ZONE_BOOT_LINUX) whose workload
  * exits 7, and reads that status from the zone's end.
  * Usage: bhtest GUEST.BIN [IMAGE INITRD]   (ok/FAIL lines; exit 0/1)
+ * Built for arm64 and x86-64 (GUEST.BIN: guest-arm64.S, guest-x86_64.S);
+ * the Linux zone is arm64's only, as ZONE_BOOT_LINUX is for now.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,10 +28,19 @@
 #include <linux/capability.h>
 
 #include <bulkhead/abi/linux_boot.h>
+#include <bulkhead/abi/zone_layout.h>
 
 #include "bulkhead.h"
 
 #define RAM_BASE 0x40000000ull
+/* Where this architecture's zones have slot 0, and its line. */
+#if defined(__x86_64__)
+#define SLOT0 ((uint64_t)BH_X86_64_VIRTIO_BASE)
+#define SLOT0_LINE BH_X86_64_VIRTIO_FIRST_LINE
+#else
+#define SLOT0 ((uint64_t)BH_ARM64_VIRTIO_BASE)
+#define SLOT0_LINE BH_ARM64_VIRTIO_FIRST_LINE
+#endif
 #define RAM_SIZE (16ull << 20)
 
 static int failures;
@@ -226,9 +237,9 @@ int main(int argc, char **argv)
 	iev.slot = 1;
 	CHECK(io(zfd, BULKHEAD_ZONE_IOEVENTFD, &iev) == -EINVAL); /* not served */
 	ifd = eventfd(0, 0);
-	irqf = (struct bulkhead_irqfd){ .fd = ifd, .line = 16 };
+	irqf = (struct bulkhead_irqfd){ .fd = ifd, .line = SLOT0_LINE };
 	CHECK(io(zfd, BULKHEAD_ZONE_IRQFD, &irqf) == 0);
-	irqf.line = 17;
+	irqf.line = SLOT0_LINE + 1;
 	CHECK(io(zfd, BULKHEAD_ZONE_IRQFD, &irqf) == -EINVAL);
 
 	load = (struct bulkhead_zone_load){ .ipa = RAM_BASE,
@@ -249,7 +260,7 @@ int main(int argc, char **argv)
 	other = create(dev, "selftest-other", RAM_SIZE);
 	CHECK(other >= 0);
 	CHECK(io(other, BULKHEAD_ZONE_MAP, &map) == -EPERM);
-	CHECK(io(other, BULKHEAD_ZONE_IRQ, &(uint32_t){ 16 }) == -EPERM);
+	CHECK(io(other, BULKHEAD_ZONE_IRQ, &(uint32_t){ SLOT0_LINE }) == -EPERM);
 
 	CHECK(io(zfd, BULKHEAD_ZONE_START, NULL) == 0);
 	load.ipa = RAM_BASE;
@@ -258,7 +269,7 @@ int main(int argc, char **argv)
 	CHECK(readable(iofd, 10000));
 	n = read(iofd, rec, sizeof(rec));
 	CHECK(n == sizeof(rec[0]));
-	CHECK(rec[0].addr == 0x0a000008 && rec[0].size == 4 &&
+	CHECK(rec[0].addr == SLOT0 + 8 && rec[0].size == 4 &&
 	      rec[0].dir == BULKHEAD_IOREQ_READ && rec[0].vcpu == 0);
 	done = (struct bulkhead_ioreq_completion){ .id = rec[0].id, .value = 42 };
 	CHECK(write(iofd, &done, sizeof(done)) == sizeof(done));
@@ -266,7 +277,7 @@ int main(int argc, char **argv)
 	/* The posted write went to the ioeventfd, not to the I/O fd: the
 	 * next record is the read after it. */
 	CHECK(readable(iofd, 10000) && read(iofd, rec, sizeof(rec)) == sizeof(rec[0]));
-	CHECK(rec[0].addr == 0x0a000000 && rec[0].dir == BULKHEAD_IOREQ_READ);
+	CHECK(rec[0].addr == SLOT0 && rec[0].dir == BULKHEAD_IOREQ_READ);
 	CHECK(readable(efd, 0) && read(efd, &count, 8) == 8 && count == 1);
 	done = (struct bulkhead_ioreq_completion){ .id = rec[0].id };
 	CHECK(write(iofd, &done, sizeof(done)) == sizeof(done));

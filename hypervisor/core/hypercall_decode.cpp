@@ -103,8 +103,12 @@ Status decode_zone_create(const HypercallArgs& a, ZoneCreateRequest& out) {
     if (r.memory_bytes == 0 || !is_aligned(r.memory_bytes, kPageSize) ||
         r.memory_bytes > arch::kZonePlatform.max_memory)
         return Status::invalid_argument;
-    if (a.arg[3] == 0 || a.arg[3] > BH_ZONE_VCPUS_MAX) return Status::invalid_argument;
-    r.vcpus = static_cast<u32>(a.arg[3]);
+    u64 vcpus = a.arg[3] & BH_ZONE_CREATE_VCPUS_MASK, flags = a.arg[3] & ~u64(BH_ZONE_CREATE_VCPUS_MASK);
+    if (vcpus == 0 || vcpus > BH_ZONE_VCPUS_MAX || (flags & ~u64(BH_ZONE_CREATE_LINUX)))
+        return Status::invalid_argument;
+    r.vcpus = static_cast<u32>(vcpus);
+    r.ram_base =
+        flags & BH_ZONE_CREATE_LINUX ? arch::kZonePlatform.linux_ram_base : arch::kZonePlatform.default_ram_base;
     out = r;
     return Status::ok;
 }

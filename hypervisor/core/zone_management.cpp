@@ -42,6 +42,8 @@ HypercallResult hc_zone_create(Vcpu& caller, const HypercallArgs& a) {
     spec.name[req.name_len] = '\0';
     if (Status s = validate_zone_name(spec.name, req.name_len); s != Status::ok) return hc_result(s);
     spec.memory_size = req.memory_bytes;
+    spec.memory_base = req.ram_base;
+    spec.entry = req.ram_base;
     spec.vcpus = req.vcpus;
     spec.privileged = false; // rights are not delegated through creation
     spec.creator = caller.zone->handle;
@@ -58,7 +60,8 @@ HypercallResult hc_zone_create(Vcpu& caller, const HypercallArgs& a) {
         z = t.find(g.held(), spec.name);
         if (z) {
             bool ours = z->state.load() == ZoneState::creating && z->creator.raw() == spec.creator.raw() &&
-                        z->ram.size == spec.memory_size && z->vcpu_count == spec.vcpus;
+                        z->ram.base == spec.memory_base && z->ram.size == spec.memory_size &&
+                        z->vcpu_count == spec.vcpus;
             if (!ours) return hc_result(Status::bad_state); // the name is taken
         } else {
             if (Status s = t.reserve(g.held(), spec, z); s != Status::ok) return hc_result(s);

@@ -144,6 +144,16 @@ TEST_CASE("hypercall: decode_zone_create", "[hypercall]") {
         CHECK_FALSE(ok(4, 4096, 9));
         CHECK_FALSE(ok(4, 4096, u64(1) << 32 | 1)); // must not truncate to 1
     }
+    SECTION("flags above the vCPU count") {
+        ZoneCreateRequest out;
+        REQUIRE(decode_zone_create(args(0x40001000, 4, 4096, 2), out) == Status::ok);
+        CHECK(out.ram_base == arch::kZonePlatform.default_ram_base);
+        REQUIRE(decode_zone_create(args(0x40001000, 4, 4096, 2 | BH_ZONE_CREATE_LINUX), out) == Status::ok);
+        CHECK(out.vcpus == 2);
+        CHECK(out.ram_base == arch::kZonePlatform.linux_ram_base);
+        CHECK_FALSE(ok(4, 4096, 2 | (BH_ZONE_CREATE_LINUX << 1))); // unknown flags are refused
+        CHECK_FALSE(ok(4, 4096, BH_ZONE_CREATE_LINUX));            // and still a vCPU count
+    }
     SECTION("a rejected request leaves out untouched") {
         ZoneCreateRequest out;
         out.vcpus = 77;

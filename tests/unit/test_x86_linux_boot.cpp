@@ -30,6 +30,7 @@ static_assert(sizeof(Elf64Phdr) == sizeof(Elf64_Phdr) && offsetof(Elf64Phdr, pad
 static_assert(kPtLoad == PT_LOAD && kPtNote == PT_NOTE && kEmX86_64 == EM_X86_64 && kEtExec == ET_EXEC);
 // The zero page's offsets, as Linux's UAPI header has them.
 static_assert(bz::kSetupSects == offsetof(boot_params, hdr.setup_sects));
+static_assert(bz::kSyssize == offsetof(boot_params, hdr.syssize));
 static_assert(bz::kHeaderMagic == offsetof(boot_params, hdr.header));
 static_assert(bz::kVersion == offsetof(boot_params, hdr.version));
 static_assert(bz::kTypeOfLoader == offsetof(boot_params, hdr.type_of_loader));
@@ -99,6 +100,7 @@ std::vector<u8> bzimage(u16 version = 0x020f, u16 xloadflags = 1) {
     put<u32>(b, 0x238, 2047);
     put<u64>(b, 0x258, 0x1000000);
     put<u32>(b, 0x260, 0x2000000);
+    put<u32>(b, 0x1f4, (0x5000 - 0x800) / 16); // syssize: the kernel's paragraphs
     return b;
 }
 
@@ -162,6 +164,11 @@ TEST_CASE("x86 Linux: kernels that cannot boot are refused with the reason", "[x
         k.resize(0x700);
         CHECK_THAT(why_of(k), Contains("truncated"));
     }
+    SECTION("a bzImage cut inside its kernel (shorter than syssize says)") {
+        auto k = bzimage();
+        k.resize(0x4fff);
+        CHECK_THAT(why_of(k), Contains("truncated"));
+    }
     SECTION("a bzImage without a 64-bit entry") {
         CHECK_THAT(why_of(bzimage(0x020b)), Contains("2.12 or later"));
         CHECK_THAT(why_of(bzimage(0x020f, 0)), Contains("XLF_KERNEL_64"));
@@ -214,6 +221,67 @@ TEST_CASE("x86 Linux: the layout puts the initrd under the boot tables and refus
         CHECK_FALSE(x86_linux_layout(l, {GuestPhys(0), 64 * kMiB}, 0x8000, at, why, sizeof why));
         CHECK_THAT(std::string(why), Contains("below 1 MiB"));
     }
+}
+
+// A kernel file read piecewise, as from a zone's RAM in several host runs:
+// the parser sees the same kernel, and reads past the file fail.
+TEST_CASE("x86 Linux: a kernel read in pieces parses as the whole file does", "[x86][linux]") {
+    for (auto k : {pvh_elf(), bzimage()}) {
+        struct Split {
+            const std::vector<u8>* file;
+            u64 cut;
+        } split{&k, 1000}; // two "runs": [0, 1000) and the rest
+        KernelSource src{k.size(), &split, [](const void* c, u64 offset, void* dst, u64 len) {
+                             const Split& s = *static_cast<const Split*>(c);
+                             u8* out = static_cast<u8*>(dst);
+                             for (u64 i = 0; i < len; ++i) out[i] = (*s.file)[offset + i]; // byte by byte: any split
+                             return true;
+                         }};
+        X86Kernel whole, pieces;
+        char why[256] = {};
+        REQUIRE(parse_x86_kernel(blob(k), whole, why, sizeof why));
+        REQUIRE(parse_x86_kernel(src, pieces, why, sizeof why));
+        CHECK(pieces.kind == whole.kind);
+        CHECK(pieces.entry == whole.entry);
+        CHECK(pieces.segment_count == whole.segment_count);
+        CHECK(pieces.segments[0].load == whole.segments[0].load);
+        CHECK(std::memcmp(pieces.setup_header, whole.setup_header, sizeof whole.setup_header) == 0);
+        u8 byte;
+        CHECK_FALSE(src.read(k.size(), &byte, 1));
+        CHECK_FALSE(src.read(~u64(0), &byte, 2));
+        // A source that cannot read is a refusal, never a crash.
+        KernelSource broken{k.size(), nullptr, [](const void*, u64, void*, u64) { return false; }};
+        CHECK_FALSE(parse_x86_kernel(broken, pieces, why, sizeof why));
+    }
+}
+
+// BH_HC_ZONE_BOOT_LINUX: where a control domain may have loaded the files.
+TEST_CASE("x86 Linux: files loaded into the zone must be clear of where the kernel runs", "[x86][linux]") {
+    auto k = pvh_elf();
+    std::vector<u8> initrd(3 * kMiB, 1);
+    LinuxBoot l;
+    l.kernel = blob(k);
+    l.initrd = blob(initrd);
+    X86LinuxLayout at;
+    char why[256] = {};
+    REQUIRE(x86_linux_layout(l, {GuestPhys(0), 64 * kMiB}, 0x8000, at, why, sizeof why));
+    REQUIRE(at.kernel_start.raw() < at.kernel_end.raw());
+    const Range<GuestPhys> kernel_ok{GuestPhys(32 * kMiB), k.size()};
+    const Range<GuestPhys> initrd_there{at.initrd, initrd.size()};
+    const Range<GuestPhys> initrd_elsewhere{GuestPhys(40 * kMiB), initrd.size()};
+    CHECK(x86_staged_linux_ok(at, kernel_ok, initrd_there, why, sizeof why));
+    CHECK(x86_staged_linux_ok(at, kernel_ok, initrd_elsewhere, why, sizeof why));
+    CHECK(x86_staged_linux_ok(at, kernel_ok, {}, why, sizeof why)); // no initrd
+    // Over where the kernel runs: the copy would overwrite its own source.
+    CHECK_FALSE(x86_staged_linux_ok(at, {at.kernel_start, k.size()}, initrd_there, why, sizeof why));
+    CHECK_THAT(std::string(why), Contains("overlaps where the kernel runs"));
+    CHECK_FALSE(x86_staged_linux_ok(at, {at.kernel_end - kPageSize, k.size()}, initrd_there, why, sizeof why));
+    CHECK_FALSE(x86_staged_linux_ok(at, kernel_ok, {at.kernel_start, initrd.size()}, why, sizeof why));
+    // Over each other.
+    CHECK_FALSE(x86_staged_linux_ok(at, kernel_ok, {kernel_ok.base + 4096, initrd.size()}, why, sizeof why));
+    // Partly over its own place: the move would overwrite what it still reads.
+    CHECK_FALSE(x86_staged_linux_ok(at, kernel_ok, {at.initrd - kPageSize, initrd.size()}, why, sizeof why));
+    CHECK_THAT(std::string(why), Contains("overlaps its place"));
 }
 
 TEST_CASE("x86 Linux: the command line carries the TSC rate and the workload in zone init's words", "[x86][linux]") {
@@ -297,7 +365,7 @@ TEST_CASE("x86 Linux: the zero page has the image's setup header and the loader'
     Range<GuestPhys> ram{GuestPhys(0), 128 * kMiB};
     REQUIRE(x86_linux_layout(l, ram, 0x8000, at, why, sizeof why));
     std::vector<u8> zp(4096, 0xee);
-    x86_zero_page(at, ram, l.kernel, 0x12345, GuestPhys(0xe0000), zp.data());
+    x86_zero_page(at, ram, 0x12345, GuestPhys(0xe0000), zp.data());
     boot_params bp;
     std::memcpy(&bp, zp.data(), sizeof bp);
     CHECK(bp.hdr.header == 0x53726448);

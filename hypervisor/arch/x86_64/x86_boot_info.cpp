@@ -157,11 +157,10 @@ void x86_pvh_start_info(const X86LinuxLayout& at, Range<GuestPhys> ram, u64 init
     __builtin_memcpy(info_page, &si, sizeof si);
 }
 
-void x86_zero_page(const X86LinuxLayout& at, Range<GuestPhys> ram, Blob kernel, u64 initrd_size, GuestPhys rsdp,
-                   u8* zp) {
+void x86_zero_page(const X86LinuxLayout& at, Range<GuestPhys> ram, u64 initrd_size, GuestPhys rsdp, u8* zp) {
     __builtin_memset(zp, 0, bz::kZeroPageBytes);
     const X86Kernel& k = at.kernel;
-    __builtin_memcpy(zp + bz::kSetupSects, kernel.data + bz::kSetupSects, k.header_end - bz::kSetupSects);
+    __builtin_memcpy(zp + bz::kSetupSects, k.setup_header, k.header_end - bz::kSetupSects);
     zp[bz::kTypeOfLoader] = bz::kLoaderUndefined;
     zp[bz::kLoadflags] |= bz::kLoadedHigh;
     put_le(zp + bz::kCmdLinePtr, kCmdline.raw(), 4);

@@ -20,33 +20,42 @@ u64 le(const u8* p, unsigned bytes) {
     return v;
 }
 
-bool fits(const Blob& b, u64 offset, u64 size) { return offset <= b.size && size <= b.size - offset; }
+bool fits(const KernelSource& k, u64 offset, u64 size) { return offset <= k.size && size <= k.size - offset; }
+
+// Program header i (in the file: checked by the caller).
+Elf64Phdr phdr(const KernelSource& k, const Elf64Header& h, u32 i) {
+    Elf64Phdr ph{};
+    (void)k.read(h.phoff + u64(i) * sizeof ph, &ph, sizeof ph);
+    return ph;
+}
 
 // The PVH entry from the PT_NOTE segments; 0 if there is none.
-u64 pvh_entry(const Blob& k, const Elf64Header& h) {
+u64 pvh_entry(const KernelSource& k, const Elf64Header& h) {
     for (u32 i = 0; i < h.phnum; ++i) {
-        Elf64Phdr ph;
-        __builtin_memcpy(&ph, k.data + h.phoff + u64(i) * sizeof ph, sizeof ph);
+        Elf64Phdr ph = phdr(k, h, i);
         if (ph.type != kPtNote || !fits(k, ph.offset, ph.filesz)) continue;
         u64 at = ph.offset, end = ph.offset + ph.filesz;
         while (end - at >= sizeof(Elf64Note)) {
             Elf64Note n;
-            __builtin_memcpy(&n, k.data + at, sizeof n);
+            if (!k.read(at, &n, sizeof n)) break;
             u64 name = at + sizeof n, desc = name + align_up(n.namesz, 4);
             u64 next = desc + align_up(n.descsz, 4);
             if (n.namesz > end || n.descsz > end || next > end) break;
-            bool xen = n.namesz == 4 && __builtin_memcmp(k.data + name, "Xen", 4) == 0;
-            if (xen && n.type == kXenElfnotePhys32Entry && (n.descsz == 4 || n.descsz == 8))
-                return le(k.data + desc, n.descsz);
+            char xen[4];
+            u8 value[8];
+            bool is_xen = n.namesz == 4 && k.read(name, xen, 4) && __builtin_memcmp(xen, "Xen", 4) == 0;
+            if (is_xen && n.type == kXenElfnotePhys32Entry && (n.descsz == 4 || n.descsz == 8) &&
+                k.read(desc, value, n.descsz))
+                return le(value, n.descsz);
             at = next;
         }
     }
     return 0;
 }
 
-bool parse_elf(const Blob& k, X86Kernel& out, char* why, usize why_size) {
+bool parse_elf(const KernelSource& k, X86Kernel& out, char* why, usize why_size) {
     Elf64Header h;
-    __builtin_memcpy(&h, k.data, sizeof h);
+    (void)k.read(0, &h, sizeof h); // the caller saw its magic: the header is in the file
     if (h.ident[4] != 2 || h.ident[5] != 1 || h.machine != kEmX86_64 || h.type != kEtExec) {
         format(why, why_size, "the kernel is an ELF file but not a 64-bit x86 executable (class %u, machine %u)",
                h.ident[4], h.machine);
@@ -59,8 +68,7 @@ bool parse_elf(const Blob& k, X86Kernel& out, char* why, usize why_size) {
     }
     // A file cut short is named as such before anything else is looked for.
     for (u32 i = 0; i < h.phnum; ++i) {
-        Elf64Phdr ph;
-        __builtin_memcpy(&ph, k.data + h.phoff + u64(i) * sizeof ph, sizeof ph);
+        Elf64Phdr ph = phdr(k, h, i);
         if ((ph.type == kPtLoad || ph.type == kPtNote) && !fits(k, ph.offset, ph.filesz)) {
             format(why, why_size,
                    "the kernel's segment %u (%llu bytes at file offset %#llx) lies outside its %llu bytes: it is "
@@ -80,8 +88,7 @@ bool parse_elf(const Blob& k, X86Kernel& out, char* why, usize why_size) {
     out.entry = GuestPhys(entry);
     out.segment_count = 0;
     for (u32 i = 0; i < h.phnum; ++i) {
-        Elf64Phdr ph;
-        __builtin_memcpy(&ph, k.data + h.phoff + u64(i) * sizeof ph, sizeof ph);
+        Elf64Phdr ph = phdr(k, h, i);
         if (ph.type != kPtLoad || ph.memsz == 0) continue;
         if (ph.filesz > ph.memsz || ph.paddr + ph.memsz < ph.paddr) {
             format(why, why_size, "the kernel's segment %u has impossible sizes", i);
@@ -101,8 +108,9 @@ bool parse_elf(const Blob& k, X86Kernel& out, char* why, usize why_size) {
     return true;
 }
 
-bool parse_bzimage(const Blob& k, X86Kernel& out, char* why, usize why_size) {
-    const u8* p = k.data;
+// `p`: the file's first bytes up to the setup header's end (kHeaderBytes,
+// or the whole file if shorter, which the caller saw reach kPrefAddress).
+bool parse_bzimage(const KernelSource& k, const u8* p, X86Kernel& out, char* why, usize why_size) {
     u16 version = static_cast<u16>(le(p + bz::kVersion, 2));
     if (version < bz::kMinVersion || !(le(p + bz::kXloadflags, 2) & bz::kXlfKernel64)) {
         format(why, why_size,
@@ -120,6 +128,16 @@ bool parse_bzimage(const Blob& k, X86Kernel& out, char* why, usize why_size) {
                static_cast<ull>(k.size), static_cast<ull>(payload));
         return false;
     }
+    // syssize: the protected-mode kernel's 16-byte paragraphs (4 bytes wide
+    // from protocol 2.04, so trusted here).
+    u64 kernel_bytes = le(p + bz::kSyssize, 4) * 16;
+    if (kernel_bytes > k.size - payload) {
+        format(why, why_size,
+               "the bzImage's kernel is %llu bytes by its header but the file holds %llu after the setup: it is "
+               "truncated",
+               static_cast<ull>(kernel_bytes), static_cast<ull>(k.size - payload));
+        return false;
+    }
     u64 init_size = le(p + bz::kInitSize, 4);
     u64 load = le(p + bz::kPrefAddress, 8);
     u64 align = le(p + bz::kKernelAlignment, 4);
@@ -129,7 +147,9 @@ bool parse_bzimage(const Blob& k, X86Kernel& out, char* why, usize why_size) {
     u64 file_size = k.size - payload;
     out.segments[0] = {payload, file_size, GuestPhys(load), init_size > file_size ? init_size : file_size};
     out.entry = GuestPhys(load + bz::kEntry64Offset);
+    // Within the first 0x400 bytes, which lie before the payload (>= 0x400).
     out.header_end = bz::kHeaderMagic + p[bz::kJumpOffset];
+    __builtin_memcpy(out.setup_header, p + bz::kSetupSects, out.header_end - bz::kSetupSects);
     u64 cmdline_size = le(p + bz::kCmdlineSize, 4);
     out.cmdline_max = cmdline_size && cmdline_size < kCmdlineMax ? cmdline_size + 1 : kCmdlineMax;
     return true;
@@ -137,13 +157,22 @@ bool parse_bzimage(const Blob& k, X86Kernel& out, char* why, usize why_size) {
 
 } // namespace
 
-bool parse_x86_kernel(Blob k, X86Kernel& out, char* why, usize why_size) {
+bool parse_x86_kernel(const KernelSource& k, X86Kernel& out, char* why, usize why_size) {
     static constexpr u8 kElfMagic[4] = {0x7f, 'E', 'L', 'F'};
-    if (k.size >= sizeof(Elf64Header) && __builtin_memcmp(k.data, kElfMagic, 4) == 0)
+    // The setup header lies in the first 0x302 bytes; a bzImage's payload
+    // starts at 0x400 or later, so this much of a bzImage is always there.
+    constexpr u64 kHeaderBytes = 0x400;
+    u8 head[kHeaderBytes] = {};
+    u64 got = k.size < kHeaderBytes ? k.size : kHeaderBytes;
+    if (!k.read(0, head, got)) {
+        format(why, why_size, "the kernel's first %llu bytes could not be read", static_cast<ull>(got));
+        return false;
+    }
+    if (k.size >= sizeof(Elf64Header) && __builtin_memcmp(head, kElfMagic, 4) == 0)
         return parse_elf(k, out, why, why_size);
-    if (k.size > bz::kPrefAddress + 16 && le(k.data + bz::kHeaderMagic, 4) == bz::kMagicHdrS)
-        return parse_bzimage(k, out, why, why_size);
-    const bool gzip = k.size >= 2 && k.data[0] == 0x1f && k.data[1] == 0x8b;
+    if (k.size > bz::kPrefAddress + 16 && le(head + bz::kHeaderMagic, 4) == bz::kMagicHdrS)
+        return parse_bzimage(k, head, out, why, why_size);
+    const bool gzip = k.size >= 2 && head[0] == 0x1f && head[1] == 0x8b;
     format(why, why_size,
            "the kernel (%llu bytes) is neither an ELF vmlinux with a PVH note nor a bzImage (no \"HdrS\" at "
            "%#llx)%s",
@@ -152,9 +181,9 @@ bool parse_x86_kernel(Blob k, X86Kernel& out, char* why, usize why_size) {
     return false;
 }
 
-bool x86_linux_layout(const LinuxBoot& l, Range<GuestPhys> ram, u64 boot_area, X86LinuxLayout& out, char* why,
-                      usize why_size) {
-    if (!parse_x86_kernel(l.kernel, out.kernel, why, why_size)) return false;
+bool x86_linux_layout(const KernelSource& kernel, u64 initrd_size, Range<GuestPhys> ram, u64 boot_area,
+                      X86LinuxLayout& out, char* why, usize why_size) {
+    if (!parse_x86_kernel(kernel, out.kernel, why, why_size)) return false;
     if (ram.base.raw() != 0) {
         format(why, why_size,
                "an x86 Linux zone's memory must start at 0 (memory-base %#llx): Linux needs memory below 1 MiB",
@@ -178,18 +207,46 @@ bool x86_linux_layout(const LinuxBoot& l, Range<GuestPhys> ram, u64 boot_area, X
         return false;
     }
     out.ram_end = ram.end() - boot_area;
+    out.kernel_start = GuestPhys(align_down(lo, kPageSize));
     out.kernel_end = GuestPhys(align_up(hi, kPageSize));
-    u64 initrd = align_down(out.ram_end.raw() - (l.initrd.size < out.ram_end.raw() ? l.initrd.size : 0), kPageSize);
+    u64 initrd = align_down(out.ram_end.raw() - (initrd_size < out.ram_end.raw() ? initrd_size : 0), kPageSize);
     out.initrd = GuestPhys(initrd);
     // A kernel needs room beyond its image to start (page tables, the
     // decompressor's heap, its first allocations): 4 MiB, as on arm64.
     constexpr u64 kSlack = 4u << 20;
-    if (hi > out.ram_end.raw() || l.initrd.size > out.ram_end.raw() || out.kernel_end.raw() + kSlack > initrd) {
+    if (hi > out.ram_end.raw() || initrd_size > out.ram_end.raw() || out.kernel_end.raw() + kSlack > initrd) {
         format(why, why_size,
                "the kernel (%llu KiB at [%#llx, %#llx)), the initrd (%llu KiB) and 4 MiB to start in need more than "
                "the zone's %llu KiB",
                static_cast<ull>((hi - lo) >> 10), static_cast<ull>(lo), static_cast<ull>(hi),
-               static_cast<ull>(l.initrd.size >> 10), static_cast<ull>(ram.size >> 10));
+               static_cast<ull>(initrd_size >> 10), static_cast<ull>(ram.size >> 10));
+        return false;
+    }
+    return true;
+}
+
+bool x86_staged_linux_ok(const X86LinuxLayout& at, Range<GuestPhys> kernel_file, Range<GuestPhys> initrd_file,
+                         char* why, usize why_size) {
+    const Range<GuestPhys> runs{at.kernel_start, at.kernel_end - at.kernel_start};
+    const Range<GuestPhys> initrd_place{at.initrd, initrd_file.size};
+    if (kernel_file.overlaps(runs)) {
+        format(why, why_size,
+               "the kernel file at [%#llx, %#llx) overlaps where the kernel runs, [%#llx, %#llx): load it above "
+               "that",
+               static_cast<ull>(kernel_file.base.raw()), static_cast<ull>(kernel_file.end().raw()),
+               static_cast<ull>(runs.base.raw()), static_cast<ull>(runs.end().raw()));
+        return false;
+    }
+    if (initrd_file.overlaps(runs) || initrd_file.overlaps(kernel_file)) {
+        format(why, why_size,
+               "the initrd at [%#llx, %#llx) overlaps the kernel file or where the kernel runs, [%#llx, %#llx)",
+               static_cast<ull>(initrd_file.base.raw()), static_cast<ull>(initrd_file.end().raw()),
+               static_cast<ull>(runs.base.raw()), static_cast<ull>(runs.end().raw()));
+        return false;
+    }
+    if (initrd_file.size && initrd_file.base != at.initrd && initrd_file.overlaps(initrd_place)) {
+        format(why, why_size, "the initrd at %#llx overlaps its place at %#llx: load it there or clear of it",
+               static_cast<ull>(initrd_file.base.raw()), static_cast<ull>(at.initrd.raw()));
         return false;
     }
     return true;

@@ -75,6 +75,7 @@ struct ZoneCreateRequest {
     u64 name_len = 0;
     u64 memory_bytes = 0;
     u32 vcpus = 0;
+    GuestPhys ram_base; // the platform's default, or its Linux zones' (BH_ZONE_CREATE_LINUX)
 };
 
 struct ZoneLoadRequest {

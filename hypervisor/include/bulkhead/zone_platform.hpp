@@ -16,6 +16,7 @@ struct ZonePlatform {
 
     const char* name = "";
     GuestPhys default_ram_base; // where RAM goes when nobody says
+    GuestPhys linux_ram_base;   // ZONE_CREATE with BH_ZONE_CREATE_LINUX
     u64 ram_base_alignment = 0; // so stage 2 can use block mappings
     u64 guest_phys_limit = 0;   // RAM must end at or below this
     u64 max_memory = 0;         // per zone

@@ -35,6 +35,9 @@ bh_guest(io-server SOURCES ${C}/io_server.cpp ${C}/io_server_child.S ${Z}/io_for
 add_dependencies(guest-io-server guest-io-client)
 set_source_files_properties(${C}/io_server_child.S PROPERTIES OBJECT_DEPENDS "${BH_GUEST_DIR}/io-client.elf")
 
+# Linux zones launched at run time (tests/scenarios/linux/x86_64/linux-launch.dts)
+bh_guest(linux-launcher SOURCES ${Z}/linux_launcher.cpp)
+
 # a console flood, and huge zones made, beside a zone counting its timer
 # interrupts
 bh_guest(ticker SOURCES ${C}/ticker.cpp DEFINITIONS TICKER_TEST="console-flood")

@@ -27,7 +27,7 @@
 #define BH_HC_VCPU_ON      BH_HC_FN(0x04) /* x1 vcpu index, x2 entry IPA, x3 argument (x0 / RDI at entry) */
 
 /* Zone management: only zones whose manifest entry is privileged. */
-#define BH_HC_ZONE_CREATE  BH_HC_FN(0x10) /* x1 name IPA, x2 name length, x3 memory bytes, x4 vcpus -> x1 handle */
+#define BH_HC_ZONE_CREATE  BH_HC_FN(0x10) /* x1 name IPA, x2 name length, x3 memory bytes, x4 vcpus | BH_ZONE_CREATE_* -> x1 handle */
 #define BH_HC_ZONE_LOAD    BH_HC_FN(0x11) /* x1 handle, x2 destination IPA, x3 source IPA (caller), x4 length */
 #define BH_HC_ZONE_SET_ENTRY BH_HC_FN(0x12) /* x1 handle, x2 vcpu, x3 pc, x4 x0 value */
 #define BH_HC_ZONE_START   BH_HC_FN(0x13) /* x1 handle */
@@ -97,5 +97,13 @@
 
 #define BH_ZONE_NAME_MAX 31
 #define BH_ZONE_VCPUS_MAX 8
+
+/* BH_HC_ZONE_CREATE's x4: the vCPU count in bits 0-7, flags above (x5 is
+ * not used: callers need not clear it). */
+#define BH_ZONE_CREATE_VCPUS_MASK 0xffu
+/* RAM where the platform's Linux zones have it (ZONE_BOOT_LINUX needs it):
+ * arm64 0x40000000, as any zone; x86-64 0, for the memory below 1 MiB
+ * Linux's SMP trampoline needs. Without it: 0x40000000. */
+#define BH_ZONE_CREATE_LINUX (1u << 8)
 
 #endif

@@ -13,11 +13,10 @@
 #include <guest/timer.hpp>
 #include <guest/zone_admin.hpp>
 
-extern "C" {
-#include <bulkhead/abi/linux_boot.h>
-}
+#include "../../common/zones/linux_launch.hpp"
 
 using namespace bh;
+using namespace bh::linux_launch;
 using ull = unsigned long long;
 
 namespace {
@@ -34,58 +33,11 @@ u64 le64(const u8* p) {
     return v;
 }
 
-// The newc archive's length: up to the end of its TRAILER!!! entry.
-u64 cpio_length(const u8* a, u64 max) {
-    static const char trailer[] = "TRAILER!!!";
-    for (u64 i = 0; i + 110 + sizeof trailer <= max; i += 4)
-        if (__builtin_memcmp(a + i, "070701", 6) == 0 && __builtin_memcmp(a + i + 110, trailer, sizeof trailer) == 0)
-            return (i + 110 + sizeof trailer + 3) & ~u64(3);
-    return 0;
-}
-
-// A descriptor and its strings, as a control domain's library lays them out.
-struct alignas(16) Descriptor {
-    bh_linux_boot d;
-    char strings[256];
-    u64 length = 0;
-
-    void add(u32& len, const char* s, u64 n) { // n counts the NULs
-        __builtin_memcpy(strings + (length - sizeof d), s, n);
-        length += n;
-        len = static_cast<u32>(n);
-    }
-};
-
 Descriptor desc;
 
-struct Layout {
-    u64 kernel, kernel_size, initrd, initrd_size;
-};
-
 void describe(const Layout& l, const char* command_args, u64 args_len) {
-    desc = Descriptor{};
-    desc.d.kernel_ipa = l.kernel;
-    desc.d.kernel_size = l.kernel_size;
-    desc.d.initrd_ipa = l.initrd;
-    desc.d.initrd_size = l.initrd_size;
-    desc.length = sizeof desc.d;
     static const char bootargs[] = "console=ttyAMA0 panic=-1 quiet";
-    static const char command[] = "/bin/sh";
-    desc.add(desc.d.bootargs_len, bootargs, sizeof bootargs);
-    desc.add(desc.d.command_len, command, sizeof command);
-    desc.add(desc.d.args_len, command_args, args_len);
-}
-
-// Waits for the creator's event that zone `h` ended.
-hc::Event wait_end(u64 h) {
-    u64 end = timer::counter() + timer::ms_to_ticks(kTimeoutMs);
-    while (timer::counter() < end) {
-        hc::Event e = hc::event_next();
-        if (e.status == BH_OK && e.kind == BH_EVENT_ZONE_ENDED && e.handle == h) return e;
-        BH_EXPECT(e.status == BH_ERR_NOT_FOUND || e.status == BH_OK);
-        hc::yield();
-    }
-    test::fail("zone %llx did not end in %llu ms", static_cast<ull>(h), static_cast<ull>(kTimeoutMs));
+    desc.describe(l, bootargs, sizeof bootargs, command_args, args_len);
 }
 
 void launch(u32 round, const Layout& l) {
@@ -113,16 +65,7 @@ void launch(u32 round, const Layout& l) {
     BH_EXPECT_EQ(hc::zone_boot_linux(h, &desc, desc.length), BH_ERR_INVALID_ARGUMENT);
 
     describe(l, args, sizeof args);
-    BH_EXPECT_EQ(hc::zone_boot_linux(h, &desc, desc.length - 1), BH_ERR_INVALID_ARGUMENT); // lengths disagree
-    BH_EXPECT_EQ(hc::zone_boot_linux(h, &desc, desc.length), BH_OK);
-    BH_EXPECT_EQ(hc::zone_start(h), BH_OK);
-    BH_EXPECT_EQ(hc::zone_boot_linux(h, &desc, desc.length), BH_ERR_BAD_STATE); // too late
-    hc::Event e = wait_end(h);
-    print("linux-launcher: round %u: zone ended, state %llu, reason %llu, code %llu\n", round,
-          static_cast<ull>(e.detail & 0xff), static_cast<ull>(e.detail >> 8), static_cast<ull>(e.code));
-    BH_EXPECT_EQ(e.detail, u64(BH_ZONE_EXITED) | u64(BH_EXIT_WORKLOAD) << 8);
-    BH_EXPECT_EQ(e.code, 3ull);
-    BH_EXPECT_EQ(admin::destroy_retrying(h, 10000), BH_OK);
+    boot_and_reap(h, desc, round, 3, kTimeoutMs);
 }
 
 } // namespace

@@ -41,9 +41,9 @@ usize x86_linux_cmdline(const LinuxBoot& l, const char* zone_name, u64 tsc_khz, 
 void x86_pvh_start_info(const X86LinuxLayout& at, Range<GuestPhys> ram, u64 initrd_size, GuestPhys rsdp, u8* info_page,
                         u8* lists_page);
 
-// The zero page (bz::kZeroPageBytes) for a bzImage: the setup header copied
-// from the image, the loader's fields, the memory map and the RSDP.
-void x86_zero_page(const X86LinuxLayout& at, Range<GuestPhys> ram, Blob kernel, u64 initrd_size, GuestPhys rsdp,
-                   u8* zero_page);
+// The zero page (bz::kZeroPageBytes) for a bzImage: the setup header as
+// parsed from the image (X86Kernel::setup_header), the loader's fields,
+// the memory map and the RSDP.
+void x86_zero_page(const X86LinuxLayout& at, Range<GuestPhys> ram, u64 initrd_size, GuestPhys rsdp, u8* zero_page);
 
 } // namespace bh::x86_64

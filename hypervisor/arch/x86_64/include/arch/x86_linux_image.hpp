@@ -49,10 +49,10 @@ inline constexpr u32 kXenElfnotePhys32Entry = 18;
 // The boot protocol's setup header, at offset 0x1f1 of a bzImage and of the
 // zero page (Documentation/x86/boot.rst; offsets are the zero page's).
 namespace bz {
-inline constexpr u64 kSetupSects = 0x1f1, kHeaderMagic = 0x202, kVersion = 0x206, kTypeOfLoader = 0x210,
-                     kLoadflags = 0x211, kRamdiskImage = 0x218, kRamdiskSize = 0x21c, kCmdLinePtr = 0x228,
-                     kRelocatable = 0x234, kXloadflags = 0x236, kCmdlineSize = 0x238, kPrefAddress = 0x258,
-                     kInitSize = 0x260, kKernelAlignment = 0x230, kJumpOffset = 0x201;
+inline constexpr u64 kSetupSects = 0x1f1, kSyssize = 0x1f4, kHeaderMagic = 0x202, kVersion = 0x206,
+                     kTypeOfLoader = 0x210, kLoadflags = 0x211, kRamdiskImage = 0x218, kRamdiskSize = 0x21c,
+                     kCmdLinePtr = 0x228, kRelocatable = 0x234, kXloadflags = 0x236, kCmdlineSize = 0x238,
+                     kPrefAddress = 0x258, kInitSize = 0x260, kKernelAlignment = 0x230, kJumpOffset = 0x201;
 // The zero page's own fields.
 inline constexpr u64 kAcpiRsdpAddr = 0x070, kExtRamdiskImage = 0x0c0, kExtRamdiskSize = 0x0c4, kExtCmdLinePtr = 0x0c8,
                      kE820Entries = 0x1e8, kE820Table = 0x2d0;
@@ -75,17 +75,41 @@ struct X86Segment {
     u64 mem_size = 0;
 };
 
+// The kernel file, read piecewise with every range checked: contiguous
+// bytes (a manifest's image) or a range of a zone's RAM, which need not be
+// contiguous in the host (BH_HC_ZONE_BOOT_LINUX: kernel_in_zone in
+// linux_boot.cpp). read() is false unless [offset, offset + len) lies in
+// the file and could be read.
+struct KernelSource {
+    u64 size = 0;
+    const void* context = nullptr;
+    bool (*read_at)(const void* context, u64 offset, void* dst, u64 len) = nullptr;
+
+    [[nodiscard]] bool read(u64 offset, void* dst, u64 len) const {
+        return offset <= size && len <= size - offset && read_at(context, offset, dst, len);
+    }
+    static KernelSource of(const Blob& b) {
+        return {b.size, b.data, [](const void* c, u64 offset, void* dst, u64 len) {
+                    __builtin_memcpy(dst, static_cast<const u8*>(c) + offset, len);
+                    return true;
+                }};
+    }
+};
+
 struct X86Kernel {
     static constexpr u32 kMaxSegments = 8;
+    // The setup header's bytes [0x1f1, header_end): at most 0x202 + 0xff.
+    static constexpr u64 kSetupHeaderMax = 0x302 - bz::kSetupSects;
     X86KernelKind kind = X86KernelKind::pvh_elf;
     // PVH: the PT_LOAD segments; bzImage: one, the protected-mode kernel at
     // its load address with init_size as its memory size.
     X86Segment segments[kMaxSegments];
     u32 segment_count = 0;
     GuestPhys entry;
-    // bzImage: the setup header's bytes [0x1f1, header_end) to copy into
-    // the zero page, and the longest command line the kernel takes.
+    // bzImage: the setup header's bytes [0x1f1, header_end), as the zero
+    // page gets them, and the longest command line the kernel takes.
     u64 header_end = 0;
+    u8 setup_header[kSetupHeaderMax] = {};
     u64 cmdline_max = 0;
 };
 
@@ -105,20 +129,38 @@ inline constexpr GuestPhys kHighRamBase{0x100000}; // RAM again from 1 MiB
 
 struct X86LinuxLayout {
     X86Kernel kernel;
-    GuestPhys kernel_end; // past the last segment's memory, page aligned
-    GuestPhys initrd;     // page aligned, below the boot tables at RAM's top
-    GuestPhys ram_end;    // where usable RAM ends: the boot tables follow
+    GuestPhys kernel_start; // the lowest segment's first page
+    GuestPhys kernel_end;   // past the last segment's memory, page aligned
+    GuestPhys initrd;       // page aligned, below the boot tables at RAM's top
+    GuestPhys ram_end;      // where usable RAM ends: the boot tables follow
 };
 
 // Recognises the kernel; false with `why` if it is neither kind or is
 // damaged (truncated, segments outside the file).
-bool parse_x86_kernel(Blob kernel, X86Kernel& out, char* why, usize why_size);
+bool parse_x86_kernel(const KernelSource& kernel, X86Kernel& out, char* why, usize why_size);
+inline bool parse_x86_kernel(Blob kernel, X86Kernel& out, char* why, usize why_size) {
+    return parse_x86_kernel(KernelSource::of(kernel), out, why, why_size);
+}
 
 // The kernel, its initrd and the boot data in `ram`, which must start at 0
 // (Linux needs memory below 1 MiB); `boot_area` bytes at its top are the
 // hypervisor's start-up tables. False with `why` if anything does not fit.
-bool x86_linux_layout(const LinuxBoot& l, Range<GuestPhys> ram, u64 boot_area, X86LinuxLayout& out, char* why,
-                      usize why_size);
+bool x86_linux_layout(const KernelSource& kernel, u64 initrd_size, Range<GuestPhys> ram, u64 boot_area,
+                      X86LinuxLayout& out, char* why, usize why_size);
+inline bool x86_linux_layout(const LinuxBoot& l, Range<GuestPhys> ram, u64 boot_area, X86LinuxLayout& out, char* why,
+                             usize why_size) {
+    return x86_linux_layout(KernelSource::of(l.kernel), l.initrd.size, ram, boot_area, out, why, why_size);
+}
+
+// For BH_HC_ZONE_BOOT_LINUX, where a control domain has put the kernel
+// file and the initrd somewhere in the zone's RAM (`kernel_file`,
+// `initrd_file`; the latter empty without one): whether the hypervisor can
+// move them to `at`'s places without a copy overwriting what another still
+// has to read. Neither may overlap the kernel's place [first segment,
+// kernel_end) nor each other; the initrd is at its place already or clear
+// of it. False with `why` saying which.
+bool x86_staged_linux_ok(const X86LinuxLayout& at, Range<GuestPhys> kernel_file, Range<GuestPhys> initrd_file,
+                         char* why, usize why_size);
 
 // The platform's check (ZonePlatform::linux_allowed).
 bool x86_linux_allowed(const LinuxBoot& l, Range<GuestPhys> ram, char* why, usize why_size);

@@ -20,15 +20,17 @@
 /*
  * The zone platform's fixed addresses (bulkhead/abi/zone_layout.h,
  * docs/architecture.md "Address spaces"): zones made with ZONE_CREATE get
- * their RAM at 0x40000000, and 32 virtio-mmio slots of 0x200 bytes, slot i
+ * their RAM at 0x40000000 (BULKHEAD_ZONE_LINUX: where the architecture's
+ * Linux zones have it, 0 on x86-64), and 32 virtio-mmio slots of 0x200 bytes, slot i
  * raising line BH_VIRTIO_FIRST_LINE + i (arm64: from 0x0a000000, SPI 16 + i;
  * x86-64: from 0xfeb00000, GSI 24 + i).
  */
-#define BH_ZONE_RAM_BASE	0x40000000ULL
 #if defined(CONFIG_X86_64)
+#define BH_LINUX_RAM_BASE	((u64)BH_X86_64_LINUX_RAM_BASE)
 #define BH_VIRTIO_BASE		((u64)BH_X86_64_VIRTIO_BASE)
 #define BH_VIRTIO_FIRST_LINE	BH_X86_64_VIRTIO_FIRST_LINE
 #else
+#define BH_LINUX_RAM_BASE	((u64)BH_ARM64_LINUX_RAM_BASE)
 #define BH_VIRTIO_BASE		((u64)BH_ARM64_VIRTIO_BASE)
 #define BH_VIRTIO_FIRST_LINE	BH_ARM64_VIRTIO_FIRST_LINE
 #endif
@@ -66,6 +68,7 @@ struct bh_zone {
 	struct list_head node;		/* bh_dev.zones, while listed */
 	struct bh_dev *bh;
 	u64 handle;
+	u64 ram_base;			/* the zone's first guest-physical byte */
 	u64 ram_bytes;
 	u32 vcpus;
 	char name[BULKHEAD_NAME_MAX + 1];

@@ -55,9 +55,9 @@ int bh_zone_load(struct bh_zone *z, void __user *arg)
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
-	if (!req.len || req.ipa < BH_ZONE_RAM_BASE ||
+	if (!req.len || req.ipa < z->ram_base ||
 	    req.len > z->ram_bytes ||
-	    req.ipa - BH_ZONE_RAM_BASE > z->ram_bytes - req.len)
+	    req.ipa - z->ram_base > z->ram_bytes - req.len)
 		return -EINVAL;
 
 	page = bh_bounce_alloc(req.len, &order);

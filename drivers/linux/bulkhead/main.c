@@ -169,8 +169,9 @@ static int bh_zone_create(struct bh_dev *bh, void __user *arg)
 
 	if (copy_from_user(&req, arg, sizeof(req)))
 		return -EFAULT;
-	if (req.flags & ~BULKHEAD_ZONE_KEEP || !bh_name_ok(req.name) ||
-	    req.vcpus == 0 || !req.ram_bytes)
+	if (req.flags & ~(BULKHEAD_ZONE_KEEP | BULKHEAD_ZONE_LINUX) ||
+	    !bh_name_ok(req.name) || req.vcpus == 0 ||
+	    req.vcpus > BH_ZONE_VCPUS_MAX || !req.ram_bytes)
 		return -EINVAL;
 
 	z = bh_zone_alloc(bh);
@@ -185,13 +186,17 @@ static int bh_zone_create(struct bh_dev *bh, void __user *arg)
 		return -ENOMEM;
 	}
 	st = bh_hc(BH_HC_ZONE_CREATE, virt_to_phys(name), strlen(name),
-		   req.ram_bytes, req.vcpus, &res);
+		   req.ram_bytes, req.vcpus |
+		   (req.flags & BULKHEAD_ZONE_LINUX ? BH_ZONE_CREATE_LINUX : 0),
+		   &res);
 	kfree(name);
 	if (st != BH_OK) {
 		bh_zone_put(z);
 		return st == BH_ERR_BAD_STATE ? -EEXIST : bh_errno(st);
 	}
 	z->handle = res.r[0];
+	z->ram_base = req.flags & BULKHEAD_ZONE_LINUX ? BH_LINUX_RAM_BASE :
+							 BH_ZONE_RAM_BASE;
 	z->ram_bytes = req.ram_bytes;
 	z->vcpus = req.vcpus;
 	strscpy(z->name, req.name, sizeof(z->name));

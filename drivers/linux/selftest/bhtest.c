@@ -9,8 +9,8 @@
  * (ZONE_LOAD in many bounce-buffer chunks, ZONE_BOOT_LINUX) whose workload
  * exits 7, and reads that status from the zone's end.
  * Usage: bhtest GUEST.BIN [IMAGE INITRD]   (ok/FAIL lines; exit 0/1)
- * Built for arm64 and x86-64 (GUEST.BIN: guest-arm64.S, guest-x86_64.S);
- * the Linux zone is arm64's only, as ZONE_BOOT_LINUX is for now.
+ * Built for arm64 and x86-64 (GUEST.BIN: guest-arm64.S, guest-x86_64.S;
+ * IMAGE: an arm64 Image, or an x86 bzImage or PVH vmlinux).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,10 +37,13 @@
 #if defined(__x86_64__)
 #define SLOT0 ((uint64_t)BH_X86_64_VIRTIO_BASE)
 #define SLOT0_LINE BH_X86_64_VIRTIO_FIRST_LINE
+#define LINUX_BOOTARGS "console=ttyS0 panic=-1 quiet"
 #else
 #define SLOT0 ((uint64_t)BH_ARM64_VIRTIO_BASE)
 #define SLOT0_LINE BH_ARM64_VIRTIO_FIRST_LINE
+#define LINUX_BOOTARGS "console=ttyAMA0 panic=-1 quiet"
 #endif
+#define LINUX_RAM (128ull << 20)
 #define RAM_SIZE (16ull << 20)
 
 static int failures;
@@ -71,12 +74,18 @@ static int readable(int fd, int ms)
 	return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
 }
 
-static int create(int dev, const char *name, uint64_t ram)
+static int create_with(int dev, const char *name, uint64_t ram, uint32_t flags)
 {
-	struct bulkhead_zone_create c = { .ram_bytes = ram, .vcpus = 1 };
+	struct bulkhead_zone_create c = { .ram_bytes = ram, .vcpus = 1,
+					  .flags = flags };
 
 	strncpy(c.name, name, sizeof(c.name) - 1);
 	return io(dev, BULKHEAD_ZONE_CREATE, &c);
+}
+
+static int create(int dev, const char *name, uint64_t ram)
+{
+	return create_with(dev, name, ram, 0);
 }
 
 /* The opener without CAP_SYS_ADMIN (still uid 0), then as nobody. */
@@ -131,10 +140,35 @@ static int load(int zfd, uint64_t ipa, const void *src, size_t len)
 	return io(zfd, BULKHEAD_ZONE_LOAD, &l);
 }
 
+/*
+ * Where the Linux zone's files go. arm64: the Image at the RAM base plus
+ * its text_offset, the initrd 64 MiB up. x86-64: RAM from 0
+ * (BULKHEAD_ZONE_LINUX); the kernel file 64 MiB up, clear of where the
+ * kernel runs (from 16 MiB), the initrd at its place below the 32 KiB of
+ * start-up tables at RAM's top.
+ */
+static void linux_places(const char *image, size_t rlen, uint64_t *kernel,
+			 uint64_t *initrd)
+{
+#if defined(__x86_64__)
+	(void)image;
+	*kernel = BH_X86_64_LINUX_RAM_BASE + (64ull << 20);
+	*initrd = (BH_X86_64_LINUX_RAM_BASE + LINUX_RAM - 0x8000 - rlen) &
+		  ~0xfffull;
+#else
+	uint64_t text_offset;
+
+	(void)rlen;
+	memcpy(&text_offset, image + 8, 8);
+	*kernel = RAM_BASE + text_offset;
+	*initrd = RAM_BASE + (64ull << 20);
+#endif
+}
+
 /* A Linux zone from the control domain, as zoned will launch one. */
 static void check_linux(int dev, const char *image_path, const char *initrd_path)
 {
-	static const char strings[] = "console=ttyAMA0 panic=-1 quiet\0"
+	static const char strings[] = LINUX_BOOTARGS "\0"
 				      "/bin/sh\0" "-c\0exit 7\0";
 	struct bulkhead_zone_boot_linux bl;
 	struct bulkhead_zone_info info;
@@ -142,16 +176,14 @@ static void check_linux(int dev, const char *image_path, const char *initrd_path
 	size_t ilen = 0, rlen = 0;
 	char *image = slurp(image_path, &ilen);
 	char *initrd = slurp(initrd_path, &rlen);
-	uint64_t text_offset, kernel, initrd_ipa;
+	uint64_t kernel, initrd_ipa;
 	int zfd;
 
 	CHECK(image && initrd && ilen > 64);
 	if (!image || !initrd)
 		return;
-	memcpy(&text_offset, image + 8, 8);
-	kernel = RAM_BASE + text_offset;
-	initrd_ipa = RAM_BASE + (64ull << 20);
-	zfd = create(dev, "selftest-linux", 128ull << 20);
+	linux_places(image, rlen, &kernel, &initrd_ipa);
+	zfd = create_with(dev, "selftest-linux", LINUX_RAM, BULKHEAD_ZONE_LINUX);
 	CHECK(zfd >= 0);
 	CHECK(load(zfd, kernel, image, ilen) == 0);
 	CHECK(load(zfd, initrd_ipa, initrd, rlen) == 0);
@@ -161,7 +193,7 @@ static void check_linux(int dev, const char *image_path, const char *initrd_path
 	d->kernel_size = ilen;
 	d->initrd_ipa = initrd_ipa;
 	d->initrd_size = rlen;
-	d->bootargs_len = strlen("console=ttyAMA0 panic=-1 quiet") + 1;
+	d->bootargs_len = strlen(LINUX_BOOTARGS) + 1;
 	d->command_len = strlen("/bin/sh") + 1;
 	d->args_len = sizeof("-c\0exit 7");
 	memcpy(d + 1, strings, sizeof(strings) - 1);
@@ -222,6 +254,7 @@ int main(int argc, char **argv)
 	CHECK(zfd >= 0);
 	CHECK(create(dev, "selftest", RAM_SIZE) == -EEXIST);
 	CHECK(create(dev, "Bad Name", RAM_SIZE) == -EINVAL);
+	CHECK(create_with(dev, "bad-flags", RAM_SIZE, 1u << 7) == -EINVAL);
 	CHECK(io(zfd, BULKHEAD_ZONE_INFO, &info) == 0 && info.ram_bytes == RAM_SIZE);
 	CHECK(fcntl(zfd, F_GETFD) & FD_CLOEXEC);
 

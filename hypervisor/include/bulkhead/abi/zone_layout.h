@@ -23,10 +23,14 @@
 #define BH_VIRTIO_SLOT_SIZE 0x200u       /* bytes of registers per slot */
 #define BH_VIRTIO_QUEUE_NOTIFY 0x050u    /* the doorbell, in a slot */
 
+#define BH_ZONE_RAM_BASE 0x40000000u     /* a ZONE_CREATE zone's RAM, either architecture */
+
+#define BH_ARM64_LINUX_RAM_BASE 0x40000000u /* with BH_ZONE_CREATE_LINUX */
 #define BH_ARM64_VIRTIO_BASE 0x0a000000u /* slot 0's registers */
 #define BH_ARM64_VIRTIO_FIRST_LINE 16u   /* slot i raises line first + i */
 #define BH_ARM64_EVENT_LINE 63u          /* the hypervisor's event line: SPI 63 */
 
+#define BH_X86_64_LINUX_RAM_BASE 0u      /* with BH_ZONE_CREATE_LINUX: memory below 1 MiB */
 #define BH_X86_64_VIRTIO_BASE 0xfeb00000u
 #define BH_X86_64_VIRTIO_FIRST_LINE 24u  /* GSI 24 + slot */
 #define BH_X86_64_EVENT_LINE 56u         /* GSI 56, the first after the slots */

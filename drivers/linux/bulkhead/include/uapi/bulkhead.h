@@ -60,13 +60,18 @@ struct bulkhead_host_info {
 
 /* ZONE_CREATE and ZONE_OPEN flags. */
 #define BULKHEAD_ZONE_KEEP (1u << 0) /* closing the last zone fd keeps it */
+/* RAM where the architecture's Linux zones have it (BH_ZONE_CREATE_LINUX:
+ * from 0 on x86-64, which ZONE_BOOT_LINUX needs there; 0x40000000 on arm64,
+ * as without it).
+ */
+#define BULKHEAD_ZONE_LINUX (1u << 1)
 
 /* BH_HC_ZONE_CREATE; the ioctl returns the new zone fd. 56 bytes. */
 struct bulkhead_zone_create {
 	char name[32];		/* NUL-terminated */
 	__u64 ram_bytes;	/* 4 KiB multiple, at most 64 GiB */
 	__u32 vcpus;		/* 1-8 */
-	__u32 flags;		/* BULKHEAD_ZONE_KEEP */
+	__u32 flags;		/* BULKHEAD_ZONE_KEEP, BULKHEAD_ZONE_LINUX */
 	__u64 handle;		/* out: the hypervisor's handle */
 };
 

@@ -13,8 +13,8 @@ namespace bh::aarch64 {
 
 inline constexpr ZonePlatform kZonePlatform{
     .name = "arm64",
-    .default_ram_base = GuestPhys(0x40000000),
-    .linux_ram_base = GuestPhys(0x40000000),
+    .default_ram_base = GuestPhys(BH_ZONE_RAM_BASE),
+    .linux_ram_base = GuestPhys(BH_ARM64_LINUX_RAM_BASE),
     .ram_base_alignment = u64(2) << 20,
     .guest_phys_limit = u64(1) << 39,
     .max_memory = u64(64) << 30,

@@ -20,8 +20,8 @@ namespace bh::x86_64 {
 
 inline constexpr ZonePlatform kZonePlatform{
     .name = "x86-64",
-    .default_ram_base = GuestPhys(0x40000000),
-    .linux_ram_base = GuestPhys(0), // memory below 1 MiB for Linux's SMP trampoline
+    .default_ram_base = GuestPhys(BH_ZONE_RAM_BASE),
+    .linux_ram_base = GuestPhys(BH_X86_64_LINUX_RAM_BASE), // memory below 1 MiB for Linux's SMP trampoline
     .ram_base_alignment = u64(2) << 20,
     .guest_phys_limit = u64(1) << 39,
     .max_memory = u64(64) << 30,

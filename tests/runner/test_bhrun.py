@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -482,6 +483,55 @@ class Supervision(unittest.TestCase):
         self.assertFalse(outcome.timed_out)
         self.assertIn(b"[z] early input: no", lines)
         self.assertIn(b"[z] got 7 framed bytes: " + (b"ab\xff\xffc" + stdin_stream.END).hex().encode(), lines)
+
+
+class RunNodeFeeding(unittest.TestCase):
+    """scripts/run-node from a pipe sends a line only once the shell has
+    prompted for it. Regression: it sent the next line as soon as the shell
+    echoed the previous one, which the terminal does on receipt, before the
+    shell runs it; in CI the node's shell started after three lines had
+    come, and the third's echo landed in the middle of the first's output
+    (control-domain.run-node failed)."""
+
+    def setUp(self):
+        from importlib.machinery import SourceFileLoader
+        self.run_node = SourceFileLoader("run_node", os.path.join(ROOT, "scripts", "run-node")).load_module()
+        self.out = io.BytesIO()
+        self.feeder = self.run_node.Feeder(self.out, ["echo one", "echo two"])
+        self.thread = threading.Thread(target=self.feeder.run, daemon=True)
+        self.thread.start()
+
+    def sent(self, settle=0.3):
+        time.sleep(settle)
+        return self.out.getvalue().decode()
+
+    def test_a_line_waits_for_the_prompt_not_the_echo(self):
+        prompt = "[control] " + self.run_node.PROMPT
+        self.assertEqual(self.feeder.console_line("[control] BULKHEAD-NODE-READY"), "[control] BULKHEAD-NODE-READY")
+        self.assertEqual(self.sent(), "", "sent before the shell prompted")
+        self.assertIsNone(self.feeder.console_line(prompt), "the prompt alone is not printed")
+        self.assertEqual(self.sent(), "echo one\n")
+        self.feeder.console_line("[control] # echo one")
+        self.assertEqual(self.sent(), "echo one\n", "sent on the echo, before the command ran")
+        self.feeder.console_line("[control] one")
+        # Output without a final newline: the prompt marker follows it.
+        self.assertEqual(self.feeder.console_line("[control] partial" + self.run_node.PROMPT), "[control] partial")
+        self.assertEqual(self.sent(), "echo one\necho two\n")
+        self.feeder.console_line(prompt)
+        self.thread.join(timeout=5)
+        self.assertEqual(self.sent(0), "echo one\necho two\nexit\n")
+
+    def test_a_command_reading_the_console_gets_the_next_line_after_quiet(self):
+        self.feeder.QUIET = 0.5
+        self.feeder.console_line("[control] " + self.run_node.PROMPT)
+        self.assertEqual(self.sent(), "echo one\n")
+        self.feeder.console_line("[control] # echo one")
+        self.assertEqual(self.sent(0.1), "echo one\n")
+        self.assertEqual(self.sent(3.5), "echo one\necho two\nexit\n")
+
+    def test_the_piped_shell_prompts_with_the_marker_on_its_own_line(self):
+        self.assertIn(f"PS1='{self.run_node.PROMPT}\\n# '", self.run_node.PIPED_SHELL)
+        self.assertNotIn("PS1", self.run_node.SHELL)
 
 
 class ToolRefusals(unittest.TestCase):

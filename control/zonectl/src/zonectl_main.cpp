@@ -61,7 +61,9 @@ int main(int argc, char** argv) {
     CLI::App* launch_cmd = app.add_subcommand("launch", "create and start a zone running COMMAND");
     launch_cmd->add_option("--vcpus", launch.vcpus, "virtual CPUs")->capture_default_str();
     launch_cmd->add_option("--memory", launch.memory, "memory, like 256M or 1G")->capture_default_str();
-    launch_cmd->add_option("--kernel", launch.kernel, "an arm64 Linux Image (default: the shipped zone kernel)");
+    launch_cmd->add_option(
+        "--kernel", launch.kernel,
+        "an arm64 Linux Image; on x86-64 a bzImage or PVH vmlinux (default: the shipped zone kernel)");
     launch_cmd->add_option("--initrd", launch.initrd, "an initramfs (default: the shipped one)");
     launch_cmd->add_option("--cmdline", launch.cmdline, "the kernel command line");
     launch_cmd->add_option("--env", launch.env, "KEY=VALUE for the workload (repeatable)")->allow_extra_args(false);

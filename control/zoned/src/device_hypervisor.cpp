@@ -120,7 +120,8 @@ ZoneHandle DeviceHypervisor::create_zone(const ZoneConfig& config) {
     std::memcpy(c.name, config.name.data(), config.name.size());
     c.ram_bytes = config.memory;
     c.vcpus = config.vcpus;
-    c.flags = BULKHEAD_ZONE_KEEP; // zones outlive zoned
+    // Zones outlive zoned; RAM where the architecture's Linux zones have it.
+    c.flags = BULKHEAD_ZONE_KEEP | BULKHEAD_ZONE_LINUX;
     int fd = ::ioctl(dev_.get(), BULKHEAD_ZONE_CREATE, &c);
     if (fd < 0) throw device_error(errno, config.name, "cannot create it");
     adopt(c.handle, control::Fd(fd), config.name);
@@ -137,7 +138,7 @@ void DeviceHypervisor::load_linux(ZoneHandle handle, const LinuxBoot& boot) {
     LinuxLayout layout;
     std::vector<std::uint8_t> desc;
     try {
-        layout = plan_linux_layout(image, initrd.size(), info.ram_bytes);
+        layout = plan_linux_layout(kNativeZoneArch, image, initrd.size(), info.ram_bytes);
         desc = linux_boot_descriptor(layout, image.size(), initrd.size(),
                                      boot.cmdline.empty() ? default_cmdline_ : boot.cmdline, boot.argv, boot.env);
     } catch (const std::invalid_argument& e) {

@@ -37,7 +37,8 @@ Fd open_shipped(const std::filesystem::path& path, const std::string& zone, cons
 }
 
 // The request's files (sent by zonectl) or zoned's shipped ones, checked.
-BootFiles boot_files(const control::LaunchRequest& r, std::vector<Fd>& files, const ManagerOptions& options) {
+BootFiles boot_files(const control::LaunchRequest& r, std::vector<Fd>& files, const ManagerOptions& options,
+                     ZoneArch arch) {
     std::size_t expected = (r.kernel ? 1 : 0) + (r.initrd ? 1 : 0);
     if (files.size() != expected)
         throw RequestError(ErrorCode::bad_request,
@@ -52,9 +53,10 @@ BootFiles boot_files(const control::LaunchRequest& r, std::vector<Fd>& files, co
         b.kernel = open_shipped(options.default_kernel, r.name, "kernel", "--kernel");
         b.kernel_path = options.default_kernel.string();
     }
-    if (std::string problem = kernel_file_problem(b.kernel.get()); !problem.empty())
+    if (std::string problem = kernel_file_problem(arch, b.kernel.get()); !problem.empty())
         throw RequestError(ErrorCode::invalid_argument, "zone '" + r.name + "': kernel " + b.kernel_path + ": " +
-                                                            problem + ": give --kernel an arm64 Linux Image");
+                                                            problem + ": give --kernel " +
+                                                            zone_arch_info(arch).kernel_kind);
     if (r.initrd) {
         b.initrd = std::move(files[next++]);
         b.initrd_path = *r.initrd;
@@ -107,7 +109,7 @@ control::ZoneInfo ZoneManager::launch(const control::LaunchRequest& r, std::vect
         throw RequestError(ErrorCode::exists,
                            "zone '" + r.name + "' already exists (" + std::string(control::to_string(existing->state)) +
                                "): pick another name, or remove it first with zonectl destroy " + r.name);
-    BootFiles boot = boot_files(r, files, options_);
+    BootFiles boot = boot_files(r, files, options_, hv_.zone_arch());
     HvHostInfo host = hv_.host_info();
     if (r.memory > host.free_memory)
         throw RequestError(ErrorCode::no_memory, "zone '" + r.name + "' needs " + human_size(r.memory) +

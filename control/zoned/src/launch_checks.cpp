@@ -52,7 +52,20 @@ std::optional<std::string> launch_request_problem(const control::LaunchRequest& 
     return std::nullopt;
 }
 
-std::string kernel_file_problem(int fd) { return arm64_image_problem(fd); }
+std::string kernel_file_problem(ZoneArch arch, int fd) {
+    if (arch == ZoneArch::arm64) return arm64_image_problem(fd);
+    struct stat st {};
+    if (::fstat(fd, &st) < 0) return std::string("cannot examine it: ") + std::strerror(errno);
+    if (!S_ISREG(st.st_mode)) return "it is not a regular file";
+    unsigned char head[0x206] = {};
+    ssize_t n = ::pread(fd, head, sizeof head, 0);
+    if (n < 0) return std::string("cannot read it: ") + std::strerror(errno);
+    static constexpr unsigned char kElf[4] = {0x7f, 'E', 'L', 'F'};
+    bool elf = n >= 4 && std::memcmp(head, kElf, 4) == 0;
+    bool bzimage = n == sizeof head && std::memcmp(head + 0x202, "HdrS", 4) == 0;
+    if (!elf && !bzimage) return "it is not an x86-64 Linux kernel (neither an ELF vmlinux nor a bzImage)";
+    return {};
+}
 
 std::string initrd_file_problem(int fd) {
     struct stat st {};

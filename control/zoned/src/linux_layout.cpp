@@ -8,48 +8,10 @@
 
 namespace bh::zoned {
 
-namespace {
-
-constexpr std::size_t kHeaderBytes = 64;
-constexpr std::uint64_t kPage = 4096;
-
-std::uint64_t le64(std::span<const std::uint8_t> b, std::size_t at) {
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < 8; ++i) v |= std::uint64_t(b[at + i]) << (8 * i);
-    return v;
-}
-
-std::string mib(std::uint64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MiB"; }
-
-} // namespace
-
-LinuxLayout plan_linux_layout(std::span<const std::uint8_t> image, std::uint64_t initrd_size, std::uint64_t ram_bytes) {
-    if (image.size() < kHeaderBytes || std::memcmp(image.data() + 56, "ARM\x64", 4) != 0)
-        throw std::invalid_argument("the kernel is not an arm64 Linux Image (no \"ARM\\x64\" magic at byte 56)");
-    std::uint64_t text_offset = le64(image, 8);
-    std::uint64_t image_size = le64(image, 16);
-    // image_size 0: a kernel older than 3.17; its file is all it needs.
-    std::uint64_t footprint = image_size != 0 ? image_size : image.size();
-    if (image_size != 0 && image_size < image.size())
-        throw std::invalid_argument("the kernel's header says it is smaller than its file: not a valid Image");
-    std::uint64_t usable = ram_bytes > BH_LINUX_BOOT_FDT_BYTES ? ram_bytes - BH_LINUX_BOOT_FDT_BYTES : 0;
-    if (text_offset >= usable || footprint > usable - text_offset)
-        throw std::invalid_argument("the kernel needs " + mib(text_offset + footprint) + " of the zone's " +
-                                    mib(ram_bytes) + ": give the zone more --memory");
-    LinuxLayout l;
-    l.kernel_ipa = kZoneRamBase + text_offset;
-    if (initrd_size == 0) return l;
-    std::uint64_t kernel_end = text_offset + footprint;
-    if (initrd_size > usable - kernel_end)
-        throw std::invalid_argument("the kernel and initrd need " + mib(kernel_end + initrd_size) + " of the zone's " +
-                                    mib(ram_bytes) + ": give the zone more --memory");
-    // As high as it goes, page-aligned: the kernel's bss and early
-    // allocations grow up from its end.
-    l.initrd_ipa = kZoneRamBase + ((usable - initrd_size) & ~(kPage - 1));
-    if (l.initrd_ipa < kZoneRamBase + kernel_end)
-        throw std::invalid_argument("the initrd does not fit between the kernel and the device tree: give the "
-                                    "zone more --memory");
-    return l;
+LinuxLayout plan_linux_layout(ZoneArch arch, std::span<const std::uint8_t> kernel, std::uint64_t initrd_size,
+                              std::uint64_t ram_bytes) {
+    return arch == ZoneArch::x86_64 ? plan_x86_64_linux_layout(kernel, initrd_size, ram_bytes)
+                                    : plan_arm64_linux_layout(kernel, initrd_size, ram_bytes);
 }
 
 std::vector<std::uint8_t> linux_boot_descriptor(const LinuxLayout& layout, std::uint64_t kernel_size,

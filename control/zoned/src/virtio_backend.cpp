@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include <bulkhead/zoned/linux_layout.hpp>
 #include <bulkhead/zoned/rotating_log.hpp>
 #include <bulkhead/zoned/virtio_backend.hpp>
+#include <bulkhead/zoned/zone_arch.hpp>
 
 #include <bulkhead/virtio/console_device.hpp>
 #include <bulkhead/virtio/guest_memory.hpp>
 #include <bulkhead/virtio/mmio_transport.hpp>
 
 #include <bulkhead.h>
-#include <bulkhead/abi/zone_layout.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -27,15 +26,9 @@ namespace bh::zoned {
 
 namespace {
 
-// Slot 0 of the zone's virtio-mmio slots and its interrupt line, where this
-// build's architecture has them (bulkhead/abi/zone_layout.h).
-#if defined(__x86_64__)
-constexpr std::uint64_t kSlotBase = BH_X86_64_VIRTIO_BASE;
-constexpr std::uint32_t kSlotLine = BH_X86_64_VIRTIO_FIRST_LINE; // GSI 24 + slot
-#else
-constexpr std::uint64_t kSlotBase = BH_ARM64_VIRTIO_BASE;
-constexpr std::uint32_t kSlotLine = BH_ARM64_VIRTIO_FIRST_LINE; // SPI 16 + slot
-#endif
+// Slot 0 of the zone's virtio-mmio slots, its interrupt line and the
+// zone's RAM, where this build's architecture has them (zone_arch.hpp).
+const ZoneArchInfo& kArch = zone_arch_info(kNativeZoneArch);
 constexpr std::size_t kInputMax = 64 * 1024; // input held for a zone that does not read it
 constexpr std::uint32_t kQueues = 2;         // virtio-console port 0: receiveq, transmitq
 constexpr std::size_t kBatch = 64;           // ioreqs per read()
@@ -44,7 +37,7 @@ std::runtime_error sys_error(const std::string& what) { return std::runtime_erro
 
 class MappedRam final : public virtio::GuestMemory {
   public:
-    MappedRam(virtio::u8* host, virtio::u64 size) : GuestMemory(kZoneRamBase, size, host) {}
+    MappedRam(virtio::u8* host, virtio::u64 size) : GuestMemory(kArch.linux_ram_base, size, host) {}
 };
 
 std::uint64_t now_ns() {
@@ -100,7 +93,7 @@ BackendEnd run_virtio_backend(VirtioBackend* b, const BackendFds& fds, const Bac
                 to_zone.erase(to_zone.begin(), to_zone.begin() + static_cast<std::ptrdiff_t>(n));
                 return n;
             });
-        std::uint32_t line = kSlotLine;
+        std::uint32_t line = kArch.virtio_first_line;
         virtio::MmioTransport transport(ram, console, [&](virtio::Interrupt) {
             // Edge-triggered: a failure here is a zone that has ended.
             (void)::ioctl(b->zone_fd, BULKHEAD_ZONE_IRQ, &line);
@@ -141,8 +134,8 @@ BackendEnd run_virtio_backend(VirtioBackend* b, const BackendFds& fds, const Bac
                     const bulkhead_ioreq& q = reqs[static_cast<std::size_t>(i)];
                     if (q.flags & BULKHEAD_IOREQ_LOST) // notifies were dropped: look at every queue
                         for (std::uint32_t queue = 0; queue < kQueues; ++queue) transport.notify(queue);
-                    std::uint64_t off = q.addr - kSlotBase;
-                    bool inside = q.addr >= kSlotBase && off < virtio::MmioTransport::kWindowSize;
+                    std::uint64_t off = q.addr - kArch.virtio_base;
+                    bool inside = q.addr >= kArch.virtio_base && off < virtio::MmioTransport::kWindowSize;
                     if (q.vcpu == BULKHEAD_IOREQ_POSTED) {
                         if (inside) transport.notify(static_cast<std::uint32_t>(q.data));
                         continue; // posted: nobody waits, nothing to complete

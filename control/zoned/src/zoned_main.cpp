@@ -6,6 +6,7 @@
 #include <bulkhead/zoned/device_hypervisor.hpp>
 #include <bulkhead/zoned/fake_hypervisor.hpp>
 #include <bulkhead/zoned/log.hpp>
+#include <bulkhead/zoned/zone_arch.hpp>
 
 #include <bulkhead/control/size.hpp>
 
@@ -46,7 +47,8 @@ int main(int argc, char** argv) {
     DaemonOptions options;
     options.socket_path = "/run/bulkhead/zoned.sock";
     options.manager.state_dir = "/var/lib/bulkhead/zoned";
-    options.manager.default_kernel = "/usr/share/bulkhead/zone/Image";
+    options.manager.default_kernel =
+        std::string("/usr/share/bulkhead/zone/") + zone_arch_info(kNativeZoneArch).kernel_file;
     options.manager.default_initrd = "/usr/share/bulkhead/zone/initramfs.cpio";
     options.manager.backend_executable = beside_me("bulkhead-zone-backend");
     std::string fake_dir, fake_memory = "4G", log_max = "1M";

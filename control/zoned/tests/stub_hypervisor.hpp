@@ -22,6 +22,8 @@ class StubHypervisor final : public bh::zoned::Hypervisor {
     std::string fail_call; // "create", "load" or "start": that call throws
 
     bh::zoned::HvHostInfo host_info() override;
+    // Its tests hand it arm64 Images, whatever the host is.
+    bh::zoned::ZoneArch zone_arch() const override { return bh::zoned::ZoneArch::arm64; }
     bh::zoned::ZoneHandle create_zone(const bh::zoned::ZoneConfig& config) override;
     void load_linux(bh::zoned::ZoneHandle zone, const bh::zoned::LinuxBoot& boot) override;
     void start(bh::zoned::ZoneHandle zone) override;

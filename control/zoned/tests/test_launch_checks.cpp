@@ -84,12 +84,30 @@ TEST_CASE("a kernel must carry the arm64 Image magic") {
     TempDir dir;
     std::string image(64, '\0');
     image.replace(56, 4, "ARM\x64");
-    CHECK(kernel_file_problem(file_with(dir.path / "Image", image).get()).empty());
-    CHECK(
-        kernel_file_problem(file_with(dir.path / "text", "#!/bin/sh\necho\n").get()).find("not an arm64 Linux Image") !=
-        std::string::npos);
+    CHECK(kernel_file_problem(ZoneArch::arm64, file_with(dir.path / "Image", image).get()).empty());
+    CHECK(kernel_file_problem(ZoneArch::arm64, file_with(dir.path / "text", "#!/bin/sh\necho\n").get())
+              .find("not an arm64 Linux Image") != std::string::npos);
     bh::control::Fd directory(::open(dir.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    CHECK(kernel_file_problem(directory.get()) == "it is not a regular file");
+    CHECK(kernel_file_problem(ZoneArch::arm64, directory.get()) == "it is not a regular file");
+}
+
+TEST_CASE("an x86-64 kernel must be an ELF vmlinux or a bzImage") {
+    TempDir dir;
+    std::string bz(0x300, '\0');
+    bz.replace(0x202, 4, "HdrS");
+    CHECK(kernel_file_problem(ZoneArch::x86_64, file_with(dir.path / "bzImage", bz).get()).empty());
+    CHECK(kernel_file_problem(ZoneArch::x86_64, file_with(dir.path / "vmlinux", "\x7f"
+                                                                                "ELF\2\1\1")
+                                                    .get())
+              .empty());
+    std::string image(64, '\0');
+    image.replace(56, 4, "ARM\x64");
+    CHECK(kernel_file_problem(ZoneArch::x86_64, file_with(dir.path / "Image", image).get()) ==
+          "it is not an x86-64 Linux kernel (neither an ELF vmlinux nor a bzImage)");
+    CHECK(kernel_file_problem(ZoneArch::x86_64, file_with(dir.path / "short", bz.substr(0, 0x205)).get())
+              .find("not an x86-64 Linux kernel") != std::string::npos);
+    bh::control::Fd directory(::open(dir.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    CHECK(kernel_file_problem(ZoneArch::x86_64, directory.get()) == "it is not a regular file");
 }
 
 TEST_CASE("an initrd must be a readable, non-empty file") {

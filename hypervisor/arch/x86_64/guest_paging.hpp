@@ -8,6 +8,7 @@
 
 #include <arch/x86_64_platform.hpp>
 
+#include <bulkhead/abi/linux_boot.h>
 #include <bulkhead/status.hpp>
 #include <bulkhead/types.hpp>
 
@@ -19,6 +20,7 @@ namespace bh::x86_64 {
 
 inline constexpr u64 kBootTablesSize = 0x8000;
 static_assert(kBootTablesSize == kZonePlatform.boot_area_bytes, "the platform's start-up area is these tables");
+static_assert(kBootTablesSize == BH_X86_64_LINUX_BOOT_TABLES_BYTES, "control domains lay Linux zones out around them");
 
 // Identity-maps [0, 512 GiB) with 1 GiB pages where the CPU has them
 // (CPUID 0x80000001 EDX bit 26), else [0, 4 GiB) with 2 MiB pages; writable,

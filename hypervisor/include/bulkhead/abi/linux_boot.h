@@ -40,5 +40,8 @@ struct bh_linux_boot {
 /* Bytes at the top of the zone's RAM that hold its device tree: the
  * initrd must end below them. */
 #define BH_LINUX_BOOT_FDT_BYTES 0x10000u
+/* x86-64: bytes at the top of the zone's RAM that hold the hypervisor's
+ * start-up page tables: the initrd must end below them. */
+#define BH_X86_64_LINUX_BOOT_TABLES_BYTES 0x8000u
 
 #endif

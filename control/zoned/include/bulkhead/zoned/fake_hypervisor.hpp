@@ -31,6 +31,8 @@ class FakeHypervisor final : public Hypervisor {
     explicit FakeHypervisor(FakeOptions options);
 
     HvHostInfo host_info() override;
+    // Its zones pretend to boot arm64 Images, whatever the host is.
+    ZoneArch zone_arch() const override { return ZoneArch::arm64; }
     ZoneHandle create_zone(const ZoneConfig& config) override;
     void load_linux(ZoneHandle zone, const LinuxBoot& boot) override;
     void start(ZoneHandle zone) override;

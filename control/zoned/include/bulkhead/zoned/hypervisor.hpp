@@ -16,6 +16,7 @@
 
 #include <bulkhead/control/fd.hpp>
 #include <bulkhead/control/zone_types.hpp>
+#include <bulkhead/zoned/zone_arch.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -104,6 +105,9 @@ class Hypervisor {
     virtual ~Hypervisor() = default;
 
     virtual HvHostInfo host_info() = 0;
+    // The architecture of the zones it runs (which kernels boot, where
+    // their RAM and slots are): the control domain's own, unless faked.
+    virtual ZoneArch zone_arch() const { return kNativeZoneArch; }
     // CREATED on return (the driver repeats a restarted ZONE_CREATE until
     // it is done). bad_state: the name is taken; no_memory.
     virtual ZoneHandle create_zone(const ZoneConfig& config) = 0;

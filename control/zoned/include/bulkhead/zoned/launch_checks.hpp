@@ -6,6 +6,7 @@
 #pragma once
 
 #include <bulkhead/control/protocol.hpp>
+#include <bulkhead/zoned/zone_arch.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -26,9 +27,11 @@ inline constexpr std::uint64_t kBootOverhead = 2ULL << 20;
 // with the first field that is wrong, or nullopt.
 std::optional<std::string> launch_request_problem(const control::LaunchRequest& request);
 
-// An arm64 Image: "" if fine, otherwise the problem (what to do is the
-// caller's to add, as it knows where the file came from).
-std::string kernel_file_problem(int fd);
+// A kernel `arch` boots, as far as its first bytes tell (an arm64 Image;
+// an x86-64 ELF vmlinux or bzImage): "" if fine, otherwise the problem
+// (what to do is the caller's to add, as it knows where the file came
+// from). The layout (linux_layout.hpp) checks the rest.
+std::string kernel_file_problem(ZoneArch arch, int fd);
 // A readable, non-empty regular file.
 std::string initrd_file_problem(int fd);
 std::uint64_t file_size_of(int fd);

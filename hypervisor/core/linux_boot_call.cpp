@@ -24,6 +24,14 @@ Status take(const u8*& p, u32 len, Blob& out) {
     return Status::ok;
 }
 
+// Never 0, and different for every boot begun (a stale register left
+// from an earlier one does not resume this one).
+u64 next_boot_token(const Zone& z) {
+    static Atomic<u64> boots{0};
+    u64 t = ((boots.fetch_add(1) + 1) << 20) ^ z.handle.raw() ^ arch::now();
+    return t ? t : 1;
+}
+
 } // namespace
 
 Status decode_linux_boot(const bh_linux_boot& d, GuestPhys at, u64 total, LinuxLoaded& out) {
@@ -72,6 +80,14 @@ Status linux_boot_strings(const u8* buf, const LinuxLoaded& l, LinuxBoot& out) {
 // CREATED: the caller cannot start it halfway). Everything the arch
 // refuses leaves the zone as it was, apart from its vCPU 0 and the device
 // tree area, which only a successful call writes.
+//
+// Long work (x86-64 moving the kernel into place) is a restarted call: the
+// vCPU re-executes it with arg 4 = how far it got and arg 5 = the zone's
+// token for the boot under way. Callers need not clear those registers: a
+// call whose arg 5 is not the token starts afresh, and the token is
+// dropped when the call ends either way. A forged token and progress can
+// only make the arch redo or skip some of the caller's own zone's copying
+// (each step is checked in full and harmless to repeat).
 HypercallResult hc_zone_boot_linux(Vcpu& caller, const HypercallArgs& a) {
     ZoneHandle h;
     if (Status s = decode_zone_handle(a, h); s != Status::ok) return hc_result(s);
@@ -96,17 +112,34 @@ HypercallResult hc_zone_boot_linux(Vcpu& caller, const HypercallArgs& a) {
         pin.hold(g.held(), *z);
     }
     Status s;
+    bool done = false;
+    HypercallArgs again = a;
     {
         Lock<Zone> zl(*z);
+        const bool resumed = a.arg[4] != 0 && a.arg[4] == z->linux_boot_token;
+        u64 progress = resumed ? a.arg[3] : 0;
         if (z->state.load() != ZoneState::created)
             s = Status::bad_state;
         else if (!zone_range_is_ram(*z, l.kernel, l.kernel_size) ||
                  (l.initrd_size && !zone_range_is_ram(*z, l.initrd, l.initrd_size)))
             s = Status::invalid_argument;
         else
-            s = arch::boot_loaded_linux(*z, l, *caller.zone);
+            s = arch::boot_loaded_linux(*z, l, *caller.zone, progress, done);
+        if (s == Status::ok && !done) {
+            if (!resumed) z->linux_boot_token = next_boot_token(*z);
+            again.arg[3] = progress;
+            again.arg[4] = z->linux_boot_token;
+        } else {
+            z->linux_boot_token = 0;
+        }
     }
     pin.release();
+    if (s == Status::ok && !done) {
+        HypercallResult r;
+        r.restart = true;
+        r.again = again;
+        return r;
+    }
     return hc_result(s);
 }
 

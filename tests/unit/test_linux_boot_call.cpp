@@ -122,3 +122,51 @@ TEST_CASE("boot linux: only another zone that exists", "[linux-boot][dispatch]")
                       sizeof(bh_linux_boot))) == Status::invalid_argument);
     CHECK_FALSE(s.child->arch.linux_booted);
 }
+
+TEST_CASE("boot linux: long work goes in restarted steps, and only a restarted call resumes",
+          "[linux-boot][dispatch]") {
+    Setup s;
+    s.boot.d.kernel_size = 6 * MiB; // two management steps
+    s.boot.d.initrd_ipa = s.boot.d.initrd_size = 0;
+    std::vector<u8> b = s.boot.bytes();
+    REQUIRE(copy_to_guest(*s.manager, s.manager->ram.base + kDescOffset, b.data(), b.size()) == Status::ok);
+    arch::fake_set_cpu_id(0);
+    // Registers a caller did not clear: not a resumption.
+    HypercallArgs a = bh::test::args(BH_HC_ZONE_BOOT_LINUX, s.child->handle.raw(),
+                                     s.manager->ram.base.raw() + kDescOffset, b.size(), 5 * MiB);
+    a.arg[4] = 0x1234;
+    HypercallResult r = handle_hypercall(s.manager->vcpus[0], a);
+    REQUIRE(r.restart);
+    CHECK(s.child->arch.linux_boot_step_from == 0);
+    CHECK(r.again.arg[3] == 4 * MiB);
+    CHECK(r.again.arg[4] != 0);
+    CHECK(r.again.arg[4] == s.child->linux_boot_token);
+    CHECK_FALSE(s.child->arch.linux_booted);
+    SECTION("the restarted call finishes it") {
+        r = handle_hypercall(s.manager->vcpus[0], r.again);
+        CHECK_FALSE(r.restart);
+        CHECK(r.status == Status::ok);
+        CHECK(s.child->arch.linux_boot_step_from == 4 * MiB);
+        CHECK(s.child->arch.linux_boot_steps == 2);
+        CHECK(s.child->arch.linux_booted);
+        CHECK(s.child->linux_boot_token == 0);
+    }
+    SECTION("a token from another boot starts afresh") {
+        HypercallArgs stale = r.again;
+        stale.arg[4] ^= 1;
+        r = handle_hypercall(s.manager->vcpus[0], stale);
+        REQUIRE(r.restart);
+        CHECK(s.child->arch.linux_boot_step_from == 0);
+    }
+    SECTION("progress beyond the work is refused and the boot dropped") {
+        HypercallArgs forged = r.again;
+        forged.arg[3] = 7 * MiB;
+        CHECK(handle_hypercall(s.manager->vcpus[0], forged).status == Status::invalid_argument);
+        CHECK(s.child->linux_boot_token == 0);
+        CHECK_FALSE(s.child->arch.linux_booted);
+    }
+    SECTION("a zone started meanwhile ends it") {
+        REQUIRE(zone_start(*s.child) == Status::ok);
+        CHECK(handle_hypercall(s.manager->vcpus[0], r.again).status == Status::bad_state);
+    }
+}

@@ -284,6 +284,63 @@ TEST_CASE("x86 Linux: files loaded into the zone must be clear of where the kern
     CHECK_THAT(std::string(why), Contains("overlaps its place"));
 }
 
+// BH_HC_ZONE_BOOT_LINUX's work, done a management step at a time: every
+// byte of the plan exactly once, in order, whatever the step.
+TEST_CASE("x86 Linux: a staged boot's plan, walked in windows, moves every piece once", "[x86][linux]") {
+    auto k = pvh_elf();
+    LinuxBoot l;
+    l.kernel = blob(k);
+    std::vector<u8> initrd(3 * kMiB + 5, 1);
+    l.initrd = blob(initrd);
+    X86LinuxLayout at;
+    char why[256] = {};
+    REQUIRE(x86_linux_layout(l, {GuestPhys(0), 64 * kMiB}, 0x8000, at, why, sizeof why));
+    const X86Segment& seg = at.kernel.segments[0];
+    SECTION("the initrd elsewhere moves; an ELF's rest is zeroed") {
+        X86BootPlan p = x86_staged_boot_plan(at, {GuestPhys(40 * kMiB), initrd.size()});
+        u64 segments = 0;
+        for (u32 i = 0; i < at.kernel.segment_count; ++i) segments += at.kernel.segments[i].mem_size;
+        CHECK(p.total == segments + initrd.size());
+        CHECK(p.piece[0].kind == X86BootPiece::Kind::kernel_bytes);
+        CHECK(p.piece[0].to == seg.load);
+        CHECK(p.piece[p.count - 1].kind == X86BootPiece::Kind::initrd_bytes);
+        CHECK(p.piece[p.count - 1].to == at.initrd);
+        for (u64 step : {u64(4093), u64(1000003), u64(4) * kMiB, p.total}) {
+            std::vector<u64> covered(p.count, 0);
+            u64 expect_to_in_piece[X86BootPlan::kMaxPieces] = {};
+            for (u64 from = 0; from < p.total; from += step) {
+                X86BootPiece w[X86BootPlan::kMaxPieces];
+                u32 n = x86_plan_window(p, from, from + step < p.total ? from + step : p.total, w);
+                REQUIRE(n >= 1);
+                u64 bytes = 0;
+                for (u32 i = 0; i < n; ++i) {
+                    bytes += w[i].size;
+                    u32 piece = 0;
+                    while (piece < p.count && !(w[i].to >= p.piece[piece].to &&
+                                                w[i].to.raw() < p.piece[piece].to.raw() + p.piece[piece].size))
+                        ++piece;
+                    REQUIRE(piece < p.count);
+                    CHECK(w[i].kind == p.piece[piece].kind);
+                    // In order, no gap, no repeat.
+                    CHECK(w[i].to.raw() - p.piece[piece].to.raw() == expect_to_in_piece[piece]);
+                    if (w[i].kind != X86BootPiece::Kind::zeros)
+                        CHECK(w[i].from - p.piece[piece].from == expect_to_in_piece[piece]);
+                    expect_to_in_piece[piece] += w[i].size;
+                    covered[piece] += w[i].size;
+                }
+                CHECK(bytes == (from + step < p.total ? step : p.total - from));
+            }
+            for (u32 i = 0; i < p.count; ++i) CHECK(covered[i] == p.piece[i].size);
+        }
+        X86BootPiece w[X86BootPlan::kMaxPieces];
+        CHECK(x86_plan_window(p, p.total, p.total, w) == 0);
+    }
+    SECTION("an initrd at its place stays") {
+        X86BootPlan p = x86_staged_boot_plan(at, {at.initrd, initrd.size()});
+        CHECK(p.piece[p.count - 1].kind != X86BootPiece::Kind::initrd_bytes);
+    }
+}
+
 TEST_CASE("x86 Linux: the command line carries the TSC rate and the workload in zone init's words", "[x86][linux]") {
     LinuxBoot l;
     l.bootargs = str("console=ttyS0 quiet");

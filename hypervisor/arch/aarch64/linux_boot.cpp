@@ -66,7 +66,8 @@ Status prepare_linux_zone(Zone& z, const LinuxBoot& l) {
 // The layout rules are linux_layout's, applied to the Image header found in
 // the zone's memory; the initrd may be anywhere between the kernel's end
 // and the device tree.
-Status boot_loaded_linux(Zone& z, const LinuxLoaded& l, const Zone& caller) {
+Status boot_loaded_linux(Zone& z, const LinuxLoaded& l, const Zone& caller, u64&, bool& done) {
+    done = true; // the Image is used where it was loaded: one step
     u8 header[kImageHeader];
     if (l.kernel_size < kImageHeader) return Status::invalid_argument;
     if (Status s = copy_from_guest(z, l.kernel, header, sizeof header); s != Status::ok) return s;

@@ -9,6 +9,7 @@
 #include <bulkhead/linux_boot_call.hpp>
 #include <bulkhead/scheduler.hpp>
 #include <bulkhead/zone.hpp>
+#include <bulkhead/zone_management.hpp>
 
 namespace bh::arch {
 namespace {
@@ -56,12 +57,21 @@ void zero_guest_memory(HostPhys pa, u64 size) { __builtin_memset(phys_to_ptr<voi
 Status prepare_linux_zone(Zone&, const LinuxBoot&) { return Status::not_supported; }
 
 // The generic contract only: the caller's strings decoded as the real
-// arches do, vCPU 0 pointed at the kernel; no Image checks, no DT.
-Status boot_loaded_linux(Zone& z, const LinuxLoaded& l, const Zone& caller) {
+// arches do, the kernel's bytes worked through in management steps as
+// x86-64 moves them (only counted here), vCPU 0 pointed at the kernel; no
+// Image checks, no DT.
+Status boot_loaded_linux(Zone& z, const LinuxLoaded& l, const Zone& caller, u64& progress, bool& done) {
+    done = false;
     static u8 strings[BH_LINUX_BOOT_STRINGS_MAX];
     if (Status s = copy_from_guest(caller, l.strings, strings, l.strings_size); s != Status::ok) return s;
     LinuxBoot boot;
     if (Status s = linux_boot_strings(strings, l, boot); s != Status::ok) return s;
+    if (progress > l.kernel_size) return Status::invalid_argument;
+    z.arch.linux_boot_steps++;
+    z.arch.linux_boot_step_from = progress;
+    progress = l.kernel_size - progress > kManagementStepBytes ? progress + kManagementStepBytes : l.kernel_size;
+    if (progress < l.kernel_size) return Status::ok;
+    done = true;
     auto keep = [](char(&to)[64], const Blob& b) {
         for (u64 i = 0; i + 1 < sizeof to && b.present() && i < b.size; ++i) to[i] = static_cast<char>(b.data[i]);
     };

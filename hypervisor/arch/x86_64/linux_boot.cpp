@@ -25,6 +25,7 @@
 #include <bulkhead/spinlock.hpp>
 #include <bulkhead/virtio_mmio_slots.hpp>
 #include <bulkhead/zone.hpp>
+#include <bulkhead/zone_management.hpp>
 
 namespace bh::arch {
 namespace {
@@ -62,72 +63,64 @@ Status write_acpi(Zone& z) {
     return copy_to_guest(z, x86_64::kAcpiTables, acpi, n);
 }
 
-// Where the kernel file and the initrd come from: the manifest's images
-// (contiguous bytes) or, for ZONE_BOOT_LINUX, the zone's own RAM, where its
-// control domain loaded them (x86_staged_linux_ok has checked that no copy
-// overwrites what a later one reads).
-struct Source {
-    Blob kernel, initrd;            // the manifest's; or
-    GuestPhys kernel_at, initrd_at; // in the zone (staged)
-    bool staged = false;
-
-    Status copy_kernel(Zone& z, u64 offset, GuestPhys dst, u64 n) const {
-        if (staged) return copy_between_zones(z, dst, z, kernel_at + offset, n);
-        return copy_to_guest(z, dst, kernel.data + offset, n);
-    }
-    Status copy_initrd(Zone& z, GuestPhys dst, u64 n) const {
-        if (!staged) return copy_to_guest(z, dst, initrd.data, n);
-        if (dst == initrd_at) return Status::ok; // loaded at its place
-        return copy_between_zones(z, dst, z, initrd_at, n);
-    }
-};
-
 alignas(8) u8 zeros[kPageSize];
 
-Status copy_kernel(Zone& z, const Source& src, const x86_64::X86Kernel& k) {
+// The manifest's kernel: its segments copied to their places (a new zone's
+// RAM is scrubbed, so an ELF's .bss already reads zero).
+Status copy_manifest_kernel(Zone& z, Blob file, const x86_64::X86Kernel& k) {
     for (u32 i = 0; i < k.segment_count; ++i) {
         const x86_64::X86Segment& s = k.segments[i];
-        if (Status st = src.copy_kernel(z, s.offset, s.load, s.file_size); st != Status::ok) return st;
-        // The rest of an ELF segment (.bss) must read zero. A new zone's
-        // RAM is scrubbed, but a control domain may have loaded anything
-        // anywhere. (A bzImage's rest is its decompressor's work space.)
-        if (!src.staged || k.kind != x86_64::X86KernelKind::pvh_elf) continue;
-        for (u64 at = s.file_size; at < s.mem_size;) {
-            u64 n = s.mem_size - at < kPageSize ? s.mem_size - at : kPageSize;
-            if (Status st = copy_to_guest(z, s.load + at, zeros, n); st != Status::ok) return st;
-            at += n;
-        }
+        if (Status st = copy_to_guest(z, s.load, file.data + s.offset, s.file_size); st != Status::ok) return st;
     }
     return Status::ok;
 }
 
-// Everything but the kernel's recognition, with scratch_lock held: the
-// pieces copied into place, the command line, the ACPI tables, the start
-// block, and vCPU 0 at the entry in the state the kernel's protocol asks.
-Status place_linux(Zone& z, const LinuxBoot& l, const Source& src, const x86_64::X86LinuxLayout& at) {
-    // The command line first: a refusal leaves the zone's RAM as it was.
+// One window of a staged boot's plan (x86_staged_boot_plan): the control
+// domain's files, in the zone's RAM, moved to their places.
+Status move_pieces(Zone& z, const LinuxLoaded& l, const x86_64::X86BootPiece* w, u32 n) {
+    using Kind = x86_64::X86BootPiece::Kind;
+    for (u32 i = 0; i < n; ++i) {
+        const x86_64::X86BootPiece& p = w[i];
+        Status st = Status::ok;
+        if (p.kind == Kind::kernel_bytes)
+            st = copy_between_zones(z, p.to, z, l.kernel + p.from, p.size);
+        else if (p.kind == Kind::initrd_bytes)
+            st = copy_between_zones(z, p.to, z, l.initrd + p.from, p.size);
+        else
+            for (u64 at = 0; at < p.size && st == Status::ok; at += kPageSize)
+                st = copy_to_guest(z, p.to + at, zeros, p.size - at < kPageSize ? p.size - at : kPageSize);
+        if (st != Status::ok) return st;
+    }
+    return Status::ok;
+}
+
+// The command line into `cmdline` (scratch_lock held): its length, 0 (and
+// the reason logged) if the kernel cannot take it. Built before anything
+// is written, so a refusal leaves the zone's RAM as it was.
+usize build_cmdline(Zone& z, const LinuxBoot& l, const x86_64::X86LinuxLayout& at) {
     char why[192];
     usize len = x86_64::x86_linux_cmdline(l, z.name, ticks_per_second() / 1000, cmdline, at.kernel.cmdline_max, why,
                                           sizeof why);
-    if (!len) {
-        log("zone '%s': %s", z.name, why);
-        return Status::invalid_argument;
-    }
-    if (Status s = copy_kernel(z, src, at.kernel); s != Status::ok) return s;
-    if (l.initrd.size)
-        if (Status s = src.copy_initrd(z, at.initrd, l.initrd.size); s != Status::ok) return s;
-    if (Status s = copy_to_guest(z, x86_64::kCmdline, cmdline, len + 1); s != Status::ok) return s;
+    if (!len) log("zone '%s': %s", z.name, why);
+    return len;
+}
+
+// Once the kernel and initrd are in place (scratch_lock held, `cmdline`
+// built): the command line, the ACPI tables, the start block, and vCPU 0
+// at the entry in the state the kernel's protocol asks.
+Status write_boot_data(Zone& z, u64 initrd_size, const x86_64::X86LinuxLayout& at, usize cmdline_len) {
+    if (Status s = copy_to_guest(z, x86_64::kCmdline, cmdline, cmdline_len + 1); s != Status::ok) return s;
     if (Status s = write_acpi(z); s != Status::ok) return s;
 
     Vcpu& v = z.vcpus[0];
     if (at.kernel.kind == x86_64::X86KernelKind::pvh_elf) {
-        x86_64::x86_pvh_start_info(at, z.ram, l.initrd.size, x86_64::kAcpiTables, info_page, lists_page);
+        x86_64::x86_pvh_start_info(at, z.ram, initrd_size, x86_64::kAcpiTables, info_page, lists_page);
         if (Status s = copy_to_guest(z, x86_64::kBootLists, lists_page, kPageSize); s != Status::ok) return s;
         vcpu_reset(v, at.kernel.entry, 0);
         x86_64::backend().vcpu_enter_flat32(v);
         v.ctx.regs.rbx = x86_64::kBootInfo.raw();
     } else {
-        x86_64::x86_zero_page(at, z.ram, l.initrd.size, x86_64::kAcpiTables, info_page);
+        x86_64::x86_zero_page(at, z.ram, initrd_size, x86_64::kAcpiTables, info_page);
         vcpu_reset(v, at.kernel.entry, 0);
         v.ctx.regs.rsi = x86_64::kBootInfo.raw();
     }
@@ -135,8 +128,8 @@ Status place_linux(Zone& z, const LinuxBoot& l, const Source& src, const x86_64:
     log("zone '%s': Linux %s, entry %#llx, kernel [%#llx, %#llx), initrd %#llx (%llu KiB), command line %llu B", z.name,
         at.kernel.kind == x86_64::X86KernelKind::pvh_elf ? "PVH" : "bzImage (64-bit entry)",
         static_cast<ull>(at.kernel.entry.raw()), static_cast<ull>(at.kernel.segments[0].load.raw()),
-        static_cast<ull>(at.kernel_end.raw()), static_cast<ull>(at.initrd.raw()), static_cast<ull>(l.initrd.size >> 10),
-        static_cast<ull>(len));
+        static_cast<ull>(at.kernel_end.raw()), static_cast<ull>(at.initrd.raw()), static_cast<ull>(initrd_size >> 10),
+        static_cast<ull>(cmdline_len));
     return Status::ok;
 }
 
@@ -160,19 +153,25 @@ Status prepare_linux_zone(Zone& z, const LinuxBoot& l) {
         log("zone '%s': %s", z.name, why);
         return Status::invalid_argument;
     }
-    Source src;
-    src.kernel = l.kernel;
-    src.initrd = l.initrd;
     LockGuard g(scratch_lock);
-    return place_linux(z, l, src, at);
+    usize len = build_cmdline(z, l, at);
+    if (!len) return Status::invalid_argument;
+    if (Status s = copy_manifest_kernel(z, l.kernel, at.kernel); s != Status::ok) return s;
+    if (l.initrd.size)
+        if (Status s = copy_to_guest(z, at.initrd, l.initrd.data, l.initrd.size); s != Status::ok) return s;
+    return write_boot_data(z, l.initrd.size, at, len);
 }
 
 // A kernel a manager loaded itself (BH_HC_ZONE_BOOT_LINUX): the kernel file
 // (PVH vmlinux or bzImage) and the initrd wherever in the zone's RAM it put
 // them, clear of where the kernel runs (x86_staged_linux_ok); the zone's
-// RAM must start at 0 (ZONE_CREATE with BH_ZONE_CREATE_LINUX). Recognised
-// and checked before anything is written; then placed as a manifest's.
-Status boot_loaded_linux(Zone& z, const LinuxLoaded& l, const Zone& caller) {
+// RAM must start at 0 (ZONE_CREATE with BH_ZONE_CREATE_LINUX). Every step
+// recognises and checks it all again before it writes anything, then moves
+// the next kManagementStepBytes of the plan (x86_staged_boot_plan: pieces
+// that read nothing an earlier one writes, so a repeated step is harmless);
+// the last step writes the boot data and points vCPU 0 at the kernel.
+Status boot_loaded_linux(Zone& z, const LinuxLoaded& l, const Zone& caller, u64& progress, bool& done) {
+    done = false;
     ZoneFile file{&z, l.kernel};
     x86_64::KernelSource kernel{l.kernel_size, &file, read_zone_file};
     x86_64::X86LinuxLayout at;
@@ -187,16 +186,23 @@ Status boot_loaded_linux(Zone& z, const LinuxLoaded& l, const Zone& caller) {
     if (Status s = copy_from_guest(caller, l.strings, strings, l.strings_size); s != Status::ok) return s;
     LinuxBoot boot;
     if (Status s = linux_boot_strings(strings, l, boot); s != Status::ok) return s;
-    boot.initrd.size = l.initrd_size; // only its size: the bytes are in the zone
-    Source src;
-    src.staged = true;
-    src.kernel_at = l.kernel;
-    src.initrd_at = l.initrd;
-    if (Status s = place_linux(z, boot, src, at); s != Status::ok) return s;
+    usize len = build_cmdline(z, boot, at);
+    if (!len) return Status::invalid_argument;
+    const x86_64::X86BootPlan plan = x86_64::x86_staged_boot_plan(at, {l.initrd, l.initrd_size});
+    if (progress > plan.total) return Status::invalid_argument;
+    u64 to = plan.total - progress > kManagementStepBytes ? progress + kManagementStepBytes : plan.total;
+    x86_64::X86BootPiece window[x86_64::X86BootPlan::kMaxPieces];
+    if (Status s = move_pieces(z, l, window, x86_64::x86_plan_window(plan, progress, to, window)); s != Status::ok)
+        return s;
+    progress = to;
+    if (to < plan.total) return Status::ok;
+    if (Status s = write_boot_data(z, l.initrd_size, at, len); s != Status::ok) return s;
     // The control domain may have loaded over the start-up tables at RAM's
     // top (the files may lie there: they have been copied out by now); vCPU 0
     // enters a bzImage on them, so they are written again.
-    return x86_64::build_guest_identity_map(z);
+    if (Status s = x86_64::build_guest_identity_map(z); s != Status::ok) return s;
+    done = true;
+    return Status::ok;
 }
 
 } // namespace bh::arch

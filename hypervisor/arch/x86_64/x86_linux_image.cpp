@@ -252,6 +252,40 @@ bool x86_staged_linux_ok(const X86LinuxLayout& at, Range<GuestPhys> kernel_file,
     return true;
 }
 
+X86BootPlan x86_staged_boot_plan(const X86LinuxLayout& at, Range<GuestPhys> initrd_file) {
+    X86BootPlan p;
+    auto add = [&p](X86BootPiece::Kind kind, u64 from, GuestPhys to, u64 size) {
+        if (size == 0) return;
+        p.piece[p.count++] = {kind, from, to, size};
+        p.total += size;
+    };
+    for (u32 i = 0; i < at.kernel.segment_count; ++i) {
+        const X86Segment& s = at.kernel.segments[i];
+        add(X86BootPiece::Kind::kernel_bytes, s.offset, s.load, s.file_size);
+        // The rest of an ELF segment (.bss) must read zero: a control domain
+        // may have loaded anything anywhere. (A bzImage's rest is its
+        // decompressor's work space.)
+        if (at.kernel.kind == X86KernelKind::pvh_elf)
+            add(X86BootPiece::Kind::zeros, 0, s.load + s.file_size, s.mem_size - s.file_size);
+    }
+    if (initrd_file.size && initrd_file.base != at.initrd)
+        add(X86BootPiece::Kind::initrd_bytes, 0, at.initrd, initrd_file.size);
+    return p;
+}
+
+u32 x86_plan_window(const X86BootPlan& plan, u64 from, u64 to, X86BootPiece* out) {
+    u32 n = 0;
+    u64 start = 0; // of the piece in the plan's bytes
+    for (u32 i = 0; i < plan.count && start < to; start += plan.piece[i++].size) {
+        const X86BootPiece& p = plan.piece[i];
+        u64 lo = from > start ? from - start : 0;
+        u64 hi = to - start < p.size ? to - start : p.size;
+        if (lo >= hi) continue;
+        out[n++] = {p.kind, p.from + (p.kind == X86BootPiece::Kind::zeros ? 0 : lo), p.to + lo, hi - lo};
+    }
+    return n;
+}
+
 bool x86_linux_allowed(const LinuxBoot& l, Range<GuestPhys> ram, char* why, usize why_size) {
     X86LinuxLayout unused;
     return x86_linux_layout(l, ram, kZonePlatform.boot_area_bytes, unused, why, why_size);

@@ -60,8 +60,13 @@ Status prepare_linux_zone(Zone& z, const LinuxBoot& l);
 // (BH_HC_ZONE_BOOT_LINUX): checks the Image and the layout, takes the
 // strings from the caller, writes the device tree and points vCPU 0 at the
 // kernel. The zone's lock is held and it is CREATED; the ranges are in its
-// RAM. not_supported where the arch boots no Linux zones yet.
-Status boot_loaded_linux(Zone& z, const LinuxLoaded& l, const Zone& caller);
+// RAM. not_supported where the arch boots no Linux zones yet. Long work
+// (x86-64 moves the kernel file to where it runs) goes in steps of at most
+// kManagementStepBytes: `progress` says where the call stands (0 for a new
+// one; the arch refuses one beyond its work) and each step advances it;
+// `done` once vCPU 0 points at the kernel. Every step checks everything
+// again first, and doing a step twice changes nothing.
+Status boot_loaded_linux(Zone& z, const LinuxLoaded& l, const Zone& caller, u64& progress, bool& done);
 
 // Raises one of a zone's device interrupt lines (edge: each call is one
 // event; the device model calls again while its condition holds).

@@ -88,6 +88,9 @@ class Zone {
     // at first (guarded by the zone-table lock). It moves past each slot
     // reported, so a zone that keeps its queue full cannot hide the others.
     u32 event_cursor = 0;
+    // A BH_HC_ZONE_BOOT_LINUX working in steps on this zone (zone lock):
+    // the token its restarted call carries, 0 when none is under way.
+    u64 linux_boot_token = 0;
     Zone* mapped_in = nullptr; // the zone its RAM is mapped into (its server), or none
     GuestPhys mapped_at;       // where, in that zone's guest-physical space
     u32 exit_reason = BH_EXIT_NONE;

@@ -23,6 +23,10 @@ struct ZoneContext {
     bool linux_booted = false;
     char linux_command[64] = {};
     char linux_bootargs[64] = {};
+    // Its steps (the kernel "moved" as x86-64 moves it, a management step
+    // at a time) and where the last one started.
+    u32 linux_boot_steps = 0;
+    u64 linux_boot_step_from = 0;
     Pl011 uart;
     Pl031 rtc;
     VirtioMmioSlots virtio;

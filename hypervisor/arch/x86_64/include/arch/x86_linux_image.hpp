@@ -162,6 +162,31 @@ inline bool x86_linux_layout(const LinuxBoot& l, Range<GuestPhys> ram, u64 boot_
 bool x86_staged_linux_ok(const X86LinuxLayout& at, Range<GuestPhys> kernel_file, Range<GuestPhys> initrd_file,
                          char* why, usize why_size);
 
+// What BH_HC_ZONE_BOOT_LINUX moves, in order, once x86_staged_linux_ok has
+// passed: each segment's file bytes from the kernel file to its place, an
+// ELF segment's rest (.bss) zeroed, and the initrd to its place unless it
+// is there. Every piece reads only what no earlier piece writes, so any
+// piece can be done again with the same result: the call works through the
+// plan a bounded step at a time (x86_plan_window) and a step repeated after
+// a restart changes nothing.
+struct X86BootPiece {
+    enum class Kind : u8 { kernel_bytes, zeros, initrd_bytes } kind = Kind::kernel_bytes;
+    u64 from = 0; // kernel_bytes: offset in the kernel file; initrd_bytes: offset in the initrd
+    GuestPhys to; // where in the zone
+    u64 size = 0;
+};
+struct X86BootPlan {
+    static constexpr u32 kMaxPieces = 2 * X86Kernel::kMaxSegments + 1;
+    X86BootPiece piece[kMaxPieces];
+    u32 count = 0;
+    u64 total = 0; // bytes of all pieces
+};
+// `initrd_file`: where the control domain loaded the initrd (empty: none).
+X86BootPlan x86_staged_boot_plan(const X86LinuxLayout& at, Range<GuestPhys> initrd_file);
+// The pieces' parts that lie in [from, to) of the plan's bytes, in order,
+// into `out` (room for X86BootPlan::kMaxPieces); returns how many.
+u32 x86_plan_window(const X86BootPlan& plan, u64 from, u64 to, X86BootPiece* out);
+
 // The platform's check (ZonePlatform::linux_allowed).
 bool x86_linux_allowed(const LinuxBoot& l, Range<GuestPhys> ram, char* why, usize why_size);
 

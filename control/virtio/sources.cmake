@@ -3,6 +3,8 @@
 # the fuzzer's own clang build (fuzz/CMakeLists.txt).
 set(BULKHEAD_VIRTIO_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(BULKHEAD_VIRTIO_SOURCES
+  ${BULKHEAD_VIRTIO_DIR}/src/block_device.cpp
+  ${BULKHEAD_VIRTIO_DIR}/src/block_store.cpp
   ${BULKHEAD_VIRTIO_DIR}/src/chain_io.cpp
   ${BULKHEAD_VIRTIO_DIR}/src/console_device.cpp
   ${BULKHEAD_VIRTIO_DIR}/src/descriptor_chain.cpp

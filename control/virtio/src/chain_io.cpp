@@ -37,4 +37,39 @@ u32 write_chain(GuestMemory& mem, const DescriptorChain& chain, std::span<const 
     return static_cast<u32>(std::min<u64>(done, ~u32{0}));
 }
 
+namespace {
+
+// Calls f(addr, at, n) for each piece of [offset, offset + size) of the run:
+// `addr` in guest memory, `at` the piece's place in [0, size).
+template <typename F>
+bool for_each_piece(const std::vector<Segment>& segments, u64 offset, u64 size, F f) {
+    u64 start = 0, at = 0; // start: of the segment in the run
+    for (const Segment& s : segments) {
+        if (at == size) break;
+        const u64 end = start + s.len;
+        if (offset + at < end) {
+            const u64 in = offset + at - start;
+            const u64 n = std::min<u64>(s.len - in, size - at);
+            if (!f(s.addr + in, at, n)) return false;
+            at += n;
+        }
+        start = end;
+    }
+    return at == size;
+}
+
+} // namespace
+
+bool copy_from_segments(const GuestMemory& mem, const std::vector<Segment>& segments, u64 offset, std::span<u8> bytes) {
+    return for_each_piece(segments, offset, bytes.size(), [&](u64 addr, u64 at, u64 n) {
+        return mem.read(addr, bytes.data() + at, static_cast<usize>(n));
+    });
+}
+
+bool copy_to_segments(GuestMemory& mem, const std::vector<Segment>& segments, u64 offset, std::span<const u8> bytes) {
+    return for_each_piece(segments, offset, bytes.size(), [&](u64 addr, u64 at, u64 n) {
+        return mem.write(addr, bytes.data() + at, static_cast<usize>(n));
+    });
+}
+
 } // namespace bh::virtio

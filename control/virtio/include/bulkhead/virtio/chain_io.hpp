@@ -27,4 +27,13 @@ u64 read_chain(const GuestMemory& mem, const DescriptorChain& chain, u64 limit, 
 // as fits. Returns how many bytes were written (the used length).
 u32 write_chain(GuestMemory& mem, const DescriptorChain& chain, std::span<const u8> data);
 
+// Bytes [offset, offset + size) of `segments` taken as one run, into or out
+// of `bytes`: false, with what was copied before undefined, if the run is
+// shorter or memory refused. For device models whose requests have fields
+// at fixed places across buffers (virtio-blk's header, data and status).
+[[nodiscard]] bool copy_from_segments(const GuestMemory& mem, const std::vector<Segment>& segments, u64 offset,
+                                      std::span<u8> bytes);
+[[nodiscard]] bool copy_to_segments(GuestMemory& mem, const std::vector<Segment>& segments, u64 offset,
+                                    std::span<const u8> bytes);
+
 } // namespace bh::virtio

@@ -2,7 +2,7 @@
 // The Linux UAPI virtio headers (Debian's linux-libc-dev, and
 // linux-libc-dev-arm64-cross for the arm64 build): the ring layouts, the
 // virtio-mmio register offsets, the status and feature bits and the
-// console's configuration come from there rather than being written out a
+// console's and block device's configurations and requests come from there rather than being written out a
 // second time here.
 #pragma once
 
@@ -10,6 +10,7 @@
 // C but not C++; we need none of them.
 #define VIRTIO_RING_NO_LEGACY 1
 
+#include <linux/virtio_blk.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_console.h>
 #include <linux/virtio_ids.h>

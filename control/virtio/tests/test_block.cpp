@@ -157,7 +157,7 @@ TEST_CASE("virtio-blk: writes reach the disk and reads bring them back, across b
     CHECK(r.dev.stats().bytes_read >= 1536);
 }
 
-TEST_CASE("virtio-blk: flush syncs the store before it completes; GET_ID answers 20 bytes", "[virtio][block]") {
+TEST_CASE("virtio-blk: flush syncs the store before it completes, and GET_ID answers 20 bytes", "[virtio][block]") {
     Rig r(BlockOptions{false, "zone-disk-0"});
     r.header(VIRTIO_BLK_T_FLUSH, 0);
     CHECK(r.submit({{kHeader, 16}, {kStatus, 1, true}}) == 1);

@@ -89,41 +89,44 @@ if [ -f /tmp/as-user ]; then
         *"refuses this user"*) echo "result: unprivileged-zonectl-refused" ;; esac
     echo "unprivileged zonectl: $out"
 fi
-# A zone cannot reach the control domain's memory or its devices. The
-# control domain holds a marker; the zone scans all of its own RAM for it
-# (finding only its own), then reads an address in the control domain's
-# RAM above its own and the control domain's virtio disk's DeviceID register
-# (offset 8: 2, a block device, here). At that address the zone has a
-# virtio-mmio slot of its own, which no backend serves: it reads 0 there
-# (every transport, used or not, reads the magic "virt" at offset 0).
-echo "CONTROL-MARK-$((5 * 13))-SECRET" >/tmp/control-marker
-ctl_ram=$(grep 'System RAM' /proc/iomem | tail -1 | cut -d- -f2 | cut -d' ' -f1)
-ctl_addr=$(printf '0x%x' $((0x$ctl_ram - 0xfff)))
-dev=$(ls /sys/bus/platform/devices | sed -n 's/^\([0-9a-f]*\)\.virtio_mmio$/\1/p' | tail -1)
-# (A control domain with no device passed through, x86-64's today, has none.)
-dev_id=none
-[ -n "$dev" ] && dev_id=$(printf '0x%x' $((0x$dev + 8)))
-echo "snoop: control RAM ends at 0x$ctl_ram, reads $ctl_addr; its disk's DeviceID at $dev_id reads $(devmem $dev_id 32)"
-t 600 zonectl launch --wait --memory 64M snoop -- sh -c "
-    echo SNOOP-MARK-\$((7 * 11))-OWN >/tmp/own
-    base=\$(grep 'System RAM' /proc/iomem | head -1 | cut -d- -f1)
-    R=\"dd if=/dev/mem bs=65536 skip=\$((0x\$base / 65536)) count=1024\"
-    echo own-marker-hits: \$(\$R 2>/dev/null | tr -d '\\000' | grep -c 'SNOOP-MARK-7[7]-OWN')
-    echo control-marker-hits: \$(\$R 2>/dev/null | tr -d '\\000' | grep -c 'CONTROL-MARK-6[5]-SECRET')
-    v=\$(devmem $ctl_addr 32 2>&1); echo control-ram: \$v status \$?
-    v=\$(devmem $dev_id 32 2>&1); echo control-device: \$v status \$?
-    exit 0" >/tmp/snoop.out 2>&1
-echo "result: snoop-exited-$?"
-tr -d '\r' </tmp/snoop.out | sed 's/^/snoop-console: /'
-tr -d '\r' </tmp/snoop.out >/tmp/snoop.txt
-grep -q '^own-marker-hits: [1-9]' /tmp/snoop.txt && echo "result: snoop-own-marker"
-grep -q '^control-marker-hits: 0$' /tmp/snoop.txt && echo "result: snoop-no-control-marker"
-# devmem dies of SIGBUS (the hypervisor injects an external abort): no value.
-grep -q '^control-ram: .*status [1-9]' /tmp/snoop.txt && ! grep -q '^control-ram: 0x' /tmp/snoop.txt &&
-    echo "result: snoop-control-ram-unreachable"
-[ "$(devmem $dev_id 32)" = 0x00000002 ] && grep -q '^control-device: ' /tmp/snoop.txt &&
-    ! grep -qi '^control-device: 0x00000002' /tmp/snoop.txt && echo "result: snoop-control-device-unreachable"
-t 120 zonectl destroy snoop >/dev/null
+# SNOOP=no skips this part (x86-node: see the note there).
+if [ "${SNOOP:-yes}" = yes ]; then
+    # A zone cannot reach the control domain's memory or its devices. The
+    # control domain holds a marker; the zone scans all of its own RAM for it
+    # (finding only its own), then reads an address in the control domain's
+    # RAM above its own and the control domain's virtio disk's DeviceID register
+    # (offset 8: 2, a block device, here). At that address the zone has a
+    # virtio-mmio slot of its own, which no backend serves: it reads 0 there
+    # (every transport, used or not, reads the magic "virt" at offset 0).
+    echo "CONTROL-MARK-$((5 * 13))-SECRET" >/tmp/control-marker
+    ctl_ram=$(grep 'System RAM' /proc/iomem | tail -1 | cut -d- -f2 | cut -d' ' -f1)
+    ctl_addr=$(printf '0x%x' $((0x$ctl_ram - 0xfff)))
+    dev=$(ls /sys/bus/platform/devices | sed -n 's/^\([0-9a-f]*\)\.virtio_mmio$/\1/p' | tail -1)
+    # (A control domain with no device passed through, x86-64's today, has none.)
+    dev_id=none
+    [ -n "$dev" ] && dev_id=$(printf '0x%x' $((0x$dev + 8)))
+    echo "snoop: control RAM ends at 0x$ctl_ram, reads $ctl_addr; its disk's DeviceID at $dev_id reads $(devmem $dev_id 32)"
+    t 600 zonectl launch --wait --memory 64M snoop -- sh -c "
+        echo SNOOP-MARK-\$((7 * 11))-OWN >/tmp/own
+        base=\$(grep 'System RAM' /proc/iomem | head -1 | cut -d- -f1)
+        R=\"dd if=/dev/mem bs=65536 skip=\$((0x\$base / 65536)) count=1024\"
+        echo own-marker-hits: \$(\$R 2>/dev/null | tr -d '\\000' | grep -c 'SNOOP-MARK-7[7]-OWN')
+        echo control-marker-hits: \$(\$R 2>/dev/null | tr -d '\\000' | grep -c 'CONTROL-MARK-6[5]-SECRET')
+        v=\$(devmem $ctl_addr 32 2>&1); echo control-ram: \$v status \$?
+        v=\$(devmem $dev_id 32 2>&1); echo control-device: \$v status \$?
+        exit 0" >/tmp/snoop.out 2>&1
+    echo "result: snoop-exited-$?"
+    tr -d '\r' </tmp/snoop.out | sed 's/^/snoop-console: /'
+    tr -d '\r' </tmp/snoop.out >/tmp/snoop.txt
+    grep -q '^own-marker-hits: [1-9]' /tmp/snoop.txt && echo "result: snoop-own-marker"
+    grep -q '^control-marker-hits: 0$' /tmp/snoop.txt && echo "result: snoop-no-control-marker"
+    # devmem dies of SIGBUS (the hypervisor injects an external abort): no value.
+    grep -q '^control-ram: .*status [1-9]' /tmp/snoop.txt && ! grep -q '^control-ram: 0x' /tmp/snoop.txt &&
+        echo "result: snoop-control-ram-unreachable"
+    [ "$(devmem $dev_id 32)" = 0x00000002 ] && grep -q '^control-device: ' /tmp/snoop.txt &&
+        ! grep -qi '^control-device: 0x00000002' /tmp/snoop.txt && echo "result: snoop-control-device-unreachable"
+    t 120 zonectl destroy snoop >/dev/null
+fi
 # A zone fd serves only its zone: the driver selftest's refusals (another
 # zone cannot be mapped or interrupted through this zone's descriptor).
 chmod +x /tmp/bhtest 2>/dev/null

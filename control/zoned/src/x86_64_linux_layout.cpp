@@ -88,6 +88,7 @@ RunRange bzimage_run_range(std::span<const std::uint8_t> f) {
     RunRange r;
     r.lo = le_bytes(f, kPrefAddress, 8);
     r.hi = r.lo + le_bytes(f, kInitSize, 4);
+    if (r.hi < r.lo) refuse("the bzImage's header puts the kernel past the end of memory: not a valid bzImage");
     return r;
 }
 

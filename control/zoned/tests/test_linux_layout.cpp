@@ -145,6 +145,9 @@ TEST_CASE("x86-64: kernels it cannot boot and zones too small are refused with t
     CHECK_THROWS_WITH(x86(vmlinux(17 * MiB, 6 * MiB), 30 * MiB, 64 * MiB), Catch::Contains("need 70 MiB"));
     CHECK_NOTHROW(x86(vmlinux(17 * MiB, 6 * MiB), 30 * MiB, 70 * MiB));
     CHECK_THROWS_WITH(x86(vmlinux(200 * MiB), 0, 64 * MiB), Catch::Contains("more --memory"));
+    auto wraps = bzimage(MiB, 4096, 1);
+    put<std::uint64_t>(wraps, 0x258, ~std::uint64_t{0} - 4096); // pref_address + init_size wraps
+    CHECK_THROWS_WITH(x86(wraps, 0, 64 * MiB), Catch::Contains("past the end of memory"));
 }
 
 TEST_CASE("the boot descriptor carries bootargs, the workload and its environment, NUL-separated") {

@@ -38,6 +38,21 @@ std::optional<std::string> optional_string(const json& j, const char* name) {
     return it->get<std::string>();
 }
 
+// "disks": absent (from a zonectl or zoned that predates disks) is none.
+std::vector<DiskSpec> disk_list(const json& j) {
+    auto it = j.find("disks");
+    if (it == j.end() || it->is_null()) return {};
+    if (!it->is_array()) throw ProtocolError("field 'disks' must be a list");
+    std::vector<DiskSpec> out;
+    for (const json& d : *it) {
+        if (!d.is_object()) throw ProtocolError("field 'disks' must be a list of {path, read_only}");
+        const json& ro = field(d, "read_only");
+        if (!ro.is_boolean()) throw ProtocolError("field 'read_only' must be true or false");
+        out.push_back(DiskSpec{string_field(d, "path"), ro.get<bool>()});
+    }
+    return out;
+}
+
 } // namespace
 
 std::string_view to_string(ErrorCode code) {
@@ -79,6 +94,8 @@ bool bool_field(const json& j, const char* name, bool fallback) {
     return it->get<bool>();
 }
 
+void to_json(json& j, const DiskSpec& d) { j = json{{"path", d.path}, {"read_only", d.read_only}}; }
+
 void to_json(json& j, const ExitInfo& e) {
     j = json{{"reason", to_string(e.reason)}, {"code", e.code}, {"status", e.status}};
 }
@@ -93,7 +110,7 @@ void to_json(json& j, const ZoneInfo& z) {
              {"initrd", z.initrd},     {"cmdline", z.cmdline},       {"command", z.command},
              {"env", z.env},           {"created_at", z.created_at}, {"started_at", z.started_at},
              {"ended_at", z.ended_at}, {"exit_status", nullptr},     {"exit_reason", nullptr},
-             {"exit_code", nullptr},   {"backend", z.backend}};
+             {"exit_code", nullptr},   {"backend", z.backend},       {"disks", z.disks}};
     if (z.exit) {
         j["exit_status"] = z.exit->status;
         j["exit_reason"] = to_string(z.exit->reason);
@@ -115,6 +132,7 @@ void to_json(json& j, const LaunchRequest& r) {
     if (r.kernel) j["kernel"] = *r.kernel;
     if (r.initrd) j["initrd"] = *r.initrd;
     if (r.cmdline) j["cmdline"] = *r.cmdline;
+    if (!r.disks.empty()) j["disks"] = r.disks;
 }
 
 ZoneInfo zone_info_from(const json& j) {
@@ -144,6 +162,7 @@ ZoneInfo zone_info_from(const json& j) {
     z.backend.uid = static_cast<std::uint32_t>(uint_field(b, "uid"));
     z.backend.restarts = static_cast<std::uint32_t>(uint_field(b, "restarts"));
     z.backend.state = string_field(b, "state");
+    z.disks = disk_list(j);
     return z;
 }
 
@@ -168,6 +187,7 @@ LaunchRequest launch_request_from(const json& j) {
     r.cmdline = optional_string(j, "cmdline");
     r.env = string_list(j, "env");
     r.command = string_list(j, "command");
+    r.disks = disk_list(j);
     return r;
 }
 

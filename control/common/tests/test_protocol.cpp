@@ -68,6 +68,9 @@ TEST_CASE("protocol: a zone's info round-trips", "[common][protocol]") {
     CHECK(back.backend.uid == 4000001);
     CHECK(back.backend.restarts == 2);
     CHECK(back.backend.state == "done");
+    CHECK(back.disks.empty());
+    z.disks = {{"/d/root.img", false}};
+    CHECK(zone_info_from(through_the_wire(json(z))).disks == z.disks);
 
     z.exit.reset();
     z.state = ZoneState::running;
@@ -99,6 +102,17 @@ TEST_CASE("protocol: launch requests and host info round-trip", "[common][protoc
     CHECK(back.cmdline == "quiet");
     CHECK(back.env == r.env);
     CHECK(back.command == r.command);
+    CHECK(back.disks.empty()); // none given: the field is left out, as an older zonectl sends it
+
+    r.disks = {{"/d/root.img", false}, {"/d/base.img", true}};
+    json with_disks = make_request("launch");
+    with_disks.update(json(r));
+    CHECK(launch_request_from(through_the_wire(with_disks)).disks == r.disks);
+    json bad = json(r);
+    bad["disks"] = json::array({{{"path", "/d"}, {"read_only", "yes"}}});
+    CHECK_THROWS_WITH(launch_request_from(bad), Catch::Contains("'read_only'"));
+    bad["disks"] = "/d";
+    CHECK_THROWS_WITH(launch_request_from(bad), Catch::Contains("'disks' must be a list"));
 
     HostInfo h{4, 3ULL << 30, 4ULL << 30, 2, 1};
     HostInfo hb = host_info_from(through_the_wire(json(h)));

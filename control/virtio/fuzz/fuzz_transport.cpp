@@ -11,10 +11,14 @@
 //  - InterruptStatus holds only the two defined bits.
 //
 // Input: a sequence of steps, each an opcode byte and its operands (see
-// Step below; fuzz/make-seeds.py writes the seed corpus in this format).
+// Step in fuzz_steps.hpp; own_a is console input, length u8 and bytes;
+// own_b a resize, cols u16 and rows u16; fuzz/make-seeds.py writes the
+// seed corpus in this format).
 #include <bulkhead/virtio/console_device.hpp>
 #include <bulkhead/virtio/mmio_transport.hpp>
 #include <bulkhead/virtio/vector_guest_memory.hpp>
+
+#include "fuzz_steps.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -23,87 +27,7 @@
 #include <vector>
 
 using namespace bh::virtio;
-
-namespace {
-
-constexpr u64 kBase = 0x4000'0000;
-constexpr usize kMemSize = 0x2000;
-constexpr TransportLimits kLimits{8, 1000, 64};
-
-enum Step : u8 {
-    mmio_write,   // offset u16, width u8, value u32
-    mmio_read,    // offset u16, width u8
-    memory_write, // offset u16, length u8, bytes
-    doorbell,     // queue u32
-    run,          // elapsed microseconds u16
-    input,        // length u8, bytes
-    resize,       // cols u16, rows u16
-    bring_up,     // features u32, then per queue: log2 size u8, desc u16, avail u16, used u16 (offsets in RAM)
-    kSteps
-};
-
-class Input {
-  public:
-    Input(const u8* data, usize size) : p_(data), left_(size) {}
-    bool empty() const { return left_ == 0; }
-    u8 byte() {
-        if (!left_) return 0;
-        --left_;
-        return *p_++;
-    }
-    u16 half() { return static_cast<u16>(byte() | byte() << 8); }
-    u32 word() { return u32{half()} | u32{half()} << 16; }
-    usize take(u8* dst, usize n) {
-        n = std::min(n, left_);
-        if (n == 0) return 0;
-        std::memcpy(dst, p_, n);
-        p_ += n;
-        left_ -= n;
-        return n;
-    }
-
-  private:
-    const u8* p_;
-    usize left_;
-};
-
-void check(bool ok) {
-    if (!ok) std::abort(); // libFuzzer reports it with the input
-}
-
-u8 width(u8 v) {
-    static constexpr u8 kWidths[] = {4, 4, 1, 2, 8, 3};
-    return kWidths[v % sizeof kWidths];
-}
-
-void write32(MmioTransport& t, u32 offset, u32 value) { t.write(offset, 4, value); }
-
-void do_bring_up(MmioTransport& t, Input& in) {
-    const u32 features = in.word();
-    write32(t, VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
-    write32(t, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-    write32(t, VIRTIO_MMIO_DRIVER_FEATURES, features);
-    write32(t, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-    write32(t, VIRTIO_MMIO_DRIVER_FEATURES, 1); // VERSION_1
-    write32(t, VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
-    for (u32 q = 0; q < 2; ++q) {
-        write32(t, VIRTIO_MMIO_QUEUE_SEL, q);
-        write32(t, VIRTIO_MMIO_QUEUE_NUM, 1u << (in.byte() % 10));
-        write32(t, VIRTIO_MMIO_QUEUE_DESC_LOW, static_cast<u32>(kBase + in.half()));
-        write32(t, VIRTIO_MMIO_QUEUE_AVAIL_LOW, static_cast<u32>(kBase + in.half()));
-        write32(t, VIRTIO_MMIO_QUEUE_USED_LOW, static_cast<u32>(kBase + in.half()));
-        write32(t, VIRTIO_MMIO_QUEUE_READY, 1);
-    }
-    write32(t, VIRTIO_MMIO_STATUS, static_cast<u32>(t.read(VIRTIO_MMIO_STATUS, 4)) | VIRTIO_CONFIG_S_DRIVER_OK);
-}
-
-bool running(const MmioTransport& t) {
-    const u32 s = t.status();
-    return (s & VIRTIO_CONFIG_S_DRIVER_OK) && (s & VIRTIO_CONFIG_S_FEATURES_OK) &&
-           !(s & (VIRTIO_CONFIG_S_NEEDS_RESET | VIRTIO_CONFIG_S_FAILED));
-}
-
-} // namespace
+using namespace bh::virtio::fuzz;
 
 extern "C" int LLVMFuzzerTestOneInput(const u8* data, usize size) {
     Input in(data, size);
@@ -128,52 +52,17 @@ extern "C" int LLVMFuzzerTestOneInput(const u8* data, usize size) {
     while (!in.empty()) {
         const u8 op = in.byte() % kSteps;
         bool may_write_ram = false;
-        switch (op) {
-        case mmio_write: {
-            const u16 off = in.half() % 0x220; // a little past the window too
-            const u8 w = width(in.byte());
-            t.write(off, w, in.word());
-            break;
+        if (!common_step(op, in, t, mem.raw().data(), shadow.data(), 2, now, may_write_ram)) {
+            if (op == own_a) { // console input: length u8, bytes
+                u8 buf[255];
+                const usize n = in.take(buf, in.byte());
+                typed.insert(typed.end(), buf, buf + n);
+                console.input_ready();
+            } else if (op == own_b) { // a resize: cols u16, rows u16
+                console.resize({in.half(), in.half()});
+            }
         }
-        case mmio_read: {
-            const u16 off = in.half() % 0x220;
-            const u8 w = width(in.byte());
-            const u64 v = t.read(off, w);
-            check(w == 8 ? v == 0 : (v >> (8 * w)) == 0); // never more than the access's width
-            break;
-        }
-        case memory_write: {
-            const usize off = in.half() % kMemSize;
-            const usize len = std::min<usize>(in.byte(), kMemSize - off);
-            const usize got = in.take(mem.raw().data() + off, len);
-            std::memcpy(shadow.data() + off, mem.raw().data() + off, got);
-            break;
-        }
-        case doorbell: t.notify(in.byte() < 0xf0 ? in.byte() % 3 : in.word()); break;
-        case run: {
-            now += u64{in.half()} * 1000;
-            may_write_ram = running(t);
-            const ProcessResult r = t.process(now);
-            check(r.chains <= kLimits.chains_per_round);
-            break;
-        }
-        case input: {
-            u8 buf[255];
-            const usize n = in.take(buf, in.byte());
-            typed.insert(typed.end(), buf, buf + n);
-            console.input_ready();
-            break;
-        }
-        case resize: console.resize({in.half(), in.half()}); break;
-        case bring_up: do_bring_up(t, in); break;
-        default: break;
-        }
-        check((t.interrupt_status() & ~3u) == 0);
-        if (may_write_ram) {
-            std::memcpy(shadow.data(), mem.raw().data(), kMemSize);
-        } else {
-            check(std::memcmp(shadow.data(), mem.raw().data(), kMemSize) == 0);
-        }
+        after_step(t, may_write_ram, mem.raw().data(), shadow.data());
     }
     if (std::getenv("VIRTIO_FUZZ_VERBOSE")) // replaying one input by hand: what became of it
         std::fprintf(stderr, "status %#x error \"%s\" chains %llu sunk %llu received %llu notifies %llu\n", t.status(),

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-# Writes the virtio fuzzer's seed corpus (seeds/*.bin): a few well-formed
-# driver sessions in the fuzzer's step format (fuzz_transport.cpp), from
-# which libFuzzer mutates its way into every corner. Rerun after changing
-# the step format: python3 control/virtio/fuzz/make-seeds.py
+# Writes the virtio fuzzers' seed corpora (seeds/*.bin for the console,
+# seeds-block/*.bin for the block device): a few well-formed driver
+# sessions in the fuzzers' step format (fuzz_steps.hpp), from which
+# libFuzzer mutates its way into every corner. Rerun after changing the
+# step format: python3 control/virtio/fuzz/make-seeds.py
 import os
 import struct
 
 BASE = 0x4000_0000
 MMIO_WRITE, MMIO_READ, MEMORY_WRITE, DOORBELL, RUN, INPUT, RESIZE, BRING_UP = range(8)
+STORE_FAILS, CONFIG_READ = INPUT, RESIZE  # the block fuzzer's own steps
 NEXT, WRITE, INDIRECT = 1, 2, 4
 EVENT_IDX, INDIRECT_DESC = 1 << 29, 1 << 28
 QUEUE_LOG2 = 4  # 16 entries
@@ -18,9 +20,9 @@ TX = dict(desc=0x400, avail=0x500, used=0x600)
 TABLE, BUF = 0x800, 0x1000
 
 
-def bring_up(features):
+def bring_up(features, queues=(RX, TX)):
     out = bytes([BRING_UP]) + struct.pack('<I', features)
-    for q in (RX, TX):
+    for q in queues:
         out += struct.pack('<BHHH', QUEUE_LOG2, q['desc'], q['avail'], q['used'])
     return out
 
@@ -76,9 +78,62 @@ SEEDS = {
     + mmio_write(0x108, ord('!')) + bytes([RESIZE]) + struct.pack('<HH', 100, 40),
 }
 
+# The block device: one request queue (RX's place); a request's header at
+# BUF, its data at BUF + 0x100, its status byte at BUF + 0x400.
+BLK_IN, BLK_OUT, BLK_FLUSH, BLK_GET_ID, BLK_DISCARD, BLK_WRITE_ZEROES = 0, 1, 4, 8, 11, 13
+HDR, DATA, STATUS = BUF, BUF + 0x100, BUF + 0x400
+
+
+def blk_request(kind, sector, data_len=512, data_flags=0, payload=b'', status=True):
+    out = mem(HDR, struct.pack('<IIQ', kind, 0, sector))
+    descs = [(HDR, 16, 0)]
+    if payload:
+        out += mem(DATA, payload)
+        descs.append((DATA, len(payload), 0))
+    elif data_len:
+        descs.append((DATA, data_len, data_flags))
+    if status:
+        descs.append((STATUS, 1, WRITE))
+    for i, (addr, length, flags) in enumerate(descs):
+        last = i == len(descs) - 1
+        out += desc(RX['desc'], i, addr, length, flags | (0 if last else NEXT), 0 if last else i + 1)
+    return out + avail(RX, [0]) + doorbell(0) + run()
+
+
+def blk(sectors, read_only, request):
+    # The fuzzer's disk has (first byte % 64) + 1 sectors.
+    return bytes([sectors - 1, 1 if read_only else 0]) + bring_up(0, (RX,)) + request
+
+
+def segment(sector, count):
+    return struct.pack('<QII', sector, count, 0)
+
+
+BLOCK_SEEDS = {
+    'read': blk(8, False, blk_request(BLK_IN, 1, data_flags=WRITE)),
+    'write': blk(8, False, blk_request(BLK_OUT, 2)),
+    'flush': blk(8, False, blk_request(BLK_FLUSH, 0, data_len=0)),
+    'get-id': blk(8, False, blk_request(BLK_GET_ID, 0, data_len=20, data_flags=WRITE)),
+    'discard': blk(8, False, blk_request(BLK_DISCARD, 0, payload=segment(1, 2))),
+    'write-zeroes': blk(8, False, blk_request(BLK_WRITE_ZEROES, 0, payload=segment(3, 4))),
+    'read-only-write': blk(8, True, blk_request(BLK_OUT, 0)),
+    'out-of-range': blk(8, False, blk_request(BLK_IN, 1000, data_flags=WRITE)),
+    # The edges of an 8-sector disk: the last sector, one past it, and a
+    # read that straddles the end.
+    'last-sector': blk(8, False, blk_request(BLK_IN, 7, data_flags=WRITE)),
+    'past-end': blk(8, False, blk_request(BLK_OUT, 8)),
+    'straddles-end': blk(8, False, blk_request(BLK_IN, 7, data_len=1024, data_flags=WRITE)),
+    'discard-past-end': blk(8, False, blk_request(BLK_DISCARD, 0, payload=segment(6, 3))),
+    'no-status': blk(8, False, blk_request(BLK_IN, 0, data_flags=WRITE, status=False)),
+    'store-fails': blk(8, False, bytes([STORE_FAILS, 3]) + blk_request(BLK_OUT, 1)),
+    'config': blk(8, False, b''.join(bytes([CONFIG_READ, w, off]) for off, w in ((0, 4), (4, 4), (0, 4), (20, 3)))),
+}
+
 if __name__ == '__main__':
-    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'seeds')
-    os.makedirs(here, exist_ok=True)
-    for name, data in SEEDS.items():
-        with open(os.path.join(here, name + '.bin'), 'wb') as f:
-            f.write(data)
+    fuzz = os.path.dirname(os.path.abspath(__file__))
+    for directory, seeds in (('seeds', SEEDS), ('seeds-block', BLOCK_SEEDS)):
+        here = os.path.join(fuzz, directory)
+        os.makedirs(here, exist_ok=True)
+        for name, data in seeds.items():
+            with open(os.path.join(here, name + '.bin'), 'wb') as f:
+                f.write(data)

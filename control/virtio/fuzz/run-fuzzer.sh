@@ -14,6 +14,6 @@ seed_arg=""
 if [ -n "${BULKHEAD_FUZZ_SEED:-}" ]; then
     seed_arg="-seed=$BULKHEAD_FUZZ_SEED"
 fi
-echo "virtio fuzz: replay with BULKHEAD_FUZZ_SEED=<the Seed below> ctest --test-dir <build> -R '^control.virtio-fuzz\$'"
+echo "virtio fuzz ($(basename "$fuzzer")): replay with BULKHEAD_FUZZ_SEED=<the Seed below> and this test's ctest -R"
 exec "$fuzzer" $seed_arg -max_total_time=20 -runs=3000000 -max_len=2048 -timeout=10 \
     -print_final_stats=1 -artifact_prefix="$work/" "$work/corpus" "$seeds"

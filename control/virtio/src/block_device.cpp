@@ -95,12 +95,17 @@ u8 BlockDevice::handle(GuestMemory& mem, u32& written) {
     const u64 in_len = chain_.writable_bytes - 1;             // room before the status byte
     switch (h.type) {
     case VIRTIO_BLK_T_IN: {
+        // The data must be the device's to write: a read into buffers it
+        // may only read (or into none) is the driver's error, not an
+        // empty read.
+        if (out_len != 0 || in_len == 0) return VIRTIO_BLK_S_IOERR;
         u8 s = move_sectors(mem, false, h.sector, in_len);
         if (s == VIRTIO_BLK_S_OK) written = static_cast<u32>(in_len);
         return s;
     }
     case VIRTIO_BLK_T_OUT:
         if (options_.read_only) return VIRTIO_BLK_S_IOERR;
+        if (in_len != 0 || out_len == 0) return VIRTIO_BLK_S_IOERR; // as IN, the other way round
         return move_sectors(mem, true, h.sector, out_len);
     case VIRTIO_BLK_T_FLUSH: ++stats_.flushes; return store_.flush() ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
     case VIRTIO_BLK_T_GET_ID: {

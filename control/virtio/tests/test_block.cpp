@@ -267,6 +267,18 @@ TEST_CASE("virtio-blk: malformed requests get IOERR or UNSUPP, leave the disk al
         r.header(VIRTIO_BLK_T_IN, 1);
         r.submit({{kHeader, 16}, {kData + 0x2000, 512, true}, {kStatus, 1, true}});
     }
+    SECTION("a read whose data buffer the device may only read") {
+        r.header(VIRTIO_BLK_T_IN, 1);
+        CHECK(r.submit({{kHeader, 16}, {kData, 512}, {kStatus, 1, true}}) == 1);
+    }
+    SECTION("a read with no data buffer") {
+        r.header(VIRTIO_BLK_T_IN, 1);
+        r.submit({{kHeader, 16}, {kStatus, 1, true}});
+    }
+    SECTION("a write whose data buffer the device may write instead of read") {
+        r.header(VIRTIO_BLK_T_OUT, 1);
+        CHECK(r.submit({{kHeader, 16}, {kData, 512, true}, {kStatus, 1, true}}) == 1);
+    }
     SECTION("no status byte at all: returned unanswered") {
         r.header(VIRTIO_BLK_T_OUT, 1);
         CHECK(r.submit({{kHeader, 16}, {kData, 512}}) == 0);

@@ -24,6 +24,34 @@ control::Fd open_boot_file(const std::string& zone, const std::string& path, con
     return fd;
 }
 
+// FILE or FILE:ro (FILE:rw says the default). A path that itself ends in
+// ":ro" is written ./NAME:ro:rw.
+control::DiskSpec parse_disk(const std::string& zone, const std::string& arg) {
+    control::DiskSpec d{arg, false};
+    auto ends = [&](const char* suffix) { return arg.size() >= 3 && arg.compare(arg.size() - 3, 3, suffix) == 0; };
+    if (ends(":ro") || ends(":rw")) {
+        d.read_only = ends(":ro");
+        d.path = arg.substr(0, arg.size() - 3);
+    }
+    if (d.path.empty())
+        throw CommandError(Exit::refused,
+                           "zone '" + zone + "': --disk '" + arg +
+                               "' names no file: write --disk FILE or --disk FILE:ro; nothing was launched");
+    return d;
+}
+
+// Read-write disks are opened for writing here, as the user: zoned's
+// backend can write only what this user could.
+control::Fd open_disk(const std::string& zone, const control::DiskSpec& d) {
+    control::Fd fd(::open(d.path.c_str(), (d.read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+    if (!fd)
+        throw CommandError(Exit::refused, "zone '" + zone + "': cannot open --disk " + d.path +
+                                              (d.read_only ? " for reading" : " for reading and writing") + " (" +
+                                              std::strerror(errno) + "): give --disk a disk image you can " +
+                                              (d.read_only ? "read" : "write, or add :ro") + "; nothing was launched");
+    return fd;
+}
+
 } // namespace
 
 PreparedLaunch prepare_launch(const LaunchOptions& o) {
@@ -50,6 +78,16 @@ PreparedLaunch prepare_launch(const LaunchOptions& o) {
     r.command = o.command;
     if (o.kernel) p.files.push_back(open_boot_file(o.name, *o.kernel, "--kernel"));
     if (o.initrd) p.files.push_back(open_boot_file(o.name, *o.initrd, "--initrd"));
+    if (o.disks.size() > control::kMaxDisks)
+        throw CommandError(Exit::refused, "zone '" + o.name + "': " + std::to_string(o.disks.size()) +
+                                              " disks given, at most " + std::to_string(control::kMaxDisks) +
+                                              " are served; nothing was launched");
+    for (const std::string& arg : o.disks) {
+        control::DiskSpec d = parse_disk(o.name, arg);
+        p.files.push_back(open_disk(o.name, d));
+        d.path = *absolute(d.path);
+        r.disks.push_back(d);
+    }
     return p;
 }
 

@@ -91,6 +91,9 @@ std::string zone_details(const ZoneInfo& z, std::int64_t now) {
         {"command:", command_text(z.command)},
     };
     for (const std::string& kv : z.env) rows.push_back({"env:", kv});
+    for (std::size_t i = 0; i < z.disks.size(); ++i) // the zone names them in this order
+        rows.push_back({"disk:", std::string("vd") + static_cast<char>('a' + i) + " " + z.disks[i].path +
+                                     (z.disks[i].read_only ? " (read-only)" : "")});
     rows.push_back({"uptime:", z.started_at ? duration_text(run_time(z, now)) : "-"});
     if (z.exit) {
         rows.push_back({"exit status:", std::to_string(z.exit->status)});

@@ -66,6 +66,11 @@ int main(int argc, char** argv) {
         "an arm64 Linux Image; on x86-64 a bzImage or PVH vmlinux (default: the shipped zone kernel)");
     launch_cmd->add_option("--initrd", launch.initrd, "an initramfs (default: the shipped one)");
     launch_cmd->add_option("--cmdline", launch.cmdline, "the kernel command line");
+    launch_cmd
+        ->add_option("--disk", launch.disks,
+                     "a disk image (a file or block device) the zone sees as /dev/vda, then /dev/vdb, ...; "
+                     "FILE:ro read-only (repeatable)")
+        ->allow_extra_args(false);
     launch_cmd->add_option("--env", launch.env, "KEY=VALUE for the workload (repeatable)")->allow_extra_args(false);
     launch_cmd->add_flag("--attach", mode.attach, "attach to its console (Ctrl-] detaches)");
     launch_cmd->add_flag("--wait", mode.wait, "show its console until it ends and exit with its status");

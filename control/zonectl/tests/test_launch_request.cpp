@@ -84,3 +84,34 @@ TEST_CASE("a file that cannot be opened is refused before zoned is asked") {
     CHECK(message.find("zone 'web': cannot open --initrd /nonexistent/initramfs.cpio") != std::string::npos);
     CHECK(message.find("nothing was launched") != std::string::npos);
 }
+
+TEST_CASE("disks travel as open files after the kernel and initrd, :ro read-only") {
+    char rw[] = "/tmp/zonectl-disk-rw-XXXXXX";
+    char ro[] = "/tmp/zonectl-disk-ro-XXXXXX";
+    int a = ::mkstemp(rw), b = ::mkstemp(ro);
+    REQUIRE((a >= 0 && b >= 0));
+    ::close(a);
+    ::close(b);
+    LaunchOptions o = options("web");
+    o.disks = {rw, std::string(ro) + ":ro", std::string(ro) + ":rw"};
+    PreparedLaunch p = prepare_launch(o);
+    REQUIRE(p.files.size() == 3);
+    REQUIRE(p.request.disks.size() == 3);
+    CHECK((p.request.disks[0].path == rw && !p.request.disks[0].read_only));
+    CHECK((p.request.disks[1].path == ro && p.request.disks[1].read_only));
+    CHECK((p.request.disks[2].path == ro && !p.request.disks[2].read_only));
+    CHECK((::fcntl(p.files[0].get(), F_GETFL) & O_ACCMODE) == O_RDWR);
+    CHECK((::fcntl(p.files[1].get(), F_GETFL) & O_ACCMODE) == O_RDONLY);
+
+    // Refused before zoned is asked: a missing file, no file at all, too many.
+    o.disks = {"/nonexistent/disk.img"};
+    CHECK_THAT(refusal(o), Catch::Contains("zone 'web': cannot open --disk /nonexistent/disk.img for reading and "
+                                           "writing") &&
+                               Catch::Contains("nothing was launched"));
+    o.disks = {":ro"};
+    CHECK_THAT(refusal(o), Catch::Contains("names no file"));
+    o.disks = std::vector<std::string>(9, std::string(ro) + ":ro");
+    CHECK_THAT(refusal(o), Catch::Contains("at most 8"));
+    ::unlink(rw);
+    ::unlink(ro);
+}

@@ -4,7 +4,8 @@
 // its privileges already dropped. It sandboxes itself with its seccomp
 // filter before it reads a byte from the zone, then serves the zone's
 // console: a byte stream from the fake hypervisor (backend_loop.hpp) or,
-// with --virtio, virtio-console over /dev/bulkhead (virtio_backend.hpp).
+// with --virtio, virtio-console and the zone's disks (--disk) over
+// /dev/bulkhead (virtio_backend.hpp).
 #include <bulkhead/zoned/backend_loop.hpp>
 #include <bulkhead/zoned/sandbox.hpp>
 #include <bulkhead/zoned/virtio_backend.hpp>
@@ -27,6 +28,10 @@ int main(int argc, char** argv) {
     app.add_option("--log-keep", limits.log_keep, "rotated console logs kept")->required();
     bool virtio = false;
     app.add_flag("--virtio", virtio, "fd 3 is a /dev/bulkhead zone fd: serve virtio-console in slot 0");
+    std::vector<std::string> disk_modes;
+    app.add_option("--disk", disk_modes, "with --virtio: ro or rw, for each disk from fd 7 on (slots 1, 2, ...)")
+        ->check(CLI::IsMember({"ro", "rw"}))
+        ->allow_extra_args(false);
     CLI11_PARSE(app, argc, argv);
 
     ::signal(SIGPIPE, SIG_IGN);
@@ -39,7 +44,9 @@ int main(int argc, char** argv) {
         if (virtio) {
             // Descriptors and the RAM mapping first: the filter then
             // allows only the zone's interrupt ioctl.
-            vb = bh::zoned::prepare_virtio_backend(fds, zone.c_str());
+            std::vector<bh::zoned::DiskMode> disks;
+            for (const std::string& m : disk_modes) disks.push_back({m == "ro"});
+            vb = bh::zoned::prepare_virtio_backend(fds, zone.c_str(), disks);
             bh::zoned::install_backend_seccomp(fds.log_dir, 1023, {fds.console, bh::zoned::virtio_backend_irq_ioctl()},
                                                fds.input_listener);
         } else {

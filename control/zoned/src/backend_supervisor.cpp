@@ -50,6 +50,12 @@ void BackendSupervisor::start(const std::string& zone, ZoneChannels channels, Fd
                 {STDERR_FILENO, 2},          {channels.console.get(), fixed.console},
                 {theirs.get(), fixed.input}, {log_dir.get(), fixed.log_dir}};
     if (input_listener) spec.fds.push_back({input_listener.get(), fixed.input_listener});
+    // Disk i at fixed.first_disk + i, its mode in the i-th --disk.
+    for (std::size_t i = 0; i < channels.disks.size(); ++i) {
+        spec.fds.push_back({channels.disks[i].file.get(), fixed.first_disk + static_cast<int>(i)});
+        spec.args.push_back("--disk");
+        spec.args.push_back(channels.disks[i].read_only ? "ro" : "rw");
+    }
     spec.credentials = credentials;
     Spawned child = spawn_process(spec);
     backends_[zone] = Backend{child.pid, std::move(child.pidfd), std::move(ours), false};

@@ -155,6 +155,15 @@ void DeviceHypervisor::load_linux(ZoneHandle handle, const LinuxBoot& boot) {
         throw device_error(errno, z.name, "the hypervisor refused to boot " + boot.kernel.path + " (ZONE_BOOT_LINUX)");
 }
 
+void DeviceHypervisor::serve_disks(ZoneHandle handle, std::uint32_t count) {
+    if (count > kMaxDiskSlots)
+        throw HypervisorError(HvErrc::invalid_argument, "zone '" + zone(handle).name + "': " + std::to_string(count) +
+                                                            " disks, at most " + std::to_string(kMaxDiskSlots) +
+                                                            " are served");
+    for (std::uint32_t slot = kFirstDiskSlot; slot < kFirstDiskSlot + count; ++slot)
+        zone_ioctl(handle, BULKHEAD_ZONE_SERVE, &slot, "serving its disks (ZONE_SERVE)");
+}
+
 void DeviceHypervisor::start(ZoneHandle handle) {
     // Served before it runs: its first probe of the console's window must
     // reach the backend, not read all ones.

@@ -121,6 +121,15 @@ void FakeHypervisor::load_linux(ZoneHandle zone, const LinuxBoot& boot) {
     state_.save(z);
 }
 
+void FakeHypervisor::serve_disks(ZoneHandle zone, std::uint32_t count) {
+    auto guard = state_.lock();
+    FakeZone z = find_or_throw(zone);
+    if (z.status.state != HvState::created)
+        throw HypervisorError(HvErrc::bad_state, zone_label(z) + " is not in state CREATED");
+    if (count > 8) throw HypervisorError(HvErrc::invalid_argument, zone_label(z) + ": at most 8 disks are served");
+    disks_served_ += count;
+}
+
 void FakeHypervisor::start(ZoneHandle zone) {
     auto guard = state_.lock();
     FakeZone z = find_or_throw(zone);

@@ -39,7 +39,7 @@ Fd open_shipped(const std::filesystem::path& path, const std::string& zone, cons
 // The request's files (sent by zonectl) or zoned's shipped ones, checked.
 BootFiles boot_files(const control::LaunchRequest& r, std::vector<Fd>& files, const ManagerOptions& options,
                      ZoneArch arch) {
-    std::size_t expected = (r.kernel ? 1 : 0) + (r.initrd ? 1 : 0);
+    std::size_t expected = (r.kernel ? 1 : 0) + (r.initrd ? 1 : 0) + r.disks.size();
     if (files.size() != expected)
         throw RequestError(ErrorCode::bad_request,
                            "zone '" + r.name + "': the request names " + std::to_string(expected) + " file(s) but " +
@@ -77,6 +77,46 @@ BootFiles boot_files(const control::LaunchRequest& r, std::vector<Fd>& files, co
     return b;
 }
 
+bool zone_is_live(control::ZoneState s) {
+    return s == control::ZoneState::creating || s == control::ZoneState::running || s == control::ZoneState::paused;
+}
+
+// The request's disks (the files after the kernel's and initrd's),
+// checked: each a disk image opened as its :ro says, none attached twice
+// where either attachment writes, here or in a zone that still runs
+// (two writers of one filesystem corrupt it).
+std::vector<DiskRecord> check_disks(const control::LaunchRequest& r, const std::vector<Fd>& disk_fds,
+                                    const std::vector<ZoneRecord>& others) {
+    std::vector<DiskRecord> out;
+    for (std::size_t i = 0; i < r.disks.size(); ++i) {
+        const control::DiskSpec& d = r.disks[i];
+        std::string what = "zone '" + r.name + "': --disk " + d.path + ": ";
+        DiskIdentity id;
+        if (std::string problem = disk_file_problem(disk_fds[i].get(), d.read_only, id); !problem.empty())
+            throw RequestError(ErrorCode::invalid_argument, what + problem);
+        auto clash = [&](const DiskRecord& e) {
+            return e.dev == id.dev && e.ino == id.ino && !(e.read_only && d.read_only);
+        };
+        for (const DiskRecord& earlier : out)
+            if (clash(earlier))
+                throw RequestError(ErrorCode::invalid_argument,
+                                   what +
+                                       "the same disk is given twice, and written through at least one: give it once");
+        for (const ZoneRecord& z : others)
+            if (zone_is_live(z.state))
+                for (const DiskRecord& theirs : z.disks)
+                    if (clash(theirs))
+                        throw RequestError(ErrorCode::bad_state,
+                                           what + "zone '" + z.name + "' has it attached (as " + theirs.path +
+                                               (theirs.read_only ? ", read-only" : ", read-write") +
+                                               ") and one of you would write it: attach it read-only to both "
+                                               "(:ro), or destroy zone '" +
+                                               z.name + "' first");
+        out.push_back(DiskRecord{d.path, d.read_only, id.dev, id.ino});
+    }
+    return out;
+}
+
 // Milliseconds per launch step, for the log: "12 ms (create 5, load 7)".
 class LaunchSteps {
   public:
@@ -110,6 +150,9 @@ control::ZoneInfo ZoneManager::launch(const control::LaunchRequest& r, std::vect
                            "zone '" + r.name + "' already exists (" + std::string(control::to_string(existing->state)) +
                                "): pick another name, or remove it first with zonectl destroy " + r.name);
     BootFiles boot = boot_files(r, files, options_, hv_.zone_arch());
+    std::vector<Fd> disk_fds;
+    for (std::size_t i = files.size() - r.disks.size(); i < files.size(); ++i) disk_fds.push_back(std::move(files[i]));
+    std::vector<DiskRecord> disks = check_disks(r, disk_fds, store_.all());
     HvHostInfo host = hv_.host_info();
     if (r.memory > host.free_memory)
         throw RequestError(ErrorCode::no_memory, "zone '" + r.name + "' needs " + human_size(r.memory) +
@@ -128,6 +171,7 @@ control::ZoneInfo ZoneManager::launch(const control::LaunchRequest& r, std::vect
     rec.env = r.env;
     rec.created_at = now_seconds();
     rec.backend_slot = store_.free_backend_slot();
+    rec.disks = disks;
     store_.insert(rec); // state creating, no handle: a crash from here on is undone by reattach()
     // Each step's time goes to zoned's log: where a launch spends it
     // (docs/performance.md breaks launches down from these lines).
@@ -144,6 +188,7 @@ control::ZoneInfo ZoneManager::launch(const control::LaunchRequest& r, std::vect
         linux_boot.env = r.env;
         hv_.load_linux(*rec.handle, linux_boot);
         steps.lap("load");
+        if (!disk_fds.empty()) hv_.serve_disks(*rec.handle, static_cast<std::uint32_t>(disk_fds.size()));
         hv_.start(*rec.handle);
         steps.lap("start");
         rec.state = control::ZoneState::running;
@@ -160,6 +205,9 @@ control::ZoneInfo ZoneManager::launch(const control::LaunchRequest& r, std::vect
         throw RequestError(ErrorCode::internal,
                            "zone '" + r.name + "': the launch failed and was undone: " + std::string(e.what()));
     }
+    // Its backend (this one and any restarted by this zoned) serves the
+    // files zonectl opened, never a path re-opened on the user's behalf.
+    runtime_[r.name].disks = std::move(disk_fds);
     // The zone runs: a backend that cannot start now is retried under the
     // restart policy (the zone's console keeps its output meanwhile), not a
     // reason to end the zone.

@@ -6,6 +6,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,6 +52,11 @@ std::optional<std::string> launch_request_problem(const control::LaunchRequest& 
     if (strings > kMaxBootStrings)
         return zone + "the kernel command line, workload and environment take " + std::to_string(strings) +
                " bytes; at most " + std::to_string(kMaxBootStrings) + " fit: shorten them";
+    if (r.disks.size() > control::kMaxDisks)
+        return zone + std::to_string(r.disks.size()) + " disks given; at most " + std::to_string(control::kMaxDisks) +
+               " are served";
+    for (const control::DiskSpec& d : r.disks)
+        if (d.path.empty()) return zone + "a --disk names no file";
     return std::nullopt;
 }
 
@@ -74,6 +82,31 @@ std::string initrd_file_problem(int fd) {
     if (st.st_size == 0) return "it is empty";
     char byte;
     if (::pread(fd, &byte, 1, 0) != 1) return std::string("cannot read it: ") + std::strerror(errno);
+    return {};
+}
+
+std::string disk_file_problem(int fd, bool read_only, DiskIdentity& id) {
+    struct stat st {};
+    if (::fstat(fd, &st) < 0) return std::string("cannot examine it: ") + std::strerror(errno);
+    std::uint64_t bytes = 0;
+    if (S_ISREG(st.st_mode)) {
+        bytes = static_cast<std::uint64_t>(st.st_size);
+    } else if (S_ISBLK(st.st_mode)) {
+        if (::ioctl(fd, BLKGETSIZE64, &bytes) != 0)
+            return std::string("cannot read the block device's size: ") + std::strerror(errno);
+    } else {
+        return "it is neither a regular file nor a block device";
+    }
+    if (bytes == 0) return "it is empty (a disk image needs at least one 512-byte sector)";
+    if (bytes % 512 != 0)
+        return "its size, " + std::to_string(bytes) +
+               " bytes, is not a whole number of 512-byte sectors (truncate -s " +
+               std::to_string((bytes + 511) / 512 * 512) + " makes it one)";
+    int flags = ::fcntl(fd, F_GETFL);
+    if (flags < 0) return std::string("cannot examine it: ") + std::strerror(errno);
+    if (!read_only && (flags & O_ACCMODE) != O_RDWR)
+        return "it was not opened for writing (add :ro for a read-only disk)";
+    id = DiskIdentity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino), bytes};
     return {};
 }
 

@@ -6,7 +6,9 @@
 #include <bulkhead/zoned/log.hpp>
 #include <bulkhead/zoned/zone_manager.hpp>
 
+#include <fcntl.h>
 #include <set>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 namespace bh::zoned {
@@ -81,8 +83,35 @@ std::filesystem::path ZoneManager::input_socket(const std::string& name) const {
     return options_.state_dir / "consoles" / name;
 }
 
+std::vector<DiskChannel> ZoneManager::disk_channels(const ZoneRecord& rec) {
+    std::vector<DiskChannel> out;
+    std::vector<control::Fd>& held = runtime_[rec.name].disks;
+    for (std::size_t i = 0; i < rec.disks.size(); ++i) {
+        const DiskRecord& d = rec.disks[i];
+        control::Fd fd;
+        if (i < held.size()) {
+            fd = control::Fd(::fcntl(held[i].get(), F_DUPFD_CLOEXEC, 0));
+            if (!fd) throw control::errno_error("duplicating disk " + d.path);
+        } else {
+            // Launched by an earlier zoned: the path again, as root, so
+            // only if it is still the file the user opened, as they did.
+            fd = control::Fd(
+                ::open(d.path.c_str(), (d.read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+            if (!fd) throw control::errno_error("re-opening disk " + d.path);
+            struct stat st {};
+            if (::fstat(fd.get(), &st) != 0 || static_cast<std::uint64_t>(st.st_dev) != d.dev ||
+                static_cast<std::uint64_t>(st.st_ino) != d.ino)
+                throw std::runtime_error("disk " + d.path + " is no longer the file the zone was launched with");
+            held.push_back(control::Fd(::fcntl(fd.get(), F_DUPFD_CLOEXEC, 0)));
+        }
+        out.push_back(DiskChannel{std::move(fd), d.read_only});
+    }
+    return out;
+}
+
 void ZoneManager::start_backend(ZoneRecord& rec) {
     ZoneChannels channels = hv_.open_channels(*rec.handle);
+    channels.disks = disk_channels(rec);
     control::Fd dir = prepare_log_dir(rec);
     control::Fd listener;
     try {

@@ -19,7 +19,7 @@ namespace {
 
 // Unconditionally allowed. Names, resolved per architecture: a call an
 // architecture lacks (poll on arm64) is skipped there.
-constexpr std::array<std::string_view, 38> kAllowed{
+constexpr std::array<std::string_view, 39> kAllowed{
     "read",        "write",           "readv",           "writev",          "pread64",      "pwrite64",   "recvfrom",
     "sendto",      "close",           "lseek",           "fstat",           "ppoll",        "poll",       "fsync",
     "fdatasync",   "ftruncate",       "fcntl",           "munmap",          "mremap",       "brk",        "madvise",
@@ -27,6 +27,7 @@ constexpr std::array<std::string_view, 38> kAllowed{
     "getrandom",   "rt_sigreturn",    "rt_sigprocmask",  "restart_syscall", "exit",         "exit_group", "sched_yield",
     "shutdown",    "set_robust_list",
     "sigaltstack", // its own signal stack only: the sanitizers' runtime checks it at exit
+    "fallocate",   // a disk's discard and write-zeroes, on the files it was given
 };
 
 // Allowed with argument conditions (install_backend_seccomp).

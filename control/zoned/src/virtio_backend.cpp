@@ -3,6 +3,8 @@
 #include <bulkhead/zoned/virtio_backend.hpp>
 #include <bulkhead/zoned/zone_arch.hpp>
 
+#include <bulkhead/virtio/block_device.hpp>
+#include <bulkhead/virtio/block_store.hpp>
 #include <bulkhead/virtio/console_device.hpp>
 #include <bulkhead/virtio/guest_memory.hpp>
 #include <bulkhead/virtio/mmio_transport.hpp>
@@ -30,7 +32,6 @@ namespace {
 // zone's RAM, where this build's architecture has them (zone_arch.hpp).
 const ZoneArchInfo& kArch = zone_arch_info(kNativeZoneArch);
 constexpr std::size_t kInputMax = 64 * 1024; // input held for a zone that does not read it
-constexpr std::uint32_t kQueues = 2;         // virtio-console port 0: receiveq, transmitq
 constexpr std::size_t kBatch = 64;           // ioreqs per read()
 
 std::runtime_error sys_error(const std::string& what) { return std::runtime_error(what + ": " + std::strerror(errno)); }
@@ -50,7 +51,8 @@ std::uint64_t now_ns() {
 
 unsigned long virtio_backend_irq_ioctl() { return BULKHEAD_ZONE_IRQ; }
 
-std::unique_ptr<VirtioBackend> prepare_virtio_backend(const BackendFds& fds, const char* zone) {
+std::unique_ptr<VirtioBackend> prepare_virtio_backend(const BackendFds& fds, const char* zone,
+                                                      const std::vector<DiskMode>& disks) {
     auto b = std::make_unique<VirtioBackend>();
     b->zone_fd = fds.console;
     b->zone = zone;
@@ -74,6 +76,10 @@ std::unique_ptr<VirtioBackend> prepare_virtio_backend(const BackendFds& fds, con
     if (ram == MAP_FAILED) throw sys_error("mmap of the zone's RAM");
     b->ram = static_cast<std::uint8_t*>(ram);
     b->ram_bytes = map.size;
+    // Sizes now: a block device's takes an ioctl the filter then forbids.
+    for (std::size_t i = 0; i < disks.size(); ++i)
+        b->disks.push_back(VirtioBackend::Disk{
+            std::make_unique<virtio::FileBlockStore>(fds.first_disk + static_cast<int>(i)), disks[i].read_only});
     return b;
 }
 
@@ -93,22 +99,36 @@ BackendEnd run_virtio_backend(VirtioBackend* b, const BackendFds& fds, const Bac
                 to_zone.erase(to_zone.begin(), to_zone.begin() + static_cast<std::ptrdiff_t>(n));
                 return n;
             });
-        std::uint32_t line = kArch.virtio_first_line;
-        virtio::MmioTransport transport(ram, console, [&](virtio::Interrupt) {
-            // Edge-triggered: a failure here is a zone that has ended.
-            (void)::ioctl(b->zone_fd, BULKHEAD_ZONE_IRQ, &line);
-        });
+        // Slot 0 the console, slot 1 + i disk i; slot s raises line first + s.
+        std::vector<std::unique_ptr<virtio::BlockDevice>> blocks;
+        for (std::size_t i = 0; i < b->disks.size(); ++i)
+            blocks.push_back(std::make_unique<virtio::BlockDevice>(
+                *b->disks[i].store, virtio::BlockOptions{b->disks[i].read_only, "bulkhead-disk" + std::to_string(i)}));
+        std::vector<virtio::VirtioDevice*> devices{&console};
+        for (auto& blk : blocks) devices.push_back(blk.get());
+        std::vector<std::unique_ptr<virtio::MmioTransport>> slots;
+        for (std::size_t s = 0; s < devices.size(); ++s) {
+            std::uint32_t line = kArch.virtio_first_line + static_cast<std::uint32_t>(s);
+            slots.push_back(std::make_unique<virtio::MmioTransport>(ram, *devices[s], [b, line](virtio::Interrupt) {
+                // Edge-triggered: a failure here is a zone that has ended.
+                std::uint32_t l = line;
+                (void)::ioctl(b->zone_fd, BULKHEAD_ZONE_IRQ, &l);
+            }));
+        }
 
         std::uint64_t wake_at = 0;
         std::vector<bulkhead_ioreq> reqs(kBatch);
         std::vector<bulkhead_ioreq_completion> done;
         for (;;) {
             // Run the queues first: notifies only marked them pending.
-            bool more = true;
-            while (more) {
-                virtio::ProcessResult r = transport.process(now_ns());
-                more = r.more && r.wake_at_ns == 0;
-                wake_at = r.wake_at_ns;
+            wake_at = 0;
+            for (auto& slot : slots) {
+                bool more = true;
+                while (more) {
+                    virtio::ProcessResult r = slot->process(now_ns());
+                    more = r.more && r.wake_at_ns == 0;
+                    if (r.wake_at_ns && (wake_at == 0 || r.wake_at_ns < wake_at)) wake_at = r.wake_at_ns;
+                }
             }
             int timeout = -1;
             if (wake_at != 0) {
@@ -133,20 +153,24 @@ BackendEnd run_virtio_backend(VirtioBackend* b, const BackendFds& fds, const Bac
                 for (ssize_t i = 0; n > 0 && i < n / static_cast<ssize_t>(sizeof reqs[0]); ++i) {
                     const bulkhead_ioreq& q = reqs[static_cast<std::size_t>(i)];
                     if (q.flags & BULKHEAD_IOREQ_LOST) // notifies were dropped: look at every queue
-                        for (std::uint32_t queue = 0; queue < kQueues; ++queue) transport.notify(queue);
+                        for (std::size_t s = 0; s < slots.size(); ++s)
+                            for (std::uint16_t queue = 0; queue < devices[s]->queue_count(); ++queue)
+                                slots[s]->notify(queue);
                     std::uint64_t off = q.addr - kArch.virtio_base;
-                    bool inside = q.addr >= kArch.virtio_base && off < virtio::MmioTransport::kWindowSize;
+                    std::uint64_t slot = off / virtio::MmioTransport::kWindowSize;
+                    std::uint64_t reg = off % virtio::MmioTransport::kWindowSize;
+                    bool inside = q.addr >= kArch.virtio_base && slot < slots.size();
                     if (q.vcpu == BULKHEAD_IOREQ_POSTED) {
-                        if (inside) transport.notify(static_cast<std::uint32_t>(q.data));
+                        if (inside) slots[slot]->notify(static_cast<std::uint32_t>(q.data));
                         continue; // posted: nobody waits, nothing to complete
                     }
                     std::uint64_t value = 0;
                     if (!inside)
                         value = ~0ull; // not our window: as an unserved slot reads
                     else if (q.dir == BULKHEAD_IOREQ_READ)
-                        value = transport.read(off, static_cast<std::uint8_t>(q.size));
+                        value = slots[slot]->read(reg, static_cast<std::uint8_t>(q.size));
                     else
-                        transport.write(off, static_cast<std::uint8_t>(q.size), q.data);
+                        slots[slot]->write(reg, static_cast<std::uint8_t>(q.size), q.data);
                     done.push_back({q.id, value});
                 }
                 if (!done.empty()) {

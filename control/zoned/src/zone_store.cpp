@@ -10,7 +10,8 @@ using control::json;
 
 namespace {
 
-constexpr int kSchemaVersion = 1;
+// 1: the first; 2: `disks` (a JSON list), added to a version-1 table.
+constexpr int kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS zones (
@@ -32,7 +33,8 @@ CREATE TABLE IF NOT EXISTS zones (
     exit_status INTEGER,
     console_drained INTEGER NOT NULL,
     backend_slot INTEGER NOT NULL,
-    backend_restarts INTEGER NOT NULL
+    backend_restarts INTEGER NOT NULL,
+    disks TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE IF NOT EXISTS node (
     key TEXT PRIMARY KEY,
@@ -41,9 +43,9 @@ CREATE TABLE IF NOT EXISTS node (
 
 constexpr const char* kColumns = "name, handle, state, vcpus, memory, kernel, initrd, cmdline, command, env, "
                                  "created_at, started_at, ended_at, exit_reason, exit_code, exit_status, "
-                                 "console_drained, backend_slot, backend_restarts";
+                                 "console_drained, backend_slot, backend_restarts, disks";
 
-// Binds every column of `z` as ?1..?19 in kColumns' order.
+// Binds every column of `z` as ?1..?20 in kColumns' order.
 void bind_record(Statement& s, const ZoneRecord& z) {
     s.bind(1, z.name);
     s.bind(2, z.handle ? std::optional<std::int64_t>(static_cast<std::int64_t>(*z.handle)) : std::nullopt);
@@ -68,6 +70,10 @@ void bind_record(Statement& s, const ZoneRecord& z) {
     s.bind(17, static_cast<std::int64_t>(z.console_drained));
     s.bind(18, static_cast<std::int64_t>(z.backend_slot));
     s.bind(19, static_cast<std::int64_t>(z.backend_restarts));
+    json disks = json::array();
+    for (const DiskRecord& d : z.disks)
+        disks.push_back({{"path", d.path}, {"read_only", d.read_only}, {"dev", d.dev}, {"ino", d.ino}});
+    s.bind(20, disks.dump());
 }
 
 ZoneRecord read_record(const Statement& s) {
@@ -92,6 +98,9 @@ ZoneRecord read_record(const Statement& s) {
     z.console_drained = s.integer(16) != 0;
     z.backend_slot = static_cast<std::uint32_t>(s.integer(17));
     z.backend_restarts = static_cast<std::uint32_t>(s.integer(18));
+    for (const json& d : json::parse(s.text(19)))
+        z.disks.push_back(DiskRecord{d.at("path").get<std::string>(), d.at("read_only").get<bool>(),
+                                     d.at("dev").get<std::uint64_t>(), d.at("ino").get<std::uint64_t>()});
     return z;
 }
 
@@ -118,6 +127,7 @@ ZoneStore::ZoneStore(const std::filesystem::path& path) : db_(path.string()) {
     if (found > kSchemaVersion)
         throw SqliteError(path.string() + " was written by a newer zoned (schema " + std::to_string(found) + ")");
     db_.exec(kSchema);
+    if (found == 1) db_.exec("ALTER TABLE zones ADD COLUMN disks TEXT NOT NULL DEFAULT '[]'");
     db_.exec(("PRAGMA user_version=" + std::to_string(kSchemaVersion)).c_str());
     t.commit();
 }
@@ -140,7 +150,7 @@ void ZoneStore::insert(const ZoneRecord& zone) {
     Transaction t(db_);
     Statement s = db_.prepare((std::string("INSERT INTO zones (") + kColumns +
                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-                               "?18, ?19)")
+                               "?18, ?19, ?20)")
                                   .c_str());
     bind_record(s, zone);
     s.run();
@@ -149,10 +159,11 @@ void ZoneStore::insert(const ZoneRecord& zone) {
 
 void ZoneStore::update(const ZoneRecord& zone) {
     Transaction t(db_);
-    Statement s = db_.prepare("UPDATE zones SET handle = ?2, state = ?3, vcpus = ?4, memory = ?5, kernel = ?6, "
-                              "initrd = ?7, cmdline = ?8, command = ?9, env = ?10, created_at = ?11, started_at = ?12, "
-                              "ended_at = ?13, exit_reason = ?14, exit_code = ?15, exit_status = ?16, "
-                              "console_drained = ?17, backend_slot = ?18, backend_restarts = ?19 WHERE name = ?1");
+    Statement s =
+        db_.prepare("UPDATE zones SET handle = ?2, state = ?3, vcpus = ?4, memory = ?5, kernel = ?6, "
+                    "initrd = ?7, cmdline = ?8, command = ?9, env = ?10, created_at = ?11, started_at = ?12, "
+                    "ended_at = ?13, exit_reason = ?14, exit_code = ?15, exit_status = ?16, "
+                    "console_drained = ?17, backend_slot = ?18, backend_restarts = ?19, disks = ?20 WHERE name = ?1");
     bind_record(s, zone);
     s.run();
     if (db_.changes() != 1) throw SqliteError("zone '" + zone.name + "' has no record to update");

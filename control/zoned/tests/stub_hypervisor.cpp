@@ -31,6 +31,12 @@ void StubHypervisor::load_linux(ZoneHandle zone, const LinuxBoot&) {
     maybe_fail("load");
 }
 
+void StubHypervisor::serve_disks(ZoneHandle zone, std::uint32_t count) {
+    Zone& z = find(zone);
+    maybe_fail("serve_disks");
+    z.disks = count;
+}
+
 void StubHypervisor::start(ZoneHandle zone) {
     find(zone);
     maybe_fail("start");

@@ -15,17 +15,19 @@ class StubHypervisor final : public bh::zoned::Hypervisor {
         std::string name;
         std::uint64_t memory = 0;
         bh::zoned::HvStatus status;
+        std::uint32_t disks = 0; // slots served to its backend besides the console
     };
 
     std::map<bh::zoned::ZoneHandle, Zone> zones_made;
     std::uint64_t total_memory = 1ULL << 30;
-    std::string fail_call; // "create", "load" or "start": that call throws
+    std::string fail_call; // "create", "load", "serve_disks" or "start": that call throws
 
     bh::zoned::HvHostInfo host_info() override;
     // Its tests hand it arm64 Images, whatever the host is.
     bh::zoned::ZoneArch zone_arch() const override { return bh::zoned::ZoneArch::arm64; }
     bh::zoned::ZoneHandle create_zone(const bh::zoned::ZoneConfig& config) override;
     void load_linux(bh::zoned::ZoneHandle zone, const bh::zoned::LinuxBoot& boot) override;
+    void serve_disks(bh::zoned::ZoneHandle zone, std::uint32_t count) override;
     void start(bh::zoned::ZoneHandle zone) override;
     void pause(bh::zoned::ZoneHandle zone) override { set(zone, bh::zoned::HvState::paused); }
     void resume(bh::zoned::ZoneHandle zone) override { set(zone, bh::zoned::HvState::running); }

@@ -6,8 +6,7 @@
 #include <bulkhead/zoned/log.hpp>
 #include <bulkhead/zoned/zone_manager.hpp>
 
-#include "stub_hypervisor.hpp"
-#include "temp_dir.hpp"
+#include "manager_rig.hpp"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -20,22 +19,7 @@ using bh::control::ZoneState;
 
 namespace {
 
-struct Rig {
-    TempDir dir;
-    StubHypervisor hv;
-    ManagerOptions options;
-
-    Rig() {
-        set_log_quiet(true);
-        std::string image(64, '\0');
-        image.replace(56, 4, "ARM\x64");
-        std::ofstream(dir.path / "Image", std::ios::binary) << image;
-        options.state_dir = dir.path / "state";
-        options.backend_executable = dir.path / "no-backend";
-        options.default_kernel = dir.path / "Image";
-        options.restart.max_restarts = 0; // no backends here: give up at once
-    }
-};
+using Rig = ManagerRig;
 
 LaunchRequest request(const std::string& name) {
     LaunchRequest r;

@@ -97,3 +97,34 @@ TEST_CASE("backend slots are the lowest free ones") {
     store.remove("a");
     CHECK(store.free_backend_slot() == 0);
 }
+
+TEST_CASE("a zone's disks survive a reopen, and a version-1 store gains the column") {
+    TempDir dir;
+    {
+        // zones.db as the first zoned wrote it: no disks column.
+        Database db((dir.path / "zones.db").string());
+        db.exec("CREATE TABLE zones (name TEXT PRIMARY KEY, handle INTEGER, state TEXT NOT NULL, vcpus INTEGER NOT "
+                "NULL, memory INTEGER NOT NULL, kernel TEXT NOT NULL, initrd TEXT NOT NULL, cmdline TEXT NOT NULL, "
+                "command TEXT NOT NULL, env TEXT NOT NULL, created_at INTEGER NOT NULL, started_at INTEGER NOT NULL, "
+                "ended_at INTEGER NOT NULL, exit_reason TEXT, exit_code INTEGER, exit_status INTEGER, "
+                "console_drained INTEGER NOT NULL, backend_slot INTEGER NOT NULL, backend_restarts INTEGER NOT NULL)");
+        db.exec("INSERT INTO zones VALUES ('old', 5, 'running', 1, 268435456, '/k', '', '', '[\"true\"]', '[]', 1, 2, "
+                "0, NULL, NULL, NULL, 0, 0, 0)");
+        db.exec("PRAGMA user_version=1");
+    }
+    {
+        ZoneStore store(dir.path / "zones.db");
+        auto old = store.find("old");
+        REQUIRE(old);
+        CHECK(old->disks.empty());
+        ZoneRecord z = record("web");
+        z.disks = {DiskRecord{"/data/root.img", false, 2049, 77}, DiskRecord{"/data/base.img", true, 2049, 78}};
+        store.insert(z);
+    }
+    ZoneStore store(dir.path / "zones.db");
+    auto z = store.find("web");
+    REQUIRE(z);
+    REQUIRE(z->disks.size() == 2);
+    CHECK((z->disks[0].path == "/data/root.img" && !z->disks[0].read_only && z->disks[0].ino == 77));
+    CHECK((z->disks[1].path == "/data/base.img" && z->disks[1].read_only && z->disks[1].dev == 2049));
+}

@@ -134,10 +134,12 @@ void rtc(Writer& w) {
     w.end();
 }
 
-// QEMU virt's virtio-mmio slots, listed last-first as QEMU does so that
-// Linux numbers them in address order.
+// QEMU virt's virtio-mmio slots in address order, which is the order
+// Linux probes them in (the tree's order): slot 1's disk is /dev/vda, as
+// zonectl promises. (QEMU creates its nodes last-first only because
+// fdt_add_subnode puts each new node first; this writer appends.)
 void virtio_slots(Writer& w) {
-    for (u32 i = VirtioMmioSlots::kSlots; i-- > 0;) {
+    for (u32 i = 0; i < VirtioMmioSlots::kSlots; ++i) {
         u64 base = VirtioMmioSlots::kBase.raw() + i * VirtioMmioSlots::kSlotSize;
         char name[32];
         format(name, sizeof name, "virtio_mmio@%llx", static_cast<unsigned long long>(base));

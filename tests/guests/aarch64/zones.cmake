@@ -100,3 +100,7 @@ bh_guest(linux-launcher SOURCES ${Z}/linux_launcher.cpp)
 # A hostile driver of its own virtio-console, launched by zoned as a zone's
 # kernel (control-domain.hostile-virtio, tests/scenarios/control-domain/)
 bh_guest(hostile-virtio IMAGE SOURCES ${Z}/hostile_virtio.cpp)
+
+# A hostile driver of its own virtio-blk disks (slots 1 and 2), launched
+# the same way with two --disk (control-domain.hostile-virtio)
+bh_guest(hostile-block IMAGE SOURCES ${Z}/hostile_block.cpp)

@@ -2,8 +2,9 @@
 # Run by the control domain's shell (control-domain.hostile-virtio): a
 # neighbour zone ticks while the hostile-virtio test zone
 # (tests/guests/aarch64/zones/hostile_virtio.cpp, in /tmp) breaks its own
-# virtio-console every way it can; each check prints a `result:` line the
-# runner asserts. Every wait is bounded (busybox timeout).
+# virtio-console every way it can; then the hostile-block test zone
+# (hostile_block.cpp) sends malformed requests to its own two disks. Each
+# check prints a `result:` line the runner asserts. Every wait is bounded (busybox timeout).
 t() { timeout "$@"; }
 # A field of `zonectl info -o json ZONE`, its value unquoted: info ZONE
 # FIELD for the zone's own, backend ZONE FIELD for its backend's.
@@ -55,6 +56,24 @@ until [ "$(info neighbour state)" = exited ]; do
 done
 echo "result: neighbour-status $(info neighbour exit_status)"
 echo "result: neighbour-ticks $(zonectl logs neighbour | tr -d '\r' | grep -c '^tick [0-9]*$')"
+# The hostile driver of its own disks (hostile-block): a read-write disk
+# with a mark at its start, and a read-only one; it writes and flushes
+# sector 2 of the first after its malformed requests.
+dd if=/dev/zero of=/tmp/hb.img bs=1024 count=64 2>/dev/null
+printf HOSTILE-BLOCK-DISK | dd of=/tmp/hb.img conv=notrunc 2>/dev/null
+dd if=/dev/zero of=/tmp/hb-ro.img bs=1024 count=16 2>/dev/null
+printf READ-ONLY-DISK | dd of=/tmp/hb-ro.img conv=notrunc 2>/dev/null
+cp /tmp/hb-ro.img /tmp/hb-ro.orig
+t 600 zonectl launch --wait --memory 64M --kernel /tmp/hostile-block.bin --disk /tmp/hb.img --disk /tmp/hb-ro.img:ro \
+    hblock -- hostile-block >/tmp/hblock.out 2>&1
+echo "result: hostile-block-status $?"
+sed 's/^/hostile-block-console: /' /tmp/hblock.out
+[ "$(dd if=/tmp/hb.img bs=512 skip=2 count=1 2>/dev/null | head -c 18)" = HOSTILE-WROTE-THIS ] &&
+    echo "result: hostile-block-wrote-the-file"
+cmp -s /tmp/hb-ro.img /tmp/hb-ro.orig && echo "result: hostile-block-read-only-unchanged"
+echo "result: hostile-block-backend-restarts $(backend hblock restarts)"
+t 120 zonectl destroy hblock >/dev/null
+
 t 120 zonectl destroy hostile && t 120 zonectl destroy neighbour && echo "result: destroyed"
 echo "result: control-shell-at-end"
 echo "--- zoned.log"

@@ -62,6 +62,15 @@ struct BackendInfo {
     std::string state; // running | restarting | done | failed | none
 };
 
+// A disk attached to a zone (`zonectl launch --disk FILE[:ro]`): served to
+// it as a virtio-blk device, the first in the slot after the console.
+struct DiskSpec {
+    std::string path; // absolute, as zonectl resolved it
+    bool read_only = false;
+    bool operator==(const DiskSpec&) const = default;
+};
+inline constexpr std::size_t kMaxDisks = 8;
+
 struct ZoneInfo {
     std::string name;
     std::uint64_t handle = 0;
@@ -73,6 +82,7 @@ struct ZoneInfo {
     std::int64_t created_at = 0, started_at = 0, ended_at = 0; // Unix seconds; 0: not yet
     std::optional<ExitInfo> exit;                              // set once the zone has ended
     BackendInfo backend;
+    std::vector<DiskSpec> disks; // /dev/vda, /dev/vdb, ... in the zone
 };
 
 struct HostInfo {
@@ -93,6 +103,9 @@ struct LaunchRequest {
     std::optional<std::string> cmdline;
     std::vector<std::string> env;     // KEY=VALUE
     std::vector<std::string> command; // the workload: argv
+    // Their open files follow the kernel's and initrd's, in this order
+    // (read-write unless read_only).
+    std::vector<DiskSpec> disks;
 };
 
 void to_json(json& j, const ExitInfo& e);

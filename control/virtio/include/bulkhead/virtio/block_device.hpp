@@ -2,8 +2,9 @@
 // The virtio block device (virtio 1.2, 5.2) with one request queue, served
 // from a BlockStore. Each request is checked before any sector moves: its
 // header (type, sector) in the first 16 device-readable bytes, its status
-// in the last device-writable byte; data lengths in whole 512-byte
-// sectors; every sector range inside the disk; at most kMaxRequestBytes of
+// in the last device-writable byte; a read's data all device-writable and
+// a write's all device-readable, at least a sector; data lengths in whole
+// 512-byte sectors; every sector range inside the disk; at most kMaxRequestBytes of
 // data (what SEG_MAX and SIZE_MAX promise the driver). A request that
 // breaks a rule gets VIRTIO_BLK_S_IOERR, an unknown type or flag
 // VIRTIO_BLK_S_UNSUPP, and the device serves on; one with no status byte

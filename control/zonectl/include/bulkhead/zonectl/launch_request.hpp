@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // `zonectl launch`'s options turned into the protocol's LaunchRequest and
-// the open files that travel with it. zonectl opens --kernel and --initrd
-// itself, as the user who runs it, so zoned reads nothing on anyone's
+// the open files that travel with it. zonectl opens --kernel, --initrd and
+// every --disk itself, as the user who runs it, so zoned reads nothing on anyone's
 // behalf; what zonectl can check alone (sizes that are not sizes, files
 // that cannot be opened) it reports before asking zoned anything.
 #pragma once
@@ -22,11 +22,12 @@ struct LaunchOptions {
     std::optional<std::string> kernel, initrd, cmdline;
     std::vector<std::string> env;
     std::vector<std::string> command;
+    std::vector<std::string> disks; // FILE or FILE:ro, as --disk gave them
 };
 
 struct PreparedLaunch {
     control::LaunchRequest request;
-    std::vector<control::Fd> files; // kernel, then initrd, for those given
+    std::vector<control::Fd> files; // kernel, then initrd, for those given, then the disks
 };
 
 // CommandError(refused) naming the zone and what to do for a size that is

@@ -22,6 +22,7 @@ struct BackendFds {
     int input = 4;          // from zoned: console input; EOF when zoned is gone
     int log_dir = 5;        // the zone's own log directory
     int input_listener = 6; // bound by zoned, listened on here: a later zoned's console input
+    int first_disk = 7;     // the virtio backend's disk i at first_disk + i (--disk MODE each)
 };
 
 struct BackendLimits {

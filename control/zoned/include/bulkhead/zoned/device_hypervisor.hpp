@@ -26,10 +26,13 @@ class DeviceHypervisor final : public Hypervisor {
     // hvc0 is the console zoned's backend serves (virtio-console, slot 0).
     static constexpr const char* kDefaultCmdline = "console=hvc0 panic=-1 quiet";
     static constexpr std::uint32_t kConsoleSlot = 0;
+    static constexpr std::uint32_t kFirstDiskSlot = 1; // disk i in slot 1 + i
+    static constexpr std::uint32_t kMaxDiskSlots = 8;  // control::kMaxDisks
 
     HvHostInfo host_info() override;
     ZoneHandle create_zone(const ZoneConfig& config) override;
     void load_linux(ZoneHandle zone, const LinuxBoot& boot) override;
+    void serve_disks(ZoneHandle zone, std::uint32_t count) override;
     void start(ZoneHandle zone) override;
     void pause(ZoneHandle zone) override;
     void resume(ZoneHandle zone) override;

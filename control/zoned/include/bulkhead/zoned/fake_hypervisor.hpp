@@ -35,6 +35,9 @@ class FakeHypervisor final : public Hypervisor {
     ZoneArch zone_arch() const override { return ZoneArch::arm64; }
     ZoneHandle create_zone(const ZoneConfig& config) override;
     void load_linux(ZoneHandle zone, const LinuxBoot& boot) override;
+    // Accepted and counted (disks_served): a fake zone is a host process
+    // and sees no disks, but zoned's handling of them is tested here.
+    void serve_disks(ZoneHandle zone, std::uint32_t count) override;
     void start(ZoneHandle zone) override;
     void pause(ZoneHandle zone) override;
     void resume(ZoneHandle zone) override;
@@ -45,6 +48,9 @@ class FakeHypervisor final : public Hypervisor {
     int event_fd() const override { return events_.get(); }
     std::vector<ZoneHandle> read_events() override;
     ZoneChannels open_channels(ZoneHandle zone) override;
+
+    // Disks served so far (serve_disks), all zones together.
+    std::uint32_t disks_served() const { return disks_served_; }
 
     // Test hygiene: kills every zone process of the state directory.
     static void kill_all_zones(const std::filesystem::path& state_dir);
@@ -58,6 +64,7 @@ class FakeHypervisor final : public Hypervisor {
     fake::FakeState state_;
     control::Fd events_;
     std::string partial_event_;
+    std::uint32_t disks_served_ = 0;
 };
 
 // The arm64 Image header's magic, "ARM\x64" at offset 56 (Linux's

@@ -84,9 +84,17 @@ struct HvZone {
 // With the driver (`virtio`), `console` is instead a zone fd of its own
 // bound to this zone: the backend takes the zone's I/O fd and RAM from it
 // and serves virtio-console in the zone's slot 0 (virtio_backend.hpp).
+//
+// `disks` are zoned's to add (it holds the files, not the hypervisor): the
+// virtio backend serves disk i as virtio-blk in slot 1 + i.
+struct DiskChannel {
+    control::Fd file;
+    bool read_only = false;
+};
 struct ZoneChannels {
     control::Fd console;
     bool virtio = false;
+    std::vector<DiskChannel> disks;
 };
 
 enum class HvErrc { invalid_argument, no_memory, not_found, bad_state, busy, not_supported, unavailable, io };
@@ -113,6 +121,10 @@ class Hypervisor {
     virtual ZoneHandle create_zone(const ZoneConfig& config) = 0;
     // Only in state CREATED. invalid_argument: not an Image, does not fit.
     virtual void load_linux(ZoneHandle zone, const LinuxBoot& boot) = 0;
+    // Only in state CREATED, before start(): the zone's slots 1..count are
+    // served by its backend (its disks), so that its first probe of them
+    // reaches the backend. not_supported where disks cannot be served.
+    virtual void serve_disks(ZoneHandle zone, std::uint32_t count);
     virtual void start(ZoneHandle zone) = 0;  // CREATED -> RUNNING
     virtual void pause(ZoneHandle zone) = 0;  // RUNNING -> PAUSED
     virtual void resume(ZoneHandle zone) = 0; // PAUSED -> RUNNING

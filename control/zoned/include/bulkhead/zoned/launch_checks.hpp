@@ -36,4 +36,13 @@ std::string kernel_file_problem(ZoneArch arch, int fd);
 std::string initrd_file_problem(int fd);
 std::uint64_t file_size_of(int fd);
 
+// Which file a disk is, and its size in bytes.
+struct DiskIdentity {
+    std::uint64_t dev = 0, ino = 0, bytes = 0;
+};
+// A disk image: a regular file or block device of whole 512-byte sectors,
+// at least one, opened for writing unless `read_only`. "" and `id` filled
+// in if fine, otherwise the problem.
+std::string disk_file_problem(int fd, bool read_only, DiskIdentity& id);
+
 } // namespace bh::zoned

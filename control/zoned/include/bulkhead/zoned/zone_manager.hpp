@@ -52,7 +52,7 @@ class ZoneManager {
     void reattach();
 
     // Requests. `files` are the descriptors that came with a launch:
-    // kernel, then initrd, for those the request names.
+    // kernel, then initrd, for those the request names, then its disks.
     control::ZoneInfo launch(const control::LaunchRequest& request, std::vector<control::Fd> files);
     std::vector<control::ZoneInfo> list();
     control::ZoneInfo info(const std::string& name);
@@ -81,7 +81,11 @@ class ZoneManager {
         RestartTracker restarts;
         std::optional<Clock::time_point> restart_at;
         bool backend_failed = false;
+        // The zone's disks as zonectl sent them (a zoned started later
+        // re-opens them by path, checking they are the same files).
+        std::vector<control::Fd> disks;
     };
+    std::vector<DiskChannel> disk_channels(const ZoneRecord& record);
 
     ZoneRecord find_or_throw(const std::string& name);
     control::ZoneInfo to_info(const ZoneRecord& record);

@@ -17,6 +17,15 @@
 
 namespace bh::zoned {
 
+// A disk served to the zone, and which file it was: a backend started
+// again after zoned restarted re-opens the path and must find the same
+// file there (device and inode), or serves no disks rather than another.
+struct DiskRecord {
+    std::string path;
+    bool read_only = false;
+    std::uint64_t dev = 0, ino = 0;
+};
+
 struct ZoneRecord {
     std::string name;
     // Unset between the record and the hypervisor's answer: a launch that
@@ -34,6 +43,7 @@ struct ZoneRecord {
     bool console_drained = false;
     std::uint32_t backend_slot = 0; // the backend's uid is the base plus this
     std::uint32_t backend_restarts = 0;
+    std::vector<DiskRecord> disks; // slot 1 on, in order
 };
 
 class ZoneStore {

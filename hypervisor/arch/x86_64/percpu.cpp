@@ -12,11 +12,7 @@ namespace bh::x86_64 {
 
 static_assert(BH_MAX_CPUS == kMaxCpus, "asm_defs.h and bulkhead/percpu.hpp disagree");
 
-CpuLocal& local() {
-    CpuLocal* p;
-    asm volatile("mov %%gs:%c1, %0" : "=r"(p) : "i"(__builtin_offsetof(CpuLocal, self)));
-    return *p;
-}
+CpuLocal& local() { return arch::this_cpu().arch; }
 CpuLocal& local(unsigned index) { return cpu(index).arch; }
 
 u64 stack_top(unsigned index) { return reinterpret_cast<u64>(hyp_stacks) + (u64(index + 1) << BH_STACK_SHIFT); }
@@ -40,12 +36,19 @@ void percpu_init(unsigned index, u32 apic_id) {
 namespace bh::arch {
 
 PerCpu& this_cpu() {
+    u64 rsp;
+    asm volatile("mov %%rsp, %0" : "=r"(rsp));
+    const unsigned index = x86_64::stack_owner(rsp, reinterpret_cast<u64>(hyp_stacks), BH_STACK_SHIFT, kMaxCpus);
+    if (index < kMaxCpus) return cpu(index);
+    // On an IST stack (a #DF or #MC handler, which only panics): the GS
+    // base, which a zone's may have replaced; the panic guard stops there.
     PerCpu* p;
     asm volatile("mov %%gs:0, %0" : "=r"(p));
     return *p;
 }
 
-// percpu_init(0) runs before the first log line, so GS is always set.
+// percpu_init(0) runs before the first log line, so the boot CPU's stack
+// and GS base are both set.
 unsigned cpu_id() { return this_cpu().index; }
 
 } // namespace bh::arch

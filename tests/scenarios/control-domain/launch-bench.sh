@@ -52,3 +52,33 @@ for pid in $(zonectl list -o json | tr -d ' \n' | grep -o '"pid":[0-9]*' | cut -
     echo "bench: backend-rss-kib $(awk '/^Rss:/ { print $2 }' /proc/$pid/smaps_rollup) pss-kib $(awk '/^Pss:/ { print $2 }' /proc/$pid/smaps_rollup) ($(cat /proc/$pid/comm) $pid)"
 done
 for z in idle0 idle1 idle2; do zonectl destroy --force "$z" >/dev/null; done
+# Disk throughput (issue 11): sequential 1 MiB writes (flushed at the
+# end) and reads (O_DIRECT, past every cache but the backend's) of
+# DISK_MIB, by the control domain on a file of its data disk, and by a
+# zone on its virtio-blk disk, a file on the same data disk served by its
+# backend. The ratio zone / control domain is the brokering's cost.
+if mountpoint -q /var/lib/bulkhead; then
+    f=/var/lib/bulkhead/bench-direct.img
+    t0=$(ms)
+    dd if=/dev/zero of=$f bs=1M count=DISK_MIB conv=fsync 2>/dev/null
+    t1=$(ms)
+    dd if=$f of=/dev/null bs=1M iflag=direct 2>/dev/null
+    t2=$(ms)
+    echo "bench: disk-direct write-ms $((t1 - t0)) read-ms $((t2 - t1)) mib DISK_MIB"
+    rm -f $f
+    img=/var/lib/bulkhead/bench-zone.img
+    dd if=/dev/zero of=$img bs=1M count=DISK_MIB 2>/dev/null
+    timeout 900 zonectl launch --wait --disk $img dbench -- sh -c '
+        ms() { awk "{ printf \"%d\", \$1 * 1000 }" /proc/uptime; }
+        t0=$(ms)
+        dd if=/dev/zero of=/dev/vda bs=1M count=DISK_MIB oflag=direct conv=fsync 2>/dev/null
+        t1=$(ms)
+        dd if=/dev/vda of=/dev/null bs=1M iflag=direct 2>/dev/null
+        t2=$(ms)
+        echo "bench: disk-zone write-ms $((t1 - t0)) read-ms $((t2 - t1)) mib DISK_MIB"' >/tmp/dbench.out 2>&1
+    tr -d '\r' </tmp/dbench.out | grep '^bench: disk-zone'
+    zonectl destroy dbench >/dev/null
+    rm -f $img
+else
+    echo "bench: disk skipped: no data disk"
+fi

@@ -82,8 +82,8 @@ Answer request(const virtio::Device& disk, Queue& q, u32 type, u64 sector, const
     const u16 before = q.used_idx();
     for (u16 i = 0; i < N; ++i) {
         const bool last = i + 1 == N;
-        const u16 flags = static_cast<u16>((buffers[i].device_writes ? VRING_DESC_F_WRITE : 0) |
-                                           (last ? 0 : VRING_DESC_F_NEXT));
+        const u16 flags =
+            static_cast<u16>((buffers[i].device_writes ? VRING_DESC_F_WRITE : 0) | (last ? 0 : VRING_DESC_F_NEXT));
         q.set_desc(i, buffers[i].at, buffers[i].len, flags, static_cast<u16>(last ? 0 : i + 1));
     }
     q.publish(0);
@@ -130,11 +130,13 @@ void malformed_requests(u64 sectors) {
     expect("write-part-of-a-sector", request(rw_disk, rw_queue, VIRTIO_BLK_T_OUT, 1, {kHeader, data_out(700), kStatus}),
            VIRTIO_BLK_S_IOERR, 1);
     expect("read-into-read-only-buffer",
-           request(rw_disk, rw_queue, VIRTIO_BLK_T_IN, 1, {kHeader, data_out(kSector), kStatus}), VIRTIO_BLK_S_IOERR, 1);
+           request(rw_disk, rw_queue, VIRTIO_BLK_T_IN, 1, {kHeader, data_out(kSector), kStatus}), VIRTIO_BLK_S_IOERR,
+           1);
     expect("write-from-writable-buffer",
-           request(rw_disk, rw_queue, VIRTIO_BLK_T_OUT, 1, {kHeader, data_in(kSector), kStatus}), VIRTIO_BLK_S_IOERR, 1);
-    expect("short-header",
-           request(rw_disk, rw_queue, VIRTIO_BLK_T_OUT, 1, {Buffer{addr(&header), 8}, kStatus}), VIRTIO_BLK_S_IOERR, 1);
+           request(rw_disk, rw_queue, VIRTIO_BLK_T_OUT, 1, {kHeader, data_in(kSector), kStatus}), VIRTIO_BLK_S_IOERR,
+           1);
+    expect("short-header", request(rw_disk, rw_queue, VIRTIO_BLK_T_OUT, 1, {Buffer{addr(&header), 8}, kStatus}),
+           VIRTIO_BLK_S_IOERR, 1);
     expect("unknown-type", request(rw_disk, rw_queue, 77, 1, {kHeader, data_out(kSector), kStatus}),
            VIRTIO_BLK_S_UNSUPP, 1);
     // Nowhere to put a status: used, nothing written.

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // x86-64 state of one physical CPU, a member of its PerCpu entry
-// (bulkhead/percpu.hpp). The GS base points at it; its first word points
-// back at the PerCpu, so arch::this_cpu() is one load (%gs:0).
+// (bulkhead/percpu.hpp). arch::this_cpu() finds the PerCpu from the stack
+// it runs on (percpu.hpp, stack_owner); the GS base also points here, its
+// first word back at the PerCpu, for the IST handlers, which run on
+// stacks of their own.
 #pragma once
 
 #include <bulkhead/types.hpp>
@@ -31,6 +33,6 @@ struct CpuContext {
     static constexpr unsigned kTrackedAsids = 256;
     u64 asid_tag[kTrackedAsids] = {};
 };
-static_assert(__builtin_offsetof(CpuContext, percpu) == 0, "this_cpu() reads %gs:0");
+static_assert(__builtin_offsetof(CpuContext, percpu) == 0, "this_cpu() reads %gs:0 on an IST stack");
 
 } // namespace bh::arch

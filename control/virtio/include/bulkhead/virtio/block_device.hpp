@@ -47,7 +47,11 @@ class BlockDevice final : public VirtioDevice {
     static constexpr u64 kMaxRequestBytes = u64{kSegmentMax} * kSizeMax;
     static constexpr u32 kMaxDiscardSegments = 16;
     static constexpr u32 kMaxDiscardSectors = 1u << 22; // 2 GiB per segment
-    static constexpr usize kBounceSize = 64 * 1024;
+    // One store call per MiB: a smaller piece is a smaller read of the disk
+    // below (64 KiB pieces read sequential data at 0.15 of the control
+    // domain's own rate under QEMU, 1 MiB ones at the figure in
+    // docs/performance.md).
+    static constexpr usize kBounceSize = 1024 * 1024;
     static constexpr u32 kIdBytes = VIRTIO_BLK_ID_BYTES; // 20
 
     // `store` outlives the device.

@@ -4,10 +4,11 @@
 // rotating log; what zoned sends (console input from `zonectl console`)
 // goes to the zone. Kept apart from main() so the tests drive it.
 //
-// Until control/virtio is wired to /dev/bulkhead, "the console" is the
-// byte stream the Hypervisor hands out (ZoneChannels::console); the real
-// backend will run bh::virtio::ConsoleDevice on the zone's virtio-mmio
-// requests here instead, with the same sink and source.
+// run_backend serves the fake hypervisor's zones, whose "console" is the
+// byte stream it hands out (ZoneChannels::console); on /dev/bulkhead the
+// backend runs run_virtio_backend (virtio_backend.hpp) instead, with the
+// same sink and source and the zone's disks. The descriptors and
+// InputPort below are shared by both.
 #pragma once
 
 #include <cstddef>

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <fcntl.h>
 #include <linux/falloc.h>
@@ -29,6 +30,22 @@ u64 size_of(int fd) {
 
 } // namespace
 
+bool BlockStore::transfer(const BlockTransfer& t) {
+    u64 at = t.offset;
+    for (const iovec& b : t.buffers) {
+        auto* p = static_cast<u8*>(b.iov_base);
+        if (!(t.to_disk ? write(at, std::span<const u8>(p, b.iov_len)) : read(at, std::span<u8>(p, b.iov_len))))
+            return false;
+        at += b.iov_len;
+    }
+    return true;
+}
+
+void BlockStore::finish(const std::function<void(u32 tag, bool ok)>& done) {
+    for (auto [tag, ok] : finished_) done(tag, ok);
+    finished_.clear();
+}
+
 FileBlockStore::FileBlockStore(int fd) : fd_(fd), size_(size_of(fd)) {}
 
 bool FileBlockStore::read(u64 offset, std::span<u8> out) {
@@ -49,6 +66,31 @@ bool FileBlockStore::write(u64 offset, std::span<const u8> in) {
         if (n <= 0) return false;
         in = in.subspan(static_cast<usize>(n));
         offset += static_cast<u64>(n);
+    }
+    return true;
+}
+
+bool FileBlockStore::transfer(const BlockTransfer& t) {
+    // preadv/pwritev may move less than asked (a signal, a huge request):
+    // carry on from where they stopped, on a copy of the buffer list.
+    std::vector<iovec> left(t.buffers.begin(), t.buffers.end());
+    usize first = 0;
+    u64 offset = t.offset;
+    while (first < left.size()) {
+        const int count = static_cast<int>(std::min<usize>(left.size() - first, IOV_MAX));
+        const ssize_t n = t.to_disk ? ::pwritev(fd_, &left[first], count, static_cast<off_t>(offset))
+                                    : ::preadv(fd_, &left[first], count, static_cast<off_t>(offset));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false; // an error, or the file shrank under us
+        offset += static_cast<u64>(n);
+        for (auto moved = static_cast<usize>(n); moved > 0;) {
+            const usize step = std::min(moved, left[first].iov_len);
+            left[first].iov_base = static_cast<u8*>(left[first].iov_base) + step;
+            left[first].iov_len -= step;
+            moved -= step;
+            if (left[first].iov_len == 0) ++first;
+        }
+        while (first < left.size() && left[first].iov_len == 0) ++first;
     }
     return true;
 }

@@ -72,4 +72,15 @@ bool copy_to_segments(GuestMemory& mem, const std::vector<Segment>& segments, u6
     });
 }
 
+bool map_segments(const GuestMemory& mem, const std::vector<Segment>& segments, u64 offset, u64 size,
+                  std::vector<iovec>& out) {
+    out.clear();
+    return for_each_piece(segments, offset, size, [&](u64 addr, u64, u64 n) {
+        u8* host = mem.host_range(addr, n);
+        if (!host) return false;
+        out.push_back(iovec{host, static_cast<usize>(n)});
+        return true;
+    });
+}
+
 } // namespace bh::virtio

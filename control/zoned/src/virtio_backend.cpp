@@ -8,6 +8,7 @@
 #include <bulkhead/virtio/console_device.hpp>
 #include <bulkhead/virtio/guest_memory.hpp>
 #include <bulkhead/virtio/mmio_transport.hpp>
+#include <bulkhead/virtio/ring_block_store.hpp>
 
 #include <bulkhead.h>
 
@@ -77,9 +78,14 @@ std::unique_ptr<VirtioBackend> prepare_virtio_backend(const BackendFds& fds, con
     b->ram = static_cast<std::uint8_t*>(ram);
     b->ram_bytes = map.size;
     // Sizes now: a block device's takes an ioctl the filter then forbids.
-    for (std::size_t i = 0; i < disks.size(); ++i)
-        b->disks.push_back(VirtioBackend::Disk{
-            std::make_unique<virtio::FileBlockStore>(fds.first_disk + static_cast<int>(i)), disks[i].read_only});
+    // So are the disks' rings: the filter forbids making or widening one.
+    for (std::size_t i = 0; i < disks.size(); ++i) {
+        std::string note;
+        auto store = virtio::open_disk_store(fds.first_disk + static_cast<int>(i), note);
+        if (!note.empty())
+            std::fprintf(stderr, "bulkhead-zone-backend: zone %s, disk %zu: %s\n", zone, i, note.c_str());
+        b->disks.push_back(VirtioBackend::Disk{std::move(store), disks[i].read_only});
+    }
     return b;
 }
 

@@ -5,13 +5,17 @@
 
 #include "temp_dir.hpp"
 
+#include <bulkhead/virtio/ring_block_store.hpp>
+
 #include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <functional>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 using namespace bh::zoned;
 
@@ -19,9 +23,11 @@ namespace {
 
 // The wait status of a child that installs the filter and runs `body`,
 // which returns its exit status.
-int sandboxed(const std::filesystem::path& dir, const std::function<int(int)>& body) {
+int sandboxed(const std::filesystem::path& dir, const std::function<int(int)>& body,
+              const std::function<void()>& before_filter = {}) {
     pid_t pid = ::fork();
     if (pid == 0) {
+        if (before_filter) before_filter();
         int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
         try {
             install_backend_seccomp(dir_fd, dir_fd);
@@ -34,6 +40,12 @@ int sandboxed(const std::filesystem::path& dir, const std::function<int(int)>& b
     ::waitpid(pid, &status, 0);
     return status;
 }
+
+// io_uring_setup's argument, its size only: the call is to be refused
+// before the kernel reads it.
+struct io_uring_params_stub {
+    unsigned char bytes[120];
+};
 
 bool killed_by_sigsys(int status) { return WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS; }
 
@@ -77,4 +89,42 @@ TEST_CASE("what the filter allows is documented") {
     CHECK(std::find(allowed.begin(), allowed.end(), "openat") != allowed.end());
     CHECK(std::find(allowed.begin(), allowed.end(), "socket") == allowed.end());
     CHECK(std::find(allowed.begin(), allowed.end(), "execve") == allowed.end());
+}
+
+TEST_CASE("a disk's ring made before the filter serves under it, and no new ring can be made") {
+    TempDir dir;
+    const auto disk_path = dir.path / "disk.img";
+    {
+        int fd = ::open(disk_path.c_str(), O_RDWR | O_CREAT, 0600);
+        REQUIRE(fd >= 0);
+        REQUIRE(::ftruncate(fd, 64 * 1024) == 0);
+        ::close(fd);
+    }
+    std::unique_ptr<bh::virtio::RingBlockStore> store;
+    int disk = -1;
+    auto prepare = [&] {
+        disk = ::open(disk_path.c_str(), O_RDWR);
+        store = std::make_unique<bh::virtio::RingBlockStore>(disk);
+    };
+    int status = sandboxed(
+        dir.path,
+        [&](int) {
+            std::vector<bh::virtio::u8> out(4096, 0x5a), in(4096, 0);
+            iovec w{out.data(), out.size()}, r{in.data(), in.size()};
+            bool ok = true;
+            store->start(bh::virtio::BlockTransfer{true, 8192, std::span<const iovec>(&w, 1)}, 1);
+            store->finish([&](bh::virtio::u32, bool done) { ok = ok && done; });
+            store->start(bh::virtio::BlockTransfer{false, 8192, std::span<const iovec>(&r, 1)}, 2);
+            store->finish([&](bh::virtio::u32, bool done) { ok = ok && done; });
+            return ok && in == out ? 0 : 1;
+        },
+        prepare);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(killed_by_sigsys(sandboxed(dir.path, [](int) {
+        io_uring_params_stub p{};
+        return ::syscall(__NR_io_uring_setup, 4, &p) >= 0 ? 0 : 1;
+    })));
+    CHECK(killed_by_sigsys(
+        sandboxed(dir.path, [](int) { return ::syscall(__NR_io_uring_register, 0, 0, nullptr, 0) >= 0 ? 0 : 1; })));
 }

@@ -10,10 +10,15 @@
 // VIRTIO_BLK_S_UNSUPP, and the device serves on; one with no status byte
 // at all cannot be answered and is returned with nothing written (counted
 // as malformed). Writes, discards and write-zeroes to a read-only disk
-// fail with IOERR. FLUSH completes once the store has synced. Data moves
-// through a bounce buffer, so the store never sees guest memory the
-// driver could change mid-copy. Requests are served one at a time, each
-// to completion, in the order the driver queued them.
+// fail with IOERR. FLUSH completes once the store has synced.
+//
+// Reads and writes move straight between the zone's buffers and the store
+// (no bounce copy: the zone changing its buffers mid-transfer garbles only
+// its own data), and up to the store's max_in_flight() of them are in
+// flight together; each is answered as it completes, in any order, as
+// virtio allows. Every other request first waits for all those in flight
+// (so a FLUSH covers every write answered before it, and more), and
+// nothing is in flight when service() returns.
 #pragma once
 
 #include <bulkhead/virtio/block_store.hpp>
@@ -46,12 +51,7 @@ class BlockDevice final : public VirtioDevice {
     static constexpr u32 kSizeMax = 64 * 1024;         // bytes per data buffer, as promised
     static constexpr u64 kMaxRequestBytes = u64{kSegmentMax} * kSizeMax;
     static constexpr u32 kMaxDiscardSegments = 16;
-    static constexpr u32 kMaxDiscardSectors = 1u << 22; // 2 GiB per segment
-    // One store call per MiB: a smaller piece is a smaller read of the disk
-    // below (64 KiB pieces read sequential data at 0.15 of the control
-    // domain's own rate under QEMU, 1 MiB ones at the figure in
-    // docs/performance.md).
-    static constexpr usize kBounceSize = 1024 * 1024;
+    static constexpr u32 kMaxDiscardSectors = 1u << 22;  // 2 GiB per segment
     static constexpr u32 kIdBytes = VIRTIO_BLK_ID_BYTES; // 20
 
     // `store` outlives the device.
@@ -74,10 +74,24 @@ class BlockDevice final : public VirtioDevice {
     QueueWork service(u16 queue, SplitQueue& q, u32 max_chains) override;
 
   private:
-    // The request in chain_, answered: its status and the bytes written
-    // into the chain (the used length) come back.
-    u8 handle(GuestMemory& mem, u32& written);
-    u8 move_sectors(GuestMemory& mem, bool to_disk, u64 sector, u64 data_len);
+    // A read or write handed to the store and not yet answered.
+    struct InFlight {
+        u16 head = 0;
+        bool to_disk = false;
+        u64 bytes = 0;
+        u8* status = nullptr; // the chain's status byte, in this process
+        std::vector<iovec> buffers;
+    };
+
+    // The request in chain_: started (true), or to be answered now with
+    // `status` and `written` (the used length, status byte aside). Clears
+    // `queue_ok` if answering those in flight first failed.
+    bool begin(SplitQueue& q, u8& status, u32& written, bool& queue_ok);
+    // A read or write in chain_, checked: its data length, or an error status.
+    u8 check_data(const virtio_blk_outhdr& h, u64 out_len, u64 in_len, u64& data_len) const;
+    // Waits for every transfer in flight and answers each; false if the
+    // used ring refused an answer (the queue's error is then set).
+    bool finish_in_flight(SplitQueue& q);
     u8 ranges(GuestMemory& mem, u32 type, u64 payload_len);
     bool in_disk(u64 sector, u64 sectors) const;
 
@@ -86,7 +100,8 @@ class BlockDevice final : public VirtioDevice {
     virtio_blk_config config_{};
     BlockStats stats_;
     DescriptorChain chain_;
-    std::vector<u8> bounce_;
+    std::vector<InFlight> in_flight_; // [0, in_flight_count_) are in flight
+    usize in_flight_count_ = 0;
 };
 
 } // namespace bh::virtio

@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <span>
+#include <sys/uio.h>
 
 namespace bh::virtio {
 
@@ -35,5 +36,11 @@ u32 write_chain(GuestMemory& mem, const DescriptorChain& chain, std::span<const 
                                       std::span<u8> bytes);
 [[nodiscard]] bool copy_to_segments(GuestMemory& mem, const std::vector<Segment>& segments, u64 offset,
                                     std::span<const u8> bytes);
+
+// The same run as places in this process (`out` is replaced), for a
+// transfer the kernel makes straight to or from guest memory; false if the
+// run is shorter or any piece is outside the zone's RAM.
+[[nodiscard]] bool map_segments(const GuestMemory& mem, const std::vector<Segment>& segments, u64 offset, u64 size,
+                                std::vector<iovec>& out);
 
 } // namespace bh::virtio

@@ -42,6 +42,12 @@ class GuestMemory {
     [[nodiscard]] bool load_u16(u64 gpa, u16& value) const;
     [[nodiscard]] bool store_u16(u64 gpa, u16 value);
 
+    // Where [gpa, gpa + len) is in this process, for handing to the
+    // kernel (preadv, io_uring) without a bounce copy: the zone's own data
+    // moving to or from its own disk, which the zone changing under the
+    // transfer can only garble for itself. Null unless the range is inside.
+    u8* host_range(u64 gpa, u64 len) const { return contains(gpa, len) ? host_at(gpa) : nullptr; }
+
   protected:
     // The subclass owns the mapping and keeps it alive as long as this
     // object lives.

@@ -29,7 +29,7 @@ struct RingBlockStore::Ring {
         u64 bytes = 0;
         bool reaped = false;
     };
-    std::vector<Started> started; // index = the SQE's user data
+    std::vector<Started> started;              // index = the SQE's user data
     std::vector<std::pair<u32, bool>> at_once; // made without the ring
 
     ~Ring() {
@@ -127,9 +127,10 @@ void RingBlockStore::finish(const std::function<void(u32 tag, bool ok)>& done) {
 }
 
 std::unique_ptr<FileBlockStore> open_disk_store(int fd, std::string& note) {
-    note.clear();
     try {
-        return std::make_unique<RingBlockStore>(fd);
+        auto ring = std::make_unique<RingBlockStore>(fd);
+        note = "io_uring, up to " + std::to_string(RingBlockStore::kInFlight) + " requests in flight";
+        return ring;
     } catch (const std::runtime_error& e) {
         note = std::string(e.what()) + ": one request at a time";
     }

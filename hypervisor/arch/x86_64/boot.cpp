@@ -130,8 +130,8 @@ extern "C" [[noreturn]] void x86_64_boot_primary(u64 mbi, u64 magic) {
     setup_memory();
     cpu_features_init();
     lapic_setup(madt.lapic_base);
-    timer_calibrate();
-    host_rtc_read(); // needs the TSC's rate
+    timer_calibrate(cmdline_has(boot_info.cmdline, "pit-held-up")); // the switch: a test of the refusal
+    host_rtc_read();                                                // needs the TSC's rate
     lapic_init_cpu(timer_tsc_deadline());
     u32 self = lapic_id();
     percpu_init(0, self);

@@ -2,9 +2,11 @@
 #include "timer.hpp"
 
 #include "lapic.hpp"
+#include "pit_calibration.hpp"
 
 #include <arch/x86.hpp>
 #include <bulkhead/arch_interface.hpp>
+#include <bulkhead/log.hpp>
 #include <bulkhead/percpu.hpp>
 
 namespace bh::x86_64 {
@@ -17,29 +19,49 @@ const char* source = "uncalibrated";
 
 void program(arch::CpuContext& c);
 
-constexpr u32 kPitHz = 1193182;
-constexpr u32 kCalibrationMs = 20;
+constexpr unsigned kCalibrationTries = 10;
 
-// PIT channel 2 in mode 0, gated through port 0x61 (the speaker gate, with
-// the speaker itself off): OUT2 (port 0x61 bit 5) rises at terminal count.
-void pit_measure(u64& tsc_ticks, u64& apic_ticks) {
-    constexpr u32 latch = kPitHz * kCalibrationMs / 1000;
+bool pit_out2() { return x86::inb(0x61) & 0x20; }
+
+PitReading pit_read() {
+    PitReading r;
+    r.tsc_before = x86::rdtsc();
+    x86::outb(0x43, 0x80); // latch channel 2's count
+    const u8 lo = x86::inb(0x42);
+    const u8 hi = x86::inb(0x42);
+    r.apic = lapic_timer_current();
+    r.tsc_after = x86::rdtsc();
+    r.count = static_cast<u16>(lo | (hi << 8));
+    return r;
+}
+
+// One measurement: PIT channel 2 in mode 0, gated through port 0x61 (the
+// speaker gate, with the speaker itself off), read at the start and again
+// once it has counted kPitWantTicks (or reached terminal count, which
+// raises OUT2: port 0x61 bit 5; the loop ends there at the latest).
+Calibration pit_measure(bool held_up) {
     x86::outb(0x61, static_cast<u8>((x86::inb(0x61) & ~0x02) | 0x01));
     x86::outb(0x43, 0xb0); // channel 2, lobyte/hibyte, mode 0, binary
-    x86::outb(0x42, latch & 0xff);
-    x86::outb(0x42, static_cast<u8>(latch >> 8));
+    x86::outb(0x42, kPitStartCount & 0xff);
+    x86::outb(0x42, static_cast<u8>(kPitStartCount >> 8));
     lapic_timer_start(0xffffffff);
-    u64 t0 = x86::rdtsc();
-    while (!(x86::inb(0x61) & 0x20)) asm volatile("pause");
-    u64 t1 = x86::rdtsc();
-    apic_ticks = 0xffffffffu - lapic_timer_current();
+    if (held_up)
+        while (!pit_out2()) asm volatile("pause");
+    const PitReading a = pit_read();
+    PitReading b = a;
+    while (!pit_out2()) {
+        b = pit_read();
+        if (b.count <= a.count && a.count - b.count >= kPitWantTicks) break;
+        asm volatile("pause");
+    }
+    const bool expired = pit_out2();
     lapic_timer_start(0);
-    tsc_ticks = t1 - t0;
+    return judge_pit_measurement(a, b, expired);
 }
 
 } // namespace
 
-void timer_calibrate() {
+void timer_calibrate(bool held_up_once) {
     deadline_mode = (x86::cpuid(1).ecx >> 24) & 1;
     lapic_init_cpu(false); // one-shot while measuring the APIC timer
     x86::CpuidResult max = x86::cpuid(0);
@@ -50,14 +72,31 @@ void timer_calibrate() {
             source = "CPUID 0x15";
         }
     }
-    u64 tsc_ticks = 0, apic_ticks = 0;
-    pit_measure(tsc_ticks, apic_ticks);
+    // The first precise measurement, or else the last usable one.
+    Calibration m;
+    unsigned tries = 0;
+    while (!m.precise && tries < kCalibrationTries) {
+        Calibration next = pit_measure(held_up_once && tries == 0);
+        if (next.tsc_hz) m = next;
+        ++tries;
+    }
+    if (tries > 1)
+        log("timer: %s PIT measurement after %u tries (the CPU was held up during the others)",
+            m.precise  ? "a precise"
+            : m.tsc_hz ? "only an imprecise"
+                       : "no",
+            tries);
+    if (!m.tsc_hz) {
+        // The rate stays the CPUID's, or the placeholder: timers and zones'
+        // clocks run at the wrong speed, and the log above says why.
+        if (!apic_hz) apic_hz = 1;
+        return;
+    }
     if (source[0] != 'C') {
-        tsc_hz = tsc_ticks * 1000 / kCalibrationMs;
+        tsc_hz = m.tsc_hz;
         source = "the PIT";
     }
-    apic_hz = apic_ticks * 1000 / kCalibrationMs;
-    if (!apic_hz) apic_hz = 1;
+    apic_hz = m.apic_hz ? m.apic_hz : 1;
 }
 
 bool timer_tsc_deadline() { return deadline_mode; }

@@ -9,7 +9,10 @@ namespace bh::x86_64 {
 
 // On the boot CPU, before the other CPUs start: measures the TSC (and the
 // APIC timer, without TSC-deadline) against the PIT, or reads CPUID 0x15.
-void timer_calibrate();
+// `held_up_once` (boot option pit-held-up, a test): the first measurement
+// waits out the whole PIT count-down before its first reading, as a CPU
+// held up there would (pit_calibration.hpp).
+void timer_calibrate(bool held_up_once = false);
 bool timer_tsc_deadline();
 const char* timer_source(); // how the TSC frequency was found
 void udelay(u64 us);

@@ -103,6 +103,8 @@ t 600 zonectl launch --wait --disk /tmp/disk.img --disk /tmp/ro.img:ro disks -- 
     echo "sizes: $(cat /sys/block/vda/size) $(cat /sys/block/vdb/size) ro: $(cat /sys/block/vda/ro) $(cat /sys/block/vdb/ro)"
     printf BULKHEAD-DISK-OUT | dd of=/dev/vda bs=512 seek=2048 conv=notrunc,fsync 2>/dev/null && echo wrote-vda
     printf x | dd of=/dev/vdb conv=notrunc,fsync 2>/dev/null && echo wrote-vdb || echo vdb-refused
+    echo 3 >/proc/sys/vm/drop_caches
+    echo "vda-md5: $(md5sum </dev/vda)"
     exit 5' >/tmp/disks.out 2>&1
 echo "result: disks-status-$?"
 tr -d '\r' </tmp/disks.out >/tmp/disks.txt
@@ -113,6 +115,10 @@ grep -qx 'sizes: 8192 2048 ro: 0 1' /tmp/disks.txt && echo "result: disks-sized"
 grep -qx wrote-vda /tmp/disks.txt && [ "$(dd if=/tmp/disk.img bs=512 skip=2048 count=1 2>/dev/null | head -c 17)" = BULKHEAD-DISK-OUT ] &&
     echo "result: disk-written"
 grep -qx vdb-refused /tmp/disks.txt && cmp -s /tmp/ro.img /tmp/ro.orig && echo "result: disk-ro-unchanged"
+# The whole disk read back in the zone (readahead: several requests in
+# flight, through the backend's io_uring) is the file.
+grep -qx "vda-md5: $(md5sum </tmp/disk.img)" /tmp/disks.txt && echo "result: disk-checksum"
+grep -q 'zone disks, disk 0: io_uring, up to 32 requests in flight' /var/log/zoned.log && echo "result: disk-io-uring"
 zonectl info disks | grep -q "disk: *vdb /tmp/ro.img (read-only)" && echo "result: disks-in-info"
 t 120 zonectl destroy disks >/dev/null
 # What a zone wrote and flushed is in the file even if its backend is

@@ -40,8 +40,9 @@ class RingBlockStore final : public FileBlockStore {
 };
 
 // The store a backend serves disk `fd` from: a RingBlockStore, or where the
-// kernel refuses one, a FileBlockStore moving one transfer at a time, with
-// the reason in `note` (for the backend's log). Throws as FileBlockStore.
+// kernel refuses one, a FileBlockStore moving one transfer at a time;
+// `note` says which (and why), for the backend's log. Throws as
+// FileBlockStore.
 std::unique_ptr<FileBlockStore> open_disk_store(int fd, std::string& note);
 
 } // namespace bh::virtio

@@ -56,8 +56,8 @@ constexpr Calibration judge_pit_measurement(const PitReading& a, const PitReadin
     const u64 slack = (a.tsc_after - a.tsc_before) + (b.tsc_after - b.tsc_before);
     // Between the middles of the two brackets (halves summed, not averaged:
     // no overflow at any TSC value).
-    const u64 tsc_ticks = (b.tsc_before - a.tsc_after) + (a.tsc_after - a.tsc_before) / 2 +
-                          (b.tsc_after - b.tsc_before) / 2;
+    const u64 tsc_ticks =
+        (b.tsc_before - a.tsc_after) + (a.tsc_after - a.tsc_before) / 2 + (b.tsc_after - b.tsc_before) / 2;
     if (tsc_ticks == 0) return {};
     Calibration c;
     c.precise = slack <= tsc_ticks / 1000;

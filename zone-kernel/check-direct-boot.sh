@@ -242,6 +242,22 @@ check_devmem() {
     one_record "BULKHEAD-EXIT status=0"
 }
 
+check_kernel_chatter() {
+    # Writers flood the kernel log (printed straight to the UART) and are
+    # still at it when the workload exits: the exit line must come out whole
+    # on a line of its own, not with a kernel message inside it. A boot
+    # without the fix broke the line in about 6 of 10 runs here, so three
+    # boots. (Kernel command line: no more than 32 words after "--".)
+    local round
+    for round in 1 2 3; do
+        boot kernel_chatter "$base -- /bin/sh -c 'echo on >/proc/sys/kernel/printk_devkmsg;p=\$(printf %0200d 0);for w in \$(seq 4);do (while :;do echo chatter-\$w-\$p >/dev/kmsg;done)& done;sleep 1;exit 5'"
+        ends_by_itself
+        has_text "chatter-1-000"
+        one_record "BULKHEAD-EXIT status=5"
+        [[ $case_failed == 0 ]] || { echo "  (round $round of 3)"; return; }
+    done
+}
+
 check_dt_workload() {
     local dtb="$tmp/dt_workload.dtb"
     dtb_with_workload "$dtb" \
@@ -298,6 +314,7 @@ run_case not_executable "a non-executable file gives 126"
 run_case no_workload "no workload at all gives 127, no hang"
 run_case unterminated_line "the exit line starts a line of its own"
 run_case orphans "init does not wait for the workload's orphans"
+run_case kernel_chatter "kernel messages while the exit line goes out do not break it"
 run_case smp_busy "two CPUs busy, both finish"
 run_case devmem "/dev/mem reads RAM"
 if [[ $arch != arm64 ]]; then

@@ -41,6 +41,7 @@
 #include <linux/kexec.h>
 #include <linux/reboot.h>
 #include <string>
+#include <sys/klog.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -408,12 +409,47 @@ unsigned zone_vcpus() {
     return static_cast<unsigned>(::get_nprocs_conf());
 }
 
+// The kernel prints its messages straight to the console's UART, between
+// whatever the tty is still sending, so a driver's late message could land
+// inside the exit line ("BULKHEAD-EXIT status=0input: ImExPS/2 ..." was seen
+// on x86-64). While the line goes out the kernel console prints emergencies
+// only; the messages held back meanwhile stay in the kernel's log.
+class QuietKernelConsole {
+    // syslog(2)'s actions; Linux keeps their names out of its UAPI headers.
+    static constexpr int kConsoleOff = 6; // SYSLOG_ACTION_CONSOLE_OFF
+    static constexpr int kConsoleOn = 7;  // SYSLOG_ACTION_CONSOLE_ON
+
+  public:
+    explicit QuietKernelConsole(int tty) : tty_(tty) {
+        ::tcdrain(tty_); // the workload's last output leaves first
+        quiet_ = ::klogctl(kConsoleOff, nullptr, 0) == 0;
+        // A message the kernel is printing already is not stopped by the
+        // new level; opening /dev/console takes the console lock, which
+        // the printing holds, so once this returns that message is out.
+        const int c = ::open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        if (c >= 0) ::close(c);
+    }
+    ~QuietKernelConsole() {
+        ::tcdrain(tty_); // the line has left the UART before the kernel speaks
+        if (quiet_) ::klogctl(kConsoleOn, nullptr, 0);
+    }
+    QuietKernelConsole(const QuietKernelConsole&) = delete;
+    QuietKernelConsole& operator=(const QuietKernelConsole&) = delete;
+
+  private:
+    int tty_;
+    bool quiet_ = false;
+};
+
 [[noreturn]] void finish(int wait_status, const std::string& line) {
     if (g_pid1) {
         ::kill(-1, SIGKILL); // everything but init: stop writers before sync
+        const QuietKernelConsole quiet(g_out);
         begin_line(g_out);
+        write_all(g_out, line + "\n");
+    } else {
+        write_all(g_out, line + "\n");
     }
-    write_all(g_out, line + "\n");
     if (!g_pid1) {
         if (WIFSIGNALED(wait_status)) ::_exit(128 + WTERMSIG(wait_status));
         ::_exit(WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 127);

@@ -5,8 +5,10 @@
 # checks zone-init end to end: exit lines (status, signal, cannot start) and
 # the kexec'd exit stub (which ends the machine when no hypervisor takes its
 # call: PSCI SYSTEM_OFF on arm64, the i8042's reset on x86-64), the kernel
-# command line and (arm64) device tree workload interfaces, SMP, /dev/mem,
-# and that a kernel panic resets the machine (QEMU -no-reboot then exits).
+# command line and (arm64) device tree workload interfaces, (arm64) a root
+# disk (bulkhead.root=, mkfs.ext4 -d images), SMP, /dev/mem, kernel messages
+# around the exit line, and that a kernel panic resets the machine (QEMU
+# -no-reboot then exits).
 # Every boot must end by itself within the timeout. Each case also times the
 # boot to the workload: host wall time from starting QEMU to the line
 # BULKHEAD-START.
@@ -16,7 +18,8 @@
 # Defaults: arm64, build/zone-kernel/{Image,initramfs.cpio}; for x86_64
 # build/zone-kernel/x86_64/{vmlinux,initramfs.cpio} (vmlinux boots through its
 # PVH note, QEMU -M pc). Needs qemu-system-aarch64 or qemu-system-x86_64
-# and, for the arm64 device tree cases, fdtput (device-tree-compiler).
+# and, for the arm64 device tree cases, fdtput (device-tree-compiler); for
+# the root disk cases e2fsprogs. BOOT_DEBUG=1 prints each QEMU command.
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -33,7 +36,7 @@ while [[ $# -gt 0 ]]; do
         --initrd) initrd=$2; shift 2 ;;
         --only) only=$2; shift 2 ;;
         --verbose|-v) verbose=1; shift ;;
-        -h|--help) sed -n '3,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '3,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "check-direct-boot: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
@@ -63,6 +66,7 @@ done
 command -v $qemu >/dev/null || { echo "check-direct-boot: needs $qemu" >&2; exit 2; }
 
 tmp=$(mktemp -d)
+extra_qemu=()  # more QEMU arguments for the next boot (a case sets and clears them)
 trap 'rm -rf "$tmp"' EXIT
 
 failures=0
@@ -92,9 +96,11 @@ boot() {
     local -a cmd=($qemu -M "$machine" -cpu "$cpu" -smp "$cpus" -m 256
                   -nographic -no-reboot -kernel "$image" -initrd "$initrd" -append "$append")
     [[ -n $dtb ]] && cmd+=(-dtb "$dtb")
+    cmd+=("${extra_qemu[@]}")
     local t0 t1
     : >"$log"
     t0=$EPOCHREALTIME
+    [[ -n ${BOOT_DEBUG:-} ]] && echo "${cmd[*]}" >&2
     timeout "$timeout_s" "${cmd[@]}" </dev/null 2>&1 | stamp_start "$log" "$tmp/$name.start" "$t0"
     rc=${PIPESTATUS[0]}
     t1=$EPOCHREALTIME
@@ -294,6 +300,93 @@ check_dt_no_command() {
     one_record "BULKHEAD-EXIT status=0"
 }
 
+# A root disk: an ext4 image of DIR's files (mkfs.ext4 -d), as the virt
+# machine's virtio-blk device (/dev/vda in the zone).
+# root_disk_image DISK DIR; then boot with extra_qemu=("${root_disk_qemu[@]}")
+root_disk_image() {
+    local disk=$1 dir=$2
+    mkfs.ext4 -q -F -L zone-root -d "$dir" "$disk" 16M >/dev/null || return 1
+    root_disk_qemu=(-drive "file=$disk,if=none,format=raw,id=root" -device virtio-blk-device,drive=root)
+}
+
+# A tree with busybox as its only program, a file to find and a script
+# that looks around (the command line has room for 32 words only).
+busybox_tree() {
+    local dir=$1
+    mkdir -p "$dir/bin" "$dir/etc"
+    cp "$(dirname "$initrd")/busybox" "$dir/bin/busybox"
+    ln -s busybox "$dir/bin/sh"
+    echo "from the disk" >"$dir/etc/zone-disk"
+    cat >"$dir/bin/look" <<'SH'
+#!/bin/sh
+busybox cat /etc/zone-disk
+busybox ls / | busybox tr '\n' ' '; echo
+echo written-in-zone >/marker || echo refused
+busybox grep ' / ext4 ' /proc/mounts | busybox cut -d' ' -f4 | busybox cut -d, -f1
+busybox ls /init 2>&1
+busybox df -k /tmp | busybox tail -n1 | busybox cut -c1-5
+exit 6
+SH
+    chmod +x "$dir/bin/look"
+}
+
+check_root_disk() {
+    # bulkhead.root: init switches to the disk (which has no /dev, /proc,
+    # /sys, /run or /tmp: made, as it is writable), the workload runs and
+    # writes there, the initramfs is gone, /tmp is still init's tmpfs, and
+    # the disk is left clean.
+    local dir="$tmp/root_disk.d" disk="$tmp/root_disk.img"
+    busybox_tree "$dir"
+    root_disk_image "$disk" "$dir" || { fail "could not make the disk image"; return; }
+    extra_qemu=("${root_disk_qemu[@]}")
+    boot root_disk "$base bulkhead.root=/dev/vda -- /bin/look"
+    extra_qemu=()
+    ends_by_itself
+    has_line "from the disk"
+    has_line "bin dev etc lost+found proc run sys tmp "
+    has_line "rw"
+    has_text "/init: No such file or directory"
+    has_line "tmpfs"
+    one_record "BULKHEAD-EXIT status=6"
+    [[ $(debugfs -R "cat /marker" "$disk" 2>/dev/null) == written-in-zone ]] || fail "the disk does not hold /marker"
+    # Remounted read-only before the exit: its journal has nothing to
+    # recover (ext4 sets needs_recovery while mounted read-write).
+    dumpe2fs -h "$disk" 2>/dev/null | grep -q '^Filesystem features:' || fail "dumpe2fs cannot read the disk"
+    if dumpe2fs -h "$disk" 2>/dev/null | grep -q '^Filesystem features:.*needs_recovery'; then
+        fail "the disk's journal needs recovery: it was not unmounted or remounted read-only"
+    fi
+    e2fsck -fn "$disk" >/dev/null 2>&1 || fail "the disk has errors after the zone (e2fsck -fn)"
+}
+
+check_root_disk_ro() {
+    local dir="$tmp/root_disk_ro.d" disk="$tmp/root_disk_ro.img"
+    busybox_tree "$dir"
+    mkdir -p "$dir/dev" "$dir/proc" "$dir/sys"
+    root_disk_image "$disk" "$dir" || { fail "could not make the disk image"; return; }
+    local before
+    before=$(md5sum <"$disk")
+    extra_qemu=("${root_disk_qemu[@]}")
+    boot root_disk_ro "$base bulkhead.root=/dev/vda bulkhead.root-mode=ro -- /bin/look"
+    extra_qemu=()
+    ends_by_itself
+    has_line "from the disk"
+    has_line "refused"
+    has_line "ro"
+    one_record "BULKHEAD-EXIT status=6"
+    [[ $(md5sum <"$disk") == "$before" ]] || fail "the read-only disk changed"
+}
+
+check_root_disk_not_ext4() {
+    truncate -s 4M "$tmp/zeros.img"
+    extra_qemu=(-drive "file=$tmp/zeros.img,if=none,format=raw,id=root" -device virtio-blk-device,drive=root)
+    boot root_disk_not_ext4 "$base bulkhead.root=/dev/vda -- /bin/sh -c 'echo ran'"
+    extra_qemu=()
+    ends_by_itself
+    has_text "zone-init: cannot mount the root disk /dev/vda (ext4): Invalid argument; is it an ext4 filesystem?"
+    if grep -qx ran "$clean"; then fail "the workload ran without its root"; fi
+    one_record "BULKHEAD-EXIT status=127"
+}
+
 check_panic() {
     boot panic "$base -- /bin/sh -c 'echo c > /proc/sysrq-trigger; echo still-alive'"
     ends_by_itself   # -no-reboot: the reset after the panic (PSCI SYSTEM_RESET; on a PC ACPI, i8042 or triple fault) ends QEMU
@@ -325,6 +418,11 @@ elif [[ $have_fdtput == 1 ]]; then
     run_case dt_no_command "a DT node without command: the command line's workload, the DT's zone name"
 else
     summary+=("SKIP dt_* (no fdtput: apt-get install device-tree-compiler)")
+fi
+if [[ $arch == arm64 ]]; then  # the virt machine's virtio-mmio disks; a PC has none
+    run_case root_disk "bulkhead.root: the workload runs on the disk, which ends clean"
+    run_case root_disk_ro "bulkhead.root-mode=ro: the disk is read-only and unchanged"
+    run_case root_disk_not_ext4 "a root disk that is not ext4: the reason, status 127"
 fi
 run_case panic "sysrq crash: panic, reset, no exit line"
 

@@ -29,6 +29,7 @@
 // line to standard output and exits with the workload's status (128+N for
 // signal N) instead.
 #include "exit_stub.hpp"
+#include "root_disk.hpp"
 #include "stdin_stream.hpp"
 #include "workload.hpp"
 
@@ -57,8 +58,9 @@ namespace {
 using namespace zone_init;
 
 bool g_pid1 = false;
-int g_out = STDOUT_FILENO; // where the exit line goes
-int g_err = STDERR_FILENO; // where zone-init's own messages go
+bool g_root_disk_writable = false; // the zone runs on a read-write root disk
+int g_out = STDOUT_FILENO;         // where the exit line goes
+int g_err = STDERR_FILENO;         // where zone-init's own messages go
 
 void write_all(int fd, std::string_view s) {
     while (!s.empty()) {
@@ -454,6 +456,8 @@ class QuietKernelConsole {
         if (WIFSIGNALED(wait_status)) ::_exit(128 + WTERMSIG(wait_status));
         ::_exit(WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 127);
     }
+    if (g_root_disk_writable)
+        if (auto why = settle_root_disk()) say("zone-init: " + *why);
     ::sync();
     exit_by_hypercall(exit_report(wait_status));
     ::reboot(RB_POWER_OFF);
@@ -466,11 +470,31 @@ class QuietKernelConsole {
     finish(W_EXITCODE(status, 0), format_exit_status_record(status));
 }
 
+// bulkhead.root= on the kernel command line (root_disk.hpp): the workload
+// runs on that disk. A command line that cannot be parsed is reported by
+// workload_from_cmdline.
+void enter_root_disk() {
+    const auto cmdline = read_file("/proc/cmdline");
+    std::string why;
+    const auto parsed = cmdline ? parse_cmdline(*cmdline, &why) : std::nullopt;
+    if (!parsed) return;
+    const auto root = root_disk_from(parsed->root, parsed->root_mode, &why);
+    if (!root) {
+        if (!why.empty()) fail_before_start("zone-init: " + why, 127);
+        return;
+    }
+    if (!switch_to_root_disk(*root, &why)) fail_before_start("zone-init: " + why, 127);
+    g_root_disk_writable = !root->read_only;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     g_pid1 = ::getpid() == 1;
-    if (g_pid1) early_setup();
+    if (g_pid1) {
+        early_setup();
+        enter_root_disk();
+    }
 
     Workload w;
     std::string error;

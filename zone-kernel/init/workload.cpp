@@ -108,6 +108,8 @@ std::optional<CmdlineWorkload> parse_cmdline(std::string_view cmdline, std::stri
     constexpr std::string_view stdin_key = "bulkhead.stdin=";
     constexpr std::string_view cwd_key = "bulkhead.cwd=";
     constexpr std::string_view env_key = "bulkhead.env=";
+    constexpr std::string_view root_key = "bulkhead.root=";
+    constexpr std::string_view root_mode_key = "bulkhead.root-mode=";
     for (size_t i = 0; i < words->size(); ++i) {
         std::string& word = (*words)[i];
         if (word == "--") {
@@ -119,6 +121,8 @@ std::optional<CmdlineWorkload> parse_cmdline(std::string_view cmdline, std::stri
         if (word.starts_with(stdin_key)) w.stdin_mode = word.substr(stdin_key.size());
         if (word.starts_with(cwd_key)) w.cwd = word.substr(cwd_key.size());
         if (word.starts_with(env_key)) w.env.push_back(word.substr(env_key.size()));
+        if (word.starts_with(root_key)) w.root = word.substr(root_key.size());
+        if (word.starts_with(root_mode_key)) w.root_mode = word.substr(root_mode_key.size());
     }
     return w;
 }

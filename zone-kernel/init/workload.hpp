@@ -15,7 +15,9 @@
 //     "--" are the command and its arguments, split like a POSIX shell does
 //     (single quotes, double quotes, backslash); "bulkhead.zone-name=NAME"
 //     before the "--" names the zone, "bulkhead.stdin=stream" asks for the
-//     host's stream as standard input (the kernel ignores both, having dots).
+//     host's stream as standard input (the kernel ignores both, having dots);
+//     bulkhead.root= and bulkhead.root-mode= put the zone's root on a disk
+//     (root_disk.hpp).
 //
 // Every workload's environment has BULKHEAD_ZONE (the zone's name) and
 // BULKHEAD_VCPUS (its vCPU count) besides the defaults and the manifest's.
@@ -50,6 +52,8 @@ struct CmdlineWorkload {
     std::string stdin_mode;        // bulkhead.stdin=, before the "--"
     std::string cwd;               // bulkhead.cwd=, before the "--"
     std::vector<std::string> env;  // each bulkhead.env=KEY=VALUE, before the "--"
+    std::string root;              // bulkhead.root=, before the "--" (root_disk.hpp)
+    std::string root_mode;         // bulkhead.root-mode=, before the "--"
 };
 
 // Parses /proc/cmdline. Nothing (and *error) when it cannot be split.

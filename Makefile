@@ -15,7 +15,7 @@ DEB_PACKAGES := cmake make g++ gcc g++-aarch64-linux-gnu binutils-aarch64-linux-
 	qemu-system-x86 ovmf bochs bochsbios vgabios bochs-term grub-pc-bin \
 	grub-efi-amd64-bin grub-common xorriso mtools clang libclang-rt-14-dev linux-libc-dev \
 	clang-format libxen-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libseccomp-dev \
-	e2fsprogs libsqlite3-dev:arm64 libseccomp-dev:arm64 liburing-dev liburing-dev:arm64 libelf-dev busybox-static acpica-tools
+	e2fsprogs mmdebstrap libsqlite3-dev:arm64 libseccomp-dev:arm64 liburing-dev liburing-dev:arm64 libelf-dev busybox-static acpica-tools
 
 .PHONY: all deps build test demo demo-bare demo-test-zones unit format clean
 

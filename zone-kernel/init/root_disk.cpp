@@ -38,7 +38,7 @@ constexpr const char* kNewRoot = "/newroot";
 std::string errstr(int err) { return std::strerror(err); }
 
 bool is_dir(const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
@@ -59,7 +59,7 @@ void empty_directory(int dirfd, dev_t dev) {
     }
     ::closedir(dir);
     for (const std::string& name : names) {
-        struct stat st{};
+        struct stat st {};
         if (::fstatat(dirfd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != dev) continue;
         if (S_ISDIR(st.st_mode)) {
             const int sub = ::openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -74,7 +74,7 @@ void empty_directory(int dirfd, dev_t dev) {
 }
 
 bool wait_for_block_device(const std::string& device, std::string* error) {
-    struct stat st{};
+    struct stat st {};
     // Virtio disks are found while the kernel boots, before init runs; the
     // wait covers a driver that probes late.
     for (int tries = 0; ::stat(device.c_str(), &st) < 0; ++tries) {
@@ -93,8 +93,8 @@ bool wait_for_block_device(const std::string& device, std::string* error) {
 }
 
 std::string mount_problem(const RootDisk& root, int err) {
-    std::string what = "cannot mount the root disk " + root.device + " (ext4" +
-                       (root.read_only ? ", read-only" : "") + "): " + errstr(err);
+    std::string what = "cannot mount the root disk " + root.device + " (ext4" + (root.read_only ? ", read-only" : "") +
+                       "): " + errstr(err);
     if (err == EINVAL) what += "; is it an ext4 filesystem?";
     if (err == EROFS || err == EACCES) what += "; the disk is read-only: attach it with :ro";
     return what;
@@ -163,7 +163,7 @@ bool switch_to_root_disk(const RootDisk& root, std::string* error) {
         return false;
     }
     if (old_root >= 0) {
-        struct stat st{};
+        struct stat st {};
         if (::fstat(old_root, &st) == 0) empty_directory(old_root, st.st_dev);
         ::close(old_root);
     }

@@ -48,7 +48,7 @@ std::vector<DiskSpec> disk_list(const json& j) {
         if (!d.is_object()) throw ProtocolError("field 'disks' must be a list of {path, read_only}");
         const json& ro = field(d, "read_only");
         if (!ro.is_boolean()) throw ProtocolError("field 'read_only' must be true or false");
-        out.push_back(DiskSpec{string_field(d, "path"), ro.get<bool>()});
+        out.push_back(DiskSpec{string_field(d, "path"), ro.get<bool>(), bool_field(d, "root", false)});
     }
     return out;
 }
@@ -94,7 +94,7 @@ bool bool_field(const json& j, const char* name, bool fallback) {
     return it->get<bool>();
 }
 
-void to_json(json& j, const DiskSpec& d) { j = json{{"path", d.path}, {"read_only", d.read_only}}; }
+void to_json(json& j, const DiskSpec& d) { j = json{{"path", d.path}, {"read_only", d.read_only}, {"root", d.root}}; }
 
 void to_json(json& j, const ExitInfo& e) {
     j = json{{"reason", to_string(e.reason)}, {"code", e.code}, {"status", e.status}};

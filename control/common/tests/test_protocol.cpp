@@ -104,13 +104,18 @@ TEST_CASE("protocol: launch requests and host info round-trip", "[common][protoc
     CHECK(back.command == r.command);
     CHECK(back.disks.empty()); // none given: the field is left out, as an older zonectl sends it
 
-    r.disks = {{"/d/root.img", false}, {"/d/base.img", true}};
+    r.disks = {{"/d/root.img", false, true}, {"/d/base.img", true}};
     json with_disks = make_request("launch");
     with_disks.update(json(r));
     CHECK(launch_request_from(through_the_wire(with_disks)).disks == r.disks);
     json bad = json(r);
     bad["disks"] = json::array({{{"path", "/d"}, {"read_only", "yes"}}});
     CHECK_THROWS_WITH(launch_request_from(bad), Catch::Contains("'read_only'"));
+    bad["disks"] = json::array({{{"path", "/d"}, {"read_only", false}, {"root", 1}}});
+    CHECK_THROWS_WITH(launch_request_from(bad), Catch::Contains("'root' must be true or false"));
+    // A disk from a zonectl that predates --root is not the root.
+    bad["disks"] = json::array({{{"path", "/d"}, {"read_only", false}}});
+    CHECK_FALSE(launch_request_from(bad).disks.at(0).root);
     bad["disks"] = "/d";
     CHECK_THROWS_WITH(launch_request_from(bad), Catch::Contains("'disks' must be a list"));
 

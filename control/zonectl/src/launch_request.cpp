@@ -24,30 +24,30 @@ control::Fd open_boot_file(const std::string& zone, const std::string& path, con
     return fd;
 }
 
-// FILE or FILE:ro (FILE:rw says the default). A path that itself ends in
-// ":ro" is written ./NAME:ro:rw.
-control::DiskSpec parse_disk(const std::string& zone, const std::string& arg) {
-    control::DiskSpec d{arg, false};
+// FILE or FILE:ro (FILE:rw says the default) after `option` (--disk or
+// --root). A path that itself ends in ":ro" is written ./NAME:ro:rw.
+control::DiskSpec parse_disk(const std::string& zone, const std::string& arg, const char* option) {
+    control::DiskSpec d{arg, false, std::string_view(option) == "--root"};
     auto ends = [&](const char* suffix) { return arg.size() >= 3 && arg.compare(arg.size() - 3, 3, suffix) == 0; };
     if (ends(":ro") || ends(":rw")) {
         d.read_only = ends(":ro");
         d.path = arg.substr(0, arg.size() - 3);
     }
     if (d.path.empty())
-        throw CommandError(Exit::refused,
-                           "zone '" + zone + "': --disk '" + arg +
-                               "' names no file: write --disk FILE or --disk FILE:ro; nothing was launched");
+        throw CommandError(Exit::refused, "zone '" + zone + "': " + option + " '" + arg + "' names no file: write " +
+                                              option + " FILE or " + option + " FILE:ro; nothing was launched");
     return d;
 }
 
 // Read-write disks are opened for writing here, as the user: zoned's
 // backend can write only what this user could.
 control::Fd open_disk(const std::string& zone, const control::DiskSpec& d) {
+    const std::string option = d.root ? "--root" : "--disk";
     control::Fd fd(::open(d.path.c_str(), (d.read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
     if (!fd)
-        throw CommandError(Exit::refused, "zone '" + zone + "': cannot open --disk " + d.path +
+        throw CommandError(Exit::refused, "zone '" + zone + "': cannot open " + option + " " + d.path +
                                               (d.read_only ? " for reading" : " for reading and writing") + " (" +
-                                              std::strerror(errno) + "): give --disk a disk image you can " +
+                                              std::strerror(errno) + "): give " + option + " a disk image you can " +
                                               (d.read_only ? "read" : "write, or add :ro") + "; nothing was launched");
     return fd;
 }
@@ -78,12 +78,15 @@ PreparedLaunch prepare_launch(const LaunchOptions& o) {
     r.command = o.command;
     if (o.kernel) p.files.push_back(open_boot_file(o.name, *o.kernel, "--kernel"));
     if (o.initrd) p.files.push_back(open_boot_file(o.name, *o.initrd, "--initrd"));
-    if (o.disks.size() > control::kMaxDisks)
-        throw CommandError(Exit::refused, "zone '" + o.name + "': " + std::to_string(o.disks.size()) +
-                                              " disks given, at most " + std::to_string(control::kMaxDisks) +
-                                              " are served; nothing was launched");
-    for (const std::string& arg : o.disks) {
-        control::DiskSpec d = parse_disk(o.name, arg);
+    const std::size_t disks = o.disks.size() + (o.root ? 1 : 0);
+    if (disks > control::kMaxDisks)
+        throw CommandError(Exit::refused, "zone '" + o.name + "': " + std::to_string(disks) + " disks given, at most " +
+                                              std::to_string(control::kMaxDisks) + " are served; nothing was launched");
+    std::vector<std::pair<std::string, const char*>> args; // the root first: it is /dev/vda
+    if (o.root) args.emplace_back(*o.root, "--root");
+    for (const std::string& arg : o.disks) args.emplace_back(arg, "--disk");
+    for (const auto& [arg, option] : args) {
+        control::DiskSpec d = parse_disk(o.name, arg, option);
         p.files.push_back(open_disk(o.name, d));
         d.path = *absolute(d.path);
         r.disks.push_back(d);

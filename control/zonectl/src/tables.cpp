@@ -54,6 +54,13 @@ std::string duration_text(std::int64_t s) {
     return std::to_string(s / 86400) + "d";
 }
 
+// " (root, read-only)", " (read-only)", " (root)" or nothing.
+std::string disk_notes(const control::DiskSpec& d) {
+    if (d.root && d.read_only) return " (root, read-only)";
+    if (d.root) return " (root)";
+    return d.read_only ? " (read-only)" : "";
+}
+
 std::string command_text(const std::vector<std::string>& argv) {
     std::string out;
     for (const std::string& word : argv) {
@@ -92,8 +99,8 @@ std::string zone_details(const ZoneInfo& z, std::int64_t now) {
     };
     for (const std::string& kv : z.env) rows.push_back({"env:", kv});
     for (std::size_t i = 0; i < z.disks.size(); ++i) // the zone names them in this order
-        rows.push_back({"disk:", std::string("vd") + static_cast<char>('a' + i) + " " + z.disks[i].path +
-                                     (z.disks[i].read_only ? " (read-only)" : "")});
+        rows.push_back(
+            {"disk:", std::string("vd") + static_cast<char>('a' + i) + " " + z.disks[i].path + disk_notes(z.disks[i])});
     rows.push_back({"uptime:", z.started_at ? duration_text(run_time(z, now)) : "-"});
     if (z.exit) {
         rows.push_back({"exit status:", std::to_string(z.exit->status)});

@@ -71,6 +71,9 @@ int main(int argc, char** argv) {
                      "a disk image (a file or block device) the zone sees as /dev/vda, then /dev/vdb, ...; "
                      "FILE:ro read-only (repeatable)")
         ->allow_extra_args(false);
+    launch_cmd->add_option("--root", launch.root,
+                           "a disk image with the zone's root filesystem (ext4), which it mounts as / and runs "
+                           "COMMAND in (a distribution's userland): /dev/vda, before any --disk; FILE:ro read-only");
     launch_cmd->add_option("--env", launch.env, "KEY=VALUE for the workload (repeatable)")->allow_extra_args(false);
     launch_cmd->add_flag("--attach", mode.attach, "attach to its console (Ctrl-] detaches)");
     launch_cmd->add_flag("--wait", mode.wait, "show its console until it ends and exit with its status");

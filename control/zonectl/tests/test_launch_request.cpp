@@ -31,6 +31,23 @@ std::string refusal(const LaunchOptions& o) {
     return {};
 }
 
+// An empty file in /tmp, removed when the test ends.
+class TempFile {
+  public:
+    explicit TempFile(const char* stem) : path_(std::string("/tmp/") + stem + "-XXXXXX") {
+        const int fd = ::mkstemp(path_.data());
+        REQUIRE(fd >= 0);
+        ::close(fd);
+    }
+    ~TempFile() { ::unlink(path_.c_str()); }
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+    const std::string& path() const { return path_; }
+
+  private:
+    std::string path_;
+};
+
 } // namespace
 
 TEST_CASE("defaults are 1 vCPU, 256M, the shipped kernel and initrd") {
@@ -86,12 +103,8 @@ TEST_CASE("a file that cannot be opened is refused before zoned is asked") {
 }
 
 TEST_CASE("disks travel as open files after the kernel and initrd, :ro read-only") {
-    char rw[] = "/tmp/zonectl-disk-rw-XXXXXX";
-    char ro[] = "/tmp/zonectl-disk-ro-XXXXXX";
-    int a = ::mkstemp(rw), b = ::mkstemp(ro);
-    REQUIRE((a >= 0 && b >= 0));
-    ::close(a);
-    ::close(b);
+    TempFile rw_file("zonectl-disk-rw"), ro_file("zonectl-disk-ro");
+    const std::string &rw = rw_file.path(), &ro = ro_file.path();
     LaunchOptions o = options("web");
     o.disks = {rw, std::string(ro) + ":ro", std::string(ro) + ":rw"};
     PreparedLaunch p = prepare_launch(o);
@@ -112,6 +125,26 @@ TEST_CASE("disks travel as open files after the kernel and initrd, :ro read-only
     CHECK_THAT(refusal(o), Catch::Contains("names no file"));
     o.disks = std::vector<std::string>(9, std::string(ro) + ":ro");
     CHECK_THAT(refusal(o), Catch::Contains("at most 8"));
-    ::unlink(rw);
-    ::unlink(ro);
+}
+
+TEST_CASE("the root disk travels first, whatever the order of the options") {
+    TempFile rw_file("zonectl-disk-rw"), root_file("zonectl-root");
+    const std::string &rw = rw_file.path(), &root = root_file.path();
+    LaunchOptions o = options("web");
+    o.disks = {rw};
+    o.root = root + ":ro";
+    PreparedLaunch p = prepare_launch(o);
+    REQUIRE(p.request.disks.size() == 2);
+    CHECK((p.request.disks[0].path == root && p.request.disks[0].read_only && p.request.disks[0].root));
+    CHECK((p.request.disks[1].path == rw && !p.request.disks[1].read_only && !p.request.disks[1].root));
+    CHECK((::fcntl(p.files[0].get(), F_GETFL) & O_ACCMODE) == O_RDONLY);
+
+    o.root = "/nonexistent/root.img";
+    CHECK_THAT(refusal(o), Catch::Contains("cannot open --root /nonexistent/root.img for reading and writing") &&
+                               Catch::Contains("give --root a disk image you can write, or add :ro"));
+    o.root = ":rw";
+    CHECK_THAT(refusal(o), Catch::Contains("--root ':rw' names no file: write --root FILE or --root FILE:ro"));
+    o.root = root;
+    o.disks = std::vector<std::string>(8, rw);
+    CHECK_THAT(refusal(o), Catch::Contains("9 disks given, at most 8"));
 }

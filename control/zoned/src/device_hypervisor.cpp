@@ -140,7 +140,7 @@ void DeviceHypervisor::load_linux(ZoneHandle handle, const LinuxBoot& boot) {
     try {
         layout = plan_linux_layout(kNativeZoneArch, image, initrd.size(), info.ram_bytes);
         desc = linux_boot_descriptor(layout, image.size(), initrd.size(),
-                                     boot.cmdline.empty() ? default_cmdline_ : boot.cmdline, boot.argv, boot.env);
+                                     zone_bootargs(boot.cmdline, default_cmdline_, boot.root), boot.argv, boot.env);
     } catch (const std::invalid_argument& e) {
         throw HypervisorError(HvErrc::invalid_argument, "zone '" + z.name + "': " + boot.kernel.path + ": " + e.what());
     }

@@ -115,7 +115,7 @@ void FakeHypervisor::load_linux(ZoneHandle zone, const LinuxBoot& boot) {
                                                             human_size(z.memory));
     z.kernel = boot.kernel.path;
     z.initrd = boot.initrd ? boot.initrd->path : "";
-    z.cmdline = boot.cmdline;
+    z.cmdline = zone_bootargs(boot.cmdline, "", boot.root);
     z.argv = boot.argv;
     z.env = boot.env;
     state_.save(z);

@@ -90,7 +90,7 @@ std::vector<DiskRecord> check_disks(const control::LaunchRequest& r, const std::
     std::vector<DiskRecord> out;
     for (std::size_t i = 0; i < r.disks.size(); ++i) {
         const control::DiskSpec& d = r.disks[i];
-        std::string what = "zone '" + r.name + "': --disk " + d.path + ": ";
+        std::string what = "zone '" + r.name + "': " + (d.root ? "--root " : "--disk ") + d.path + ": ";
         DiskIdentity id;
         if (std::string problem = disk_file_problem(disk_fds[i].get(), d.read_only, id); !problem.empty())
             throw RequestError(ErrorCode::invalid_argument, what + problem);
@@ -112,7 +112,7 @@ std::vector<DiskRecord> check_disks(const control::LaunchRequest& r, const std::
                                                ") and one of you would write it: attach it read-only to both "
                                                "(:ro), or destroy zone '" +
                                                z.name + "' first");
-        out.push_back(DiskRecord{d.path, d.read_only, id.dev, id.ino});
+        out.push_back(DiskRecord{d.path, d.read_only, id.dev, id.ino, d.root});
     }
     return out;
 }
@@ -186,6 +186,7 @@ control::ZoneInfo ZoneManager::launch(const control::LaunchRequest& r, std::vect
         linux_boot.cmdline = rec.cmdline;
         linux_boot.argv = r.command;
         linux_boot.env = r.env;
+        if (!disks.empty() && disks.front().root) linux_boot.root = RootDisk{disks.front().read_only};
         hv_.load_linux(*rec.handle, linux_boot);
         steps.lap("load");
         if (!disk_fds.empty()) hv_.serve_disks(*rec.handle, static_cast<std::uint32_t>(disk_fds.size()));

@@ -55,8 +55,10 @@ std::optional<std::string> launch_request_problem(const control::LaunchRequest& 
     if (r.disks.size() > control::kMaxDisks)
         return zone + std::to_string(r.disks.size()) + " disks given; at most " + std::to_string(control::kMaxDisks) +
                " are served";
-    for (const control::DiskSpec& d : r.disks)
-        if (d.path.empty()) return zone + "a --disk names no file";
+    for (std::size_t i = 0; i < r.disks.size(); ++i) {
+        if (r.disks[i].path.empty()) return zone + "a --disk names no file";
+        if (r.disks[i].root && i != 0) return zone + "only the first disk can be the root disk (--root)";
+    }
     return std::nullopt;
 }
 

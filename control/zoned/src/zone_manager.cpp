@@ -84,7 +84,7 @@ control::ZoneInfo ZoneManager::to_info(const ZoneRecord& r) {
     z.started_at = r.started_at;
     z.ended_at = r.ended_at;
     z.exit = r.exit;
-    for (const DiskRecord& d : r.disks) z.disks.push_back(control::DiskSpec{d.path, d.read_only});
+    for (const DiskRecord& d : r.disks) z.disks.push_back(control::DiskSpec{d.path, d.read_only, d.root});
     auto creds = credentials_for(r);
     z.backend.uid = creds ? creds->uid : ::getuid();
     z.backend.restarts = r.backend_restarts;

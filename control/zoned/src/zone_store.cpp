@@ -72,7 +72,8 @@ void bind_record(Statement& s, const ZoneRecord& z) {
     s.bind(19, static_cast<std::int64_t>(z.backend_restarts));
     json disks = json::array();
     for (const DiskRecord& d : z.disks)
-        disks.push_back({{"path", d.path}, {"read_only", d.read_only}, {"dev", d.dev}, {"ino", d.ino}});
+        disks.push_back(
+            {{"path", d.path}, {"read_only", d.read_only}, {"dev", d.dev}, {"ino", d.ino}, {"root", d.root}});
     s.bind(20, disks.dump());
 }
 
@@ -100,7 +101,8 @@ ZoneRecord read_record(const Statement& s) {
     z.backend_restarts = static_cast<std::uint32_t>(s.integer(18));
     for (const json& d : json::parse(s.text(19)))
         z.disks.push_back(DiskRecord{d.at("path").get<std::string>(), d.at("read_only").get<bool>(),
-                                     d.at("dev").get<std::uint64_t>(), d.at("ino").get<std::uint64_t>()});
+                                     d.at("dev").get<std::uint64_t>(), d.at("ino").get<std::uint64_t>(),
+                                     d.value("root", false)}); // absent in records from before --root
     return z;
 }
 

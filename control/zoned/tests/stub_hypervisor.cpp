@@ -26,9 +26,10 @@ ZoneHandle StubHypervisor::create_zone(const ZoneConfig& config) {
     return handle;
 }
 
-void StubHypervisor::load_linux(ZoneHandle zone, const LinuxBoot&) {
-    find(zone);
+void StubHypervisor::load_linux(ZoneHandle zone, const LinuxBoot& boot) {
+    Zone& z = find(zone);
     maybe_fail("load");
+    z.bootargs = zone_bootargs(boot.cmdline, "console=hvc0", boot.root);
 }
 
 void StubHypervisor::serve_disks(ZoneHandle zone, std::uint32_t count) {

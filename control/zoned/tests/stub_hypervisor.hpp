@@ -16,6 +16,7 @@ class StubHypervisor final : public bh::zoned::Hypervisor {
         std::uint64_t memory = 0;
         bh::zoned::HvStatus status;
         std::uint32_t disks = 0; // slots served to its backend besides the console
+        std::string bootargs;    // as the zone would boot with them (default "console=hvc0")
     };
 
     std::map<bh::zoned::ZoneHandle, Zone> zones_made;

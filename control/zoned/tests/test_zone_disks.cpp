@@ -132,3 +132,37 @@ TEST_CASE("a launch whose disks cannot be served is undone") {
     CHECK(manager.list().empty());
     CHECK(rig.hv.zones_made.empty());
 }
+
+TEST_CASE("a root disk is the first disk, and the zone's init is told so") {
+    Rig rig;
+    std::string root = rig.file("root.img", 1 << 20), data = rig.file("data.img", 4096);
+    ZoneManager manager(rig.options, rig.hv);
+    LaunchRequest r = request("web", {{root, false, true}, {data, true}});
+    bh::control::ZoneInfo z = manager.launch(r, open_disks(r));
+    CHECK(z.disks == r.disks);
+    CHECK(rig.hv.zones_made.at(z.handle).bootargs == "console=hvc0 bulkhead.root=/dev/vda");
+    CHECK(manager.info("web").disks.front().root);
+
+    r = request("ro", {{data, true, true}});
+    r.cmdline = "console=ttyAMA0 quiet -- ignored";
+    z = manager.launch(r, open_disks(r));
+    CHECK(rig.hv.zones_made.at(z.handle).bootargs ==
+          "console=ttyAMA0 quiet bulkhead.root=/dev/vda bulkhead.root-mode=ro -- ignored");
+
+    // Anywhere but first: refused, nothing launched.
+    r = request("late", {{data, true}, {root, false, true}});
+    CHECK_THAT(refusal(manager, r, open_disks(r), ErrorCode::invalid_argument),
+               Catch::Contains("only the first disk can be the root disk"));
+    CHECK_FALSE(manager.exists("late"));
+}
+
+TEST_CASE("the root disk's words go before the command line's --") {
+    const RootDisk rw{false}, ro{true};
+    CHECK(zone_bootargs("", "console=hvc0", std::nullopt) == "console=hvc0");
+    CHECK(zone_bootargs("quiet", "console=hvc0", std::nullopt) == "quiet");
+    CHECK(zone_bootargs("", "", rw) == "bulkhead.root=/dev/vda");
+    CHECK(zone_bootargs("a --b -- c", "", rw) == "a --b bulkhead.root=/dev/vda -- c");
+    CHECK(zone_bootargs("--", "", ro) == "bulkhead.root=/dev/vda bulkhead.root-mode=ro --");
+    CHECK(zone_bootargs("x \"y -- z\" w", "", rw) == "x \"y -- z\" w bulkhead.root=/dev/vda");
+    CHECK(zone_bootargs("a --", "", rw) == "a bulkhead.root=/dev/vda --");
+}

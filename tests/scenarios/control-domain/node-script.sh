@@ -146,6 +146,33 @@ refused partial-sector-disk "not a whole number of 512-byte sectors" t 60 zonect
 refused missing-disk "cannot open --disk /nonexistent.img" t 60 zonectl launch --disk /nonexistent.img nd -- true
 zonectl list -o json | tr -d ' \n' >/tmp/list-after.json
 cmp -s /tmp/list-before.json /tmp/list-after.json && echo "result: bad-disk-changed-nothing"
+# A root disk (issue 11, item 2: root filesystem and pivot): a Debian 12
+# image (scripts/build-root-image), one of the node's own disks, found by
+# its ext4 label (bulkhead-root, 16 bytes at 1144). The zone runs Debian's
+# python3 on it and writes a file; a second zone, on the same disk
+# read-only, reads it back; the disk is left clean between them.
+rootdisk=
+for d in /dev/vd?; do
+    [ "$(dd if="$d" bs=1 skip=1144 count=13 2>/dev/null)" = bulkhead-root ] && rootdisk=$d
+done
+if [ -n "$rootdisk" ]; then
+    echo "root disk: $rootdisk"
+    t 600 zonectl launch --wait --root "$rootdisk" debian -- python3 -c \
+        "import platform,sys; print('debian-python', sys.version_info[0], platform.machine(), open('/etc/debian_version').read().strip()); open('/root/from-zone', 'w').write('kept')" \
+        >/tmp/debian.out 2>&1
+    echo "result: debian-status-$?"
+    tr -d '\r' </tmp/debian.out | sed 's/^/debian-console: /'
+    tr -d '\r' </tmp/debian.out | grep -q "^debian-python 3 $(uname -m) 12" && echo "result: debian-python"
+    zonectl info debian | grep -q "disk: *vda $rootdisk (root)" && echo "result: debian-root-in-info"
+    t 120 zonectl destroy debian >/dev/null
+    t 600 zonectl launch --wait --root "$rootdisk:ro" debian-again -- python3 -c \
+        "print('again:', open('/root/from-zone').read()); open('/root/x', 'w')" >/tmp/again.out 2>&1
+    echo "debian-again status: $?"
+    tr -d '\r' </tmp/again.out | sed 's/^/again-console: /'
+    tr -d '\r' </tmp/again.out | grep -qx 'again: kept' && echo "result: debian-root-kept"
+    tr -d '\r' </tmp/again.out | grep -q "Read-only file system: '/root/x'" && echo "result: debian-root-read-only"
+    t 120 zonectl destroy debian-again >/dev/null
+fi
 # An unprivileged process cannot open /dev/bulkhead, nor manage zones.
 if [ -f /tmp/as-user ]; then
     chmod +x /tmp/as-user

@@ -64,9 +64,12 @@ struct BackendInfo {
 
 // A disk attached to a zone (`zonectl launch --disk FILE[:ro]`): served to
 // it as a virtio-blk device, the first in the slot after the console.
+// `zonectl launch --root FILE[:ro]` gives the zone's root filesystem: the
+// first disk (/dev/vda), which the zone's init mounts as "/".
 struct DiskSpec {
     std::string path; // absolute, as zonectl resolved it
     bool read_only = false;
+    bool root = false; // only ever the first disk
     bool operator==(const DiskSpec&) const = default;
 };
 inline constexpr std::size_t kMaxDisks = 8;

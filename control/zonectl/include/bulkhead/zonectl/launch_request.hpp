@@ -22,7 +22,8 @@ struct LaunchOptions {
     std::optional<std::string> kernel, initrd, cmdline;
     std::vector<std::string> env;
     std::vector<std::string> command;
-    std::vector<std::string> disks; // FILE or FILE:ro, as --disk gave them
+    std::vector<std::string> disks;  // FILE or FILE:ro, as --disk gave them
+    std::optional<std::string> root; // FILE or FILE:ro, as --root gave it: the first disk
 };
 
 struct PreparedLaunch {

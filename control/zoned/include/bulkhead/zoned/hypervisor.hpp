@@ -61,13 +61,25 @@ struct BootFile {
 // A Linux zone as the hypervisor builds it: the Image at its text_offset,
 // the initrd, and a generated device tree whose /chosen carries bootargs
 // and the workload for zone init (docs/architecture.md, "Linux zones").
+// The zone's root filesystem is on its first disk (`zonectl launch --root`).
+struct RootDisk {
+    bool read_only = false;
+};
+
 struct LinuxBoot {
     BootFile kernel;
     std::optional<BootFile> initrd;
     std::string cmdline;
     std::vector<std::string> argv; // the workload
     std::vector<std::string> env;  // KEY=VALUE
+    std::optional<RootDisk> root;  // said to the zone's init on its command line (zone_bootargs)
 };
+
+// The command line a zone boots with: `cmdline` (or `fallback` when empty)
+// with the words that tell zone-init about its root disk
+// (zone-kernel/init/root_disk.hpp), put before a "--" the command line may
+// have, which would make them the workload's.
+std::string zone_bootargs(const std::string& cmdline, const std::string& fallback, const std::optional<RootDisk>& root);
 
 struct HvZone {
     ZoneHandle handle = 0;

@@ -24,6 +24,7 @@ struct DiskRecord {
     std::string path;
     bool read_only = false;
     std::uint64_t dev = 0, ino = 0;
+    bool root = false; // the zone's root filesystem (the first disk)
 };
 
 struct ZoneRecord {

@@ -2,7 +2,8 @@
 # Run in the control domain by launch-bench: `zonectl launch --wait` of a
 # workload that exits at once, timed from the command to its return with
 # the control domain's clock (/proc/uptime, 10 ms), RUNS times.
-# Then: the launch steps zoned logged, launch+destroy cycles, console
+# Then: the same on a Debian root disk, the launch steps zoned logged,
+# launch+destroy cycles, console
 # throughput and memory per zone (each printed as a `bench:` line).
 ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
 i=0
@@ -13,6 +14,22 @@ while [ $i -lt RUNS ]; do
     t1=$(ms)
     echo "bench: launch-wait-ms $((t1 - t0)) status $s"
     zonectl destroy "bench$i" >/dev/null
+    i=$((i + 1))
+done
+# The same on a Debian root disk (the node's disk labelled bulkhead-root,
+# read-only so that every run starts alike): `launch --wait --root`.
+rootdisk=
+for d in /dev/vd?; do
+    [ "$(dd if="$d" bs=1 skip=1144 count=13 2>/dev/null)" = bulkhead-root ] && rootdisk=$d
+done
+i=0
+while [ -n "$rootdisk" ] && [ $i -lt RUNS ]; do
+    t0=$(ms)
+    timeout 300 zonectl launch --wait --root "$rootdisk:ro" "rooted$i" -- true >/dev/null 2>&1
+    s=$?
+    t1=$(ms)
+    echo "bench: launch-root-ms $((t1 - t0)) status $s"
+    zonectl destroy "rooted$i" >/dev/null
     i=$((i + 1))
 done
 # Where a launch's time goes: zoned logs each launch's steps.

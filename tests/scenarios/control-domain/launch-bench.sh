@@ -6,32 +6,30 @@
 # launch+destroy cycles, console
 # throughput and memory per zone (each printed as a `bench:` line).
 ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
-i=0
-while [ $i -lt RUNS ]; do
-    t0=$(ms)
-    timeout 300 zonectl launch --wait "bench$i" -- true >/dev/null 2>&1
-    s=$?
-    t1=$(ms)
-    echo "bench: launch-wait-ms $((t1 - t0)) status $s"
-    zonectl destroy "bench$i" >/dev/null
-    i=$((i + 1))
-done
+# timed_launches KEY NAME [OPTION...]: RUNS launches --wait of `true` as
+# zones NAME0, NAME1, ..., each timed and destroyed ("bench: KEY-ms T status S").
+timed_launches() {
+    key=$1 name=$2
+    shift 2
+    i=0
+    while [ $i -lt RUNS ]; do
+        t0=$(ms)
+        timeout 300 zonectl launch --wait "$@" "$name$i" -- true >/dev/null 2>&1
+        s=$?
+        t1=$(ms)
+        echo "bench: $key-ms $((t1 - t0)) status $s"
+        zonectl destroy "$name$i" >/dev/null
+        i=$((i + 1))
+    done
+}
+timed_launches launch-wait bench
 # The same on a Debian root disk (the node's disk labelled bulkhead-root,
 # read-only so that every run starts alike): `launch --wait --root`.
 rootdisk=
 for d in /dev/vd?; do
     [ "$(dd if="$d" bs=1 skip=1144 count=13 2>/dev/null)" = bulkhead-root ] && rootdisk=$d
 done
-i=0
-while [ -n "$rootdisk" ] && [ $i -lt RUNS ]; do
-    t0=$(ms)
-    timeout 300 zonectl launch --wait --root "$rootdisk:ro" "rooted$i" -- true >/dev/null 2>&1
-    s=$?
-    t1=$(ms)
-    echo "bench: launch-root-ms $((t1 - t0)) status $s"
-    zonectl destroy "rooted$i" >/dev/null
-    i=$((i + 1))
-done
+[ -n "$rootdisk" ] && timed_launches launch-root rooted --root "$rootdisk:ro"
 # Where a launch's time goes: zoned logs each launch's steps.
 grep "launched (handle" /var/log/zoned.log | sed 's/^/bench: steps /'
 # Launch and destroy rate: a zone started and destroyed at once (its
